@@ -1,0 +1,41 @@
+# policy-assistant: `make run` serves the chat and API, `make test` runs the tests and the eval.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint ingest eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/policy-assistant ingest --if-empty
+	$(BIN)/policy-assistant documents
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+	ASSISTANT_DATA_DIR=$$(mktemp -d) $(BIN)/policy-assistant eval
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check assistant ingest ui evals tests
+	$(BIN)/mypy assistant ingest ui evals
+
+ingest: $(VENV)/.installed
+	$(BIN)/policy-assistant ingest
+
+eval: $(VENV)/.installed
+	$(BIN)/policy-assistant eval
+
+clean:
+	rm -rf .assistant

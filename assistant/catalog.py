@@ -1,0 +1,92 @@
+"""Every row of the active index in memory, with structured filters (no ranking, no top-k)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from chromadb.api.models.Collection import Collection
+
+from ingest.registries import Registry
+from ingest.rows import Row
+from ingest.store import IndexStore
+
+Role = Literal["lead", "responsible", "any"]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc: str
+    title: str
+    jurisdiction: str
+    rows: int
+    has_lead_column: bool
+    measures_owner: str | None
+
+
+class Catalog:
+    """One build's rows, looked up by document, jurisdiction and canonical agency."""
+
+    def __init__(self, rows: list[Row], registry: Registry, collection: Collection | None = None,
+                 measures_owners: dict[str, str] | None = None) -> None:
+        self.rows = rows
+        self.registry = registry
+        self.collection = collection
+        self.by_id = {r.id: r for r in rows}
+        self.position = {r.id: i for i, r in enumerate(rows)}
+        self._by_agency: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for row in rows:
+            for agency_id in row.lead_ids:
+                self._by_agency[(agency_id, "lead")].add(row.id)
+            for agency_id in row.responsible_ids:
+                self._by_agency[(agency_id, "responsible")].add(row.id)
+            for unit in row.measures.units if row.measures else []:
+                self._by_agency[(registry.agencies.resolve(unit), "unit")].add(row.id)
+        registry.agencies.learn_names(self.agency_names())
+        self.documents = self._documents(measures_owners or {})
+
+    @classmethod
+    def load(cls, store: IndexStore, registry: Registry) -> Catalog:
+        collection = store.active()
+        rows = store.load_rows(collection) if collection is not None else []
+        rows.sort(key=lambda r: (r.doc, r.row))
+        owners = {k.removeprefix("owner:"): str(v) for k, v in
+                  (store.build_info(collection) if collection is not None else {}).items()
+                  if k.startswith("owner:")}
+        return cls(rows, registry, collection, owners)
+
+    def _documents(self, owners: dict[str, str]) -> list[DocumentInfo]:
+        grouped: dict[str, list[Row]] = defaultdict(list)
+        for row in self.rows:
+            grouped[row.doc].append(row)
+        return [DocumentInfo(doc, rows[0].title, rows[0].jurisdiction, len(rows), rows[0].has_lead_column,
+                             owners.get(doc)) for doc, rows in grouped.items()]
+
+    def agency_names(self) -> list[str]:
+        names = {a for r in self.rows for a in (*r.lead, *r.responsible)}
+        names |= {u for r in self.rows if r.measures for u in r.measures.units}
+        return sorted(names)
+
+    def docs_in(self, jurisdictions: list[str]) -> list[str]:
+        return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
+
+    def filter(self, docs: list[str] | None = None, agency_ids: list[str] | None = None, role: Role = "any",
+               with_measures: bool = False) -> list[Row]:
+        """Every matching row in document and row order: the complete answer to a list question."""
+        rows = self.rows if docs is None else [r for r in self.rows if r.doc in set(docs)]
+        if agency_ids:
+            roles = ("lead", "responsible", "unit") if role == "any" else (role,)
+            ids = {rid for a in agency_ids for ro in roles for rid in self._by_agency.get((a, ro), ())}
+            rows = [r for r in rows if r.id in ids]
+        if with_measures:
+            rows = [r for r in rows if r.measures is not None]
+        return rows
+
+    def role_of(self, row: Row, agency_ids: list[str]) -> str | None:
+        """How a row names the question's agency: lead, responsible, or None."""
+        if any(a in row.lead_ids for a in agency_ids):
+            return "lead"
+        if any(a in row.responsible_ids for a in agency_ids):
+            return "responsible"
+        return None

@@ -1,0 +1,49 @@
+"""The one settings object: read once from ASSISTANT_* environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with defaults that work on a fresh clone."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".assistant"), description="All state: index, caches, logs.")
+    lists_dir: Path = Field(default=PROJECT_ROOT / "data" / "lists", description="Bundled task lists.")
+    prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Answer templates.")
+    chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded store.")
+    collection_prefix: str = "rows"
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
+    llm_context_tokens: int = 6000
+
+    session_max: int = 1000
+    session_ttl_seconds: int = 3600
+
+    api_key: str | None = None
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = 16_384
+    rate_limit_per_minute: int = 0
+    log_questions: bool = True
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"

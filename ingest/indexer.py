@@ -1,0 +1,190 @@
+"""Ingest list files into the index: parse all, embed what changed, build aside, then switch."""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from tqdm import tqdm
+
+from ingest.embed_cache import EmbeddingCache
+from ingest.embedder import E5Embedding
+from ingest.errors import IngestError
+from ingest.parser import PARSER_VERSION, parse_file
+from ingest.registries import Registry
+from ingest.rows import Document, Row
+from ingest.store import IndexStore, open_client, row_node
+
+EMBED_BATCH = 32
+ADD_BATCH = 2000
+
+
+class SettingsLike(Protocol):
+    """The part of assistant.settings.Settings that ingestion reads."""
+
+    data_dir: Path
+    chroma_url: str | None
+    collection_prefix: str
+
+    @property
+    def index_dir(self) -> Path: ...
+
+    @property
+    def cache_dir(self) -> Path: ...
+
+
+@dataclass
+class IngestReport:
+    documents: int
+    rows: int
+    new: int
+    changed: int
+    unchanged: int
+    removed: int
+    embedded: int
+    seconds: float
+    switched: bool
+
+    def summary(self) -> str:
+        state = "index switched" if self.switched else "index unchanged"
+        return (f"{self.documents} documents, {self.rows} rows: {self.new} new, {self.changed} changed, "
+                f"{self.unchanged} unchanged, {self.removed} removed; {self.embedded} embedded; "
+                f"{self.seconds:.1f} s ({state})")
+
+
+def passage_text(row: Row) -> str:
+    """What a row's vector is made from: category, task text and agencies."""
+    parts = [row.category, row.text]
+    if row.lead:
+        parts.append("牵头单位：" + "、".join(row.lead))
+    if row.responsible:
+        parts.append(("责任单位：" if row.has_lead_column else "责任部门：") + "、".join(row.responsible))
+    return "\n".join(p for p in parts if p)
+
+
+def list_files(paths: list[Path]) -> list[Path]:
+    """The list files named: a file as is, a folder as its *.txt files."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(path.glob("*.txt"))
+            if not found:
+                raise IngestError(path, "folder holds no .txt list files")
+            files.extend(found)
+        elif not path.exists():
+            raise IngestError(path, "no such file or folder")
+        else:
+            files.append(path)
+    return files
+
+
+class Indexer:
+    """The single writer of the index."""
+
+    def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
+                 lock_path: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.cache = cache
+        self.registry = registry
+        self.lock_path = lock_path
+
+    def build_info(self) -> dict[str, str]:
+        return {"embedding_model": self.embedder.model_name, "parser_version": PARSER_VERSION,
+                "registry": self.registry.fingerprint()}
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.lock_path, "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def parse(self, paths: list[Path]) -> list[Document]:
+        docs = [parse_file(path, self.registry) for path in list_files(paths)]
+        seen: dict[str, int] = {}
+        for doc in docs:
+            seen[doc.key] = seen.get(doc.key, 0) + 1
+            if seen[doc.key] > 1:
+                raise IngestError(doc.key, "two files have the same name (a document's key is its file stem)")
+        return docs
+
+    def ingest(self, paths: list[Path], progress: bool = True) -> IngestReport:
+        """Add or replace the documents in `paths`; other documents in the index stay."""
+        started = time.perf_counter()
+        docs = self.parse(paths)
+        with self._writer_lock():
+            previous = self.store.active()
+            old_rows = self.store.load_rows(previous) if previous is not None else []
+            replaced = {doc.key for doc in docs}
+            merged = [r for r in old_rows if r.doc not in replaced] + [r for d in docs for r in d.rows]
+            old_hash = {r.id: r.content_hash() for r in old_rows}
+            new_ids = {r.id for r in merged}
+            new = sum(r.id not in old_hash for r in merged)
+            changed = sum(r.id in old_hash and old_hash[r.id] != r.content_hash() for r in merged)
+            removed = sum(rid not in new_ids for rid in old_hash)
+            info = {**self.build_info(), **self._owners(previous, replaced, docs)}
+            same_build = previous is not None and all(
+                self.store.build_info(previous).get(k) == v for k, v in info.items())
+            report = IngestReport(len({r.doc for r in merged}), len(merged), new, changed,
+                                  len(merged) - new - changed, removed, 0, 0.0, False)
+            if not (same_build and new == changed == removed == 0):
+                report.embedded = self._write_build(merged, info, progress)
+                report.switched = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _owners(self, previous: object, replaced: set[str], docs: list[Document]) -> dict[str, str]:
+        """Which institution owns each document's measures columns, kept across builds."""
+        old = self.store.build_info(previous) if previous is not None else {}  # type: ignore[arg-type]
+        owners = {k: str(v) for k, v in old.items()
+                  if k.startswith("owner:") and k.removeprefix("owner:") not in replaced}
+        owners.update({f"owner:{d.key}": d.measures_owner for d in docs if d.measures_owner})
+        return owners
+
+    def _embed(self, rows: list[Row], progress: bool) -> tuple[list[list[float]], int]:
+        texts = [passage_text(r) for r in rows]
+        vectors = self.cache.get_many(texts)
+        missing = list(dict.fromkeys(t for t in texts if t not in vectors))
+        with tqdm(total=len(missing), desc="embedding", unit="row", disable=not progress or not missing) as bar:
+            for start in range(0, len(missing), EMBED_BATCH):
+                batch = missing[start:start + EMBED_BATCH]
+                fresh = dict(zip(batch, self.embedder.get_text_embedding_batch(batch), strict=True))
+                self.cache.put_many(fresh)
+                vectors.update(fresh)
+                bar.update(len(batch))
+        return [vectors[t] for t in texts], len(missing)
+
+    def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool) -> int:
+        vectors, embedded = self._embed(rows, progress)
+        build = self.store.new_build(info)
+        try:
+            nodes = [row_node(r, v) for r, v in zip(rows, vectors, strict=True)]
+            for start in range(0, len(nodes), ADD_BATCH):
+                self.store.add_rows(build, nodes[start:start + ADD_BATCH])
+            if build.count() != len(rows):
+                raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
+            self.store.activate(build)
+        except BaseException:
+            self.store.client.delete_collection(build.name)
+            raise
+        self.store.prune()
+        return embedded
+
+
+def open_indexer(settings: SettingsLike, registry: Registry | None = None,
+                 embedder: E5Embedding | None = None) -> Indexer:
+    """The indexer for the configured data directory (or Chroma server)."""
+    registry = registry or Registry.load()
+    embedder = embedder or E5Embedding()
+    store = IndexStore(open_client(settings.index_dir, settings.chroma_url), settings.collection_prefix)
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
+    return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock")

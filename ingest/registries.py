@@ -1,0 +1,237 @@
+"""Agency and jurisdiction registries, read from the data files in ingest/registry/."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import opencc
+
+REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
+
+
+class Normalizer:
+    """Fold text for matching: NFKC, traditional to simplified, listed variants, no spaces."""
+
+    def __init__(self, variants: dict[str, str]) -> None:
+        self._t2s = opencc.OpenCC("t2s")
+        self._table = str.maketrans(variants)
+
+    def __call__(self, text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).translate(self._table)
+        return re.sub(r"\s+", "", self._t2s.convert(text))
+
+    def keep_spaces(self, text: str) -> str:
+        """Same folding, but spaces kept (for English and mixed questions)."""
+        return self._t2s.convert(unicodedata.normalize("NFKC", text).translate(self._table))
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a question: what it resolves to and where it stood."""
+
+    key: str
+    surface: str
+    start: int
+    end: int
+
+
+def _scan(text: str, names: dict[str, str]) -> list[Mention]:
+    """Longest-first, non-overlapping matches of `names` (surface -> key) in `text`."""
+    taken: list[tuple[int, int]] = []
+    found: list[Mention] = []
+    for surface in sorted(names, key=len, reverse=True):
+        start = text.find(surface)
+        while start >= 0:
+            end = start + len(surface)
+            if all(end <= a or start >= b for a, b in taken):
+                taken.append((start, end))
+                found.append(Mention(names[surface], surface, start, end))
+            start = text.find(surface, end)
+    return sorted(found, key=lambda m: m.start)
+
+
+def _english_names(table: dict[str, str]) -> dict[str, str]:
+    return {name.lower(): key for name, key in table.items()}
+
+
+def _scan_english(text: str, names: dict[str, str]) -> list[Mention]:
+    lowered = text.lower()
+    found = []
+    for mention in _scan(lowered, names):
+        before = lowered[mention.start - 1: mention.start]
+        after = lowered[mention.end: mention.end + 1]
+        if not (before.isalnum() and before.isascii()) and not (after.isalnum() and after.isascii()):
+            found.append(mention)
+    return found
+
+
+class AgencyRegistry:
+    """Resolves agency names from cells and questions to one canonical agency id."""
+
+    def __init__(self, agencies: list[Agency], cell_only: dict[str, str], prefixes: list[str],
+                 normalize: Normalizer) -> None:
+        self.normalize = normalize
+        self.prefixes = sorted(prefixes, key=len, reverse=True)
+        self.by_id = {a.id: a for a in agencies}
+        self.aliases = {normalize(alias): a.id for a in agencies for alias in (a.name, *a.aliases)}
+        self.cell_aliases = {**self.aliases, **{normalize(k): v for k, v in cell_only.items()}}
+        self.english = _english_names({name: a.id for a in agencies for name in a.english})
+        self.local_names: dict[str, str] = {}
+
+    def _strip_level(self, name: str) -> str:
+        for prefix in self.prefixes:
+            if name.startswith(prefix) and len(name) > len(prefix) + 1:
+                return name[len(prefix):]
+        return name
+
+    def resolve(self, name: str) -> str:
+        """The canonical id of an agency cell name; an unknown agency keys by its own name."""
+        norm = self.normalize(name)
+        if norm in self.cell_aliases:
+            return self.cell_aliases[norm]
+        stripped = self._strip_level(norm)
+        if stripped in self.cell_aliases:
+            return self.cell_aliases[stripped]
+        return f"name:{stripped}"
+
+    def display_name(self, agency_id: str) -> str:
+        if agency_id in self.by_id:
+            return self.by_id[agency_id].name
+        return agency_id.removeprefix("name:")
+
+    def learn_names(self, names: list[str]) -> None:
+        """Let questions match agencies that are in the index but not in the registry."""
+        for name in names:
+            agency_id = self.resolve(name)
+            if agency_id.startswith("name:"):
+                norm = self.normalize(name)
+                self.local_names[norm] = agency_id
+                self.local_names[self._strip_level(norm)] = agency_id
+
+    def find(self, question: str) -> list[Mention]:
+        """Agencies named in a question, Chinese (any script) or English."""
+        norm = self.normalize(question)
+        found = _scan(norm, {**self.local_names, **self.aliases})
+        return found + _scan_english(self.normalize.keep_spaces(question), self.english)
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    name: str
+    level: str
+    parent: str | None = None
+    aliases: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Institution:
+    name: str
+    jurisdiction: str
+    aliases: tuple[str, ...] = ()
+    english: tuple[str, ...] = ()
+
+
+@dataclass
+class PlaceMentions:
+    jurisdictions: list[Mention] = field(default_factory=list)
+    institutions: list[Mention] = field(default_factory=list)
+    other: list[Mention] = field(default_factory=list)
+
+
+class JurisdictionRegistry:
+    """Places with their levels and parents, and the names that refer to them."""
+
+    def __init__(self, places: list[Jurisdiction], institutions: list[Institution], other: list[str],
+                 other_english: list[str], normalize: Normalizer) -> None:
+        self.normalize = normalize
+        self.by_name = {p.name: p for p in places}
+        self.institutions = {i.name: i for i in institutions}
+        self.names = {normalize(n): p.name for p in places for n in (p.name, *p.aliases)}
+        self.english = _english_names({n: p.name for p in places for n in p.english})
+        self.institution_names = {normalize(n): i.name for i in institutions for n in (i.name, *i.aliases)}
+        self.institution_english = _english_names({n: i.name for i in institutions for n in i.english})
+        self.other = {normalize(n): n for n in other}
+        self.other_english = {n.lower(): n for n in other_english}
+
+    def get(self, name: str) -> Jurisdiction | None:
+        return self.by_name.get(name)
+
+    def chain(self, name: str) -> list[str]:
+        """The place and its parents: 瓦房店市, 大连市, 辽宁省."""
+        chain = []
+        place = self.by_name.get(name)
+        while place is not None and place.name not in chain:
+            chain.append(place.name)
+            place = self.by_name.get(place.parent) if place.parent else None
+        return chain or [name]
+
+    def from_title(self, title: str) -> str | None:
+        """The jurisdiction a list's title names first (longest name at the earliest place)."""
+        found = _scan(self.normalize(title), self.names)
+        return found[0].key if found else None
+
+    def find(self, question: str) -> PlaceMentions:
+        norm = self.normalize(question)
+        spaced = self.normalize.keep_spaces(question)
+        institutions = _scan(norm, self.institution_names) + _scan_english(spaced, self.institution_english)
+        # An institution's name may contain a place name (锦州): read places outside it.
+        masked = norm
+        for m in institutions:
+            if m.end <= len(norm) and norm[m.start:m.end] == m.surface:
+                masked = masked[: m.start] + "□" * (m.end - m.start) + masked[m.end:]
+        places = _scan(masked, self.names) + _scan_english(spaced, self.english)
+        other = _scan(masked, self.other) + _scan_english(spaced, self.other_english)
+        return PlaceMentions(places, institutions, other)
+
+
+@dataclass
+class Registry:
+    """Both registries plus the normalizer and jieba terms, loaded from one folder."""
+
+    agencies: AgencyRegistry
+    places: JurisdictionRegistry
+    normalize: Normalizer
+    terms_path: Path
+
+    @classmethod
+    def load(cls, folder: Path = REGISTRY_DIR) -> Registry:
+        variants = tomllib.loads((folder / "variants.toml").read_text("utf-8"))["variants"]
+        normalize = Normalizer(variants)
+        agency_data = tomllib.loads((folder / "agencies.toml").read_text("utf-8"))
+        agencies = [Agency(a["id"], a["name"], tuple(a.get("aliases", ())), tuple(a.get("english", ())))
+                    for a in agency_data["agency"]]
+        cell_only = {alias: a["id"] for a in agency_data["agency"] for alias in a.get("cell_only", ())}
+        place_data = tomllib.loads((folder / "jurisdictions.toml").read_text("utf-8"))
+        places = [Jurisdiction(p["name"], p["level"], p.get("parent"), tuple(p.get("aliases", ())),
+                               tuple(p.get("english", ()))) for p in place_data["jurisdiction"]]
+        institutions = [Institution(i["name"], i["jurisdiction"], tuple(i.get("aliases", ())),
+                                    tuple(i.get("english", ()))) for i in place_data.get("institution", [])]
+        other = place_data.get("places", {})
+        return cls(
+            agencies=AgencyRegistry(agencies, cell_only, agency_data["level_prefixes"], normalize),
+            places=JurisdictionRegistry(places, institutions, other.get("other", []), other.get("english", []),
+                                        normalize),
+            normalize=normalize,
+            terms_path=folder / "terms.txt",
+        )
+
+    def fingerprint(self) -> str:
+        """Changes when a registry file changes, so the index knows to refresh canonical ids."""
+        digest = hashlib.sha256()
+        for path in sorted(self.terms_path.parent.glob("*")):
+            digest.update(path.name.encode() + path.read_bytes())
+        return digest.hexdigest()[:16]

@@ -1,0 +1,72 @@
+"""Typed rows and documents: what the parser produces and the index stores."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import BaseModel, Field
+
+PUBLIC_ROW_KEYS = (
+    "id", "doc", "row", "jurisdiction", "title", "category", "text", "lead", "responsible", "due", "measures",
+)
+
+
+class Measures(BaseModel):
+    """An institution's own measures for a row (liaoning: 锦州师专's columns)."""
+
+    actions: str = ""
+    targets: str = ""
+    units: list[str] = Field(default_factory=list)
+    due: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.actions or self.targets or self.units or self.due)
+
+
+class Row(BaseModel):
+    """One numbered task of one list, with the agencies that lead it or share it."""
+
+    doc: str
+    row: int
+    jurisdiction: str
+    title: str
+    category: str = ""
+    text: str
+    lead: list[str] = Field(default_factory=list)
+    responsible: list[str] = Field(default_factory=list)
+    lead_ids: list[str] = Field(default_factory=list, description="canonical agency ids of `lead`")
+    responsible_ids: list[str] = Field(default_factory=list, description="canonical ids of `responsible`")
+    due: str | None = None
+    years: list[int] = Field(default_factory=list)
+    deadline_years: list[int] = Field(default_factory=list)
+    measures: Measures | None = None
+    has_lead_column: bool = True
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc}#{self.row}"
+
+    @property
+    def agency_ids(self) -> list[str]:
+        return list(dict.fromkeys(self.lead_ids + self.responsible_ids))
+
+    def public(self) -> dict:
+        """The row as `rows --json` and GET /rows show it."""
+        data = self.model_dump()
+        data["id"] = self.id
+        return {key: data[key] for key in PUBLIC_ROW_KEYS}
+
+    def content_hash(self) -> str:
+        payload = json.dumps(self.model_dump(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Document(BaseModel):
+    """One task list: its key (the file stem), title, jurisdiction and rows."""
+
+    key: str
+    title: str
+    jurisdiction: str
+    measures_owner: str | None = None
+    rows: list[Row]

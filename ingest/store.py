@@ -1,0 +1,118 @@
+"""The Chroma side of the index: versioned row collections and a pointer to the active one.
+
+Every ingest builds a new collection beside the active one and then moves the
+pointer, so a failed or killed ingest leaves the previous index whole and in use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.models.Collection import Collection
+from chromadb.config import Settings as ChromaSettings
+from llama_index.core.schema import TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from ingest.rows import Row
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
+    """An embedded PersistentClient under the data directory, or a client of a Chroma server."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url)
+        return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                   ssl=url.scheme == "https", settings=settings)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(index_dir), settings=settings)
+
+
+def row_metadata(row: Row) -> dict[str, Any]:
+    """Flat metadata for one row's node (Chroma filters on these; `row_json` rebuilds the Row)."""
+    return {
+        "doc": row.doc, "row": row.row, "jurisdiction": row.jurisdiction, "title": row.title,
+        "category": row.category, "lead": "、".join(row.lead), "responsible": "、".join(row.responsible),
+        "agencies": "|" + "|".join(row.agency_ids) + "|", "lead_agencies": "|" + "|".join(row.lead_ids) + "|",
+        "due": row.due or "", "years": ",".join(map(str, row.years)),
+        "measures": row.measures.model_dump_json() if row.measures else "",
+        "content_hash": row.content_hash(), "row_json": row.model_dump_json(),
+    }
+
+
+def row_node(row: Row, embedding: list[float]) -> TextNode:
+    metadata = row_metadata(row)
+    return TextNode(id_=row.id, text=row.text, metadata=metadata, embedding=embedding,
+                    excluded_embed_metadata_keys=list(metadata), excluded_llm_metadata_keys=list(metadata))
+
+
+class IndexStore:
+    """Row collections named `<prefix>-<build time>`; `<prefix>-meta` records the active one."""
+
+    def __init__(self, client: ClientAPI, prefix: str = "rows") -> None:
+        self.client = client
+        self.prefix = prefix
+        self._meta = client.get_or_create_collection(f"{prefix}-meta")
+
+    def active_name(self) -> str | None:
+        meta = self.client.get_collection(f"{self.prefix}-meta").metadata or {}
+        return meta.get("active") or None
+
+    def active(self) -> Collection | None:
+        name = self.active_name()
+        if not name:
+            return None
+        try:
+            return self.client.get_collection(name)
+        except Exception:  # the pointer names a collection that is gone: treat as empty
+            return None
+
+    def build_info(self, collection: Collection) -> dict[str, Any]:
+        return dict(collection.metadata or {})
+
+    def new_build(self, info: dict[str, Any]) -> Collection:
+        name = f"{self.prefix}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"
+        return self.client.create_collection(
+            name, metadata={"hnsw:space": "cosine", **info, "built_at": time.time()}, embedding_function=None,
+        )
+
+    def add_rows(self, collection: Collection, nodes: list[TextNode]) -> None:
+        ChromaVectorStore(chroma_collection=collection).add(nodes)
+
+    def activate(self, collection: Collection) -> None:
+        meta = dict(self.client.get_collection(f"{self.prefix}-meta").metadata or {})
+        meta["active"] = collection.name
+        self.client.get_collection(f"{self.prefix}-meta").modify(metadata=meta)
+
+    def prune(self, keep: int = 2) -> None:
+        """Drop all builds but the active one and the newest `keep - 1` others."""
+        active = self.active_name()
+        builds = sorted((c.name for c in self.client.list_collections()
+                         if c.name.startswith(f"{self.prefix}-") and c.name != f"{self.prefix}-meta"),
+                        reverse=True)
+        kept = [active] + [b for b in builds if b != active][: max(keep - 1, 0)]
+        for name in builds:
+            if name not in kept:
+                self.client.delete_collection(name)
+
+    @staticmethod
+    def load_rows(collection: Collection, page: int = 5000) -> list[Row]:
+        """Every row of a build, in document and row order."""
+        rows: list[Row] = []
+        offset = 0
+        while True:
+            batch = collection.get(include=["metadatas"], limit=page, offset=offset)
+            metadatas = batch["metadatas"] or []
+            rows.extend(Row.model_validate(json.loads(str(m["row_json"]))) for m in metadatas)
+            if len(metadatas) < page:
+                break
+            offset += page
+        return rows
