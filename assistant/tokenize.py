@@ -1,0 +1,51 @@
+"""Chinese tokenization with jieba and a user dictionary built from the registries and the lists' terms."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jieba
+
+from ingest.registries import Registry
+
+_WORD = re.compile(r"[0-9a-z][0-9a-z.+%:]*|[\u3400-\u9fff]+")
+
+
+class Tokenizer:
+    """Tokens for BM25 and for reading a question: folded text, jieba words, no stopwords."""
+
+    def __init__(self, registry: Registry, extra_words: list[str], cache_dir: Path | None = None) -> None:
+        self.normalize = registry.normalize
+        self._jieba = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._jieba.tmp_dir = str(cache_dir)
+        jieba.setLogLevel(60)
+        self._jieba.load_userdict(str(registry.terms_path))
+        for word in extra_words:
+            if len(word) > 1:
+                self._jieba.add_word(word, freq=2000)
+        stop_path = registry.terms_path.parent / "stopwords.txt"
+        self.stopwords = {line.strip() for line in stop_path.read_text("utf-8").splitlines()
+                          if line.strip() and not line.startswith("#")}
+
+    def words(self, text: str) -> list[str]:
+        """All jieba words of the folded text, lower-cased, punctuation dropped."""
+        folded = self.normalize.keep_spaces(text).lower()
+        return [w for w in self._jieba.lcut(folded) if _WORD.fullmatch(w.strip())]
+
+    def tokens(self, text: str) -> list[str]:
+        """Index tokens: words without stopwords, plus character bigrams of longer Chinese words."""
+        out: list[str] = []
+        for word in self.words(text):
+            if word in self.stopwords:
+                continue
+            out.append(word)
+            if len(word) > 2 and "\u3400" <= word[0] <= "\u9fff":
+                out.extend(word[i:i + 2] for i in range(len(word) - 1))
+        return out
+
+    def content_words(self, text: str) -> list[str]:
+        """Topic words of a question: no stopwords, no single characters."""
+        return [w for w in self.words(text) if w not in self.stopwords and len(w) > 1]

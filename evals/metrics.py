@@ -1,0 +1,97 @@
+"""Per-question scores and their per-intent summary."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Score:
+    """One answered question (or one turn of a conversation) against its gold."""
+
+    item: str
+    intent: str
+    recall: float | None = None
+    precision: float | None = None
+    hit5: float | None = None
+    rr: float | None = None
+    expected: float | None = None
+    abstention_ok: bool = True
+    followup_ok: bool | None = None
+    valid: bool = True
+    problems: list[str] = field(default_factory=list)
+
+
+def score_answer(item: str, intent: str, gold: list[str], expected: list[str], answer_text: str,
+                 cited: list[str], abstained: bool) -> Score:
+    score = Score(item, intent)
+    gold_set, cited_set = set(gold), set(cited)
+    out_of_scope = intent == "out_of_scope"
+    score.abstention_ok = abstained == out_of_scope
+    if not score.abstention_ok:
+        score.problems.append("abstained" if abstained else "answered an out-of-scope question")
+    if gold_set:
+        hit = len(gold_set & cited_set)
+        score.recall = hit / len(gold_set)
+        score.precision = hit / len(cited_set) if cited_set else 0.0
+        if score.recall < 1:
+            score.problems.append("missed " + " ".join(sorted(gold_set - cited_set)))
+        if cited_set - gold_set:
+            score.problems.append("extra " + " ".join(sorted(cited_set - gold_set)))
+        if len(gold_set) == 1:
+            rank = next((i + 1 for i, c in enumerate(cited) if c in gold_set), None)
+            score.hit5 = 1.0 if rank is not None and rank <= 5 else 0.0
+            score.rr = 1.0 / rank if rank else 0.0
+    if expected:
+        present = [e for e in expected if e in answer_text]
+        score.expected = len(present) / len(expected)
+        if len(present) < len(expected):
+            score.problems.append("missing strings " + " ".join(e for e in expected if e not in present))
+    return score
+
+
+def _mean(values: list[float | None]) -> float | None:
+    real = [v for v in values if v is not None]
+    return statistics.fmean(real) if real else None
+
+
+@dataclass
+class Summary:
+    intent: str
+    n: int
+    recall: float | None
+    precision: float | None
+    hit5: float | None
+    mrr: float | None
+    expected: float | None
+    abstention: float
+    followup: float | None
+    validity: float
+
+
+def summarize(scores: list[Score], intent: str) -> Summary:
+    return Summary(
+        intent=intent, n=len(scores),
+        recall=_mean([s.recall for s in scores]), precision=_mean([s.precision for s in scores]),
+        hit5=_mean([s.hit5 for s in scores]), mrr=_mean([s.rr for s in scores]),
+        expected=_mean([s.expected for s in scores]),
+        abstention=_mean([float(s.abstention_ok) for s in scores]) or 0.0,
+        followup=_mean([None if s.followup_ok is None else float(s.followup_ok) for s in scores]),
+        validity=_mean([float(s.valid) for s in scores]) or 0.0,
+    )
+
+
+def format_table(rows: list[Summary]) -> str:
+    head = f"{'intent':<13}{'n':>4} {'recall':>7} {'prec':>6} {'hit@5':>6} {'MRR':>6} {'strings':>8} " \
+           f"{'abstain':>8} {'follow':>7} {'valid':>6}"
+    lines = [head, "-" * len(head)]
+
+    def cell(value: float | None, width: int) -> str:
+        return f"{value:>{width}.3f}" if value is not None else f"{'—':>{width}}"
+
+    for s in rows:
+        lines.append(f"{s.intent:<13}{s.n:>4} {cell(s.recall, 7)} {cell(s.precision, 6)} {cell(s.hit5, 6)} "
+                     f"{cell(s.mrr, 6)} {cell(s.expected, 8)} {cell(s.abstention, 8)} {cell(s.followup, 7)} "
+                     f"{cell(s.validity, 6)}")
+    return "\n".join(lines)
