@@ -206,6 +206,9 @@ class ExtractiveAnswerer:
                 lines.append(self.t(query, "count_agency", place=info.jurisdiction,
                                     agency=self._agency_label(query, rows) or "、".join(query.agency_surfaces),
                                     count=len(rows), roles=roles))
+            elif query.institution and not query.narrow and not (query.topic and query.topic_marked):
+                lines.append(self.t(query, "count_measures", owner=query.institution, place=info.jurisdiction,
+                                    count=len(rows)))
             elif query.topic and query.topic_marked or query.narrow:
                 lines.append(self.t(query, "count_topic", place=info.jurisdiction,
                                     topic=found.anchor or "、".join(query.topic) or info.title, count=len(rows)))
@@ -214,7 +217,7 @@ class ExtractiveAnswerer:
                 continue
             if rows:
                 lines.append(self.t(query, "count_rows", count=len(rows), cites=" ".join(cite(r) for r in rows)))
-        whole = not query.agency_ids and not (query.topic and query.topic_marked) and not query.narrow
+        whole = not (query.agency_ids or query.institution or query.narrow or (query.topic and query.topic_marked))
         if whole:
             found.rows = []
         return lines

@@ -40,15 +40,22 @@ class HybridSearcher:
         self.catalog = catalog
         self.tokenizer = tokenizer
         self.embedder = embedder
-        self.folded = {r.id: catalog.registry.normalize(anchor_text(r)) for r in catalog.rows}
+        fold = catalog.registry.normalize
+        self.folded = {r.id: fold(anchor_text(r)).lower() for r in catalog.rows}
+        self._corpus = "\n".join(fold(search_text(r)).lower() for r in catalog.rows)
         self._bm25 = bm25s.BM25()
         if catalog.rows:
             self._bm25.index([tokenizer.tokens(search_text(r)) or ["∅"] for r in catalog.rows],
                              show_progress=False)
         self._store = ChromaVectorStore(chroma_collection=catalog.collection) if catalog.collection else None
 
+    def in_corpus(self, word: str) -> bool:
+        """Whether any row (category, text or measures) contains the word."""
+        return word.lower() in self._corpus
+
     def document_frequency(self, word: str, rows: list[Row] | None = None) -> int:
         pool = rows if rows is not None else self.catalog.rows
+        word = word.lower()
         return sum(word in self.folded[r.id] for r in pool)
 
     def bm25_ranking(self, question: str, candidates: list[Row]) -> list[str]:
@@ -72,10 +79,13 @@ class HybridSearcher:
         pairs = zip(result.ids or [], result.similarities or [], strict=False)
         return [(rid, float(sim)) for rid, sim in pairs if rid in wanted]
 
-    def rank(self, question: str, candidates: list[Row]) -> list[tuple[Row, float]]:
-        """Candidates by fused rank, best first, with their RRF score."""
+    def rank(self, question: str, candidates: list[Row], terms: str | None = None) -> list[tuple[Row, float]]:
+        """Candidates by fused rank, best first, with their RRF score.
+
+        BM25 reads `terms` (the question's topic words, without place and agency names) when given.
+        """
         fused: dict[str, float] = {}
-        for ranking in (self.bm25_ranking(question, candidates),
+        for ranking in (self.bm25_ranking(terms or question, candidates),
                         [rid for rid, _ in self.dense_ranking(question, candidates)]):
             for rank, rid in enumerate(ranking):
                 fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)

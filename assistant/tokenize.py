@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import jieba
+import jieba.posseg
 
 from ingest.registries import Registry
 
@@ -26,6 +27,7 @@ class Tokenizer:
         for word in extra_words:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=2000)
+        self._pos = jieba.posseg.POSTokenizer(self._jieba)
         stop_path = registry.terms_path.parent / "stopwords.txt"
         self.stopwords = {line.strip() for line in stop_path.read_text("utf-8").splitlines()
                           if line.strip() and not line.startswith("#")}
@@ -45,6 +47,13 @@ class Tokenizer:
             if len(word) > 2 and "\u3400" <= word[0] <= "\u9fff":
                 out.extend(word[i:i + 2] for i in range(len(word) - 1))
         return out
+
+    def nouns(self, text: str) -> list[str]:
+        """Chinese nouns of a question (jieba POS n*), the words a topic stands on."""
+        folded = self.normalize.keep_spaces(text).lower()
+        return [p.word for p in self._pos.lcut(folded)
+                if p.flag.startswith("n") and len(p.word) > 1 and p.word not in self.stopwords
+                and "\u3400" <= p.word[0] <= "\u9fff"]
 
     def content_words(self, text: str) -> list[str]:
         """Topic words of a question: no stopwords, no single characters."""

@@ -14,6 +14,7 @@ from ingest.registries import Registry
 Intent = Literal["list", "fact", "topic", "compare", "count", "deadline", "out_of_scope"]
 _TOPIC_MARK = re.compile(r"方面|关于|涉及|有关|相关|“|”|\"|related to|regarding|concerning|about|on the topic")
 _EN_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Query:
     role_given: bool = False
     years: list[int] = field(default_factory=list)
     topic: list[str] = field(default_factory=list)
+    topic_nouns: list[str] = field(default_factory=list)
+    quoted: list[str] = field(default_factory=list)
     topic_marked: bool = False
     whole_list: bool = False
     followup: bool = False
@@ -72,6 +75,9 @@ class QuestionReader:
         self.tokenizer = tokenizer
         self.cues = Cues.load(registry)
         self.title_words = title_words
+        self._measure_words = set(self.cues.intent["measures"])
+        glossary = tomllib.loads((registry.terms_path.parent / "glossary.toml").read_text("utf-8"))["terms"]
+        self.glossary = {k.lower(): v for k, v in glossary.items()}
         self._cue_words = {w for cues in (*self.cues.intent.values(), *self.cues.role.values()) for c in cues
                            for w in tokenizer.content_words(c)}
 
@@ -87,10 +93,21 @@ class QuestionReader:
                 return role, True  # type: ignore[return-value]
         return "any", False
 
+    def _english_terms(self, folded: str) -> list[str]:
+        """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""
+        terms = []
+        for phrase in sorted(self.glossary, key=len, reverse=True):
+            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", folded):
+                terms.append(self.glossary[phrase])
+                folded = folded.replace(phrase, " ")
+        return terms
+
     def _topic(self, question: str, surfaces: list[str]) -> list[str]:
         words = []
         for word in self.tokenizer.content_words(question):
-            if word in self._cue_words or word in self.title_words or word.isdigit():
+            if word.isascii() and word.isalpha():
+                continue  # English words match no row: their glossary terms stand in for them
+            if word in self._cue_words or word in self.title_words or word.isdigit() or word in self._measure_words:
                 continue
             if any(word in s or s in word for s in surfaces):
                 continue
@@ -102,10 +119,14 @@ class QuestionReader:
     def _read_alone(self, question: str) -> Query:
         folded = self.registry.normalize.keep_spaces(question).lower()
         places = self.registry.places.find(question)
-        agencies = self.registry.agencies.find(question)
+        agencies = self.registry.agencies.find(question, [m.surface for m in places.institutions])
         surfaces = [m.surface for m in (*places.jurisdictions, *places.institutions, *places.other, *agencies)]
         role, role_given = self._role(folded)
         years = years_named(folded) or [int(y) for y in _EN_YEAR.findall(folded)]
+        english = self._english_terms(folded)
+        topic = list(dict.fromkeys(self._topic(question, surfaces) + english))
+        nouns = set(self.tokenizer.nouns(question)) | set(english)
+        quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
         query = Query(
             text=question, lang=detect_lang(question), intent="topic",
             jurisdictions=list(dict.fromkeys(m.key for m in places.jurisdictions)),
@@ -114,8 +135,8 @@ class QuestionReader:
             agency_ids=list(dict.fromkeys(m.key for m in agencies)),
             agency_surfaces=list(dict.fromkeys(m.surface for m in agencies)),
             role=role, role_given=role_given, years=years,
-            topic=self._topic(question, surfaces),
-            topic_marked=bool(_TOPIC_MARK.search(folded)),
+            topic=topic, topic_nouns=[w for w in topic if w in nouns], quoted=quoted,
+            topic_marked=bool(_TOPIC_MARK.search(folded)) or bool(english and not agencies),
             whole_list=self.cues.has("whole_list", folded),
             followup=folded.lstrip().startswith(tuple(self.cues.intent["followup"])),
             narrow=self.cues.has("narrow", folded),
@@ -125,7 +146,7 @@ class QuestionReader:
     def _intent(self, q: Query, folded: str) -> Intent:
         if q.other_places and not (q.jurisdictions or q.institution):
             return "out_of_scope"
-        if self.cues.has("chitchat", folded) and not q.has_scope and not q.topic:
+        if self.cues.has("chitchat", folded) and not q.has_scope:
             return "out_of_scope"
         if self.cues.has("count", folded):
             return "count"
@@ -158,7 +179,9 @@ class QuestionReader:
                 intent = "topic"
             return replace(prev, text=q.text, lang=q.lang, intent=intent, narrow=True, followup=True,
                            role=q.role if q.role_given else prev.role, role_given=q.role_given or prev.role_given,
-                           years=q.years or [], topic=q.topic, topic_marked=bool(q.topic), whole_list=False)
+                           years=q.years or [], topic=q.topic, topic_nouns=q.topic_nouns, quoted=q.quoted,
+                           topic_marked=bool(q.topic),
+                           whole_list=False)
         own_intent = q.agency_ids or q.topic or q.whole_list or q.intent in ("count", "deadline", "out_of_scope")
         intent = q.intent if own_intent else prev.intent
         if intent == "compare" and len(q.jurisdictions or prev.jurisdictions) < 2:
@@ -169,6 +192,8 @@ class QuestionReader:
             institution=q.institution or (None if q.jurisdictions else prev.institution),
             agency_ids=q.agency_ids or prev.agency_ids, agency_surfaces=q.agency_surfaces or prev.agency_surfaces,
             role=q.role if q.role_given else prev.role, role_given=q.role_given or prev.role_given,
-            years=q.years or prev.years, topic=q.topic or prev.topic, topic_marked=q.topic_marked or prev.topic_marked,
+            years=q.years or prev.years, topic=q.topic or prev.topic, topic_nouns=q.topic_nouns or prev.topic_nouns,
+            quoted=q.quoted or prev.quoted,
+            topic_marked=q.topic_marked or prev.topic_marked,
             whole_list=q.whole_list or prev.whole_list,
         )

@@ -117,13 +117,15 @@ class AgencyRegistry:
         for name in names:
             agency_id = self.resolve(name)
             if agency_id.startswith("name:"):
-                norm = self.normalize(name)
-                self.local_names[norm] = agency_id
-                self.local_names[self._strip_level(norm)] = agency_id
+                for form in {self.normalize(name), self._strip_level(self.normalize(name))}:
+                    if len(form) >= 3:  # 学校 alone is a word in questions, not a named unit
+                        self.local_names[form] = agency_id
 
-    def find(self, question: str) -> list[Mention]:
-        """Agencies named in a question, Chinese (any script) or English."""
+    def find(self, question: str, masked: list[str] | None = None) -> list[Mention]:
+        """Agencies named in a question, Chinese (any script) or English; `masked` names are skipped."""
         norm = self.normalize(question)
+        for name in masked or []:
+            norm = norm.replace(name, "□" * len(name))
         found = _scan(norm, {**self.local_names, **self.aliases})
         return found + _scan_english(self.normalize.keep_spaces(question), self.english)
 
