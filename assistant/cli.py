@@ -151,3 +151,7 @@ def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> N
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -79,7 +79,7 @@ class ExtractiveAnswerer:
         shown = [n for n in names if n != asked]
         return f"{asked}（{'、'.join(shown)}）" if shown else asked
 
-    def _row_line(self, query: Query, row: Row) -> str:
+    def row_line(self, query: Query, row: Row) -> str:
         none = self.t(query, "none_value")
         if row.has_lead_column:
             agencies = self.t(query, "row_agencies_split", lead="、".join(row.lead) or none,
@@ -92,7 +92,8 @@ class ExtractiveAnswerer:
         if row.measures:
             owner = self.docs[row.doc].measures_owner or ""
             m = row.measures
-            line += "\n" + self.t(query, "row_measures", owner=owner, measures=m.actions or m.targets,
+            measures = " ".join(p for p in (m.actions, m.targets.replace("\n", " ")) if p)
+            line += "\n" + self.t(query, "row_measures", owner=owner, measures=measures,
                                   units="、".join(m.units) or none, due=m.due or none)
         return line
 
@@ -104,14 +105,14 @@ class ExtractiveAnswerer:
                 members = [r for r in rows if self.catalog.role_of(r, query.agency_ids) == role]
                 if members:
                     lines.append(self.t(query, group))
-                    lines += [self._row_line(query, r) for r in members]
+                    lines += [self.row_line(query, r) for r in members]
             return lines
         category = None
         for row in rows:
             if row.category and row.category != category:
                 category = row.category
                 lines.append(self.t(query, "group_category", category=category))
-            lines.append(self._row_line(query, row))
+            lines.append(self.row_line(query, row))
         return lines
 
     def _roles(self, query: Query, rows: list[Row]) -> str:
@@ -168,7 +169,7 @@ class ExtractiveAnswerer:
                 continue
             key = "topic_summary" if rows else "topic_none"
             lines.append(self.t(query, key, place=self.docs[doc].jurisdiction, topic=topic, count=len(rows)))
-            lines += [self._row_line(query, r) for r in rows]
+            lines += [self.row_line(query, r) for r in rows]
             lines.append("")
         return lines
 
@@ -177,10 +178,10 @@ class ExtractiveAnswerer:
     def _fact(self, query: Query, found: Retrieved) -> list[str]:
         top = found.rows[0]
         sentence = self._best_sentence(query, top)
-        lines = [self.t(query, "fact_lead", cite=cite(top), sentence=sentence), self._row_line(query, top)]
+        lines = [self.t(query, "fact_lead", cite=cite(top), sentence=sentence), self.row_line(query, top)]
         if len(found.rows) > 1:
             lines.append(self.t(query, "fact_more"))
-            lines += [self._row_line(query, r) for r in found.rows[1:]]
+            lines += [self.row_line(query, r) for r in found.rows[1:]]
         return lines
 
     def _best_sentence(self, query: Query, row: Row) -> str:
@@ -229,6 +230,6 @@ class ExtractiveAnswerer:
             rows = found.by_doc.get(doc, [])
             key = "deadline_summary" if rows else "deadline_none"
             lines.append(self.t(query, key, place=self.docs[doc].jurisdiction, years=years, count=len(rows)))
-            lines += [self._row_line(query, r) for r in rows]
+            lines += [self.row_line(query, r) for r in rows]
             lines.append("")
         return lines

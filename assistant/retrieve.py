@@ -108,7 +108,7 @@ class Retriever:
             rows = [self.catalog.by_id[i] for i in previous_ids if i in self.catalog.by_id]
         else:
             rows = self.catalog.filter(docs, with_measures=bool(query.institution))
-        if query.agency_ids and not (query.narrow and not query.role_given):
+        if query.agency_ids and not (query.narrow and not (query.role_given or query.agency_new)):
             lead_docs = {d.doc for d in self.catalog.documents if d.has_lead_column}
             keep = set()
             for doc_rows in _group(rows).values():

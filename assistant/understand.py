@@ -22,7 +22,7 @@ class Cues:
     """Cue words from ingest/registry/cues.toml."""
 
     role: dict[str, list[str]]
-    intent: dict[str, list[str]]
+    intent: dict
 
     @classmethod
     def load(cls, registry: Registry) -> Cues:
@@ -30,6 +30,8 @@ class Cues:
         return cls(role=data["role"], intent=data["intent"])
 
     def has(self, kind: str, text: str) -> bool:
+        if kind == "count" and re.search(str(self.intent["count_pattern"]), text):
+            return True
         return any(cue in text for cue in self.intent[kind])
 
 
@@ -47,6 +49,7 @@ class Query:
     agency_surfaces: list[str] = field(default_factory=list)
     role: Literal["lead", "responsible", "any"] = "any"
     role_given: bool = False
+    agency_new: bool = False
     years: list[int] = field(default_factory=list)
     topic: list[str] = field(default_factory=list)
     topic_nouns: list[str] = field(default_factory=list)
@@ -78,8 +81,8 @@ class QuestionReader:
         self._measure_words = set(self.cues.intent["measures"])
         glossary = tomllib.loads((registry.terms_path.parent / "glossary.toml").read_text("utf-8"))["terms"]
         self.glossary = {k.lower(): v for k, v in glossary.items()}
-        self._cue_words = {w for cues in (*self.cues.intent.values(), *self.cues.role.values()) for c in cues
-                           for w in tokenizer.content_words(c)}
+        cue_lists = [v for v in (*self.cues.intent.values(), *self.cues.role.values()) if isinstance(v, list)]
+        self._cue_words = {w for cues in cue_lists for c in cues for w in tokenizer.content_words(c)}
 
     def read(self, question: str, previous: Query | None = None) -> Query:
         query = self._read_alone(question)
@@ -154,6 +157,9 @@ class QuestionReader:
             return "deadline"
         if (self.cues.has("compare", folded) or len(q.jurisdictions) > 1) and q.topic and not q.agency_ids:
             return "compare"
+        if q.lang == "en" and not q.topic and not q.agency_ids and self.cues.has("fact", folded) \
+                and not self.cues.has("agency_list", folded) and not q.whole_list:
+            return "fact"
         if q.agency_ids and not (q.topic and self.cues.has("fact", folded) and not self.cues.has("agency_list", folded)):
             return "list"
         if (q.jurisdictions or q.institution) and not q.topic:
@@ -178,6 +184,8 @@ class QuestionReader:
             if q.topic and intent == "list" and not q.role_given:
                 intent = "topic"
             return replace(prev, text=q.text, lang=q.lang, intent=intent, narrow=True, followup=True,
+                           agency_ids=q.agency_ids or prev.agency_ids,
+                           agency_surfaces=q.agency_surfaces or prev.agency_surfaces, agency_new=bool(q.agency_ids),
                            role=q.role if q.role_given else prev.role, role_given=q.role_given or prev.role_given,
                            years=q.years or [], topic=q.topic, topic_nouns=q.topic_nouns, quoted=q.quoted,
                            topic_marked=bool(q.topic),

@@ -84,6 +84,7 @@ def parse_layout(layout: Layout, path: Path, registry: Registry) -> Document:
     fields = map_headers(headers)
     if "text" not in fields:
         raise IngestError(path, f"no task-text column among headers {'、'.join(headers)}")
+    raw_rows = _group_rows(layout.cells[body_start:], len(headers) + 1, path)
     title, owner = _title(layout.preamble)
     if not title:  # the title line may continue a cell opened before the header (" \t附件")
         before_header = "\n".join(layout.cells[: body_start - len(headers) - 1])
@@ -93,7 +94,6 @@ def parse_layout(layout: Layout, path: Path, registry: Registry) -> Document:
     jurisdiction = registry.places.from_title(title) or _place_from_title(title)
     if not jurisdiction:
         raise IngestError(path, f"cannot tell the jurisdiction from the title {title!r}")
-    raw_rows = _group_rows(layout.cells[body_start:], len(headers) + 1, path)
     rows: list[Row] = []
     for cells in raw_rows:
         values = dict(zip(fields, cells[1:], strict=True))

@@ -78,6 +78,19 @@ def _scan_english(text: str, names: dict[str, str]) -> list[Mention]:
     return found
 
 
+_HEADS = ("bureau", "department", "commission", "office", "committee", "administration")
+
+
+def _english_forms(name: str) -> list[str]:
+    """An English agency name and its other word order: "finance bureau" <-> "bureau of finance"."""
+    forms = [name]
+    words = name.split()
+    if len(words) > 1 and words[-1] in _HEADS:
+        forms.append(f"{words[-1]} of {' '.join(words[:-1])}")
+        forms.append(f"{words[-1]} for {' '.join(words[:-1])}")
+    return forms
+
+
 class AgencyRegistry:
     """Resolves agency names from cells and questions to one canonical agency id."""
 
@@ -88,7 +101,8 @@ class AgencyRegistry:
         self.by_id = {a.id: a for a in agencies}
         self.aliases = {normalize(alias): a.id for a in agencies for alias in (a.name, *a.aliases)}
         self.cell_aliases = {**self.aliases, **{normalize(k): v for k, v in cell_only.items()}}
-        self.english = _english_names({name: a.id for a in agencies for name in a.english})
+        self.english = _english_names({form: a.id for a in agencies for name in a.english
+                                       for form in _english_forms(name)})
         self.local_names: dict[str, str] = {}
 
     def _strip_level(self, name: str) -> str:

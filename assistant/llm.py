@@ -1,0 +1,128 @@
+"""The LLM answerer: any OpenAI-compatible server writes the answer; its citations are checked against the rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import tiktoken
+from llama_index.core.base.llms.types import ChatMessage, MessageRole
+from llama_index.core.llms import LLM
+
+from assistant.catalog import Catalog
+from assistant.compose import Composition, ExtractiveAnswerer
+from assistant.models import Citation
+from assistant.retrieve import Retrieved
+from assistant.settings import Settings
+from assistant.templates import Templates
+from assistant.understand import Query
+from ingest.rows import Row
+
+_CITATION = re.compile(r"\[([a-z0-9_\-]+#\d+)\]", re.IGNORECASE)
+LIST_INTENTS = ("list", "count", "deadline")
+LANGUAGE = {"zh": "中文", "en": "English"}
+
+
+@dataclass
+class Prompt:
+    messages: list[ChatMessage]
+    rows_in_prompt: list[Row]
+
+
+class LLMAnswerer:
+    """Asks the LLM with the retrieved rows; drops citations it invents; keeps every row of a list."""
+
+    mode = "llm"
+
+    def __init__(self, llm: LLM, catalog: Catalog, templates: Templates, fallback: ExtractiveAnswerer,
+                 context_tokens: int = 6000) -> None:
+        self.llm = llm
+        self.catalog = catalog
+        self.templates = templates
+        self.fallback = fallback
+        self.context_tokens = context_tokens
+        self.encoding = tiktoken.get_encoding("cl100k_base")
+
+    @classmethod
+    def from_settings(cls, settings: Settings, catalog: Catalog, templates: Templates,
+                      fallback: ExtractiveAnswerer) -> LLMAnswerer:
+        from llama_index.llms.openai_like import OpenAILike
+
+        llm = OpenAILike(model=settings.llm_model or "", api_base=settings.llm_base_url,
+                         api_key=settings.llm_api_key or "not-needed", is_chat_model=True,
+                         timeout=settings.llm_timeout, max_retries=0, temperature=0.0,
+                         context_window=settings.llm_context_tokens + 2048, max_tokens=2048)
+        return cls(llm, catalog, templates, fallback, settings.llm_context_tokens)
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.encoding.encode(text))
+
+    def render_row(self, row: Row) -> str:
+        agencies = (f"牵头单位：{'、'.join(row.lead) or '无'}；责任单位：{'、'.join(row.responsible) or '无'}"
+                    if row.has_lead_column else f"责任部门（未区分牵头）：{'、'.join(row.responsible) or '无'}")
+        measures = ""
+        if row.measures:
+            m = row.measures
+            measures = f"\n学校举措：{m.actions} {m.targets}（{'、'.join(m.units)}，{m.due}）"
+        return self.templates.text("llm_row.txt").format_map({
+            "id": row.id, "jurisdiction": row.jurisdiction, "category": row.category or "—", "text": row.text,
+            "agencies": agencies, "due": f"\n完成时间：{row.due}" if row.due else "", "measures": measures,
+        }).strip()
+
+    def build_prompt(self, query: Query, found: Retrieved, summary: str) -> Prompt:
+        """System and user messages; rows are added in order while they fit the token budget."""
+        system = self.templates.text("llm_system.txt").format_map({"language": LANGUAGE[query.lang]})
+        user_template = self.templates.text("llm_user.txt")
+        budget = self.context_tokens - self.count_tokens(system) - self.count_tokens(user_template) \
+            - self.count_tokens(query.text) - self.count_tokens(summary)
+        rendered, kept = [], []
+        for row in found.rows:
+            text = self.render_row(row)
+            cost = self.count_tokens(text) + 2
+            if cost > budget:
+                break
+            budget -= cost
+            rendered.append(text)
+            kept.append(row)
+        user = user_template.format_map({"question": query.text, "intent": query.intent, "summary": summary,
+                                         "count": len(found.rows), "rows": "\n\n".join(rendered)})
+        return Prompt([ChatMessage(role=MessageRole.SYSTEM, content=system),
+                       ChatMessage(role=MessageRole.USER, content=user)], kept)
+
+    def compose(self, query: Query, found: Retrieved) -> Composition:
+        grounded = self.fallback.compose(query, found)  # the complete, row-by-row answer
+        if grounded.abstained or not found.rows:
+            return grounded
+        summary = grounded.text.split("\n", 1)[0] if query.intent in LIST_INTENTS else ""
+        prompt = self.build_prompt(query, found, summary)
+        try:
+            reply = self.llm.chat(prompt.messages).message.content or ""
+        except Exception as err:  # timeout, refused connection, HTTP error: answer from the rows instead
+            grounded.notes.append(f"LLM unavailable ({type(err).__name__}); answered from the rows without it")
+            return grounded
+        return self._checked(query, found, reply, grounded)
+
+    def _checked(self, query: Query, found: Retrieved, reply: str, grounded: Composition) -> Composition:
+        """Drop citations of rows that were not retrieved; keep every row of a list answer."""
+        retrieved = {r.id: r for r in found.rows}
+        notes: list[str] = []
+
+        def keep_or_drop(match: re.Match[str]) -> str:
+            rid = match.group(1).lower()
+            if rid in retrieved:
+                return f"[{rid}]"
+            notes.append(f"dropped citation [{match.group(1)}]: not among the retrieved rows")
+            return ""
+
+        text = _CITATION.sub(keep_or_drop, reply).strip()
+        cited = list(dict.fromkeys(m.lower() for m in _CITATION.findall(text)))
+        if query.intent in LIST_INTENTS:
+            missing = [r for r in found.rows if r.id not in cited]
+            if missing:
+                notes.append(f"the LLM left out {len(missing)} of {len(found.rows)} rows; they are listed below")
+                text += "\n\n" + "\n".join(self.fallback.row_line(query, r) for r in missing)
+            rows = found.rows
+        else:
+            rows = [retrieved[i] for i in cited] or found.rows
+        citations = [Citation.from_row(r, self.catalog.role_of(r, query.agency_ids)) for r in rows]
+        return Composition(text, citations, mode="llm", notes=notes)
