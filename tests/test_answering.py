@@ -1,0 +1,137 @@
+"""Answers as officials see them: complete lists, exact figures, follow-ups, abstention, languages."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from assistant.core import Assistant
+from assistant.sessions import SessionStore
+
+YINGKOU_HRSS = ["yingkou#%d" % n for n in (1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31,
+                                          32, 35, 36, 37, 38, 40, 45)]
+
+
+def ids(answer) -> list[str]:
+    return [c.id for c in answer.citations]
+
+
+def test_agency_list_is_complete_with_a_role_summary(assistant: Assistant) -> None:
+    answer = assistant.ask("营口市人社局要做哪些工作？")
+    assert answer.intent == "list" and not answer.abstained and answer.mode == "extractive"
+    assert ids(answer) == YINGKOU_HRSS
+    first_line = answer.answer.splitlines()[0]
+    assert "27项" in first_line and "未作为牵头单位" in first_line and "市人力资源和社会保障局" in first_line
+    assert all(c.role == "responsible" for c in answer.citations)
+    assert "[营口市#45]" in answer.answer
+
+
+def test_follow_up_keeps_the_agency_for_a_new_place(assistant: Assistant) -> None:
+    first = assistant.ask("营口市人社局要做哪些工作？")
+    second = assistant.ask("那瓦房店呢？", session_id=first.session_id)
+    assert second.session_id == first.session_id
+    assert second.citations and all(c.doc == "wafangdian" for c in second.citations)
+    assert all(any("人社" in a for a in c.responsible) for c in second.citations)
+    assert "未区分牵头与配合单位" in second.answer  # the list has only 责任部门: no lead is guessed
+    third = assistant.ask("那环翠区呢？", session_id=first.session_id)
+    # 区人力资源社会保障局 leads rows 2, 4, 5, 6, 8, 10, 14 and shares rows 1, 9, 12, 16
+    assert ids(third) == ["huancui#%d" % n for n in (1, 2, 4, 5, 6, 8, 9, 10, 12, 14, 16)]
+
+
+def test_narrowing_follow_up_stays_inside_the_previous_rows(assistant: Assistant) -> None:
+    first = assistant.ask("环翠区税务局负责哪些任务？")
+    assert ids(first) == ["huancui#3", "huancui#7", "huancui#13"]
+    second = assistant.ask("其中哪项涉及增值税？", session_id=first.session_id)
+    assert ids(second) == ["huancui#7"] and "增值税" in second.answer
+    lead = assistant.ask("其中牵头的有哪些？", session_id=first.session_id)
+    assert set(ids(lead)) <= set(ids(first))
+
+
+def test_role_questions(assistant: Assistant) -> None:
+    lead = assistant.ask("环翠区人社局牵头哪些任务？")
+    assert ids(lead) == ["huancui#%d" % n for n in (2, 4, 5, 6, 8, 10, 14)]
+    assert all(c.role == "lead" for c in lead.citations)
+    nolead = assistant.ask("瓦房店市税务局牵头哪些任务？")
+    assert "无法判断" in nolead.answer and ids(nolead) == ["wafangdian#34", "wafangdian#49"]
+
+
+def test_fact_answer_quotes_the_sentence_with_the_figure_first(assistant: Assistant) -> None:
+    answer = assistant.ask("瓦房店培训目标是多少？")
+    assert answer.intent == "fact" and ids(answer)[0] == "wafangdian#28"
+    assert answer.answer.splitlines()[0].startswith("依据[瓦房店市#28]：「") and "1万人次左右" in answer.answer
+    ratio = assistant.ask("营口核定专职思政课教师岗位的师生比是多少？")
+    assert ids(ratio)[0] == "yingkou#3" and "1:350" in ratio.answer.splitlines()[0]
+
+
+def test_counts_come_from_the_index(assistant: Assistant) -> None:
+    whole = assistant.ask("营口市清单共有多少项任务？")
+    assert whole.intent == "count" and "45项" in whole.answer and whole.citations == []
+    agency = assistant.ask("营口市人社局参与多少项任务？")
+    assert "27项" in agency.answer and ids(agency) == YINGKOU_HRSS
+    assert "几项" not in assistant.ask("锦州师专计划获得几项省级创新创业竞赛奖项？").intent
+
+
+def test_deadline_and_compare(assistant: Assistant) -> None:
+    due = assistant.ask("环翠区到2023年要完成哪些任务？")
+    assert due.intent == "deadline" and ids(due) == ["huancui#6", "huancui#9", "huancui#12"]
+    compare = assistant.ask("营口和瓦房店在“双师型”教师建设上各有什么任务？")
+    assert compare.intent == "compare"
+    assert ids(compare) == ["wafangdian#37", "yingkou#31", "yingkou#32"]
+    assert "营口市清单中与「双师型」相关的任务有2项" in compare.answer
+
+
+@pytest.mark.parametrize("question", ["北京市职业教育有哪些任务？", "营口市的房价是多少？", "讲个笑话", "你是谁开发的？",
+                                      "What's the weather like in Beijing tomorrow?"])
+def test_out_of_scope_abstains_and_cites_nothing(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.intent == "out_of_scope" and answer.citations == []
+    assert "营口市工作任务清单" in answer.answer  # it says which lists the index holds
+
+
+def test_english_and_traditional_questions(assistant: Assistant) -> None:
+    english = assistant.ask("What does the 人社局 have to do in Yingkou?")
+    assert ids(english) == YINGKOU_HRSS and english.answer.startswith("In the 营口市 list")
+    follow = assistant.ask("What about Wafangdian?", session_id=english.session_id)
+    assert follow.citations and {c.doc for c in follow.citations} == {"wafangdian"}
+    traditional = assistant.ask("營口市人社局要做哪些工作？")
+    assert ids(traditional) == YINGKOU_HRSS
+
+
+def test_explicit_filters_narrow_the_question(assistant: Assistant) -> None:
+    answer = assistant.ask("有哪些任务？", jurisdiction="环翠", agency="税务局")
+    assert ids(answer) == ["huancui#3", "huancui#7", "huancui#13"]
+    assert answer.filters.jurisdictions == ["环翠区"] and answer.filters.agencies == ["tax"]
+
+
+def test_every_citation_is_a_real_row(assistant: Assistant) -> None:
+    catalog = assistant.engine.catalog
+    for question in ("锦州师专有哪些具体举措？", "总工会在各清单中负责哪些任务？", "辽宁省要建设多少个“双师型”教师培养培训基地？"):
+        for citation in assistant.ask(question).citations:
+            assert catalog.by_id[citation.id].text == citation.text
+
+
+def test_sessions_are_bounded_in_number_and_age() -> None:
+    store = SessionStore(max_sessions=2, ttl_seconds=0.2)
+    from assistant.understand import Query
+
+    query = Query(text="q", lang="zh", intent="list")
+    for sid in ("a", "b", "c"):
+        store.remember(sid, query, [])
+    assert store.last("a") is None and store.last("c") is not None
+    time.sleep(0.3)
+    assert store.last("c") is None
+
+
+def test_in_process_latency_after_warm_up(assistant: Assistant) -> None:
+    questions = ["营口市人社局要做哪些工作？", "瓦房店培训目标是多少？", "环翠区2022年要完成哪些任务？", "营口市清单共有多少项任务？"]
+    for q in questions:
+        assistant.ask(q)
+    timings = []
+    for _ in range(10):
+        for q in questions:
+            started = time.perf_counter()
+            assistant.ask(q)
+            timings.append(time.perf_counter() - started)
+    timings.sort()
+    assert timings[len(timings) // 2] < 0.05
