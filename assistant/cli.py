@@ -124,7 +124,14 @@ def chat() -> None:
 def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> None:
     """Run the eval set in-process; exit non-zero when a metric is below its threshold."""
     from assistant.core import Assistant
-    from evals.runner import DEFAULT_SET, DEFAULT_THRESHOLDS, check_thresholds, load_items, load_thresholds, run_eval
+    from evals.runner import (
+        DEFAULT_SET,
+        DEFAULT_THRESHOLDS,
+        check_thresholds,
+        load_items,
+        load_thresholds,
+        run_eval,
+    )
 
     settings = _settings()
     assistant = Assistant.from_settings(settings)
@@ -147,6 +154,16 @@ def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> N
     if failures:
         sys.exit(1)
     click.echo("all thresholds met")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Serve the HTTP API (/ask, /docs) and the chat (/ui) in one process; ingests first if the index is empty."""
+    from assistant.app import run_server
+
+    run_server(_settings(), host, port)
 
 
 def main() -> None:

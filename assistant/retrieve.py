@@ -174,17 +174,17 @@ class Retriever:
             stem = self._stem(anchor)
             anchored = [r for r in pool if stem in self.searcher.folded[r.id]]
             if len(anchored) <= TOPIC_MAX_ANCHORED or ordered:
-                ranked = [row for row, _ in self.searcher.rank(query.text, anchored)]
-                ranked += [r for r in anchored if r not in ranked]
-                return self._in_order(ranked) if ordered else ranked
+                rows = [row for row, _ in self.searcher.rank(query.text, anchored)]
+                rows += [r for r in anchored if r not in rows]
+                return self._in_order(rows) if ordered else rows
             pool = anchored
         elif query.lang == "zh" and query.topic:
             return []
-        ranked = self.searcher.rank(query.text, pool)
-        if not ranked:
+        scored = self.searcher.rank(query.text, pool)
+        if not scored:
             return []
-        top = ranked[0][1]
-        kept = [row for row, score in ranked if score >= 0.9 * top][:TOPIC_ROWS_UNANCHORED]
+        top = scored[0][1]
+        kept = [row for row, score in scored if score >= 0.9 * top][:TOPIC_ROWS_UNANCHORED]
         return self._in_order(kept) if ordered else kept
 
     def _shortened(self, anchor: str, pool: list[Row]) -> str | None:

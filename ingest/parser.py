@@ -96,8 +96,7 @@ def parse_layout(layout: Layout, path: Path, registry: Registry) -> Document:
         raise IngestError(path, f"cannot tell the jurisdiction from the title {title!r}")
     rows: list[Row] = []
     for cells in raw_rows:
-        values = dict(zip(fields, cells[1:], strict=True))
-        values.pop(None, None)  # type: ignore[call-overload]
+        values = {field: cell for field, cell in zip(fields, cells[1:], strict=True) if field is not None}
         rows.append(_make_row(path.stem, len(rows) + 1, values, jurisdiction, title, "lead" in fields,
                               rows[-1].category if rows else "", registry))
     return Document(key=path.stem, title=title, jurisdiction=jurisdiction, measures_owner=owner, rows=rows)

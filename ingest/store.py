@@ -17,7 +17,7 @@ import chromadb
 from chromadb.api import ClientAPI
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
-from llama_index.core.schema import TextNode
+from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from ingest.rows import Row
@@ -85,7 +85,7 @@ class IndexStore:
         )
 
     def add_rows(self, collection: Collection, nodes: list[TextNode]) -> None:
-        ChromaVectorStore(chroma_collection=collection).add(nodes)
+        ChromaVectorStore(chroma_collection=collection).add(list[BaseNode](nodes))
 
     def activate(self, collection: Collection) -> None:
         meta = dict(self.client.get_collection(f"{self.prefix}-meta").metadata or {})

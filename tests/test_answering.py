@@ -9,7 +9,7 @@ import pytest
 from assistant.core import Assistant
 from assistant.sessions import SessionStore
 
-YINGKOU_HRSS = ["yingkou#%d" % n for n in (1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31,
+YINGKOU_HRSS = [f"yingkou#{n}" for n in (1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31,
                                           32, 35, 36, 37, 38, 40, 45)]
 
 
@@ -36,7 +36,7 @@ def test_follow_up_keeps_the_agency_for_a_new_place(assistant: Assistant) -> Non
     assert "未区分牵头与配合单位" in second.answer  # the list has only 责任部门: no lead is guessed
     third = assistant.ask("那环翠区呢？", session_id=first.session_id)
     # 区人力资源社会保障局 leads rows 2, 4, 5, 6, 8, 10, 14 and shares rows 1, 9, 12, 16
-    assert ids(third) == ["huancui#%d" % n for n in (1, 2, 4, 5, 6, 8, 9, 10, 12, 14, 16)]
+    assert ids(third) == [f"huancui#{n}" for n in (1, 2, 4, 5, 6, 8, 9, 10, 12, 14, 16)]
 
 
 def test_narrowing_follow_up_stays_inside_the_previous_rows(assistant: Assistant) -> None:
@@ -50,7 +50,7 @@ def test_narrowing_follow_up_stays_inside_the_previous_rows(assistant: Assistant
 
 def test_role_questions(assistant: Assistant) -> None:
     lead = assistant.ask("环翠区人社局牵头哪些任务？")
-    assert ids(lead) == ["huancui#%d" % n for n in (2, 4, 5, 6, 8, 10, 14)]
+    assert ids(lead) == [f"huancui#{n}" for n in (2, 4, 5, 6, 8, 10, 14)]
     assert all(c.role == "lead" for c in lead.citations)
     nolead = assistant.ask("瓦房店市税务局牵头哪些任务？")
     assert "无法判断" in nolead.answer and ids(nolead) == ["wafangdian#34", "wafangdian#49"]
