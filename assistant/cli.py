@@ -45,9 +45,9 @@ def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool) -> None:
 def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
     from assistant.catalog import Catalog
     from ingest.registries import Registry
-    from ingest.store import IndexStore, open_client
+    from ingest.store import open_store
 
-    store = IndexStore(open_client(settings.index_dir, settings.chroma_url), settings.collection_prefix)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
     return Catalog.load(store, Registry.load())
 
 
@@ -84,6 +84,17 @@ def documents() -> None:
         click.echo(f"{d.doc}\t{d.jurisdiction}\t{d.rows} rows\t{d.title}")
 
 
+def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]
+    """An Assistant whose index holds rows: an empty (new or rebuilt) index gets the bundled lists first."""
+    from assistant.core import Assistant
+
+    assistant = Assistant.from_settings(settings)
+    report = assistant.ingest_if_empty()
+    if report is not None:
+        click.echo(f"index was empty: ingested {settings.lists_dir}: {report.summary()}", err=True)
+    return assistant
+
+
 @cli.command()
 @click.argument("question")
 @click.option("--session", "session_id", help="Continue this conversation.")
@@ -93,18 +104,16 @@ def documents() -> None:
 def ask(question: str, session_id: str | None, jurisdiction: str | None, agency: str | None,
         as_json: bool) -> None:
     """Answer one question from the lists, with row citations."""
-    from assistant.core import Assistant
 
-    answer = Assistant.from_settings(_settings()).ask(question, session_id, jurisdiction, agency)
+    answer = _ready_assistant(_settings()).ask(question, session_id, jurisdiction, agency)
     click.echo(answer.model_dump_json(indent=2) if as_json else answer.answer)
 
 
 @cli.command()
 def chat() -> None:
     """An interactive conversation in the terminal (empty line or Ctrl-D ends it)."""
-    from assistant.core import Assistant
 
-    assistant = Assistant.from_settings(_settings())
+    assistant = _ready_assistant(_settings())
     session_id = assistant.sessions.new_id()
     while True:
         try:
@@ -123,7 +132,6 @@ def chat() -> None:
               help="Which questions to list under the table.")
 def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> None:
     """Run the eval set in-process; exit non-zero when a metric is below its threshold."""
-    from assistant.core import Assistant
     from evals.runner import (
         DEFAULT_SET,
         DEFAULT_THRESHOLDS,
@@ -133,14 +141,7 @@ def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> N
         run_eval,
     )
 
-    settings = _settings()
-    assistant = Assistant.from_settings(settings)
-    if not assistant.engine.catalog.rows:
-        from ingest.indexer import open_indexer
-
-        click.echo(open_indexer(settings, registry=assistant.registry, embedder=assistant.embedder)
-                   .ingest([settings.lists_dir], progress=False).summary())
-        assistant.reload()
+    assistant = _ready_assistant(_settings())
     report = run_eval(assistant, load_items(set_path or DEFAULT_SET))
     click.echo(report.table())
     click.echo(f"in-process ask latency over {len(report.latencies_ms)} questions: "

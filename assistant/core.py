@@ -19,8 +19,9 @@ from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
 from assistant.understand import Query, QuestionReader
 from ingest.embedder import E5Embedding
+from ingest.indexer import IngestReport
 from ingest.registries import Registry
-from ingest.store import IndexStore, open_client
+from ingest.store import IndexStore, open_store
 
 
 class Answerer(Protocol):
@@ -57,7 +58,7 @@ class Assistant:
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_tiktoken_cache()))
-        store = IndexStore(open_client(settings.index_dir, settings.chroma_url), settings.collection_prefix)
+        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
         return cls(store=store, registry=Registry.load(), embedder=E5Embedding(),
                    templates=Templates(settings.prompts_dir),
                    sessions=SessionStore(settings.session_max, settings.session_ttl_seconds), settings=settings)
@@ -80,6 +81,17 @@ class Assistant:
         from assistant.llm import LLMAnswerer
 
         return LLMAnswerer.from_settings(self.settings, catalog, self.templates, extractive)
+
+    def ingest_if_empty(self) -> IngestReport | None:
+        """Ingest the bundled lists when the index holds no rows (a fresh or rebuilt data directory)."""
+        if self.engine.catalog.rows:
+            return None
+        from ingest.indexer import open_indexer
+
+        report = open_indexer(self.settings, registry=self.registry, embedder=self.embedder) \
+            .ingest([self.settings.lists_dir], progress=False)
+        self.reload()
+        return report
 
     def reload(self) -> None:
         """Rebuild from the active index build (after an ingest); answers in flight keep the old one."""

@@ -18,7 +18,7 @@ from assistant.templates import Templates
 from assistant.understand import Query
 from ingest.rows import Row
 
-_CITATION = re.compile(r"\[([a-z0-9_\-]+#\d+)\]", re.IGNORECASE)
+_CITATION = re.compile(r"\[([^\[\]#\s]+#\d+)\]")
 LIST_INTENTS = ("list", "count", "deadline")
 LANGUAGE = {"zh": "中文", "en": "English"}
 
@@ -108,14 +108,14 @@ class LLMAnswerer:
         notes: list[str] = []
 
         def keep_or_drop(match: re.Match[str]) -> str:
-            rid = match.group(1).lower()
+            rid = match.group(1)
             if rid in retrieved:
                 return f"[{rid}]"
             notes.append(f"dropped citation [{match.group(1)}]: not among the retrieved rows")
             return ""
 
         text = _CITATION.sub(keep_or_drop, reply).strip()
-        cited = list(dict.fromkeys(m.lower() for m in _CITATION.findall(text)))
+        cited = list(dict.fromkeys(_CITATION.findall(text)))
         if query.intent in LIST_INTENTS:
             missing = [r for r in found.rows if r.id not in cited]
             if missing:

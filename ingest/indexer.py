@@ -18,7 +18,7 @@ from ingest.errors import IngestError
 from ingest.parser import PARSER_VERSION, parse_file
 from ingest.registries import Registry
 from ingest.rows import Document, Row
-from ingest.store import IndexStore, open_client, row_node
+from ingest.store import IndexStore, open_store, row_node
 
 EMBED_BATCH = 32
 ADD_BATCH = 2000
@@ -185,6 +185,6 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     """The indexer for the configured data directory (or Chroma server)."""
     registry = registry or Registry.load()
     embedder = embedder or E5Embedding()
-    store = IndexStore(open_client(settings.index_dir, settings.chroma_url), settings.collection_prefix)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock")

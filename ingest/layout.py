@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a task list is tens of KB; 5 MB is ~30,000 rows
 
 
 @dataclass

@@ -7,7 +7,9 @@ pointer, so a failed or killed ingest leaves the previous index whole and in use
 from __future__ import annotations
 
 import json
+import logging
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core.schema import BaseNode, TextNode
@@ -23,6 +26,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.rows import Row
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+log = logging.getLogger(__name__)
 
 
 def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
@@ -34,6 +38,24 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
                                    ssl=url.scheme == "https", settings=settings)
     index_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(index_dir), settings=settings)
+
+
+def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows") -> IndexStore:
+    """The index store; an embedded index that cannot be read is moved aside and started afresh.
+
+    A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
+    """
+    try:
+        return IndexStore(open_client(index_dir, chroma_url), prefix)
+    except Exception as err:
+        if chroma_url:
+            raise
+        aside = index_dir.with_name(f"{index_dir.name}.broken-{time.strftime('%Y%m%d%H%M%S')}")
+        shutil.move(str(index_dir), str(aside))
+        SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
+        log.warning("index at %s is unreadable (%s: %s); moved it to %s and starting an empty index",
+                    index_dir, type(err).__name__, err, aside)
+        return IndexStore(open_client(index_dir, chroma_url), prefix)
 
 
 def row_metadata(row: Row) -> dict[str, Any]:

@@ -133,3 +133,20 @@ def test_killed_ingest_leaves_the_old_index_answering(data_dir: Path, tmp_path: 
     assert len(rows) == 57 and "职业技术" not in rows[0]["text"]
     answer = run_cli(data_dir, "ask", "营口市人社局要做哪些工作？")
     assert "27项" in answer.stdout
+
+
+def test_corrupted_index_is_moved_aside_and_rebuilt(data_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    shutil.copytree(data_dir, broken)
+    (broken / "index" / "chroma.sqlite3").write_bytes(b"not a database")
+    result = run_cli(broken, "ask", "营口市清单共有多少项任务？", timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "is unreadable" in result.stderr and "index was empty: ingested" in result.stderr
+    assert "45项" in result.stdout
+    assert any(p.name.startswith("index.broken-") for p in broken.iterdir())
+
+
+def test_missing_data_directory_is_created_and_filled(tmp_path: Path, indexed_settings: Settings) -> None:
+    fresh = tmp_path / "new" / "data"
+    result = run_cli(fresh, "ask", "环翠区清单有哪些任务？", timeout=300)
+    assert result.returncode == 0 and "共16项任务" in result.stdout
