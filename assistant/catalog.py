@@ -44,6 +44,7 @@ class Catalog:
             for unit in row.measures.units if row.measures else []:
                 self._by_agency[(registry.agencies.resolve(unit), "unit")].add(row.id)
         registry.agencies.learn_names(self.agency_names())
+        registry.places.learn_places(list(dict.fromkeys(r.jurisdiction for r in rows)))
         self.documents = self._documents(measures_owners or {})
 
     @classmethod

@@ -183,6 +183,16 @@ class JurisdictionRegistry:
         self.other = {normalize(n): n for n in other}
         self.other_english = {n.lower(): n for n in other_english}
 
+    def learn_places(self, names: list[str]) -> None:
+        """Let questions name places whose lists are in the index but not in the registry (测试市, 测试)."""
+        for name in names:
+            if self.normalize(name) in self.names:
+                continue
+            self.names[self.normalize(name)] = name
+            short = re.sub(r"(自治区|自治州|省|市|区|县|旗)$", "", name)
+            if len(short) >= 2 and self.normalize(short) not in self.names:
+                self.names[self.normalize(short)] = name
+
     def get(self, name: str) -> Jurisdiction | None:
         return self.by_name.get(name)
 

@@ -1,0 +1,87 @@
+"""Malformed lists: each gives one clear line naming the file, or ingests correctly; an error never changes the index."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+
+from assistant.settings import Settings
+from ingest.errors import IngestError
+from ingest.indexer import open_indexer, passage_text
+from ingest.parser import parse_file
+from ingest.registries import Registry
+
+HEAD = "测试市工作任务清单\n\t序号\n\t任务内容\n\t牵头单位\n\t责任单位\n"
+
+
+def body(rows: list[tuple[str, ...]]) -> str:
+    return "".join("\n" + "".join(f"\t{cell}\n" for cell in row) for row in rows)
+
+
+@pytest.fixture(scope="module")
+def registry() -> Registry:
+    return Registry.load()
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (HEAD, "header found but no numbered rows"),
+    (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("1", "乙", "市教育局", "市财政局")]), "row 2: 序号 reads 1 (duplicate"),
+    (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("3", "乙", "市教育局", "市财政局")]), "row 2: 序号 reads 3 (skipped"),
+    (HEAD + body([("1", "甲", "市教育局"), ("2", "乙", "市教育局", "市财政局")]), "row 1: has 3 of 4 columns"),
+    (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("2", "乙", "市教育局")]), "row 2: has 3 of 4 columns"),
+])
+def test_malformed_tables(tmp_path, registry: Registry, content: str, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_text(content, "utf-8")
+    with pytest.raises(IngestError) as err:
+        parse_file(path, registry)
+    assert str(err.value).startswith(f"{path}: ") and reason in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_oversized_file(tmp_path, registry: Registry) -> None:
+    path = tmp_path / "huge.txt"
+    path.write_text(HEAD + "\t1\n\t" + "职业教育" * 900_000 + "\n\t市教育局\n\t市财政局\n", "utf-8")  # ~10 MB
+    with pytest.raises(IngestError, match="larger than 5 MB"):
+        parse_file(path, registry)
+
+
+def _seed_cache(settings: Settings, texts: list[str], model_name: str) -> None:
+    """Put a deterministic unit vector per passage in the embedding cache, so 10,000 rows need no embedding."""
+    from ingest.embed_cache import EmbeddingCache
+
+    cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", model_name)
+    vectors = {}
+    for text in texts:
+        rng = np.random.default_rng(int(hashlib.sha256(text.encode()).hexdigest()[:8], 16))
+        vector = rng.normal(size=384).astype(np.float32)
+        vectors[text] = (vector / np.linalg.norm(vector)).tolist()
+    cache.put_many(vectors)
+    cache.close()
+
+
+def test_ten_thousand_rows_and_a_file_name_with_spaces_and_chinese(tmp_path, registry: Registry,
+                                                                   indexed_settings: Settings) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.cache_dir.mkdir(parents=True)
+    shutil.copy(indexed_settings.cache_dir / "embeddings.sqlite", settings.cache_dir / "embeddings.sqlite")
+    path = tmp_path / "测试 清单 2024.txt"
+    rows = [(str(n), f"第{n}项任务：建设{n % 97}个实训基地。", "市教育局", "市人力资源和社会保障局、市财政局")
+            for n in range(1, 10_001)]
+    path.write_text(HEAD + body(rows), "utf-8")
+    doc = parse_file(path, registry)
+    assert len(doc.rows) == 10_000 and doc.key == "测试 清单 2024"
+    indexer = open_indexer(settings, registry=registry)
+    _seed_cache(settings, [passage_text(r) for r in doc.rows], indexer.embedder.model_name)
+    report = indexer.ingest([path], progress=False)
+    assert report.rows == 10_000 and report.embedded == 0 and report.switched
+    from assistant.core import Assistant
+
+    indexer.ingest([settings.lists_dir], progress=False)
+    assistant = Assistant.from_settings(settings)
+    answer = assistant.ask("测试市人社局要做哪些工作？")
+    assert len(answer.citations) == 10_000 and answer.citations[0].id == "测试 清单 2024#1"
+    assert {c.doc for c in assistant.ask("那营口呢？", session_id=answer.session_id).citations} == {"yingkou"}
