@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint ingest eval clean
+.PHONY: run test lint ingest eval clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +20,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
-	$(BIN)/policy-assistant ingest --if-empty
-	$(BIN)/policy-assistant documents
+	$(BIN)/policy-assistant serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+# The chat test drives Debian's Chromium: install it when missing, if we are root with apt-get; else skip quietly.
+chromium:
+	@if [ ! -e /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+test: $(VENV)/.installed-test chromium
 	$(BIN)/python -m pytest
 	ASSISTANT_DATA_DIR=$$(mktemp -d) $(BIN)/policy-assistant eval
 

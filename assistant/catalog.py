@@ -35,6 +35,9 @@ class Catalog:
         self.collection = collection
         self.by_id = {r.id: r for r in rows}
         self.position = {r.id: i for i, r in enumerate(rows)}
+        self._by_doc: dict[str, list[Row]] = defaultdict(list)
+        for row in rows:
+            self._by_doc[row.doc].append(row)
         self._by_agency: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in rows:
             for agency_id in row.lead_ids:
@@ -75,13 +78,28 @@ class Catalog:
     def filter(self, docs: list[str] | None = None, agency_ids: list[str] | None = None, role: Role = "any",
                with_measures: bool = False) -> list[Row]:
         """Every matching row in document and row order: the complete answer to a list question."""
-        rows = self.rows if docs is None else [r for r in self.rows if r.doc in set(docs)]
+        rows = self.rows if docs is None else self._rows_of(docs)
         if agency_ids:
             roles = ("lead", "responsible", "unit") if role == "any" else (role,)
-            ids = {rid for a in agency_ids for ro in roles for rid in self._by_agency.get((a, ro), ())}
-            rows = [r for r in rows if r.id in ids]
+            named = [self._by_agency[key] for key in ((a, ro) for a in agency_ids for ro in roles)
+                     if key in self._by_agency]
+            if len(rows) * len(named) > sum(map(len, named)):  # many candidates: one union, one lookup each
+                ids = set().union(*named)
+                rows = [r for r in rows if r.id in ids]
+            else:  # a few candidates (one document of a large index): test them, do not build the union
+                rows = [r for r in rows if any(r.id in ids for ids in named)]
         if with_measures:
             rows = [r for r in rows if r.measures is not None]
+        return rows
+
+    def _rows_of(self, docs: list[str]) -> list[Row]:
+        """The rows of `docs`, in catalog order, from the per-document index (not a scan of every row)."""
+        wanted = set(docs)
+        if wanted.issuperset(self._by_doc):
+            return list(self.rows)
+        rows = [r for doc in wanted for r in self._by_doc.get(doc, ())]
+        if len(wanted) > 1:
+            rows.sort(key=lambda r: self.position[r.id])
         return rows
 
     def role_of(self, row: Row, agency_ids: list[str]) -> str | None:

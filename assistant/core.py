@@ -128,6 +128,8 @@ class Assistant:
                 query = replace(query, institution=found.institutions[0].key, jurisdictions=[])
             elif found.jurisdictions:
                 query = replace(query, jurisdictions=[m.key for m in found.jurisdictions], institution=None)
+            if query.intent == "out_of_scope" and not query.topic and not query.other_places:
+                query = replace(query, intent="list")  # "有哪些任务？" with a place chosen in the filter
         if agency:
             mentions = self.registry.agencies.find(agency)
             ids = [m.key for m in mentions] or [self.registry.agencies.resolve(agency)]

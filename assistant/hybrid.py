@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import bm25s
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
@@ -18,6 +20,7 @@ from assistant.tokenize import Tokenizer
 from ingest.rows import Row
 
 RRF_K = 60
+WORD_CACHE = 4096  # words remembered by in_corpus and document_frequency
 
 
 def search_text(row: Row) -> str:
@@ -48,15 +51,25 @@ class HybridSearcher:
             self._bm25.index([tokenizer.tokens(search_text(r)) or ["∅"] for r in catalog.rows],
                              show_progress=False)
         self._store = ChromaVectorStore(chroma_collection=catalog.collection) if catalog.collection else None
+        # Both scan every row's text; one engine's rows never change, so a word's answer is remembered.
+        self._in_corpus = lru_cache(maxsize=WORD_CACHE)(self._scan_corpus)
+        self._frequency = lru_cache(maxsize=WORD_CACHE)(self._count_rows)
+
+    def _scan_corpus(self, word: str) -> bool:
+        return word in self._corpus
+
+    def _count_rows(self, word: str) -> int:
+        return sum(word in folded for folded in self.folded.values())
 
     def in_corpus(self, word: str) -> bool:
         """Whether any row (category, text or measures) contains the word."""
-        return word.lower() in self._corpus
+        return self._in_corpus(word.lower())
 
     def document_frequency(self, word: str, rows: list[Row] | None = None) -> int:
-        pool = rows if rows is not None else self.catalog.rows
         word = word.lower()
-        return sum(word in self.folded[r.id] for r in pool)
+        if rows is None:
+            return self._frequency(word)
+        return sum(word in self.folded[r.id] for r in rows)
 
     def bm25_ranking(self, question: str, candidates: list[Row]) -> list[str]:
         tokens = [t for t in self.tokenizer.tokens(question) if t in self._bm25.vocab_dict]

@@ -1,0 +1,70 @@
+"""Request and response models of the HTTP API; `/ask` answers with assistant.models.Answer itself."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ingest.rows import Measures
+
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+
+class AskRequest(BaseModel):
+    """One question; the same session_id continues a conversation (follow-ups such as 那瓦房店呢？)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={
+        "examples": [{"question": "营口市人社局要做哪些工作？"},
+                     {"question": "那瓦房店呢？", "session_id": "<session_id of the previous answer>"}],
+    })
+
+    question: Question = Field(description="1 to 2,000 characters after trimming.")
+    session_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+                                   description="From a previous answer; omit to start a conversation.")
+    jurisdiction: Filter | None = Field(default=None, description="Filter: place or institution, any alias.")
+    agency: Filter | None = Field(default=None, description="Filter: agency, any alias (人社局, 发改委).")
+
+
+class Health(BaseModel):
+    status: Literal["ok", "empty"] = Field(description="`empty` while the index holds no rows.")
+    documents: int
+    rows: int
+    embedding_model: str
+    mode: Literal["extractive", "llm"] = Field(description="How answers are written.")
+
+
+class DocumentSummary(BaseModel):
+    doc: str = Field(description="Document key (the list file's stem), e.g. yingkou.")
+    title: str
+    jurisdiction: str
+    rows: int
+
+
+class RowPublic(BaseModel):
+    """One row as `policy-assistant rows --json` prints it."""
+
+    id: str = Field(description="`<doc>#<row>`, e.g. yingkou#3")
+    doc: str
+    row: int
+    jurisdiction: str
+    title: str
+    category: str
+    text: str
+    lead: list[str]
+    responsible: list[str]
+    due: str | None
+    measures: Measures | None
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where the problem is, e.g. `question` or `query.role`.")
+    message: str
+
+
+class ErrorBody(BaseModel):
+    """Every error response: a readable `detail`, and per-field problems for invalid input."""
+
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)

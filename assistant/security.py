@@ -1,0 +1,145 @@
+"""Guards of the HTTP edge: API key, per-client rate limit, body-size limit, and logs without questions."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from fastapi import HTTPException, Request, Security
+from fastapi.security import APIKeyHeader
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.models import Answer
+
+WINDOW_SECONDS = 60.0
+
+
+def api_key_guard(expected: str | None) -> Callable[..., None]:
+    """A dependency that wants header `X-API-Key: <expected>`; lets everything through when no key is set."""
+    if not expected:
+        return lambda: None
+    scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="The server's ASSISTANT_API_KEY.")
+
+    def check(key: str | None = Security(scheme)) -> None:
+        if not (key and hmac.compare_digest(key.encode(), expected.encode())):
+            raise HTTPException(401, "missing or wrong X-API-Key header",
+                                headers={"WWW-Authenticate": "APIKey"})
+
+    return check
+
+
+class RateLimiter:
+    """At most `per_minute` requests per client in any sliding minute; 0 means no limit. Thread-safe."""
+
+    def __init__(self, per_minute: int, max_clients: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.max_clients = max_clients
+        self.clock = clock
+        self._times: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def retry_after(self, client: str) -> float | None:
+        """Count one request: None when it is allowed, else the seconds until this client may retry."""
+        if self.per_minute <= 0:
+            return None
+        now = self.clock()
+        with self._lock:
+            times = self._times.setdefault(client, deque())
+            self._times.move_to_end(client)
+            while times and now - times[0] >= WINDOW_SECONDS:
+                times.popleft()
+            if len(times) >= self.per_minute:
+                return WINDOW_SECONDS - (now - times[0])
+            times.append(now)
+            while len(self._times) > self.max_clients:  # forget the longest-idle client
+                self._times.popitem(last=False)
+        return None
+
+
+def rate_limit_guard(limiter: RateLimiter) -> Callable[[Request], None]:
+    """A dependency answering 429 (with Retry-After) once a client is over its requests per minute."""
+
+    def check(request: Request) -> None:
+        wait = limiter.retry_after(request.client.host if request.client else "unknown")
+        if wait is not None:
+            seconds = max(1, math.ceil(wait))
+            raise HTTPException(429, f"over {limiter.per_minute} requests a minute; retry in {seconds} s",
+                                headers={"Retry-After": str(seconds)})
+
+    return check
+
+
+class BodySizeLimit:
+    """ASGI middleware: a body over `max_bytes` gets 413, by its Content-Length or, if chunked, as read."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None:
+            if not length.isdigit() or int(length) > self.max_bytes:
+                await self._refuse(send)
+                return
+            await self.app(scope, receive, send)  # the server holds a body to its Content-Length
+            return
+        body = await self._read_up_to_limit(receive)
+        if body is None:
+            await self._refuse(send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                return b"".join(chunks)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.max_bytes:
+                return None
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+    async def _refuse(self, send: Send) -> None:
+        body = json.dumps({"detail": f"request body over {self.max_bytes} bytes", "errors": []}).encode()
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                   (b"connection", b"close")]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands the app the already-read body, then defers to the server (for disconnects)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def log_answer(logger: logging.Logger, via: str, question: str, answer: Answer, started: float,
+               log_questions: bool) -> None:
+    """One log line per answer; the question's text only when settings.log_questions is on."""
+    text = f" question={question!r}" if log_questions else ""
+    logger.info("%s answered session=%s citations=%d abstained=%s intent=%s in %.0f ms%s", via,
+                answer.session_id[:8], len(answer.citations), answer.abstained, answer.intent,
+                (time.perf_counter() - started) * 1000, text)

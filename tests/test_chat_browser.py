@@ -1,0 +1,191 @@
+"""The chat page in a real headless Chromium (Debian's), driven by Selenium against a real server."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+WAIT_SECONDS = 30
+WAFANGDIAN_HRSS = 46  # 瓦房店 rows naming 人社局 (evals/questions.jsonl list-03)
+WAFANGDIAN_ALL = 57
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def downloads(tmp_path: Path) -> Path:
+    path = tmp_path / "downloads"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def browser(tmp_path: Path, downloads: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[WebDriver]:
+    """Debian's Chromium, headless, fresh profile; never a browser Selenium Manager would download."""
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        pytest.fail(f"{' and '.join(missing)} missing: the chat test needs Debian's chromium and "
+                    "chromium-driver (`make test` installs them as root: apt-get install -y chromium "
+                    "chromium-driver)")
+    monkeypatch.setenv("SE_OFFLINE", "true")
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1800", "--lang=zh-CN"):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
+                                              "download.prompt_for_download": False})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    yield driver
+    driver.quit()
+
+
+def open_chat(driver: WebDriver, server: str) -> None:
+    driver.get(f"{server}/ui/")
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"))
+
+
+def ask_in_chat(driver: WebDriver, question: str) -> None:
+    box = driver.find_element(By.CSS_SELECTOR, "#question textarea")
+    box.clear()
+    box.send_keys(question)
+    box.send_keys(Keys.ENTER)
+
+
+def texts(driver: WebDriver, selector: str) -> list[str]:
+    """The visible text of every match, read in one go (Gradio re-renders while answers arrive)."""
+    script = "return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())"
+    return list(driver.execute_script(script, selector))
+
+
+def bot_messages(driver: WebDriver) -> list[str]:
+    return texts(driver, "#chatbot [data-testid='bot']")
+
+
+def wait_for_answer(driver: WebDriver, count: int, containing: str) -> str:
+    """The text of the `count`-th answer, once it has appeared and contains `containing`."""
+    def arrived(d: WebDriver) -> str | None:
+        messages = bot_messages(d)
+        return messages[count - 1] if len(messages) >= count and containing in messages[count - 1] else None
+
+    return WebDriverWait(driver, WAIT_SECONDS).until(arrived)
+
+
+def table_places(driver: WebDriver) -> list[str]:
+    """The 清单 column of the citation table's rendered rows (it renders long tables lazily)."""
+    return texts(driver, "#citations [role='gridcell'][data-col='0']")
+
+
+def table_size(driver: WebDriver) -> int:
+    script = "return document.querySelector(\"#citations [role='grid']\").getAttribute('aria-rowcount')"
+    return int(driver.execute_script(script) or 0) - 1  # minus the header row
+
+
+def wait_for_table(driver: WebDriver, place: str, rows: int) -> None:
+    WebDriverWait(driver, WAIT_SECONDS).until(
+        lambda d: table_size(d) == rows and set(table_places(d)) == {place},
+        message=f"the citation table did not show {rows} rows of {place}")
+
+
+def download(driver: WebDriver, button: str, folder: Path, suffix: str) -> Path:
+    driver.find_element(By.CSS_SELECTOR, f"#{button}").click()
+
+    def finished(_: WebDriver) -> Path | None:
+        done = [p for p in folder.iterdir() if p.suffix == suffix]
+        return done[0] if done else None
+
+    return WebDriverWait(driver, WAIT_SECONDS).until(finished, message=f"no {suffix} file was downloaded")
+
+
+def requested_urls(driver: WebDriver) -> set[str]:
+    events = (json.loads(entry["message"])["message"] for entry in driver.get_log("performance"))
+    return {e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"}
+
+
+def test_chat_answers_follow_ups_cites_rows_and_downloads_them(browser: WebDriver, server: str,
+                                                               downloads: Path) -> None:
+    open_chat(browser, server)
+    assert "营口市人社局要做哪些工作？" in browser.find_element(By.TAG_NAME, "body").text  # an example to click
+
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")
+    first = wait_for_answer(browser, 1, "营口市")
+    assert "27项" in first and "[营口市#1]" in first
+    wait_for_table(browser, "营口市", 27)
+
+    ask_in_chat(browser, "那瓦房店呢？")  # follows up: still 人社局, now in 瓦房店
+    assert "人社局" in wait_for_answer(browser, 2, "瓦房店")
+    rows = WAFANGDIAN_HRSS
+    wait_for_table(browser, "瓦房店市", rows)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "chat.png"))
+
+    with download(browser, "download-csv", downloads, ".csv").open(encoding="utf-8-sig") as handle:
+        table = list(csv.reader(handle))
+    assert table[0] == ["清单", "序号", "牵头单位", "责任单位", "任务内容"]
+    assert len(table) == rows + 1 and {line[0] for line in table[1:]} == {"瓦房店市"}
+    sheet = load_workbook(download(browser, "download-xlsx", downloads, ".xlsx")).active
+    assert sheet.max_row == rows + 1 and sheet["A2"].value == "瓦房店市"
+
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"the chat page logged errors: {errors}"
+    outside = {u for u in requested_urls(browser) if u.startswith(("http:", "https:", "ws:", "wss:"))
+               and not u.startswith(server)}
+    assert not outside, f"the chat page reached beyond its server: {sorted(outside)}"
+
+
+def test_clear_starts_a_new_conversation(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")
+    wait_for_answer(browser, 1, "营口市")
+    browser.find_element(By.CSS_SELECTOR, "#clear").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not bot_messages(d))
+    ask_in_chat(browser, "那瓦房店呢？")  # nothing to follow up on now: the whole 瓦房店 list
+    wait_for_answer(browser, 1, "瓦房店")
+    wait_for_table(browser, "瓦房店市", WAFANGDIAN_ALL)
+
+
+def choose(driver: WebDriver, dropdown: str, option: str) -> None:
+    """Pick `option` in a Gradio dropdown the way a user does: type to filter the list, click the option."""
+    box = driver.find_element(By.CSS_SELECTOR, f"#{dropdown} input")
+    box.click()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(option)
+    selector = f"li[data-testid='dropdown-option'][aria-label='{option}']"
+
+    def click_option(d: WebDriver) -> bool:
+        found = d.find_elements(By.CSS_SELECTOR, selector)
+        if found:
+            found[0].click()
+        return bool(found)
+
+    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException]).until(
+        click_option)
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda d: box.get_attribute("value") == option)
+
+
+def test_filters_narrow_the_next_question(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    choose(browser, "filter-place", "营口市")
+    choose(browser, "filter-agency", "人力资源和社会保障局")
+    ask_in_chat(browser, "要做哪些工作？")
+    assert "地区：营口市" in wait_for_answer(browser, 1, "营口市")
+    wait_for_table(browser, "营口市", 27)

@@ -1,0 +1,178 @@
+"""The chat page: a conversation per browser session over Assistant.ask, citations as a downloadable table."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import shutil
+import tempfile
+import time
+import uuid
+from concurrent.futures import Executor
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+from openpyxl import Workbook
+
+from assistant.core import Assistant
+from assistant.models import Answer
+from assistant.security import RateLimiter, log_answer
+
+log = logging.getLogger(__name__)
+
+TITLE = "职业教育任务清单问答"
+INTRO = f"""## {TITLE}
+按地区、部门询问任务清单里的工作，每条回答都注明出自哪份清单的第几项。可以接着追问：
+先问「营口市人社局要做哪些工作？」，再问「那瓦房店呢？」。"""
+EXAMPLES = ["营口市人社局要做哪些工作？", "那瓦房店呢？", "瓦房店培训目标是多少？", "那环翠区呢？",
+            "营口市教育局牵头哪些任务？", "辽宁省人力资源社会保障厅在部省共建清单里负责哪些任务？"]
+COLUMNS = ["清单", "序号", "牵头单位", "责任单位", "任务内容"]
+ANY = "不限"
+
+
+def citation_table(answer: Answer | None) -> pd.DataFrame:
+    """The answer's cited rows, one line each, in the order the answer cites them."""
+    rows = [[c.jurisdiction, c.row, "、".join(c.lead), "、".join(c.responsible), c.text]
+            for c in (answer.citations if answer else [])]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
+    """The answer (its 【section】 lines kept out of the list above), then a line on citations and filters."""
+    filters = "，".join(f"{label}：{value}" for label, value in (("地区", place), ("部门", agency)) if value)
+    footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
+    if filters:
+        footer += f"（筛选 {filters}）"
+    text = re.sub(r"\n(?=【)", "\n\n", answer.answer)
+    return f"{text}\n\n*{footer}*" if footer else text
+
+
+class Downloads:
+    """Citation tables as CSV and XLSX under one temp folder (removed at exit); files live an hour."""
+
+    def __init__(self, keep_seconds: float = 3600) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="policy-assistant-downloads-")
+        self.root = Path(self._folder.name)
+        self.keep_seconds = keep_seconds
+
+    def write(self, table: pd.DataFrame) -> tuple[Path, Path]:
+        self._prune()
+        folder = self.root / uuid.uuid4().hex
+        folder.mkdir()
+        csv_path, xlsx_path = folder / "引用条目.csv", folder / "引用条目.xlsx"
+        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerows(table.itertuples(index=False))
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "引用条目"
+        sheet.append(COLUMNS)
+        for line in table.itertuples(index=False):
+            sheet.append([_cell(v) for v in line])
+        book.save(xlsx_path)
+        return csv_path, xlsx_path
+
+    def _prune(self) -> None:
+        cutoff = time.time() - self.keep_seconds
+        for folder in self.root.iterdir():
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _cell(value: Any) -> Any:
+    return value.item() if hasattr(value, "item") else value  # numpy ints -> int for openpyxl
+
+
+def _chosen(value: str | None) -> str | None:
+    return value if value and value != ANY else None
+
+
+class ChatTurns:
+    """The page's callbacks: each makes at most one Assistant.ask call and formats what comes back."""
+
+    def __init__(self, assistant: Assistant, limiter: RateLimiter | None = None,
+                 ask_thread: Executor | None = None) -> None:
+        self.assistant = assistant
+        self.limiter = limiter
+        self.ask_thread = ask_thread
+        self.downloads = Downloads()
+
+    def filter_choices(self) -> tuple[gr.Dropdown, gr.Dropdown]:
+        """The dropdowns' choices from the index as it is now: its places and the agencies its rows name."""
+        catalog, agencies = self.assistant.engine.catalog, self.assistant.registry.agencies
+        places = list(dict.fromkeys(d.jurisdiction for d in catalog.documents))
+        names = sorted({agencies.display_name(a) for row in catalog.rows for a in row.agency_ids})
+        return gr.Dropdown(choices=[ANY, *places], value=ANY), gr.Dropdown(choices=[ANY, *names], value=ANY)
+
+    def respond(self, text: str, session_id: str | None, history: list[dict], place: str, agency: str,
+                request: gr.Request) -> tuple[Any, ...]:
+        question = (text or "").strip()
+        if not question:
+            raise gr.Error("请先输入问题。")
+        client = request.client.host if request and request.client else "unknown"
+        if self.limiter and self.limiter.retry_after(client) is not None:
+            raise gr.Error("提问太频繁了，请稍后再试。")
+        started = time.perf_counter()
+        try:
+            answer = self._ask(question, session_id, _chosen(place), _chosen(agency))
+        except Exception:
+            log.exception("chat: the assistant failed")
+            raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
+        log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
+        history = [*history, {"role": "user", "content": question},
+                   {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
+        table = citation_table(answer)
+        files = self.downloads.write(table) if len(table) else (None, None)
+        return ("", answer.session_id, history, history, table,
+                *(gr.DownloadButton(value=f, visible=f is not None) for f in files))
+
+    def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None) -> Answer:
+        if self.ask_thread is None:
+            return self.assistant.ask(question, session_id, place, agency)
+        return self.ask_thread.submit(self.assistant.ask, question, session_id, place, agency).result()
+
+    def clear(self) -> tuple[Any, ...]:
+        """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
+        hidden = gr.DownloadButton(value=None, visible=False)
+        return self.assistant.sessions.new_id(), [], [], citation_table(None), hidden, hidden
+
+
+def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
+               ask_thread: Executor | None = None) -> gr.Blocks:
+    """The chat page, to mount with gr.mount_gradio_app. `limiter` counts questions per client;
+    `ask_thread`, if given, runs every ask (the HTTP app shares its one with /ask)."""
+    turns = ChatTurns(assistant, limiter, ask_thread)
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as chat:
+        session = gr.State(None)
+        history = gr.State([])
+        gr.Markdown(INTRO)
+        with gr.Row():
+            place = gr.Dropdown([ANY], value=ANY, label="地区（清单）", info="限定下一个问题的地区",
+                                elem_id="filter-place")
+            agency = gr.Dropdown([ANY], value=ANY, label="部门", info="限定下一个问题的部门",
+                                 elem_id="filter-agency")
+        chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", feedback_options=None,
+                             placeholder="在下方输入问题，或点击示例问题。")
+        with gr.Row():
+            question = gr.Textbox(label="问题", placeholder="例如：营口市人社局要做哪些工作？", max_length=2000,
+                                  scale=6, elem_id="question", autofocus=True)
+            ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
+            clear = gr.Button("清空对话", scale=1, elem_id="clear")
+        gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+        table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
+                             column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
+        with gr.Row():
+            csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
+            xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
+        inputs = [question, session, history, place, agency]
+        outputs = [question, session, history, chatbot, table, csv_file, xlsx_file]
+        for trigger in (question.submit, ask.click):
+            trigger(turns.respond, inputs, outputs, api_visibility="private")
+        clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file],
+                    api_visibility="private")
+        chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
+    return chat
