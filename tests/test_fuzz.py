@@ -1,0 +1,42 @@
+"""Schemathesis against the app's own OpenAPI document: every default check, a bounded number of examples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+
+from assistant.app import create_app
+from assistant.settings import Settings
+from tests.test_hardening import private_assistant
+
+EXAMPLES = 40
+
+
+@pytest.fixture(scope="module")
+def api_schema(indexed_settings: Settings, tmp_path_factory: pytest.TempPathFactory):
+    assistant = private_assistant(indexed_settings, Path(tmp_path_factory.mktemp("fuzz")))  # /admin too
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(assistant, assistant.settings))
+
+
+def test_every_operation_conforms_to_the_openapi_document(api_schema) -> None:
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    assert {op.label for op in operations} >= {"POST /ask", "GET /health", "GET /documents", "GET /rows",
+                                               "POST /admin/reingest"}
+    for operation in operations:
+        examples = 4 if operation.label == "POST /admin/reingest" else EXAMPLES  # each one rebuilds the index
+        modes = [GenerationMode.POSITIVE]
+        if operation.label in ("POST /ask", "GET /rows"):  # inputs that can be wrong: expect a documented 4xx
+            modes.append(GenerationMode.NEGATIVE)
+        for mode in modes:
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(max_examples=examples, deadline=None, database=None,
+                      suppress_health_check=list(HealthCheck))
+            def check(case) -> None:
+                case.call_and_validate()
+
+            check()
