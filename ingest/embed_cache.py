@@ -24,14 +24,18 @@ class EmbeddingCache:
 
     def get_many(self, texts: list[str]) -> dict[str, list[float]]:
         """Cached vectors for the texts that have one, by text."""
+        return {text: vector.tolist() for text, vector in self.get_arrays(texts).items()}
+
+    def get_arrays(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """The same as float32 arrays: 1.5 KB a vector where a list of floats takes 12 KB."""
         keys = {self.key(t): t for t in texts}
-        found: dict[str, list[float]] = {}
+        found: dict[str, np.ndarray] = {}
         key_list = list(keys)
         for start in range(0, len(key_list), 500):
             chunk = key_list[start:start + 500]
             marks = ",".join("?" * len(chunk))
             for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
-                found[keys[key]] = np.frombuffer(blob, dtype=np.float32).tolist()
+                found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put_many(self, items: dict[str, list[float]]) -> None:
