@@ -116,3 +116,21 @@ def test_reingest_under_concurrent_asks(indexed_settings: Settings, tmp_path: Pa
     assert answered > 20
     lead = assistant.ask("营口市教育局牵头哪些任务？")
     assert any("职业院校（新版）" in c.text for c in lead.citations)  # the last build is the one answering
+
+
+def test_load_script_with_reingests(indexed_settings: Settings, tmp_path: Path) -> None:
+    import asyncio
+
+    from assistant.app import create_app
+    from evals.load import run_load
+
+    assistant = private_assistant(indexed_settings, tmp_path)
+    server = ThreadServer(create_app(assistant, assistant.settings))
+    url = server.start()
+    try:
+        report = asyncio.run(run_load(url, clients=16, seconds=8, reingest_every=2.5,
+                                      lists_dir=assistant.settings.lists_dir))
+    finally:
+        server.stop()
+    assert report.failed == 0 and report.server_errors == 0 and report.mixed == 0
+    assert report.reingests >= 1 and len(report.latencies_ms) > 50
