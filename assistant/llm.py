@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import tiktoken
 from llama_index.core.base.llms.types import ChatMessage, MessageRole
@@ -21,12 +20,6 @@ from ingest.rows import Row
 _CITATION = re.compile(r"\[([^\[\]#\s]+#\d+)\]")
 LIST_INTENTS = ("list", "count", "deadline")
 LANGUAGE = {"zh": "中文", "en": "English"}
-
-
-@dataclass
-class Prompt:
-    messages: list[ChatMessage]
-    rows_in_prompt: list[Row]
 
 
 class LLMAnswerer:
@@ -69,13 +62,13 @@ class LLMAnswerer:
             "agencies": agencies, "due": f"\n完成时间：{row.due}" if row.due else "", "measures": measures,
         }).strip()
 
-    def build_prompt(self, query: Query, found: Retrieved, summary: str) -> Prompt:
+    def build_prompt(self, query: Query, found: Retrieved, summary: str) -> list[ChatMessage]:
         """System and user messages; rows are added in order while they fit the token budget."""
         system = self.templates.text("llm_system.txt").format_map({"language": LANGUAGE[query.lang]})
         user_template = self.templates.text("llm_user.txt")
         budget = self.context_tokens - self.count_tokens(system) - self.count_tokens(user_template) \
             - self.count_tokens(query.text) - self.count_tokens(summary)
-        rendered, kept = [], []
+        rendered = []
         for row in found.rows:
             text = self.render_row(row)
             cost = self.count_tokens(text) + 2
@@ -83,20 +76,18 @@ class LLMAnswerer:
                 break
             budget -= cost
             rendered.append(text)
-            kept.append(row)
         user = user_template.format_map({"question": query.text, "intent": query.intent, "summary": summary,
                                          "count": len(found.rows), "rows": "\n\n".join(rendered)})
-        return Prompt([ChatMessage(role=MessageRole.SYSTEM, content=system),
-                       ChatMessage(role=MessageRole.USER, content=user)], kept)
+        return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
     def compose(self, query: Query, found: Retrieved) -> Composition:
         grounded = self.fallback.compose(query, found)  # the complete, row-by-row answer
         if grounded.abstained or not found.rows:
             return grounded
         summary = grounded.text.split("\n", 1)[0] if query.intent in LIST_INTENTS else ""
-        prompt = self.build_prompt(query, found, summary)
+        messages = self.build_prompt(query, found, summary)
         try:
-            reply = self.llm.chat(prompt.messages).message.content or ""
+            reply = self.llm.chat(messages).message.content or ""
         except Exception as err:  # timeout, refused connection, HTTP error: answer from the rows instead
             grounded.notes.append(f"LLM unavailable ({type(err).__name__}); answered from the rows without it")
             return grounded

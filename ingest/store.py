@@ -82,7 +82,7 @@ class IndexStore:
     def __init__(self, client: ClientAPI, prefix: str = "rows") -> None:
         self.client = client
         self.prefix = prefix
-        self._meta = client.get_or_create_collection(f"{prefix}-meta")
+        client.get_or_create_collection(f"{prefix}-meta")  # where the active build is recorded
 
     def active_name(self) -> str | None:
         meta = self.client.get_collection(f"{self.prefix}-meta").metadata or {}
