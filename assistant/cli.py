@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from assistant.settings import Settings
+from evals.bench.command import bench_command  # light: its heavy modules load when it runs
 from ingest.errors import IngestError
 
 
@@ -165,6 +166,9 @@ def serve(host: str, port: int) -> None:
     from assistant.app import run_server
 
     run_server(_settings(), host, port)
+
+
+cli.add_command(bench_command, name="bench")
 
 
 def main() -> None:

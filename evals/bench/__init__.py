@@ -1,0 +1,1 @@
+"""`policy-assistant bench`: quality, latency, cost at scale and start-up, against a plain vector-RAG baseline."""
