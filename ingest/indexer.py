@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from ingest.embed_cache import EmbeddingCache
@@ -68,6 +70,10 @@ def passage_text(row: Row) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _doc_of(row_id: str) -> str:
+    return row_id.rsplit("#", 1)[0]
+
+
 def list_files(paths: list[Path]) -> list[Path]:
     """The list files named: a file as is, a folder as its *.txt files."""
     files: list[Path] = []
@@ -88,12 +94,13 @@ class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock_path: Path) -> None:
+                 lock_path: Path, manifest_dir: Path) -> None:
         self.store = store
         self.embedder = embedder
         self.cache = cache
         self.registry = registry
         self.lock_path = lock_path
+        self.manifest_dir = manifest_dir
 
     def build_info(self) -> dict[str, str]:
         return {"embedding_model": self.embedder.model_name, "parser_version": PARSER_VERSION,
@@ -127,24 +134,49 @@ class Indexer:
         docs = self.parse(paths)
         with self._writer_lock():
             previous = self.store.active()
-            old_rows = self.store.load_rows(previous) if previous is not None else []
+            old_hash = self._hashes(previous)
             replaced = {doc.key for doc in docs}
-            merged = [r for r in old_rows if r.doc not in replaced] + [r for d in docs for r in d.rows]
-            old_hash = {r.id: r.content_hash() for r in old_rows}
-            new_ids = {r.id for r in merged}
-            new = sum(r.id not in old_hash for r in merged)
-            changed = sum(r.id in old_hash and old_hash[r.id] != r.content_hash() for r in merged)
-            removed = sum(rid not in new_ids for rid in old_hash)
+            fresh = [r for d in docs for r in d.rows]
+            fresh_hash = {r.id: r.content_hash() for r in fresh}
+            kept = [rid for rid in old_hash if _doc_of(rid) not in replaced]
+            new = sum(rid not in old_hash for rid in fresh_hash)
+            changed = sum(rid in old_hash and old_hash[rid] != h for rid, h in fresh_hash.items())
+            removed = sum(rid not in fresh_hash for rid in old_hash if _doc_of(rid) in replaced)
             info = {**self.build_info(), **self._owners(previous, replaced, docs)}
             same_build = previous is not None and all(
                 self.store.build_info(previous).get(k) == v for k, v in info.items())
-            report = IngestReport(len({r.doc for r in merged}), len(merged), new, changed,
-                                  len(merged) - new - changed, removed, 0, 0.0, False)
+            total = len(kept) + len(fresh)
+            report = IngestReport(len({_doc_of(rid) for rid in kept} | replaced), total, new, changed,
+                                  total - new - changed, removed, 0, 0.0, False)
             if force or not (same_build and new == changed == removed == 0):
+                old_rows = self.store.load_rows(previous) if previous is not None and kept else []
+                merged = [r for r in old_rows if r.doc not in replaced] + fresh
                 report.embedded = self._write_build(merged, info, progress)
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
+
+    def _hashes(self, build: Collection | None) -> dict[str, str]:
+        """Row id -> content hash of a build: from its manifest, else read from the index (then kept)."""
+        if build is None:
+            return {}
+        path = self.manifest_dir / f"{build.name}.json"
+        if path.exists():
+            return dict(json.loads(path.read_text("utf-8")))
+        hashes = {r.id: r.content_hash() for r in self.store.load_rows(build)}
+        self._write_manifest(build.name, hashes)
+        return hashes
+
+    def _write_manifest(self, build_name: str, hashes: dict[str, str]) -> None:
+        """Written beside the index after a build: an unchanged re-ingest then reads no rows from Chroma."""
+        self.manifest_dir.mkdir(parents=True, exist_ok=True)
+        part = self.manifest_dir / f"{build_name}.json.part"
+        part.write_text(json.dumps(hashes), "utf-8")
+        part.replace(self.manifest_dir / f"{build_name}.json")
+        live = set(self.store.build_names())
+        for stale in self.manifest_dir.glob("*.json"):
+            if stale.stem not in live:
+                stale.unlink(missing_ok=True)
 
     def _owners(self, previous: object, replaced: set[str], docs: list[Document]) -> dict[str, str]:
         """Which institution owns each document's measures columns, kept across builds."""
@@ -183,6 +215,7 @@ class Indexer:
             self.store.client.delete_collection(build.name)
             raise
         self.store.prune()
+        self._write_manifest(build.name, {r.id: r.content_hash() for r in rows})
         return embedded
 
 
@@ -193,4 +226,5 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     embedder = embedder or E5Embedding()
     store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
-    return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock")
+    return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",
+                   settings.data_dir / "manifests")

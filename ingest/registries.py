@@ -104,6 +104,7 @@ class AgencyRegistry:
         self.english = _english_names({form: a.id for a in agencies for name in a.english
                                        for form in _english_forms(name)})
         self.local_names: dict[str, str] = {}
+        self._resolved: dict[str, str] = {}
 
     def _strip_level(self, name: str) -> str:
         for prefix in self.prefixes:
@@ -113,6 +114,11 @@ class AgencyRegistry:
 
     def resolve(self, name: str) -> str:
         """The canonical id of an agency cell name; an unknown agency keys by its own name."""
+        if name not in self._resolved:  # a list repeats a few dozen names over thousands of rows
+            self._resolved[name] = self._resolve(name)
+        return self._resolved[name]
+
+    def _resolve(self, name: str) -> str:
         norm = self.normalize(name)
         if norm in self.cell_aliases:
             return self.cell_aliases[norm]

@@ -114,12 +114,14 @@ class IndexStore:
         meta["active"] = collection.name
         self.client.get_collection(f"{self.prefix}-meta").modify(metadata=meta)
 
+    def build_names(self) -> list[str]:
+        return [c.name for c in self.client.list_collections()
+                if c.name.startswith(f"{self.prefix}-") and c.name != f"{self.prefix}-meta"]
+
     def prune(self, keep: int = 2) -> None:
         """Drop all builds but the active one and the newest `keep - 1` others."""
         active = self.active_name()
-        builds = sorted((c.name for c in self.client.list_collections()
-                         if c.name.startswith(f"{self.prefix}-") and c.name != f"{self.prefix}-meta"),
-                        reverse=True)
+        builds = sorted(self.build_names(), reverse=True)
         kept = [active] + [b for b in builds if b != active][: max(keep - 1, 0)]
         for name in builds:
             if name not in kept:
