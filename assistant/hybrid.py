@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 
 import bm25s
 import numpy as np
+from chromadb.errors import ChromaError
 from llama_index.core.base.embeddings.base import BaseEmbedding
-from llama_index.core.vector_stores.types import (
-    FilterOperator,
-    MetadataFilter,
-    MetadataFilters,
-    VectorStoreQuery,
-)
-from llama_index.vector_stores.chroma import ChromaVectorStore
 
 from assistant.catalog import Catalog
 from assistant.tokenize import Tokenizer
 from ingest.rows import Row
 
 RRF_K = 60
+log = logging.getLogger(__name__)
 WORD_CACHE = 4096  # words remembered by in_corpus and document_frequency
 
 
@@ -59,7 +55,6 @@ class HybridSearcher:
         self._bm25 = bm25s.BM25()
         if catalog.rows:
             self._bm25.index(bm25_corpus(tokenizer, catalog.rows), show_progress=False)
-        self._store = ChromaVectorStore(chroma_collection=catalog.collection) if catalog.collection else None
         # Both scan every row's text; one engine's rows never change, so a word's answer is remembered.
         self._in_corpus = lru_cache(maxsize=WORD_CACHE)(self._scan_corpus)
         self._frequency = lru_cache(maxsize=WORD_CACHE)(self._count_rows)
@@ -89,17 +84,27 @@ class HybridSearcher:
         return [rid for score, rid in sorted(picked, key=lambda p: -p[0]) if score > 0]
 
     def dense_ranking(self, question: str, candidates: list[Row], limit: int = 40) -> list[tuple[str, float]]:
-        if self._store is None or not candidates:
+        """Candidate ids by cosine similarity to the question, from Chroma, filtered to their documents.
+
+        Only ids and distances are fetched: the rows are in memory already, and fetching each node's
+        metadata and text made a query five times slower (17 ms against 3.5 ms for 57 rows).
+        """
+        collection = self.catalog.collection
+        if collection is None or not candidates:
             return []
         wanted = {r.id for r in candidates}
         docs = sorted({r.doc for r in candidates})
-        filters = MetadataFilters(filters=[MetadataFilter(key="doc", value=docs, operator=FilterOperator.IN)])
-        result = self._store.query(VectorStoreQuery(
-            query_embedding=self.embedder.get_query_embedding(question),
-            similarity_top_k=min(max(limit, len(wanted)) if len(wanted) <= 200 else limit, len(self.catalog.rows)),
-            filters=filters))
-        pairs = zip(result.ids or [], result.similarities or [], strict=False)
-        return [(rid, float(sim)) for rid, sim in pairs if rid in wanted]
+        n_results = min(max(limit, len(wanted)) if len(wanted) <= 200 else limit, len(self.catalog.rows))
+        try:
+            vector = np.asarray([self.embedder.get_query_embedding(question)], dtype=np.float32)
+            result = collection.query(query_embeddings=vector, n_results=n_results,
+                                      where={"doc": {"$in": list[str | int | float | bool](docs)}},  # type: ignore[dict-item]
+                                      include=["distances"])
+        except ChromaError as err:  # a build dropped under a long-running answer: rank by BM25 alone
+            log.warning("dense search failed (%s: %s); ranking lexically", type(err).__name__, err)
+            return []
+        pairs = zip(result["ids"][0], (result["distances"] or [[]])[0], strict=False)
+        return [(rid, 1.0 - float(distance)) for rid, distance in pairs if rid in wanted]
 
     def rank(self, question: str, candidates: list[Row], terms: str | None = None) -> list[tuple[Row, float]]:
         """Candidates by fused rank, best first, with their RRF score.
@@ -114,6 +119,3 @@ class HybridSearcher:
         ordered = sorted(fused.items(), key=lambda p: -p[1])
         return [(self.catalog.by_id[rid], score) for rid, score in ordered]
 
-    def best_similarity(self, question: str, candidates: list[Row]) -> float:
-        ranked = self.dense_ranking(question, candidates, limit=1)
-        return ranked[0][1] if ranked else float(np.float32(0))

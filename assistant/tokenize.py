@@ -13,6 +13,21 @@ from ingest.registries import Registry
 _WORD = re.compile(r"[0-9a-z][0-9a-z.+%:]*|[\u3400-\u9fff]+")
 
 
+class _SharedTagPOSTokenizer(jieba.posseg.POSTokenizer):
+    """A POS tokenizer over our jieba Tokenizer that copies jieba's already-loaded tag table.
+
+    POSTokenizer() would read dict.txt again for the tags (a quarter of a second at every start).
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+
+
+def _pos_tokenizer(tokenizer: jieba.Tokenizer) -> jieba.posseg.POSTokenizer:
+    return _SharedTagPOSTokenizer(tokenizer)
+
+
 class Tokenizer:
     """Tokens for BM25 and for reading a question: folded text, jieba words, no stopwords."""
 
@@ -27,7 +42,7 @@ class Tokenizer:
         for word in extra_words:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=2000)
-        self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        self._pos = _pos_tokenizer(self._jieba)
         stop_path = registry.terms_path.parent / "stopwords.txt"
         self.stopwords = {line.strip() for line in stop_path.read_text("utf-8").splitlines()
                           if line.strip() and not line.startswith("#")}

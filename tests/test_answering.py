@@ -135,3 +135,12 @@ def test_in_process_latency_after_warm_up(assistant: Assistant) -> None:
             timings.append(time.perf_counter() - started)
     timings.sort()
     assert timings[len(timings) // 2] < 0.05
+
+
+def test_dense_search_ranks_inside_the_filter(assistant: Assistant) -> None:
+    searcher = assistant.engine.retriever.searcher
+    candidates = assistant.engine.catalog.filter(["wafangdian"])
+    ranked = searcher.dense_ranking("瓦房店职业技能培训要完成多少人次？", candidates)
+    assert len(ranked) == 57 and all(rid.startswith("wafangdian#") for rid, _ in ranked)
+    assert "wafangdian#28" in [rid for rid, _ in ranked[:5]]
+    assert ranked[0][1] >= ranked[-1][1] > 0
