@@ -69,16 +69,3 @@ class ErrorBody(BaseModel):
     detail: str
     errors: list[FieldError] = Field(default_factory=list)
 
-
-class ReingestReport(BaseModel):
-    """What a re-ingest did: the ingest summary's numbers, and whether the server now answers from a new build."""
-
-    documents: int
-    rows: int
-    new: int
-    changed: int
-    unchanged: int
-    removed: int
-    embedded: int
-    seconds: float
-    switched: bool

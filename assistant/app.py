@@ -9,7 +9,6 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from dataclasses import asdict
 from typing import Any
 
 import gradio as gr
@@ -25,7 +24,6 @@ from assistant.api_models import (
     ErrorBody,
     FieldError,
     Health,
-    ReingestReport,
     RowPublic,
 )
 from assistant.catalog import Role
@@ -34,6 +32,7 @@ from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
 from assistant.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
 from assistant.settings import Settings
+from ingest.indexer import IngestReport
 from ui.chat import build_chat
 
 log = logging.getLogger(__name__)
@@ -142,11 +141,10 @@ def _admin_routes(assistant: Assistant, writer: Executor) -> APIRouter:
 
     @router.post("/admin/reingest", tags=["admin"])
     async def reingest(force: bool = Query(False, description="Build a new index even if no list changed.")
-                       ) -> ReingestReport:
+                       ) -> IngestReport:
         """Re-ingest the configured lists (the server is the index's single writer), then answer from the
         new build; answers in flight finish on the build they started with."""
-        report = await asyncio.wrap_future(writer.submit(assistant.reingest, force))
-        return ReingestReport(**asdict(report))
+        return await asyncio.wrap_future(writer.submit(assistant.reingest, force))
 
     return router
 
