@@ -14,7 +14,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import click
 import httpx
 
 from assistant.settings import Settings
+from evals.local_server import ServerNotReady, free_port, wait_for_health
 from evals.runner import DEFAULT_SET
 
 MARK = "职业院校（新版）"
@@ -118,32 +118,23 @@ async def run_load(url: str, clients: int, seconds: float, reingest_every: float
     return report
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_server(work: Path) -> tuple[str, subprocess.Popen, Path]:
     """`policy-assistant serve` over a new data directory and a copy of the bundled lists."""
     lists_dir = work / "lists"
     shutil.copytree(Settings().lists_dir, lists_dir)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(work / "data"), "ASSISTANT_LISTS_DIR": str(lists_dir),
            "ASSISTANT_LOG_QUESTIONS": "0"}
     log = open(work / "serve.log", "wb")  # noqa: SIM115 - the server writes to it until it stops
     process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=2).json().get("rows"):
-                return url, process, lists_dir
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    process.kill()
-    raise click.ClickException(f"server did not become ready; see {work / 'serve.log'}")
+    try:
+        wait_for_health(url, 300, alive=lambda: process.poll() is None, ready=lambda r: bool(r.json().get("rows")))
+    except ServerNotReady as err:
+        process.kill()
+        raise click.ClickException(f"{err}; see {work / 'serve.log'}") from None
+    return url, process, lists_dir
 
 
 @click.command()

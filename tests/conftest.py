@@ -8,19 +8,19 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import uvicorn
 
 from assistant.app import create_app
 from assistant.core import Assistant
 from assistant.settings import Settings
+from evals import local_server
+from evals.local_server import free_port
 from ingest.indexer import open_indexer
 
 STARTUP_TIMEOUT = 180.0  # a cold `serve` embeds all rows first; ~15 s on 2 cores
@@ -68,26 +68,13 @@ def warm_data_dir(indexed_settings: Settings, tmp_path: Path) -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_for_health(url: str, timeout: float = STARTUP_TIMEOUT, alive: Callable[[], bool] = lambda: True,
                     why: Callable[[], str] = str) -> float:
-    """Poll GET /health until it answers 200; the seconds it took."""
-    started = time.monotonic()
-    while time.monotonic() - started < timeout:
-        if not alive():
-            pytest.fail(f"the server at {url} exited before /health answered:\n{why()}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return time.monotonic() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"{url}/health did not answer within {timeout:.0f} s:\n{why()}")
+    """Poll GET /health until it answers 200; the seconds it took. Fails the test, with `why()`, otherwise."""
+    try:
+        return local_server.wait_for_health(url, timeout, alive)
+    except local_server.ServerNotReady as err:
+        pytest.fail(f"{err}:\n{why()}")
 
 
 class ThreadServer:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from evals.local_server import ServerNotReady, free_port, wait_for_health
 
 READY_TIMEOUT = 300.0
 
@@ -31,12 +30,6 @@ def child_env(data_dir: Path) -> dict[str, str]:
     return {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Served:
     url: str
@@ -44,17 +37,11 @@ class Served:
 
 
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log_path: Path, started: float) -> float:
-    while time.perf_counter() - started < READY_TIMEOUT:
-        if process.poll() is not None:
-            raise BenchError(f"serve exited ({process.returncode}) before /health answered:\n"
-                             + log_path.read_text("utf-8", errors="replace")[-2000:])
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        time.sleep(0.02)
-    raise BenchError(f"{url}/health did not answer within {READY_TIMEOUT:.0f} s")
+    try:
+        wait_for_health(url, READY_TIMEOUT, alive=lambda: process.poll() is None)
+    except ServerNotReady as err:
+        raise BenchError(f"{err}:\n" + log_path.read_text("utf-8", errors="replace")[-2000:]) from None
+    return time.perf_counter() - started
 
 
 @contextmanager
