@@ -75,6 +75,11 @@ class Catalog:
     def docs_in(self, jurisdictions: list[str]) -> list[str]:
         return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
 
+    def docs_of_institution(self, name: str) -> list[str]:
+        """The lists holding an institution's own measures, else the lists of its jurisdiction."""
+        owned = [d.doc for d in self.documents if d.measures_owner == name]
+        return owned or self.docs_in([self.registry.places.institutions[name].jurisdiction])
+
     def filter(self, docs: list[str] | None = None, agency_ids: list[str] | None = None, role: Role = "any",
                with_measures: bool = False) -> list[Row]:
         """Every matching row in document and row order: the complete answer to a list question."""

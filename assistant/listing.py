@@ -14,9 +14,7 @@ def resolve_jurisdiction(catalog: Catalog, name: str) -> tuple[list[str], bool]:
     """Documents for a place or institution name (any alias); the flag says 'measures only'."""
     found = catalog.registry.places.find(name)
     if found.institutions:
-        institution = catalog.registry.places.institutions[found.institutions[0].key]
-        owned = [d.doc for d in catalog.documents if d.measures_owner == institution.name]
-        return owned or catalog.docs_in([institution.jurisdiction]), True
+        return catalog.docs_of_institution(found.institutions[0].key), True
     places = [m.key for m in found.jurisdictions]
     exact = [d.doc for d in catalog.documents if d.jurisdiction == name or d.doc == name]
     docs = catalog.docs_in(places) or exact

@@ -42,10 +42,7 @@ class Retriever:
     def scope(self, query: Query) -> tuple[list[str], list[str]]:
         """Documents a query is about, and the places it names that have no list."""
         if query.institution:
-            owner = query.institution
-            owned = [d.doc for d in self.catalog.documents if d.measures_owner == owner]
-            place = self.catalog.registry.places.institutions[owner].jurisdiction
-            return owned or self.catalog.docs_in([place]), []
+            return self.catalog.docs_of_institution(query.institution), []
         if not query.jurisdictions:
             return [d.doc for d in self.catalog.documents], []
         docs: list[str] = []
