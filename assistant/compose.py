@@ -218,9 +218,6 @@ class ExtractiveAnswerer:
                 continue
             if rows:
                 lines.append(self.t(query, "count_rows", count=len(rows), cites=" ".join(cite(r) for r in rows)))
-        whole = not (query.agency_ids or query.institution or query.narrow or (query.topic and query.topic_marked))
-        if whole:
-            found.rows = []
         return lines
 
     def _deadline(self, query: Query, found: Retrieved) -> list[str]:

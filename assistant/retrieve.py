@@ -77,8 +77,10 @@ class Retriever:
                                  if d.doc in docs and not d.has_lead_column and query.role == "lead"
                                  and query.agency_ids]
         rows = self._select(query, pool, result)
-        result.rows = rows
         result.by_doc = {doc: [r for r in rows if r.doc == doc] for doc in docs}
+        whole_count = query.intent == "count" and not (
+            category or query.agency_ids or query.institution or query.narrow or (query.topic and query.topic_marked))
+        result.rows = [] if whole_count else rows  # a whole list's size comes from the index: no row to cite
         if not rows and query.intent in ("fact", "topic", "compare") and not query.narrow:
             result.abstain = "no_match"
         return result

@@ -70,6 +70,8 @@ def test_counts_come_from_the_index(assistant: Assistant) -> None:
     agency = assistant.ask("营口市人社局参与多少项任务？")
     assert "27项" in agency.answer and ids(agency) == YINGKOU_HRSS
     assert "几项" not in assistant.ask("锦州师专计划获得几项省级创新创业竞赛奖项？").intent
+    category = assistant.ask("瓦房店清单“打造‘双师型’教师队伍”这一主要任务下有几项任务？")
+    assert "4项" in category.answer and ids(category) == [f"wafangdian#{n}" for n in (35, 36, 37, 38)]
 
 
 def test_deadline_and_compare(assistant: Assistant) -> None:
