@@ -49,6 +49,8 @@ class Catalog:
         registry.agencies.learn_names(self.agency_names())
         registry.places.learn_places(list(dict.fromkeys(r.jurisdiction for r in rows)))
         self.documents = self._documents(measures_owners or {})
+        self.documents_by_key = {d.doc: d for d in self.documents}
+        self._agency_rows: dict[tuple[str, str], set[str]] = {}
 
     @classmethod
     def load(cls, store: IndexStore, registry: Registry) -> Catalog:
@@ -106,6 +108,21 @@ class Catalog:
         if len(wanted) > 1:
             rows.sort(key=lambda r: self.position[r.id])
         return rows
+
+    def agency_rows(self, agency_id: str, role: Role = "any") -> set[str]:
+        """Ids of the rows naming an agency in a role (any = lead, responsible or an institution's unit)."""
+        key = (agency_id, role)
+        if key not in self._agency_rows:
+            roles = ("lead", "responsible", "unit") if role == "any" else (role,)
+            self._agency_rows[key] = set().union(*(self._by_agency.get((agency_id, r), set()) for r in roles))
+        return self._agency_rows[key]
+
+    def indexed_agencies(self) -> set[str]:
+        """Every agency id some row names."""
+        return {agency_id for agency_id, _ in self._by_agency}
+
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(r.category for r in self.rows if r.category))
 
     def role_of(self, row: Row, agency_ids: list[str]) -> str | None:
         """How a row names the question's agency: lead, responsible, or None."""

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from assistant.catalog import Catalog
-from assistant.compose import Composition, ExtractiveAnswerer
-from assistant.hybrid import HybridSearcher
+from assistant.compose.extractive import Composition, ExtractiveAnswerer
+from assistant.execute.executor import Executor, Result
+from assistant.execute.hybrid import HybridSearcher
 from assistant.models import Answer, Filters
-from assistant.retrieve import Retrieved, Retriever
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand import Query, QuestionReader
+from assistant.understand.cues import Cues
+from assistant.understand.followup import merge
+from assistant.understand.names import AgencyNames
+from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
+from assistant.understand.rules import RuleParser
 from ingest.embedder import E5Embedding
 from ingest.indexer import IngestReport
 from ingest.registries import Registry
@@ -27,7 +31,11 @@ from ingest.store import IndexStore, open_store
 class Answerer(Protocol):
     mode: str
 
-    def compose(self, query: Query, found: Retrieved) -> Composition: ...
+    def compose(self, plan: QueryPlan, found: Result) -> Composition: ...
+
+
+class PlanParser(Protocol):
+    def parse(self, question: str, fallback: QueryPlan) -> tuple[QueryPlan, str | None]: ...
 
 
 @dataclass(frozen=True)
@@ -35,9 +43,11 @@ class Engine:
     """Everything built from one index build; swapped whole when the index changes."""
 
     catalog: Catalog
-    reader: QuestionReader
-    retriever: Retriever
+    names: AgencyNames
+    parser: RuleParser
+    executor: Executor
     answerer: Answerer
+    llm_parser: PlanParser | None = None
 
 
 class Assistant:
@@ -53,6 +63,7 @@ class Assistant:
         self.settings = settings
         self._lock = threading.Lock()
         self._writer = threading.Lock()
+        self.cues = Cues.load()
         self.engine = self._build_engine()
 
     @classmethod
@@ -70,16 +81,24 @@ class Assistant:
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
         title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
-        reader = QuestionReader(self.registry, tokenizer, title_words)
-        retriever = Retriever(catalog, HybridSearcher(catalog, tokenizer, self.embedder))
-        answerer = self._answerer(catalog)
-        return Engine(catalog, reader, retriever, answerer)
+        names = AgencyNames(self.registry, catalog.indexed_agencies())
+        parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues)
+        executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder))
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), self._llm_parser(names))
+
+    def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
+        """The LLM plan parser, only when an LLM is configured (nothing is imported otherwise)."""
+        if not (self.settings.llm_enabled and self.settings.llm_parse_questions):
+            return None
+        from assistant.understand.llm_parser import LLMPlanParser
+
+        return LLMPlanParser.from_settings(self.settings, self.registry, names.indexed, self.settings.prompts_dir)
 
     def _answerer(self, catalog: Catalog) -> Answerer:
         extractive = ExtractiveAnswerer(catalog, self.templates)
         if not self.settings.llm_enabled:
             return extractive
-        from assistant.llm import LLMAnswerer
+        from assistant.compose.llm import LLMAnswerer
 
         return LLMAnswerer.from_settings(self.settings, catalog, self.templates, extractive)
 
@@ -112,42 +131,65 @@ class Assistant:
 
     def ask(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
             agency: str | None = None) -> Answer:
-        """Answer one question; a session_id continues that conversation (follow-ups keep their filters)."""
+        """Answer one question; a session_id continues that conversation (follow-ups operate on its plan)."""
         engine = self.engine
         session_id = session_id or self.sessions.new_id()
-        last = self.sessions.last(session_id)
-        query = engine.reader.read(question, last.query if last else None)
-        query = self._apply_filters(engine, query, jurisdiction, agency)
-        found = engine.retriever.retrieve(query, last.row_ids if last else None)
-        result = engine.answerer.compose(query, found)
-        if not result.abstained:
-            self.sessions.remember(session_id, query, [r.id for r in found.rows] or
-                                   [c.id for c in result.citations])
-        intent = "out_of_scope" if result.abstained else query.intent
+        plan, notes = self.plan(question, session_id, jurisdiction, agency)
+        found = engine.executor.run(plan)
+        result = engine.answerer.compose(plan, found)
+        if not result.abstained and not plan.unresolved:
+            self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
+        intent = "out_of_scope" if result.abstained else plan.operation
+        years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
         return Answer(answer=result.text, citations=result.citations, session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
-                      intent=intent, notes=result.notes,
-                      filters=Filters(jurisdictions=query.jurisdictions, institution=query.institution,
-                                      agencies=query.agency_ids, role=query.role, years=query.years,
-                                      topic=query.topic))
+                      intent=intent, notes=notes + result.notes, plan=plan, plan_line=result.plan_line,
+                      unresolved=plan.unresolved,
+                      filters=Filters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
+                                      agencies=[a.agency for a in plan.agencies()],
+                                      role=next((a.role for a in plan.agencies()), "any"), years=years,
+                                      topic=plan.rank.terms if plan.rank else []))
 
-    def _apply_filters(self, engine: Engine, query: Query, jurisdiction: str | None, agency: str | None) -> Query:
+    def plan(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
+             agency: str | None = None) -> tuple[QueryPlan, list[str]]:
+        """The plan of a question in its conversation: rules (or the LLM, when configured), then the
+        follow-up merge with the previous turn, then the explicit filters."""
+        engine = self.engine
+        notes: list[str] = []
+        plan = engine.parser.parse(question)
+        if engine.llm_parser is not None:
+            plan, problem = engine.llm_parser.parse(question, plan)
+            if problem:
+                notes.append(f"LLM plan not used ({problem}); the rules' plan was")
+        last = self.sessions.last(session_id) if session_id else None
+        plan = merge(plan, last.plan if last else None, last.row_ids if last else [],
+                     engine.parser.fold(question), self.cues)
+        return self._apply_filters(engine, plan, jurisdiction, agency), notes
+
+    def _apply_filters(self, engine: Engine, plan: QueryPlan, jurisdiction: str | None,
+                       agency: str | None) -> QueryPlan:
         """Explicit filters (the chat's dropdowns, /ask's fields) override what the question says."""
         if jurisdiction:
             found = self.registry.places.find(jurisdiction)
             if found.institutions:
-                query = replace(query, institution=found.institutions[0].key, jurisdictions=[])
+                plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={
+                    "institution": found.institutions[0].key, "places": []})})
             elif found.jurisdictions:
-                query = replace(query, jurisdictions=[m.key for m in found.jurisdictions], institution=None)
-            if query.intent == "out_of_scope" and not query.topic and not query.other_places:
-                query = replace(query, intent="list")  # "有哪些任务？" with a place chosen in the filter
+                plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={
+                    "places": [m.key for m in found.jurisdictions], "institution": None})})
+            if plan.operation == "refuse" and not plan.scope.missing:
+                plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
         if agency:
-            mentions = self.registry.agencies.find(agency)
-            ids = [m.key for m in mentions] or [self.registry.agencies.resolve(agency)]
-            query = replace(query, agency_ids=ids, agency_surfaces=[agency])
-            if query.intent in ("topic", "out_of_scope") and not query.topic:
-                query = replace(query, intent="list")
-        return query
+            agency_id, candidates = engine.names.resolve(agency)
+            if agency_id is None:
+                unresolved = [*plan.unresolved, Unresolved(surface=agency, candidates=candidates)]
+                return plan.model_copy(update={"unresolved": unresolved})
+            where = without(plan.where, lambda a: a.kind == "agency")
+            atom = AgencyAtom(agency=agency_id, name=agency)
+            plan = plan.model_copy(update={"where": all_of([n for n in (where, atom) if n is not None])})
+            if plan.operation in ("search", "refuse") and not (plan.rank and plan.rank.terms):
+                plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
+        return plan
 
 
 def _tiktoken_cache() -> Path:

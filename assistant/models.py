@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.understand.plan import QueryPlan, Unresolved
 from ingest.rows import Row
 
 Mode = Literal["extractive", "llm"]
@@ -53,3 +54,9 @@ class Answer(BaseModel):
     intent: str
     notes: list[str] = Field(default_factory=list, description="Fallbacks and dropped citations, if any.")
     filters: Filters = Field(default_factory=Filters)
+    plan: QueryPlan | None = Field(default=None, description="How the question was read: scope, conditions "
+                                   "(and / or / not over agency, year, topic, category, row atoms), operation, "
+                                   "fields wanted first, reference to the previous answer.")
+    plan_line: str = Field(default="", description="The plan in one line, as the answer's first line shows it.")
+    unresolved: list[Unresolved] = Field(default_factory=list, description="Names that matched nothing, each "
+                                         "with the closest known names (`candidates`) to offer as choices.")

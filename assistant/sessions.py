@@ -1,4 +1,4 @@
-"""Conversation memory: the previous turn's resolved slots and rows, per session_id, bounded."""
+"""Conversation memory: the previous turn's plan and the rows it answered with, per session_id, bounded."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from assistant.understand import Query
+from assistant.understand.plan import QueryPlan
 
 
 @dataclass(frozen=True)
 class Turn:
-    query: Query
+    plan: QueryPlan
     row_ids: list[str]
     at: float
 
@@ -39,9 +39,9 @@ class SessionStore:
                 return None
             return turn
 
-    def remember(self, session_id: str, query: Query, row_ids: list[str]) -> None:
+    def remember(self, session_id: str, plan: QueryPlan, row_ids: list[str]) -> None:
         with self._lock:
-            self._turns[session_id] = Turn(query, row_ids, time.monotonic())
+            self._turns[session_id] = Turn(plan, row_ids, time.monotonic())
             self._turns.move_to_end(session_id)
             while len(self._turns) > self.max_sessions:
                 self._turns.popitem(last=False)

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
     llm_context_tokens: int = 6000
+    llm_parse_questions: bool = Field(default=True, description="With an LLM configured, let it read questions "
+                                      "into plans too (checked against the registries; the rules' plan otherwise).")
 
     session_max: int = 1000
     session_ttl_seconds: int = 3600

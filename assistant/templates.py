@@ -14,8 +14,8 @@ class Templates:
         self._answers = {lang: tomllib.loads((prompts_dir / f"answer_{lang}.toml").read_text("utf-8"))
                          for lang in ("zh", "en")}
 
-    def render(self, lang: str, name: str, **values: object) -> str:
-        return self._answers[lang][name].format_map(values)
+    def render(self, lang: str, key: str, /, **values: object) -> str:
+        return self._answers[lang][key].format_map(values)
 
     def text(self, name: str) -> str:
         """A whole prompt file, e.g. llm_system.txt."""

@@ -41,7 +41,7 @@ class Drill:
 
 def _cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -86,7 +86,7 @@ def run_drill(data_dir: Path, times: int, seed: int, lists_dir: Path) -> Drill:
         changed = work / "wafangdian.txt"
         changed.write_text(_marked(source, round_no), "utf-8")
         env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-        proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", "--quiet", str(changed)], env=env,
+        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--quiet", str(changed)], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(rng.uniform(0.5, 8.0))
         finished = proc.poll() is not None

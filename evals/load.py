@@ -126,7 +126,7 @@ def start_server(work: Path) -> tuple[str, subprocess.Popen, Path]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(work / "data"), "ASSISTANT_LISTS_DIR": str(lists_dir),
            "ASSISTANT_LOG_QUESTIONS": "0"}
     log = open(work / "serve.log", "wb")  # noqa: SIM115 - the server writes to it until it stops
-    process = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+    process = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--port", str(port)], env=env,
                                stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

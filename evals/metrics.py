@@ -5,6 +5,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
+import opencc
+
+_T2S = opencc.OpenCC("t2s")
+
 
 @dataclass
 class Score:
@@ -20,15 +24,30 @@ class Score:
     abstention_ok: bool = True
     followup_ok: bool | None = None
     valid: bool = True
+    unknown_ok: bool | None = None
+    capability: str = ""
     problems: list[str] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        """Fully right: every gold row, no extra row, every expected string, the right abstention and names."""
+        return not self.problems
 
 
 def score_answer(item: str, intent: str, gold: list[str], expected: list[str], answer_text: str,
-                 cited: list[str], abstained: bool) -> Score:
+                 cited: list[str], abstained: bool, unknown: str | None = None, suggest: str | None = None,
+                 offered: str = "") -> Score:
+    """Score one answer. An `unknown_name` turn must cite nothing, name the unmatched word and offer `suggest`."""
     score = Score(item, intent)
     gold_set, cited_set = set(gold), set(cited)
     out_of_scope = intent == "out_of_scope"
-    score.abstention_ok = abstained == out_of_scope
+    if intent == "unknown_name":
+        score.unknown_ok = not cited and (unknown is None or fold(unknown) in fold(answer_text)) and \
+            (suggest is None or fold(suggest) in fold(answer_text + offered))
+        if not score.unknown_ok:
+            score.problems.append("unknown name not reported" + (f" (cited {len(cited)} rows)" if cited else ""))
+    else:
+        score.abstention_ok = abstained == out_of_scope
     if not score.abstention_ok:
         score.problems.append("abstained" if abstained else "answered an out-of-scope question")
     if gold_set:
@@ -51,6 +70,11 @@ def score_answer(item: str, intent: str, gold: list[str], expected: list[str], a
     return score
 
 
+def fold(text: str) -> str:
+    """Simplified characters, lower case: how an expected name is looked for in an answer."""
+    return _T2S.convert(text).lower()
+
+
 def _mean(values: list[float | None]) -> float | None:
     real = [v for v in values if v is not None]
     return statistics.fmean(real) if real else None
@@ -68,6 +92,8 @@ class Summary:
     abstention: float
     followup: float | None
     validity: float
+    unknown: float | None = None
+    full: float | None = None
 
 
 def summarize(scores: list[Score], intent: str) -> Summary:
@@ -79,12 +105,14 @@ def summarize(scores: list[Score], intent: str) -> Summary:
         abstention=_mean([float(s.abstention_ok) for s in scores]) or 0.0,
         followup=_mean([None if s.followup_ok is None else float(s.followup_ok) for s in scores]),
         validity=_mean([float(s.valid) for s in scores]) or 0.0,
+        unknown=_mean([None if s.unknown_ok is None else float(s.unknown_ok) for s in scores]),
+        full=_mean([float(s.full) for s in scores]),
     )
 
 
 def format_table(rows: list[Summary]) -> str:
-    head = f"{'intent':<13}{'n':>4} {'recall':>7} {'prec':>6} {'hit@5':>6} {'MRR':>6} {'strings':>8} " \
-           f"{'abstain':>8} {'follow':>7} {'valid':>6}"
+    head = f"{'group':<13}{'n':>4} {'recall':>7} {'prec':>6} {'hit@5':>6} {'MRR':>6} {'strings':>8} " \
+           f"{'abstain':>8} {'follow':>7} {'unknown':>8} {'valid':>6} {'full':>6}"
     lines = [head, "-" * len(head)]
 
     def cell(value: float | None, width: int) -> str:
@@ -93,5 +121,5 @@ def format_table(rows: list[Summary]) -> str:
     for s in rows:
         lines.append(f"{s.intent:<13}{s.n:>4} {cell(s.recall, 7)} {cell(s.precision, 6)} {cell(s.hit5, 6)} "
                      f"{cell(s.mrr, 6)} {cell(s.expected, 8)} {cell(s.abstention, 8)} {cell(s.followup, 7)} "
-                     f"{cell(s.validity, 6)}")
+                     f"{cell(s.unknown, 8)} {cell(s.validity, 6)} {cell(s.full, 6)}")
     return "\n".join(lines)

@@ -24,6 +24,8 @@ class EvalReport:
     summaries: list[Summary]
     latencies_ms: list[float]
     failures: list[str] = field(default_factory=list)
+    by_capability: list[Summary] = field(default_factory=list)
+    items_full: float = 0.0
 
     @property
     def p50_ms(self) -> float:
@@ -36,7 +38,10 @@ class EvalReport:
         return statistics.quantiles(self.latencies_ms, n=20)[-1]
 
     def table(self) -> str:
-        return format_table(self.summaries)
+        text = format_table(self.summaries)
+        if self.by_capability:
+            text += "\n\n" + format_table(self.by_capability)
+        return text + f"\nitems fully right: {self.items_full:.3f}"
 
 
 def load_items(path: Path) -> list[dict]:
@@ -44,19 +49,9 @@ def load_items(path: Path) -> list[dict]:
 
 
 def _valid(assistant: Assistant, answer: Answer) -> bool:
-    """Every cited row exists; for an agency question, every cited row names that agency."""
+    """Every cited row exists in the index, with the text the citation quotes."""
     catalog = assistant.engine.catalog
-    for citation in answer.citations:
-        row = catalog.by_id.get(citation.id)
-        if row is None or row.text != citation.text:
-            return False
-        agencies = answer.filters.agencies
-        if agencies and answer.intent in ("list", "count") and not (
-            set(agencies) & set(row.agency_ids)
-            or (row.measures and set(agencies) & {catalog.registry.agencies.resolve(u) for u in row.measures.units})
-        ):
-            return False
-    return True
+    return all((row := catalog.by_id.get(c.id)) is not None and row.text == c.text for c in answer.citations)
 
 
 def _ask(assistant: Assistant, question: str, session_id: str, latencies: list[float]) -> Answer:
@@ -66,13 +61,39 @@ def _ask(assistant: Assistant, question: str, session_id: str, latencies: list[f
     return answer
 
 
+def _offered(answer: Answer) -> str:
+    """The candidate names an answer offers for unresolved names (absent in older answers)."""
+    return " ".join(c for u in getattr(answer, "unresolved", []) for c in u.candidates)
+
+
 def _score_turn(assistant: Assistant, item_id: str, turn: dict, answer: Answer) -> Score:
     score = score_answer(item_id, turn["intent"], turn.get("gold", []), turn.get("expected", []),
-                         answer.answer, [c.id for c in answer.citations], answer.abstained)
+                         answer.answer, [c.id for c in answer.citations], answer.abstained,
+                         turn.get("unknown"), turn.get("suggest"), _offered(answer))
     score.valid = _valid(assistant, answer)
     if not score.valid:
         score.problems.append("invalid citation")
     return score
+
+
+def _turns(item: dict) -> list[dict]:
+    return item["turns"] if "turns" in item else [item]
+
+
+def run_item(assistant: Assistant, item: dict, latencies: list[float]) -> list[Score]:
+    """Ask an item's turns in one new session; a later turn of a conversation counts as a follow-up."""
+    session = assistant.sessions.new_id()
+    scores = []
+    turns = _turns(item)
+    for n, turn in enumerate(turns, start=1):
+        item_id = item["id"] if len(turns) == 1 else f"{item['id']}/{n}"
+        score = _score_turn(assistant, item_id, turn, _ask(assistant, turn["question"], session, latencies))
+        score.capability = item.get("capability", item.get("intent", ""))
+        if n > 1:
+            score.followup_ok = not score.problems
+            score.intent = "followup"
+        scores.append(score)
+    return scores
 
 
 def run_eval(assistant: Assistant, items: list[dict]) -> EvalReport:
@@ -81,24 +102,46 @@ def run_eval(assistant: Assistant, items: list[dict]) -> EvalReport:
     latencies: list[float] = []
     for warm in ("营口市人社局要做哪些工作？", "瓦房店培训目标是多少？"):
         assistant.ask(warm)
+    items_full: list[bool] = []
     for item in items:
-        session = assistant.sessions.new_id()
-        if "turns" in item:
-            first, second = item["turns"]
-            scores.append(_score_turn(assistant, item["id"] + "/1", first,
-                                      _ask(assistant, first["question"], session, latencies)))
-            follow = _score_turn(assistant, item["id"] + "/2", second,
-                                 _ask(assistant, second["question"], session, latencies))
-            follow.followup_ok = not follow.problems
-            follow.intent = "followup"
-            scores.append(follow)
-        else:
-            scores.append(_score_turn(assistant, item["id"], item,
-                                      _ask(assistant, item["question"], session, latencies)))
+        item_scores = run_item(assistant, item, latencies)
+        scores += item_scores
+        items_full.append(all(s.full for s in item_scores))
     intents = list(dict.fromkeys(s.intent for s in scores))
     summaries = [summarize([s for s in scores if s.intent == i], i) for i in intents]
     summaries.append(summarize(scores, "all"))
-    return EvalReport(scores, summaries, latencies)
+    capabilities = list(dict.fromkeys(s.capability for s in scores))
+    by_capability = [summarize([s for s in scores if s.capability == c], c) for c in capabilities] \
+        if any("capability" in item for item in items) else []
+    return EvalReport(scores, summaries, latencies, by_capability=by_capability,
+                      items_full=sum(items_full) / len(items_full) if items_full else 0.0)
+
+
+@dataclass
+class ParaphraseReport:
+    alike: float
+    full: float
+    n: int
+    differing: list[str]
+
+
+def run_paraphrases(assistant: Assistant, items: list[dict]) -> ParaphraseReport:
+    """Ask each phrasing in its own session; an item is alike when every phrasing cites the same rows and
+    abstains alike, and fully right when every phrasing is."""
+    alike, full, differing = 0, 0, []
+    latencies: list[float] = []
+    for item in items:
+        outcomes = []
+        for k, phrasing in enumerate(item["phrasings"]):
+            answer = _ask(assistant, phrasing, assistant.sessions.new_id(), latencies)
+            score = _score_turn(assistant, f"{item['id']}.{k}", {**item, "question": phrasing}, answer)
+            outcomes.append((frozenset(c.id for c in answer.citations), answer.abstained, score.full))
+        same = len({(cited, abstained) for cited, abstained, _ in outcomes}) == 1
+        alike += same
+        full += all(ok for _, _, ok in outcomes)
+        if not same:
+            differing.append(item["id"])
+    return ParaphraseReport(alike / len(items), full / len(items), len(items), differing)
 
 
 def check_thresholds(report: EvalReport, thresholds: dict) -> list[str]:
@@ -110,7 +153,11 @@ def check_thresholds(report: EvalReport, thresholds: dict) -> list[str]:
             if report.p50_ms > limits.get("p50_ms", float("inf")):
                 failures.append(f"latency p50 {report.p50_ms:.1f} ms > {limits['p50_ms']} ms")
             continue
-        summary = by_intent.get(intent)
+        if intent == "items":
+            if report.items_full < limits.get("full", 0):
+                failures.append(f"items fully right {report.items_full:.3f} < {limits['full']}")
+            continue
+        summary = by_intent.get(intent) or {s.intent: s for s in report.by_capability}.get(intent)
         if summary is None:
             failures.append(f"{intent}: no questions of this intent in the set")
             continue

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import uvicorn
 
-from assistant.app import create_app
+from ui.http import create_app
 from assistant.core import Assistant
 from assistant.settings import Settings
 from evals import local_server

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.sessions import SessionStore
+from assistant.understand.plan import QueryPlan
 
 YINGKOU_HRSS = [f"yingkou#{n}" for n in (1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31,
                                           32, 35, 36, 37, 38, 40, 45)]
@@ -21,7 +22,8 @@ def test_agency_list_is_complete_with_a_role_summary(assistant: Assistant) -> No
     answer = assistant.ask("营口市人社局要做哪些工作？")
     assert answer.intent == "list" and not answer.abstained and answer.mode == "extractive"
     assert ids(answer) == YINGKOU_HRSS
-    first_line = answer.answer.splitlines()[0]
+    plan_line, first_line = answer.answer.splitlines()[:2]
+    assert plan_line == answer.plan_line == "条件：营口市 · 人社局；列出全部"
     assert "27项" in first_line and "未作为牵头单位" in first_line and "市人力资源和社会保障局" in first_line
     assert all(c.role == "responsible" for c in answer.citations)
     assert "[营口市#45]" in answer.answer
@@ -59,9 +61,9 @@ def test_role_questions(assistant: Assistant) -> None:
 def test_fact_answer_quotes_the_sentence_with_the_figure_first(assistant: Assistant) -> None:
     answer = assistant.ask("瓦房店培训目标是多少？")
     assert answer.intent == "fact" and ids(answer)[0] == "wafangdian#28"
-    assert answer.answer.splitlines()[0].startswith("依据[瓦房店市#28]：「") and "1万人次左右" in answer.answer
+    assert answer.answer.splitlines()[1].startswith("依据[瓦房店市#28]：「") and "1万人次左右" in answer.answer
     ratio = assistant.ask("营口核定专职思政课教师岗位的师生比是多少？")
-    assert ids(ratio)[0] == "yingkou#3" and "1:350" in ratio.answer.splitlines()[0]
+    assert ids(ratio)[0] == "yingkou#3" and "1:350" in ratio.answer.splitlines()[1]
 
 
 def test_counts_come_from_the_index(assistant: Assistant) -> None:
@@ -69,14 +71,14 @@ def test_counts_come_from_the_index(assistant: Assistant) -> None:
     assert whole.intent == "count" and "45项" in whole.answer and whole.citations == []
     agency = assistant.ask("营口市人社局参与多少项任务？")
     assert "27项" in agency.answer and ids(agency) == YINGKOU_HRSS
-    assert "几项" not in assistant.ask("锦州师专计划获得几项省级创新创业竞赛奖项？").intent
+    assert assistant.ask("锦州师专计划获得几项省级创新创业竞赛奖项？").intent == "fact"  # 几项 inside a noun
     category = assistant.ask("瓦房店清单“打造‘双师型’教师队伍”这一主要任务下有几项任务？")
     assert "4项" in category.answer and ids(category) == [f"wafangdian#{n}" for n in (35, 36, 37, 38)]
 
 
 def test_deadline_and_compare(assistant: Assistant) -> None:
     due = assistant.ask("环翠区到2023年要完成哪些任务？")
-    assert due.intent == "deadline" and ids(due) == ["huancui#6", "huancui#9", "huancui#12"]
+    assert due.intent == "list" and ids(due) == ["huancui#6", "huancui#9", "huancui#12"]
     compare = assistant.ask("营口和瓦房店在“双师型”教师建设上各有什么任务？")
     assert compare.intent == "compare"
     assert ids(compare) == ["wafangdian#37", "yingkou#31", "yingkou#32"]
@@ -93,7 +95,7 @@ def test_out_of_scope_abstains_and_cites_nothing(assistant: Assistant, question:
 
 def test_english_and_traditional_questions(assistant: Assistant) -> None:
     english = assistant.ask("What does the 人社局 have to do in Yingkou?")
-    assert ids(english) == YINGKOU_HRSS and english.answer.startswith("In the 营口市 list")
+    assert ids(english) == YINGKOU_HRSS and english.answer.splitlines()[1].startswith("In the 营口市 list")
     follow = assistant.ask("What about Wafangdian?", session_id=english.session_id)
     assert follow.citations and {c.doc for c in follow.citations} == {"wafangdian"}
     traditional = assistant.ask("營口市人社局要做哪些工作？")
@@ -115,32 +117,16 @@ def test_every_citation_is_a_real_row(assistant: Assistant) -> None:
 
 def test_sessions_are_bounded_in_number_and_age() -> None:
     store = SessionStore(max_sessions=2, ttl_seconds=0.2)
-    from assistant.understand import Query
-
-    query = Query(text="q", lang="zh", intent="list")
+    plan = QueryPlan(question="q")
     for sid in ("a", "b", "c"):
-        store.remember(sid, query, [])
+        store.remember(sid, plan, [])
     assert store.last("a") is None and store.last("c") is not None
     time.sleep(0.3)
     assert store.last("c") is None
 
 
-def test_in_process_latency_after_warm_up(assistant: Assistant) -> None:
-    questions = ["营口市人社局要做哪些工作？", "瓦房店培训目标是多少？", "环翠区2022年要完成哪些任务？", "营口市清单共有多少项任务？"]
-    for q in questions:
-        assistant.ask(q)
-    timings = []
-    for _ in range(10):
-        for q in questions:
-            started = time.perf_counter()
-            assistant.ask(q)
-            timings.append(time.perf_counter() - started)
-    timings.sort()
-    assert timings[len(timings) // 2] < 0.05
-
-
 def test_dense_search_ranks_inside_the_filter(assistant: Assistant) -> None:
-    searcher = assistant.engine.retriever.searcher
+    searcher = assistant.engine.executor.topics.searcher
     candidates = assistant.engine.catalog.filter(["wafangdian"])
     ranked = searcher.dense_ranking("瓦房店职业技能培训要完成多少人次？", candidates)
     assert len(ranked) == 57 and all(rid.startswith("wafangdian#") for rid, _ in ranked)

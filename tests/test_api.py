@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.app import create_app
+from ui.http import create_app
 from assistant.core import Assistant
 from assistant.settings import Settings
 

@@ -47,13 +47,13 @@ def test_ingest_in_one_process_and_answer_from_another(chroma_url: str, tmp_path
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data), "ASSISTANT_CHROMA_URL": chroma_url}
 
     def cli(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True,
                               text=True, timeout=300)
 
     ingest = cli("ingest", "--quiet")
     assert ingest.returncode == 0 and "172 rows" in ingest.stdout, ingest.stderr
     assert not (data / "index").exists()  # nothing embedded on disk: the rows live in the server
-    answers = [subprocess.Popen([sys.executable, "-m", "assistant.cli", "ask", "营口市人社局要做哪些工作？"], env=env,
+    answers = [subprocess.Popen([sys.executable, "-m", "ui.cli", "ask", "营口市人社局要做哪些工作？"], env=env,
                                 stdout=subprocess.PIPE, text=True) for _ in range(2)]
     for process in answers:  # two processes read the same index at once
         out, _ = process.communicate(timeout=300)

@@ -50,7 +50,7 @@ def test_eval_command_exits_non_zero_below_a_threshold(indexed_settings: Setting
     thresholds = tmp_path / "t.toml"
     thresholds.write_text("[fact]\nexpected = 0.95\nhit5 = 0.9\n", "utf-8")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(indexed_settings.data_dir)}
-    result = subprocess.run([sys.executable, "-m", "assistant.cli", "eval", "--set", str(questions),
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "eval", "--set", str(questions),
                              "--thresholds", str(thresholds)], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
     assert "below threshold: fact expected 0.0 < 0.95" in result.stderr

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from assistant.app import create_app
+from ui.http import create_app
 from assistant.settings import Settings
 from tests.test_hardening import private_assistant
 

@@ -64,7 +64,7 @@ def test_with_a_key_only_health_docs_and_the_chat_login_answer(start_server: Cal
 
 
 def test_reingest_under_concurrent_asks(indexed_settings: Settings, tmp_path: Path) -> None:
-    from assistant.app import create_app
+    from ui.http import create_app
 
     assistant = private_assistant(indexed_settings, tmp_path)
     server = ThreadServer(create_app(assistant, assistant.settings))
@@ -121,7 +121,7 @@ def test_reingest_under_concurrent_asks(indexed_settings: Settings, tmp_path: Pa
 def test_load_script_with_reingests(indexed_settings: Settings, tmp_path: Path) -> None:
     import asyncio
 
-    from assistant.app import create_app
+    from ui.http import create_app
     from evals.load import run_load
 
     assistant = private_assistant(indexed_settings, tmp_path)

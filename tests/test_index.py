@@ -23,7 +23,7 @@ LISTS = Settings().lists_dir
 
 def run_cli(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args], env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -119,7 +119,7 @@ def test_killed_ingest_leaves_the_old_index_answering(data_dir: Path, tmp_path: 
     changed = tmp_path / "wafangdian.txt"  # same document, every row changed: all of it must be embedded again
     changed.write_text((LISTS / "wafangdian.txt").read_text("utf-8").replace("职业", "职业技术"), "utf-8")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(changed)], env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", str(changed)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     seen = ""

@@ -21,7 +21,8 @@ def fake_llm():
 @pytest.fixture(scope="module")
 def llm_assistant(indexed_settings: Settings, fake_llm: FakeOpenAI) -> Assistant:
     settings = indexed_settings.model_copy(update={
-        "llm_base_url": fake_llm.base_url, "llm_model": "fake-qwen", "llm_timeout": 1.5})
+        "llm_base_url": fake_llm.base_url, "llm_model": "fake-qwen", "llm_timeout": 1.5,
+        "llm_parse_questions": False})
     return Assistant.from_settings(settings)
 
 

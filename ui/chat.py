@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from assistant.core import Assistant
 from assistant.models import Answer
-from assistant.security import RateLimiter, log_answer
+from ui.security import RateLimiter, log_answer
 
 log = logging.getLogger(__name__)
 

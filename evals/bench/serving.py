@@ -21,9 +21,9 @@ class BenchError(RuntimeError):
 
 
 def cli_command(*args: str) -> list[str]:
-    """The installed `policy-assistant` script beside this interpreter, else `python -m assistant.cli`."""
+    """The installed `policy-assistant` script beside this interpreter, else `python -m ui.cli`."""
     script = Path(sys.executable).with_name("policy-assistant")
-    return [str(script), *args] if script.exists() else [sys.executable, "-m", "assistant.cli", *args]
+    return [str(script), *args] if script.exists() else [sys.executable, "-m", "ui.cli", *args]
 
 
 def child_env(data_dir: Path) -> dict[str, str]:

@@ -163,7 +163,7 @@ def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> N
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API (/ask, /docs) and the chat (/ui) in one process; ingests first if the index is empty."""
-    from assistant.app import run_server
+    from ui.http import run_server
 
     run_server(_settings(), host, port)
 

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 
-from assistant.api_models import (
+from ui.api_models import (
     AskRequest,
     DocumentSummary,
     ErrorBody,
@@ -30,7 +30,7 @@ from assistant.catalog import Role
 from assistant.core import Assistant
 from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
-from assistant.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
+from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
 from assistant.settings import Settings
 from ingest.indexer import IngestReport
 from ui.chat import build_chat

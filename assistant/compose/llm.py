@@ -9,16 +9,17 @@ from llama_index.core.base.llms.types import ChatMessage, MessageRole
 from llama_index.core.llms import LLM
 
 from assistant.catalog import Catalog
-from assistant.compose import Composition, ExtractiveAnswerer
+from assistant.compose.extractive import Composition, ExtractiveAnswerer
+from assistant.compose.rows import row_facts
+from assistant.execute.executor import Result
 from assistant.models import Citation
-from assistant.retrieve import Retrieved
 from assistant.settings import Settings
 from assistant.templates import Templates
-from assistant.understand import Query
+from assistant.understand.plan import QueryPlan
 from ingest.rows import Row
 
 _CITATION = re.compile(r"\[([^\[\]#\s]+#\d+)\]")
-LIST_INTENTS = ("list", "count", "deadline")
+LIST_INTENTS = ("list", "count", "group_count")
 LANGUAGE = {"zh": "中文", "en": "English"}
 
 
@@ -51,23 +52,22 @@ class LLMAnswerer:
         return len(self.encoding.encode(text))
 
     def render_row(self, row: Row) -> str:
-        agencies = (f"牵头单位：{'、'.join(row.lead) or '无'}；责任单位：{'、'.join(row.responsible) or '无'}"
-                    if row.has_lead_column else f"责任部门（未区分牵头）：{'、'.join(row.responsible) or '无'}")
-        measures = ""
-        if row.measures:
-            m = row.measures
-            measures = f"\n学校举措：{m.actions} {m.targets}（{'、'.join(m.units)}，{m.due}）"
+        facts = row_facts(row, self.fallback.docs[row.doc].measures_owner if row.doc in self.fallback.docs else None)
         return self.templates.text("llm_row.txt").format_map({
             "id": row.id, "jurisdiction": row.jurisdiction, "category": row.category or "—", "text": row.text,
-            "agencies": agencies, "due": f"\n完成时间：{row.due}" if row.due else "", "measures": measures,
+            "lead": facts.lead or "无", "responsible": facts.responsible or "无",
+            "agencies_label": "牵头单位：{lead}；责任单位：".format(lead=facts.lead or "无") if facts.has_lead_column
+            else "责任部门（未区分牵头）：",
+            "due": facts.due or "—", "measures": facts.measures or "—", "units": facts.units or "—",
+            "measures_due": facts.measures_due or "—",
         }).strip()
 
-    def build_prompt(self, query: Query, found: Retrieved, summary: str) -> list[ChatMessage]:
+    def build_prompt(self, query: QueryPlan, found: Result, summary: str) -> list[ChatMessage]:
         """System and user messages; rows are added in order while they fit the token budget."""
         system = self.templates.text("llm_system.txt").format_map({"language": LANGUAGE[query.lang]})
         user_template = self.templates.text("llm_user.txt")
         budget = self.context_tokens - self.count_tokens(system) - self.count_tokens(user_template) \
-            - self.count_tokens(query.text) - self.count_tokens(summary)
+            - self.count_tokens(query.question) - self.count_tokens(summary)
         rendered = []
         for row in found.rows:
             text = self.render_row(row)
@@ -76,15 +76,15 @@ class LLMAnswerer:
                 break
             budget -= cost
             rendered.append(text)
-        user = user_template.format_map({"question": query.text, "intent": query.intent, "summary": summary,
+        user = user_template.format_map({"question": query.question, "intent": query.operation, "summary": summary,
                                          "count": len(found.rows), "rows": "\n\n".join(rendered)})
         return [ChatMessage(role=MessageRole.SYSTEM, content=system), ChatMessage(role=MessageRole.USER, content=user)]
 
-    def compose(self, query: Query, found: Retrieved) -> Composition:
+    def compose(self, query: QueryPlan, found: Result) -> Composition:
         grounded = self.fallback.compose(query, found)  # the complete, row-by-row answer
         if grounded.abstained or not found.rows:
             return grounded
-        summary = grounded.text.split("\n", 1)[0] if query.intent in LIST_INTENTS else ""
+        summary = grounded.text.split("\n")[1] if query.operation in LIST_INTENTS and "\n" in grounded.text else ""
         messages = self.build_prompt(query, found, summary)
         try:
             reply = self.llm.chat(messages).message.content or ""
@@ -93,7 +93,7 @@ class LLMAnswerer:
             return grounded
         return self._checked(query, found, reply, grounded)
 
-    def _checked(self, query: Query, found: Retrieved, reply: str, grounded: Composition) -> Composition:
+    def _checked(self, query: QueryPlan, found: Result, reply: str, grounded: Composition) -> Composition:
         """Drop citations of rows that were not retrieved; keep every row of a list answer."""
         retrieved = {r.id: r for r in found.rows}
         notes: list[str] = []
@@ -107,7 +107,7 @@ class LLMAnswerer:
 
         text = _CITATION.sub(keep_or_drop, reply).strip()
         cited = list(dict.fromkeys(_CITATION.findall(text)))
-        if query.intent in LIST_INTENTS:
+        if query.operation in LIST_INTENTS:
             missing = [r for r in found.rows if r.id not in cited]
             if missing:
                 notes.append(f"the LLM left out {len(missing)} of {len(found.rows)} rows; they are listed below")
@@ -115,5 +115,7 @@ class LLMAnswerer:
             rows = found.rows
         else:
             rows = [retrieved[i] for i in cited] or found.rows
-        citations = [Citation.from_row(r, self.catalog.role_of(r, query.agency_ids)) for r in rows]
-        return Composition(text, citations, mode="llm", notes=notes)
+        agencies = [a.agency for a in query.agencies()]
+        citations = [Citation.from_row(r, self.catalog.role_of(r, agencies)) for r in rows]
+        return Composition(f"{grounded.plan_line}\n{text}", citations, mode="llm", notes=notes,
+                           plan_line=grounded.plan_line)

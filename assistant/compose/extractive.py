@@ -1,0 +1,306 @@
+"""The default answerer: writes the answer from the plan and the executor's result, no LLM."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.catalog import Catalog
+from assistant.compose.plan_line import PlanLine
+from assistant.compose.rows import cite, row_facts
+from assistant.execute.executor import Result
+from assistant.models import Citation
+from assistant.templates import Templates
+from assistant.understand.plan import AgencyAtom, Group, QueryPlan, TopicAtom, iter_atoms
+from ingest.rows import Row
+
+_SENTENCES = re.compile(r"[^。；;！？\n]+[。；;！？]?")
+
+
+@dataclass
+class Composition:
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    mode: str = "extractive"
+    notes: list[str] = field(default_factory=list)
+    plan_line: str = ""
+
+
+class ExtractiveAnswerer:
+    """Every statement points at a cited row; the first line says how the question was read."""
+
+    mode = "extractive"
+
+    def __init__(self, catalog: Catalog, templates: Templates) -> None:
+        self.catalog = catalog
+        self.templates = templates
+        self.docs = {d.doc: d for d in catalog.documents}
+        self.plan_line = PlanLine(templates, {})
+
+    def t(self, plan: QueryPlan, key: str, /, **values: object) -> str:
+        return self.templates.render(plan.lang, key, **values)
+
+    def compose(self, plan: QueryPlan, found: Result) -> Composition:
+        line = self.plan_line.render(plan, [self.docs[d].jurisdiction for d in found.docs if d in self.docs])
+        if found.abstain:
+            result = self.abstain(plan, found)
+        else:
+            lines = getattr(self, f"_{plan.operation}")(plan, found)
+            agencies = [a.agency for a in plan.agencies()]
+            citations = [Citation.from_row(r, self.catalog.role_of(r, agencies)) for r in found.rows]
+            result = Composition("\n".join(lines).strip(), citations)
+        result.plan_line = line
+        result.text = f"{line}\n{result.text}"
+        return result
+
+    # -- abstention and unresolved names ------------------------------------------------------------------
+    def abstain(self, plan: QueryPlan, found: Result) -> Composition:
+        if found.abstain == "unresolved":
+            return Composition(self._unresolved(plan), [], abstained=False)
+        sep = self.t(plan, "list_sep")
+        places = sep.join(found.missing_places or plan.scope.places or
+                          ([plan.scope.institution] if plan.scope.institution else []))
+        reason = {
+            "no_list": ("abstain_no_list", {"places": places}),
+            "no_match": ("abstain_no_match", {"places": places or sep.join(self._places(found.docs))}),
+            "empty_index": ("abstain_empty", {}),
+        }.get(found.abstain or "", ("abstain_out_of_scope", {}))
+        lines = [self.t(plan, reason[0], **reason[1])]
+        if found.abstain != "empty_index":
+            items = [self.t(plan, "holding_item", title=d.title, place=d.jurisdiction, count=d.rows)
+                     for d in self.catalog.documents]
+            lines.append(self.t(plan, "holdings", lists=sep.join(items)))
+        return Composition("\n".join(lines), [], abstained=True)
+
+    def _unresolved(self, plan: QueryPlan) -> str:
+        lines = []
+        for name in plan.unresolved:
+            line = self.t(plan, "unresolved", surface=name.surface)
+            if name.candidates:
+                line += self.t(plan, "unresolved_candidates", candidates=self.t(plan, "list_sep").join(name.candidates))
+            else:
+                line += self.t(plan, "unresolved_none")
+            lines.append(line)
+        return "\n".join(lines)
+
+    # -- rows ---------------------------------------------------------------------------------------------
+    def _places(self, docs: list[str]) -> list[str]:
+        return [self.docs[d].jurisdiction for d in docs if d in self.docs]
+
+    def row_line(self, plan: QueryPlan, row: Row) -> str:
+        facts = row_facts(row, self.docs[row.doc].measures_owner if row.doc in self.docs else None)
+        none = self.t(plan, "none_value")
+        if facts.has_lead_column:
+            agencies = self.t(plan, "row_agencies_split", lead=facts.lead or none, responsible=facts.responsible or none)
+        else:
+            agencies = self.t(plan, "row_agencies_nolead", responsible=facts.responsible or none)
+        line = f"- {facts.cite} {row.text}{agencies}"
+        if row.due and not row.measures:
+            line += self.t(plan, "row_due", due=row.due)
+        if facts.measures:
+            line += "\n" + self.t(plan, "row_measures", owner=facts.owner, measures=facts.measures,
+                                  units=facts.units or none, due=facts.measures_due or none)
+        return line
+
+    def _grouped(self, plan: QueryPlan, rows: list[Row]) -> list[str]:
+        """Rows of one document grouped by role (one agency asked) or by category."""
+        agencies = list(dict.fromkeys(a.agency for a in plan.agencies()))
+        if len(agencies) == 1 and rows and rows[0].has_lead_column:
+            lines: list[str] = []
+            for group, role in (("group_lead", "lead"), ("group_responsible", "responsible")):
+                members = [r for r in rows if self.catalog.role_of(r, agencies) == role]
+                if members:
+                    lines.append(self.t(plan, group))
+                    lines += [self.row_line(plan, r) for r in members]
+            rest = [r for r in rows if self.catalog.role_of(r, agencies) is None]
+            return lines + [self.row_line(plan, r) for r in rest]
+        lines = []
+        category = None
+        for row in rows:
+            if row.category and row.category != category:
+                category = row.category
+                lines.append(self.t(plan, "group_category", category=category))
+            lines.append(self.row_line(plan, row))
+        return lines
+
+    def _agency_label(self, plan: QueryPlan, rows: list[Row]) -> str:
+        atoms = plan.agencies()
+        ids = [a.agency for a in atoms]
+        names = list(dict.fromkeys(n for r in rows for n, i in zip(r.lead + r.responsible,
+                                                                    r.lead_ids + r.responsible_ids, strict=True)
+                                   if i in ids))
+        asked = "、".join(dict.fromkeys(a.name for a in atoms)) or "、".join(names[:1])
+        shown = [n for n in names if n != asked]
+        return f"{asked}（{'、'.join(shown)}）" if shown else asked
+
+    def _roles(self, plan: QueryPlan, rows: list[Row]) -> str:
+        agencies = [a.agency for a in plan.agencies()]
+        lead = sum(self.catalog.role_of(r, agencies) == "lead" for r in rows)
+        resp = len(rows) - lead
+        parts = []
+        if lead:
+            parts.append(self.t(plan, "role_lead", count=lead))
+        if resp:
+            parts.append(self.t(plan, "role_responsible", count=resp))
+        text = self.t(plan, "role_join").join(parts)
+        if all(a.role == "any" for a in plan.agencies()) and not lead:
+            text += self.t(plan, "role_never_lead")
+        return text
+
+    def _one_agency(self, plan: QueryPlan) -> bool:
+        """The plan is "what does agency X do" (one agency, nothing else but a role)."""
+        where = plan.where
+        return isinstance(where, AgencyAtom) or (
+            isinstance(where, Group) and where.kind == "and" and len(plan.agencies()) >= 1 and
+            len({a.agency for a in plan.agencies()}) == 1 and not plan.agencies(negated=True) and
+            all(isinstance(a, AgencyAtom) for a in iter_atoms(where)))
+
+    # -- operations ---------------------------------------------------------------------------------------
+    def _list(self, plan: QueryPlan, found: Result) -> list[str]:
+        if plan.fields and (plan.reference is not None or any(a.kind == "rows" for a in plan.atoms())):
+            return self._fields_first(plan, found.rows)
+        lines: list[str] = []
+        topic = next((a for a in plan.atoms() if isinstance(a, TopicAtom)), None)
+        for doc in found.docs:
+            info, rows = self.docs[doc], found.by_doc.get(doc, [])
+            one_agency = self._one_agency(plan)
+            if doc in found.no_lead_column and not one_agency:
+                lines.append(self.t(plan, "lead_unavailable_note", place=info.jurisdiction))
+            if one_agency:
+                label = self._agency_label(plan, rows)
+                if not rows:
+                    lines.append(self.t(plan, "list_none", place=info.jurisdiction, agency=label))
+                    continue
+                key = "list_summary_split" if info.has_lead_column else "list_summary_nolead"
+                if doc in found.no_lead_column:
+                    key = "list_summary_lead_unavailable"
+                lines.append(self.t(plan, key, place=info.jurisdiction, agency=label, count=len(rows),
+                                    roles=self._roles(plan, rows)))
+            elif topic is not None and len(plan.atoms()) == 1:
+                key = "topic_summary" if rows else "topic_none"
+                lines.append(self.t(plan, key, place=info.jurisdiction, topic=found.anchor or "、".join(topic.terms),
+                                    count=len(rows)))
+            elif plan.where is not None:
+                if not rows and len(found.docs) > 1 and plan.scope.places == []:
+                    continue
+                lines.append(self.t(plan, "conditions_summary" if rows else "conditions_none",
+                                    place=info.jurisdiction, count=len(rows)))
+            elif plan.scope.institution:
+                lines.append(self.t(plan, "measures_summary", owner=plan.scope.institution,
+                                    place=info.jurisdiction, count=len(rows)))
+            else:
+                lines.append(self.t(plan, "whole_list", title=info.title, count=len(rows)))
+            lines += self._fields_first(plan, rows) if plan.fields and len(rows) <= 3 and rows \
+                else self._grouped(plan, rows)
+            lines.append("")
+        return lines
+
+    def _fields_first(self, plan: QueryPlan, rows: list[Row]) -> list[str]:
+        """"第27条的责任部门：…" first for each row, then the row itself."""
+        lines = []
+        for row in rows:
+            facts = row_facts(row, self.docs[row.doc].measures_owner)
+            for name in plan.fields:
+                value = self._field_value(plan, facts, row, name)
+                label = self.t(plan, "field_responsible") if name == "responsible" and not row.has_lead_column \
+                    else self.t(plan, f"field_{name}")
+                lines.append(self.t(plan, "field_answer", cite=facts.cite, field=label, value=value))
+            lines.append(self.row_line(plan, row))
+        return lines
+
+    def _field_value(self, plan: QueryPlan, facts, row: Row, name: str) -> str:  # type: ignore[no-untyped-def]
+        if name == "lead":
+            value = facts.lead if row.has_lead_column else facts.responsible
+        elif name == "responsible":
+            value = facts.responsible
+            if row.has_lead_column and facts.lead:
+                value = f"{self.t(plan, 'field_lead')} {facts.lead}；{self.t(plan, 'field_responsible')} {value}"
+        elif name == "due":
+            value = facts.due
+        elif name == "target":
+            value = self._best_sentence(plan, row, figure_only=True)
+        else:
+            value = row.text
+        return value or self.t(plan, "field_none")
+
+    def _search(self, plan: QueryPlan, found: Result) -> list[str]:
+        lines: list[str] = []
+        topic = found.anchor or "、".join(plan.rank.terms if plan.rank else [])
+        for doc in found.docs:
+            rows = found.by_doc.get(doc, [])
+            if not rows and len(found.docs) > 1 and plan.operation != "compare":
+                continue
+            key = "topic_summary" if rows else "topic_none"
+            lines.append(self.t(plan, key, place=self.docs[doc].jurisdiction, topic=topic, count=len(rows)))
+            lines += [self.row_line(plan, r) for r in rows]
+            lines.append("")
+        return lines
+
+    _compare = _search
+
+    def _fact(self, plan: QueryPlan, found: Result) -> list[str]:
+        top = found.rows[0]
+        sentence = self._best_sentence(plan, top)
+        lines = [self.t(plan, "fact_lead", cite=cite(top), sentence=sentence), self.row_line(plan, top)]
+        if len(found.rows) > 1:
+            lines.append(self.t(plan, "fact_more"))
+            lines += [self.row_line(plan, r) for r in found.rows[1:]]
+        return lines
+
+    def _best_sentence(self, plan: QueryPlan, row: Row, figure_only: bool = False) -> str:
+        texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
+        sentences = [s.strip() for t in texts for s in _SENTENCES.findall(t) if s.strip()]
+        normalize = self.catalog.registry.normalize
+        terms = plan.rank.terms if plan.rank else []
+
+        def score(sentence: str) -> tuple[int, int]:
+            folded = normalize(sentence)
+            return sum(normalize(w) in folded for w in terms), bool(re.search(r"\d", sentence))
+
+        best = max(sentences, key=score) if sentences else row.text
+        return best if not figure_only or re.search(r"\d", best) else row.text
+
+    def _count(self, plan: QueryPlan, found: Result) -> list[str]:
+        lines = []
+        topic = next((a for a in plan.atoms() if isinstance(a, TopicAtom)), None)
+        for doc in found.docs:
+            info, rows = self.docs[doc], found.by_doc.get(doc, [])
+            count = found.counts.get(doc, len(rows))
+            if plan.count_unit == "category":
+                names = list(dict.fromkeys(r.category for r in self.catalog.filter([doc]) if r.category))
+                lines.append(self.t(plan, "count_categories", title=info.title, count=count,
+                                    names=self.t(plan, "list_sep").join(names)))
+                continue
+            if self._one_agency(plan):
+                roles = ""
+                if info.has_lead_column and rows:
+                    roles = f"（{self._roles(plan, rows)}）" if plan.lang == "zh" else f" ({self._roles(plan, rows)})"
+                lines.append(self.t(plan, "count_agency", place=info.jurisdiction,
+                                    agency=self._agency_label(plan, rows), count=count, roles=roles))
+            elif topic is not None and len(plan.atoms()) == 1:
+                lines.append(self.t(plan, "count_topic", place=info.jurisdiction,
+                                    topic=found.anchor or "、".join(topic.terms), count=count))
+            elif plan.where is not None or plan.reference is not None:
+                lines.append(self.t(plan, "count_conditions", place=info.jurisdiction, count=count))
+            elif plan.scope.institution:
+                lines.append(self.t(plan, "count_measures", owner=plan.scope.institution, place=info.jurisdiction,
+                                    count=count))
+            else:
+                lines.append(self.t(plan, "count_whole", title=info.title, count=count))
+                continue
+            if rows:
+                lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(cite(r) for r in rows)))
+        return lines
+
+    def _group_count(self, plan: QueryPlan, found: Result) -> list[str]:
+        group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
+        lines = [self.t(plan, "group_summary", rows=len(found.rows), groups=len(found.groups), group=group)]
+        if plan.group_by == "agency":
+            lines.append(self.t(plan, "group_head_agency"))
+            lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead, responsible=g.responsible,
+                             total=len(g.rows)) for g in found.groups]
+        else:
+            lines.append(self.t(plan, "group_head_other", group=group))
+            lines += [self.t(plan, "group_line_other", label=g.label, total=len(g.rows)) for g in found.groups]
+        return lines

@@ -1,0 +1,85 @@
+"""The plan in one line, the first line of every answer: how the question was read, so a misreading shows."""
+
+from __future__ import annotations
+
+from assistant.templates import Templates
+from assistant.understand.plan import (
+    AgencyAtom,
+    CategoryAtom,
+    EmptyAtom,
+    FigureAtom,
+    Group,
+    Node,
+    QueryPlan,
+    RowsAtom,
+    TopicAtom,
+    YearAtom,
+)
+
+
+class PlanLine:
+    """Renders a QueryPlan with the plan_* templates of prompts/answer_<lang>.toml."""
+
+    def __init__(self, templates: Templates, place_names: dict[str, str]) -> None:
+        self.templates = templates
+        self.place_names = place_names  # canonical place -> how the answer names it (English for English)
+
+    def t(self, lang: str, key: str, /, **values: object) -> str:
+        return self.templates.render(lang, key, **values)
+
+    def render(self, plan: QueryPlan, docs_places: list[str]) -> str:
+        lang = plan.lang
+        parts = [self._scope(plan, docs_places)]
+        if plan.where is not None:
+            items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
+            parts += [self.node(lang, item) for item in items]
+        if plan.rank and plan.rank.terms and plan.operation in ("fact", "search", "compare"):
+            parts.append(self.t(lang, "plan_rank", terms=self.t(lang, "plan_sep").join(plan.rank.terms)))
+        operation = self.t(lang, f"plan_op_{plan.operation}",
+                           group=self.t(lang, f"plan_group_{plan.group_by or 'doc'}"))
+        if plan.operation == "count" and plan.count_unit == "category":
+            operation = self.t(lang, "plan_op_count_categories")
+        if plan.fields:
+            operation += self.t(lang, "plan_fields", fields=self.t(lang, "list_sep").join(
+                self.t(lang, f"field_{f}") for f in plan.fields))
+        return self.t(lang, "plan_line", parts=" · ".join(p for p in parts if p), operation=operation)
+
+    def _scope(self, plan: QueryPlan, docs_places: list[str]) -> str:
+        lang = plan.lang
+        if plan.reference is not None:
+            if plan.reference.position:
+                return self.t(lang, "plan_ref_one", position=plan.reference.position)
+            return self.t(lang, "plan_ref_all", count=len(plan.reference.rows))
+        if plan.scope.institution:
+            return self.t(lang, "plan_institution", name=plan.scope.institution)
+        places = plan.scope.places or ([] if not plan.scope.docs else docs_places)
+        if not places:
+            return self.t(lang, "plan_all_lists")
+        return self.t(lang, "list_sep").join(self.place_names.get(p, p) for p in places)
+
+    def node(self, lang: str, node: Node) -> str:
+        if isinstance(node, Group):
+            if node.kind == "not":
+                return self.t(lang, "plan_not", item=self.node(lang, node.items[0]))
+            joined = self.t(lang, f"plan_{node.kind}").join(self.node(lang, i) for i in node.items)
+            return f"({joined})" if len(node.items) > 1 else joined
+        if isinstance(node, AgencyAtom):
+            if node.role == "any":
+                return node.name
+            return self.t(lang, "plan_agency_role", name=node.name, role=self.t(lang, f"field_{node.role}"))
+        if isinstance(node, YearAtom):
+            return self.t(lang, f"plan_year_{node.op}", year=node.year, until=node.until,
+                          what=self.t(lang, f"plan_year_field_{node.field}"))
+        if isinstance(node, TopicAtom):
+            return self.t(lang, "plan_topic", terms=self.t(lang, "plan_sep").join(node.terms))
+        if isinstance(node, CategoryAtom):
+            return self.t(lang, "plan_category", name=node.name)
+        if isinstance(node, RowsAtom):
+            if node.start == node.end:
+                return self.t(lang, "plan_row", number=node.start)
+            return self.t(lang, "plan_rows", start=node.start, end=node.end)
+        if isinstance(node, EmptyAtom):
+            return self.t(lang, "plan_empty", field=self.t(lang, f"field_{node.field}"))
+        if isinstance(node, FigureAtom):
+            return self.t(lang, "plan_figure")
+        return ""

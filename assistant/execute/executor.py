@@ -1,0 +1,252 @@
+"""The executor: plan and catalog in, rows or aggregates out. It never reads the question's wording again;
+ranking (BM25 + dense) is used only for a plan's fact, search or compare, and only inside the filtered rows."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.catalog import Catalog
+from assistant.execute.hybrid import HybridSearcher
+from assistant.execute.topics import Topics
+from assistant.understand.plan import (
+    AgencyAtom,
+    CategoryAtom,
+    EmptyAtom,
+    FigureAtom,
+    Group,
+    Node,
+    QueryPlan,
+    RowsAtom,
+    TopicAtom,
+    YearAtom,
+    iter_atoms,
+)
+from ingest.rows import Row
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个|所|门|名|项|人|万|亿|家|本|支|类|次|分|倍|:|：)|"
+                     r"[一二三四五六七八九十百千万两]+(?:个|所|门|名|项|人次|支|家|类)|1\s*[:：]\s*\d+")
+_YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
+
+
+@dataclass
+class GroupCount:
+    """One line of a group count: the group's label, its lead / responsible split and its rows."""
+
+    key: str
+    label: str
+    rows: list[str]
+    lead: int = 0
+    responsible: int = 0
+
+
+@dataclass
+class Result:
+    """What a plan selects: rows in list order (per document), or counts and groups."""
+
+    rows: list[Row] = field(default_factory=list)
+    docs: list[str] = field(default_factory=list)
+    by_doc: dict[str, list[Row]] = field(default_factory=dict)
+    anchor: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)  # per document: rows, or categories
+    groups: list[GroupCount] = field(default_factory=list)
+    no_lead_column: list[str] = field(default_factory=list)
+    abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
+    missing_places: list[str] = field(default_factory=list)
+
+
+class Executor:
+    """Runs a QueryPlan over one catalog."""
+
+    def __init__(self, catalog: Catalog, searcher: HybridSearcher) -> None:
+        self.catalog = catalog
+        self.topics = Topics(catalog, searcher)
+
+    def run(self, plan: QueryPlan) -> Result:
+        if not self.catalog.rows:
+            return Result(abstain="empty_index")
+        if plan.unresolved:
+            return Result(abstain="unresolved")
+        if plan.operation == "refuse":
+            return Result(abstain=plan.refuse_reason or "out_of_scope", missing_places=plan.scope.missing)
+        docs, missing = self.scope_docs(plan)
+        if not docs:
+            return Result(abstain="no_list", missing_places=missing or plan.scope.missing)
+        if plan.operation in ("fact", "search", "compare") and plan.rank and plan.reference is None \
+                and self.topics.off_topic(plan.lang, plan.rank):
+            return Result(abstain="no_match", docs=docs, missing_places=missing)
+        result = Result(docs=docs, missing_places=missing)
+        pool = self._pool(plan, docs)
+        rows = self._filtered(plan, pool, result)
+        result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
+                                 and any(a.role == "lead" for a in plan.agencies())]
+        rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
+        result.rows = rows
+        result.by_doc = {doc: [r for r in rows if r.doc == doc] for doc in docs}
+        if not rows and plan.operation in ("fact", "search", "compare") and plan.followup != "narrow":
+            result.abstain = "no_match"
+        return result
+
+    # -- scope and pool -----------------------------------------------------------------------------------
+    def scope_docs(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
+        """Documents a plan is about, and the places it names that have no list."""
+        if plan.reference is not None:
+            return list(dict.fromkeys(r.split("#")[0] for r in plan.reference.rows if r in self.catalog.by_id)), []
+        if plan.scope.docs:
+            return [d for d in plan.scope.docs if d in {x.doc for x in self.catalog.documents}], []
+        if plan.scope.institution:
+            return self.catalog.docs_of_institution(plan.scope.institution), []
+        if not plan.scope.places:
+            return [d.doc for d in self.catalog.documents], []
+        docs: list[str] = []
+        missing: list[str] = []
+        places = self.catalog.registry.places
+        for name in plan.scope.places:
+            found = self.catalog.docs_in([name]) or \
+                [d.doc for d in self.catalog.documents if name in places.chain(d.jurisdiction)]
+            docs.extend(found)
+            if not found:
+                missing.append(name)
+        return list(dict.fromkeys(docs)), missing
+
+    def _pool(self, plan: QueryPlan, docs: list[str]) -> list[Row]:
+        if plan.reference is not None:
+            ids = plan.reference.rows
+            if plan.reference.position is not None:
+                ids = ids[plan.reference.position - 1:plan.reference.position]
+            return [self.catalog.by_id[i] for i in ids if i in self.catalog.by_id]
+        return self.catalog.filter(docs, with_measures=bool(plan.scope.institution))
+
+    def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:
+        if plan.where is None:
+            return pool
+        topic_rows: dict[int, set[str]] = {}
+        for atom in iter_atoms(plan.where):
+            if isinstance(atom, TopicAtom) and id(atom) not in topic_rows:
+                if plan.operation == "compare":
+                    rows = self._compare_rows(plan, atom, pool, result)
+                else:
+                    rows, anchor = self.topics.rows_about(plan.question, plan.lang, atom, pool, plan.quoted,
+                                                          ordered=True)
+                    result.anchor = result.anchor or anchor
+                topic_rows[id(atom)] = {r.id for r in rows}
+        return [r for r in pool if self._holds(plan.where, r, topic_rows)]
+
+    def _compare_rows(self, plan: QueryPlan, topic: TopicAtom, pool: list[Row], result: Result) -> list[Row]:
+        """Per list: rows holding the topic's anchor (or its shortened stem where that list lacks it)."""
+        anchor = self.topics.anchor(topic, pool, plan.quoted)
+        result.anchor = anchor
+        rows: list[Row] = []
+        for doc in dict.fromkeys(r.doc for r in pool):
+            doc_rows = [r for r in pool if r.doc == doc]
+            doc_anchor = anchor
+            if anchor is not None and not self.topics.searcher.document_frequency(anchor, doc_rows):
+                doc_anchor = self.topics.shortened(anchor, doc_rows)
+            found, _ = self.topics.rows_about(plan.question, plan.lang, topic, doc_rows, plan.quoted,
+                                              ordered=True, anchor=doc_anchor)
+            rows += found
+        return rows
+
+    # -- conditions ---------------------------------------------------------------------------------------
+    def _holds(self, node: Node, row: Row, topic_rows: dict[int, set[str]]) -> bool:
+        if isinstance(node, Group):
+            if node.kind == "and":
+                return all(self._holds(i, row, topic_rows) for i in node.items)
+            if node.kind == "or":
+                return any(self._holds(i, row, topic_rows) for i in node.items)
+            return not self._holds(node.items[0], row, topic_rows)
+        if isinstance(node, TopicAtom):
+            return row.id in topic_rows[id(node)]
+        return matches(self.catalog, node, row)
+
+    # -- operations ---------------------------------------------------------------------------------------
+    def _list(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        return rows
+
+    def _count(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        for doc in result.docs:
+            doc_rows = [r for r in rows if r.doc == doc]
+            result.counts[doc] = len(dict.fromkeys(r.category for r in doc_rows if r.category)) \
+                if plan.count_unit == "category" else len(doc_rows)
+        whole = plan.where is None and plan.reference is None and not plan.scope.institution
+        return [] if whole or plan.count_unit == "category" else rows  # a whole list's size cites no row
+
+    def _group_count(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        groups: dict[str, GroupCount] = {}
+        agencies = self.catalog.registry.agencies
+        for row in rows:
+            if plan.group_by == "agency":
+                keys = [(a, "lead") for a in row.lead_ids] if plan.fields == ["lead"] else \
+                    [(a, "lead") for a in row.lead_ids] + [(a, "responsible") for a in row.responsible_ids]
+                for agency_id, role in _first_roles(keys):
+                    group = groups.setdefault(agency_id, GroupCount(agency_id, agencies.display_name(agency_id), []))
+                    group.rows.append(row.id)
+                    setattr(group, role, getattr(group, role) + 1)
+            else:
+                key = {"category": row.category or "—", "doc": row.doc,
+                       "role": "lead" if row.lead else "responsible"}[plan.group_by or "doc"]
+                label = self.catalog.documents_by_key[key].jurisdiction if plan.group_by == "doc" else key
+                groups.setdefault(key, GroupCount(key, label, [])).rows.append(row.id)
+        ordered = list(groups.values())
+        if plan.group_by == "agency":
+            ordered.sort(key=lambda g: (-len(g.rows), g.label))
+        result.groups = ordered
+        return rows
+
+    def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        if plan.rank is None or not rows:
+            return rows[:1] if plan.reference else []
+        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted)
+
+    def _search(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        if plan.rank is None:
+            return rows
+        found, anchor = self.topics.rows_about(plan.question, plan.lang, plan.rank, rows, plan.quoted,
+                                               ordered=False)
+        result.anchor = anchor
+        return found
+
+    def _compare(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        if plan.rank is not None and not any(isinstance(a, TopicAtom) for a in iter_atoms(plan.where)):
+            return self._compare_rows(plan, plan.rank, rows, result)
+        return rows
+
+
+def _first_roles(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each agency once per row, lead before responsible."""
+    seen: dict[str, str] = {}
+    for agency_id, role in keys:
+        seen.setdefault(agency_id, role)
+    return list(seen.items())
+
+
+def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
+    """Whether one row satisfies one atom (topic atoms are decided by the executor over the pool)."""
+    if isinstance(atom, AgencyAtom):
+        role = atom.role if row.has_lead_column else "any"
+        return row.id in catalog.agency_rows(atom.agency, role)
+    if isinstance(atom, YearAtom):
+        years = row.deadline_years if atom.field == "deadline" else row.years
+        return any(atom.holds(y) for y in years)
+    if isinstance(atom, CategoryAtom):
+        return row.category == atom.name
+    if isinstance(atom, RowsAtom):
+        return atom.start <= row.row <= atom.end
+    if isinstance(atom, EmptyAtom):
+        return _empty(row, atom.field)
+    if isinstance(atom, FigureAtom):
+        texts = [row.text] + ([row.measures.targets, row.measures.actions] if row.measures else [])
+        return any(_FIGURE.search(_YEARS.sub("", t)) for t in texts)
+    if isinstance(atom, Group):
+        raise TypeError("groups are evaluated by the executor")
+    return True
+
+
+def _empty(row: Row, name: str) -> bool:
+    if name == "lead":
+        return row.has_lead_column and not row.lead
+    if name == "responsible":
+        return not row.responsible
+    if name == "due":
+        return not (row.due or (row.measures and row.measures.due))
+    return row.measures is None or row.measures.is_empty()

@@ -1,0 +1,1 @@
+"""Question understanding: a question (and the previous turn) in, one typed QueryPlan out."""

@@ -1,0 +1,42 @@
+"""The cue words of assistant/understand/cues.toml and the English glossary, read once."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+class Cues:
+    """Cue lists by dotted name ("role.lead", "intent.fact"); matched on folded, lower-cased text."""
+
+    def __init__(self, data: dict, glossary: dict[str, str]) -> None:
+        self.data = data
+        self.glossary = {k.lower(): v for k, v in glossary.items()}
+        self._count = re.compile(data["count"]["pattern"])
+
+    @classmethod
+    def load(cls, folder: Path = HERE) -> Cues:
+        data = tomllib.loads((folder / "cues.toml").read_text("utf-8"))
+        glossary = tomllib.loads((folder / "glossary.toml").read_text("utf-8"))["terms"]
+        return cls(data, glossary)
+
+    def section(self, name: str) -> dict[str, list[str]]:
+        return self.data[name]
+
+    def words(self, name: str) -> list[str]:
+        section, key = name.split(".")
+        return self.data.get(section, {}).get(key, [])
+
+    def has(self, name: str, text: str) -> bool:
+        return any(cue in text for cue in self.words(name))
+
+    def is_count(self, text: str) -> bool:
+        return bool(self._count.search(text)) or self.has("count.words", text)
+
+    def all_words(self) -> list[str]:
+        """Every cue word (they are never topic words)."""
+        return [w for section in self.data.values() if isinstance(section, dict)
+                for words in section.values() if isinstance(words, list) for w in words]

@@ -1,0 +1,138 @@
+"""Follow-ups operate on plans: replace a slot of the previous plan, narrow within its rows, or refer to them."""
+
+from __future__ import annotations
+
+from assistant.understand.cues import Cues
+from assistant.understand.plan import (
+    AgencyAtom,
+    Node,
+    QueryPlan,
+    Reference,
+    RowsAtom,
+    YearAtom,
+    all_of,
+    iter_atoms,
+    without,
+)
+
+
+def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str], folded: str,
+          cues: Cues) -> QueryPlan:
+    """The plan of a question read in the context of the previous turn (its plan and its answer's rows)."""
+    if previous is None or previous.operation == "refuse" or plan.unresolved:
+        return plan
+    if plan.scope.missing and not plan.scope.places:  # 那上海呢？: a place with no list is not a follow-up
+        return plan
+    own_scope = bool(plan.scope.places or plan.scope.institution or plan.scope.missing)
+    refs = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom)]
+    if cues.has("reference.narrow", folded) and previous_rows:
+        return _narrow(plan, previous, previous_rows, folded, cues)
+    if refs and not own_scope and previous_rows:
+        return _refer_position(plan, previous, previous_rows, refs)
+    if (cues.has("reference.single", folded) or _refers_to_all(plan, folded, cues)) and previous_rows \
+            and not own_scope:
+        position = 1 if cues.has("reference.single", folded) and len(previous_rows) == 1 else None
+        return _refer(plan, previous, previous_rows, position)
+    starts = folded.lstrip().startswith(tuple(cues.words("intent.followup")))
+    bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
+        not (plan.rank and plan.rank.terms) and not _has_topic(plan)
+    if starts or (bare and plan.operation != "refuse") or (bare and _role_only(folded, cues)):
+        return _replace(plan, previous, folded, cues)
+    return plan
+
+
+def _has_topic(plan: QueryPlan) -> bool:
+    return any(a.kind == "topic" for a in iter_atoms(plan.where))
+
+
+def _refers_to_all(plan: QueryPlan, folded: str, cues: Cues) -> bool:
+    """它们/这些/上述 with a field or count asked and nothing new named."""
+    return cues.has("reference.all", folded) and (bool(plan.fields) or plan.operation in ("count", "group_count"))
+
+
+def _role_only(folded: str, cues: Cues) -> bool:
+    return cues.has("role.lead", folded) or cues.has("role.responsible", folded)
+
+
+def _narrow(plan: QueryPlan, previous: QueryPlan, rows: list[str], folded: str, cues: Cues) -> QueryPlan:
+    """其中…: the new conditions apply within the previous answer's rows (其中牵头的: the previous agencies
+    in that role)."""
+    operation = plan.operation
+    where = plan.where
+    if not plan.agencies() and _role_only(folded, cues):
+        role = "lead" if cues.has("role.lead", folded) else "responsible"
+        where = all_of([n for n in (where, _with_role(_agency_part(previous.where), role)) if n is not None])
+    if operation in ("search", "refuse", "compare"):
+        operation = "list"
+        if plan.rank and plan.rank.terms:
+            where = all_of([n for n in (where, plan.rank) if n is not None])
+    return plan.model_copy(update={
+        "operation": operation, "where": where, "scope": previous.scope, "followup": "narrow",
+        "reference": Reference(rows=rows), "rank": plan.rank if operation == "fact" else None,
+        "lang": plan.lang})
+
+
+def _refer(plan: QueryPlan, previous: QueryPlan, rows: list[str], position: int | None) -> QueryPlan:
+    operation = plan.operation if plan.operation in ("count", "group_count") else "list"
+    return plan.model_copy(update={
+        "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
+        "reference": Reference(rows=rows, position=position),
+        "where": without(plan.where, lambda a: a.kind == "topic"),
+        "fields": plan.fields or ["text"]})
+
+
+def _refer_position(plan: QueryPlan, previous: QueryPlan, rows: list[str], refs: list[RowsAtom]) -> QueryPlan:
+    """第二项 / the second one: the k-th row of the previous answer when it had that many; otherwise row k of
+    the previous answer's list."""
+    ref = refs[0]
+    if len(refs) == 1 and ref.start == ref.end and (1 <= ref.start <= len(rows) or ref.start == -1) \
+            and len(rows) > 1:
+        position = len(rows) if ref.start == -1 else ref.start
+        return _refer(plan.model_copy(update={"where": without(plan.where, lambda a: a.kind == "rows")}),
+                      previous, rows, position)
+    docs = list(dict.fromkeys(r.split("#")[0] for r in rows))
+    scope = previous.scope.model_copy(update={"docs": docs})
+    return plan.model_copy(update={"scope": scope, "followup": "replace", "operation": "list",
+                                   "fields": plan.fields or ["text"]})
+
+
+def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues) -> QueryPlan:
+    """那瓦房店呢？/ 那财政局呢？/ 牵头的呢？/ 2023年的呢？/ 一共多少项？: the previous plan with that slot changed."""
+    where: Node | None = previous.where
+    new_agencies = [a for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)]
+    if new_agencies:
+        where = without(where, lambda a: a.kind == "agency")
+        where = all_of([n for n in (where, _agency_part(plan.where)) if n is not None])
+    elif _role_only(folded, cues):
+        role = "lead" if cues.has("role.lead", folded) else "responsible"
+        where = _with_role(where, role)
+    new_years = [a for a in iter_atoms(plan.where) if isinstance(a, YearAtom)]
+    if new_years:
+        where = without(where, lambda a: a.kind == "year")
+        where = all_of([n for n in (where, *new_years) if n is not None])
+    others = without(plan.where, lambda a: a.kind in ("agency", "year"))
+    if others is not None:
+        where = all_of([n for n in (where, others) if n is not None])
+    scope = plan.scope if (plan.scope.places or plan.scope.institution) else previous.scope
+    operation = previous.operation
+    if plan.operation in ("count", "group_count") or (plan.operation == "list" and operation == "refuse"):
+        operation = plan.operation
+    return previous.model_copy(update={
+        "question": plan.question, "lang": plan.lang, "where": where, "scope": scope, "operation": operation,
+        "group_by": plan.group_by if plan.operation == "group_count" else previous.group_by,
+        "count_unit": plan.count_unit, "fields": plan.fields or previous.fields, "followup": "replace",
+        "reference": None, "unresolved": []})
+
+
+def _agency_part(node: Node | None) -> Node | None:
+    return without(node, lambda a: a.kind != "agency")
+
+
+def _with_role(node: Node | None, role: str) -> Node | None:
+    if node is None:
+        return None
+    if isinstance(node, AgencyAtom):
+        return node.model_copy(update={"role": role})
+    if hasattr(node, "items"):
+        return node.model_copy(update={"items": [_with_role(i, role) for i in node.items]})
+    return node

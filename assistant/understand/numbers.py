@@ -1,0 +1,129 @@
+"""Numbers in questions: year expressions (2025年前, 2021—2022年, after 2023) and row references (第8项, 第10至12条)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.understand.plan import YearAtom
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_NUM = r"(?:\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})"
+_UNIT = r"(?:项|条|个|号|行|点)"
+_RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
+_LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
+_ONE = re.compile(rf"第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
+_EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})\b")
+_EN_ONE = re.compile(r"\b(?:row|item|task|no\.?|number)\s*#?\s*(\d{1,3})\b")
+_EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+               "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}
+_EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
+                     r"(?: one| task| item| row)?\b|\b(\d{1,2})(?:st|nd|rd|th) (?:one|task|item|row)\b")
+
+_YEAR = r"((?:19|20)\d{2})"
+_YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}\s*年")
+_EN_YEAR_RANGE = re.compile(rf"(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}|{_YEAR}\s*(?:-|–|to)\s*{_YEAR}")
+_YEAR_CN = re.compile(rf"{_YEAR}\s*年")
+_YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
+
+
+def cn_number(text: str) -> int:
+    """An Arabic or Chinese number up to 999: 12, 十二, 二十三, 一百零五."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for char in text:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS[char]
+    return total + current
+
+
+@dataclass(frozen=True)
+class RowRef:
+    """A row number or range the question names, and whether it was written as an ordinal word (第二项)."""
+
+    start: int
+    end: int
+    spoken: bool
+    span: tuple[int, int]
+
+
+def row_refs(folded: str) -> list[RowRef]:
+    """第N项, 第N至M条, 第N、M项, 序号N, #N, row N, the second one; each once."""
+    refs: list[RowRef] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, spoken: bool, span: tuple[int, int]) -> None:
+        if all(span[1] <= a or span[0] >= b for a, b in taken):
+            taken.append(span)
+            refs.append(RowRef(min(start, end), max(start, end), spoken, span))
+
+    for match in _RANGE.finditer(folded):
+        add(cn_number(match.group(1)), cn_number(match.group(2)), not match.group(1).isdigit(), match.span())
+    for match in _LIST.finditer(folded):
+        for group in (1, 2):
+            number = cn_number(match.group(group))
+            add(number, number, not match.group(group).isdigit(), match.span(group))
+    for match in _ONE.finditer(folded):
+        text = next(g for g in match.groups() if g)
+        add(cn_number(text), cn_number(text), not text.isdigit(), match.span())
+    for match in _EN_RANGE.finditer(folded):
+        add(int(match.group(1)), int(match.group(2)), False, match.span())
+    for match in _EN_ONE.finditer(folded):
+        add(int(match.group(1)), int(match.group(1)), False, match.span())
+    for match in _EN_ORD.finditer(folded):
+        number = _EN_ORDINAL[match.group(1)] if match.group(1) else int(match.group(2))
+        add(number, number, True, match.span())
+    return sorted(refs, key=lambda r: r.span)
+
+
+def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearAtom]:
+    """The year conditions of a question, each year read once: ranges, then single years with their cue."""
+    field = "mentioned" if any(c in folded for c in cues["mentioned"]) else "deadline"
+    atoms: list[YearAtom] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in (_YEAR_RANGE, _EN_YEAR_RANGE):
+        for match in pattern.finditer(folded):
+            first, last = (int(y) for y in match.groups() if y)
+            atoms.append(YearAtom(op="between", year=min(first, last), until=max(first, last), field=field))
+            spans.append(match.span())
+    single = _YEAR_CN if lang == "zh" else _YEAR_EN
+    for match in single.finditer(folded):
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        year = int(match.group(1))
+        op = _cn_op(folded, match, cues) if lang == "zh" or folded[match.end():match.end() + 1] == "年" \
+            else _en_op(folded, match, cues)
+        atoms.append(YearAtom(op=op, year=year, field=field))  # type: ignore[arg-type]
+    return atoms
+
+
+def _cn_op(folded: str, match: re.Match[str], cues: dict[str, list[str]]) -> str:
+    after = "年" + folded[match.end():match.end() + 5].lstrip("年")
+    before = folded[max(0, match.start() - 4):match.start()]
+    for op in ("by", "after", "from"):
+        if any(after.startswith(c) for c in sorted(cues[op], key=len, reverse=True)):
+            return op
+    if any(before.endswith(c) for c in cues["by_open"]):
+        return "by"
+    return "in"
+
+
+def _en_op(folded: str, match: re.Match[str], cues: dict[str, list[str]]) -> str:
+    before = folded[max(0, match.start() - 16):match.start()].rstrip()
+    after = folded[match.end():match.end() + 12].lstrip()
+    if any(after.startswith(c) for c in ("or later", "onwards", "and later", "and after")):
+        return "from"
+    if any(after.startswith(c) for c in ("or earlier", "and earlier", "and before")):
+        return "by"
+    for op in ("before", "by", "after", "from", "in"):
+        if any(before.endswith(c) for c in cues[f"en_{op}"]):
+            return op
+    return "in"

@@ -1,0 +1,188 @@
+"""The query plan: the one typed description of a question, passed from reading to execution to answering.
+
+Conditions form a small boolean algebra (`Group` of kind and / or / not) over atoms, in the spirit of
+llama-index's MetadataFilters and Chroma's `where`; a plan prints as JSON for the user and the API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["lead", "responsible", "any"]
+Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "refuse"]
+FieldName = Literal["lead", "responsible", "due", "target", "text"]
+GroupBy = Literal["agency", "category", "doc", "role"]
+
+
+class AgencyAtom(BaseModel):
+    """The row names this agency, in this role (lead = 牵头, responsible = 责任单位/责任部门, any)."""
+
+    kind: Literal["agency"] = "agency"
+    agency: str = Field(description="canonical agency id from the registry")
+    name: str = Field(description="the name as the question wrote it")
+    role: Role = "any"
+
+
+class YearAtom(BaseModel):
+    """A year condition on the row's deadline years (or on any year its text names)."""
+
+    kind: Literal["year"] = "year"
+    op: Literal["in", "before", "by", "after", "from", "between"]
+    year: int
+    until: int | None = Field(default=None, description="the last year of a `between` range")
+    field: Literal["deadline", "mentioned"] = "deadline"
+
+    def holds(self, year: int) -> bool:
+        return {"in": year == self.year, "before": year < self.year, "by": year <= self.year,
+                "after": year > self.year, "from": year >= self.year,
+                "between": self.year <= year <= (self.until or self.year)}[self.op]
+
+
+class TopicAtom(BaseModel):
+    """The row's task text (or the institution's measures) is about these words."""
+
+    kind: Literal["topic"] = "topic"
+    terms: list[str]
+    nouns: list[str] = Field(default_factory=list, description="the terms that are nouns (a topic stands on them)")
+
+
+class CategoryAtom(BaseModel):
+    """The row belongs to this 主要任务 / 重点领域 category."""
+
+    kind: Literal["category"] = "category"
+    name: str
+
+
+class RowsAtom(BaseModel):
+    """The row's number (序号) is in this range."""
+
+    kind: Literal["rows"] = "rows"
+    start: int
+    end: int
+
+
+class EmptyAtom(BaseModel):
+    """The row leaves this field empty (no 牵头单位, no 责任单位, no completion time, no measures)."""
+
+    kind: Literal["empty"] = "empty"
+    field: Literal["lead", "responsible", "due", "measures"]
+
+
+class FigureAtom(BaseModel):
+    """The row states a quantified target (a figure in its text or targets)."""
+
+    kind: Literal["figure"] = "figure"
+
+
+class Group(BaseModel):
+    """AND / OR of its items, or NOT of its one item."""
+
+    kind: Literal["and", "or", "not"]
+    items: list[Node]
+
+
+Atom = AgencyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
+Node = Annotated[Group | AgencyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom,
+                 Field(discriminator="kind")]
+Group.model_rebuild()
+
+
+class Scope(BaseModel):
+    """Which lists the question is about: documents, places, the institution."""
+
+    docs: list[str] = Field(default_factory=list, description="document keys; empty = every list in scope")
+    places: list[str] = Field(default_factory=list, description="jurisdictions named (canonical)")
+    institution: str | None = Field(default=None, description="an institution whose own measures are asked")
+    missing: list[str] = Field(default_factory=list, description="places named that have no list")
+
+
+class Reference(BaseModel):
+    """The question is about the previous answer's rows: all of them, or the k-th (1-based)."""
+
+    rows: list[str] = Field(default_factory=list, description="the previous answer's row ids, in its order")
+    position: int | None = Field(default=None, description="1-based position in `rows`; None = all of them")
+
+
+class Unresolved(BaseModel):
+    """A name the question uses that matches nothing in the registries or the index."""
+
+    surface: str
+    kind: Literal["agency", "place"] = "agency"
+    candidates: list[str] = Field(default_factory=list, description="the closest known names, best first")
+
+
+class QueryPlan(BaseModel):
+    """What was asked, as data: scope, conditions, operation, fields wanted first, references, unresolved names."""
+
+    question: str
+    lang: Literal["zh", "en"] = "zh"
+    operation: Operation = "list"
+    scope: Scope = Field(default_factory=Scope)
+    where: Node | None = None
+    rank: TopicAtom | None = Field(default=None, description="words that rank rows for a fact, search or compare")
+    quoted: list[str] = Field(default_factory=list, description="quoted phrases, which rank first")
+    group_by: GroupBy | None = None
+    count_unit: Literal["rows", "category"] = "rows"
+    fields: list[FieldName] = Field(default_factory=list)
+    reference: Reference | None = None
+    followup: Literal["new", "replace", "narrow", "refer"] = "new"
+    unresolved: list[Unresolved] = Field(default_factory=list)
+    refuse_reason: Literal["out_of_scope", "no_list", "chitchat"] | None = None
+
+    def atoms(self) -> list[Atom]:
+        return list(iter_atoms(self.where))
+
+    def agencies(self, negated: bool = False) -> list[AgencyAtom]:
+        """Agency atoms, outside (default) or inside a NOT."""
+        return [a for a, neg in iter_atoms_signed(self.where) if isinstance(a, AgencyAtom) and neg == negated]
+
+
+def iter_atoms(node: Node | None):  # type: ignore[no-untyped-def]
+    for atom, _ in iter_atoms_signed(node):
+        yield atom
+
+
+def iter_atoms_signed(node: Node | None, negated: bool = False):  # type: ignore[no-untyped-def]
+    """Every atom of a condition tree, with whether an odd number of NOTs stands above it."""
+    if node is None:
+        return
+    if isinstance(node, Group):
+        for item in node.items:
+            yield from iter_atoms_signed(item, negated ^ (node.kind == "not"))
+    else:
+        yield node, negated
+
+
+def all_of(items: list[Node]) -> Node | None:
+    """AND of the items, flattened; None for no item, the item itself for one."""
+    flat: list[Node] = []
+    for item in items:
+        if isinstance(item, Group) and item.kind == "and":
+            flat.extend(item.items)
+        elif item is not None:
+            flat.append(item)
+    if not flat:
+        return None
+    return flat[0] if len(flat) == 1 else Group(kind="and", items=flat)
+
+
+def not_of(item: Node) -> Node:
+    if isinstance(item, Group) and item.kind == "not":
+        return item.items[0]
+    return Group(kind="not", items=[item])
+
+
+def without(node: Node | None, drop) -> Node | None:  # type: ignore[no-untyped-def]
+    """The tree with every atom for which `drop(atom)` holds removed (empty groups vanish)."""
+    if node is None:
+        return None
+    if isinstance(node, Group):
+        items = [kept for item in node.items if (kept := without(item, drop)) is not None]
+        if not items:
+            return None
+        if node.kind == "not":
+            return Group(kind="not", items=items)
+        return items[0] if len(items) == 1 else Group(kind=node.kind, items=items)
+    return None if drop(node) else node

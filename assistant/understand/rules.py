@@ -1,0 +1,360 @@
+"""The rule parser: one question in, one QueryPlan out, by general mechanisms over the cue files.
+
+Mechanisms: names (registries, tolerant matching, unresolved), coordination and its scope, a role bound to the
+agency it follows, negation, row references, year expressions, count and group cues, field cues, topic words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.tokenize import Tokenizer
+from assistant.understand.cues import Cues
+from assistant.understand.names import AgencyNames, NameMatch
+from assistant.understand.numbers import row_refs, year_atoms
+from assistant.understand.plan import (
+    AgencyAtom,
+    CategoryAtom,
+    EmptyAtom,
+    FieldName,
+    FigureAtom,
+    Group,
+    Node,
+    QueryPlan,
+    RowsAtom,
+    Scope,
+    TopicAtom,
+    Unresolved,
+    YearAtom,
+    all_of,
+    not_of,
+)
+from ingest.registries import Registry
+
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
+_QUOTES = re.compile(r"[“”‘’\"'「」『』]")
+MIN_CATEGORY_CHARS = 6
+
+
+def detect_lang(text: str) -> str:
+    latin = len(re.findall(r"[A-Za-z]", text))
+    cjk = len(re.findall(r"[\u3400-\u9fff]", text))
+    return "en" if latin > 2 * cjk else "zh"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the parser found before deciding the operation."""
+
+    folded: str
+    lang: str
+    scope: Scope
+    names: list[NameMatch]
+    agency_node: Node | None
+    other: list[Node]
+    years: list[YearAtom]
+    topic: list[str]
+    nouns: list[str]
+    quoted: list[str]
+    topic_marked: bool
+    refs: list
+
+
+class RuleParser:
+    """Reads a question alone (follow-ups are merged by assistant.understand.followup)."""
+
+    def __init__(self, registry: Registry, tokenizer: Tokenizer, names: AgencyNames, categories: list[str],
+                 title_words: set[str], cues: Cues | None = None) -> None:
+        self.registry = registry
+        self.tokenizer = tokenizer
+        self.names = names
+        self.categories = categories
+        self.title_words = title_words
+        self.cues = cues or Cues.load()
+        self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)}
+
+    def fold(self, question: str) -> str:
+        """The question as the cues read it: simplified characters, variants folded, lower case."""
+        return self.registry.normalize.keep_spaces(question).lower()
+
+    # -- the plan -----------------------------------------------------------------------------------------
+    def parse(self, question: str) -> QueryPlan:
+        r = self._read(question)
+        c = self.cues
+        fields = self._fields(r.folded)
+        operation, group_by, unit = self._operation(r, fields)
+        rank = None
+        topic = TopicAtom(terms=r.quoted + [t for t in r.topic if t not in r.quoted], nouns=r.nouns)
+        where_items: list[Node] = [r.agency_node, *r.other] if r.agency_node else list(r.other)
+        if operation in ("fact", "search", "compare"):
+            rank = topic.model_copy(update={"terms": topic.terms + [f"{y.year}" for y in r.years]})
+        else:
+            where_items += r.years
+            if r.topic and (r.topic_marked or r.quoted) and not any(isinstance(o, CategoryAtom) for o in r.other):
+                where_items.append(topic)
+        if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
+            fields = ["lead"]
+        plan = QueryPlan(
+            question=question, lang=r.lang, operation=operation, scope=r.scope,  # type: ignore[arg-type]
+            where=all_of(where_items), rank=rank, quoted=r.quoted, group_by=group_by,  # type: ignore[arg-type]
+            count_unit=unit, fields=fields,  # type: ignore[arg-type]
+            unresolved=[Unresolved(surface=m.surface, candidates=list(m.candidates)) for m in r.names
+                        if m.agency is None],
+        )
+        if operation == "refuse":
+            plan.refuse_reason = "no_list" if r.scope.missing else (
+                "chitchat" if c.has("intent.chitchat", r.folded) else "out_of_scope")
+        return plan
+
+    def _operation(self, r: Reading, fields: list[FieldName]) -> tuple[str, str | None, str]:
+        c, f = self.cues, r.folded
+        has_filter = bool(r.agency_node or r.other or r.refs)
+        scoped = bool(r.scope.places or r.scope.institution or r.scope.docs)
+        if r.scope.missing and not scoped:
+            return "refuse", None, "rows"
+        if c.has("intent.chitchat", f) and not (scoped or has_filter):
+            return "refuse", None, "rows"
+        if c.has("count.categories", f):
+            return "count", None, "category"
+        group_by = self._group_by(f)
+        if group_by and (c.is_count(f) or c.has("intent.compare", f) or "几项" in f or "多少" in f):
+            return "group_count", group_by, "rows"
+        if c.is_count(f):
+            return "count", None, "rows"
+        if r.refs:
+            return "list", None, "rows"
+        years_filter = bool(r.years) and (c.has("intent.deadline", f) or c.has("intent.agency_list", f)
+                                          or c.has("years.mentioned", f) or any(y.op != "in" for y in r.years))
+        if years_filter and not (r.topic and c.has("intent.fact", f) and not c.has("intent.agency_list", f)):
+            return "list", None, "rows"
+        if (c.has("intent.compare", f) or len(r.scope.places) > 1) and r.topic and not r.agency_node:
+            return "compare", None, "rows"
+        if r.lang == "en" and not r.topic and not r.agency_node and c.has("intent.fact", f) \
+                and not c.has("intent.agency_list", f) and not c.has("intent.whole_list", f):
+            return "fact", None, "rows"
+        if has_filter and not (r.topic and c.has("intent.fact", f) and not c.has("intent.agency_list", f)
+                               and not r.topic_marked):
+            return "list", None, "rows"
+        if scoped and not r.topic:
+            return "list", None, "rows"
+        if r.topic:
+            return ("fact" if c.has("intent.fact", f) or "target" in fields else "search"), None, "rows"
+        if any(m.agency is None for m in r.names):
+            return "list", None, "rows"
+        return "refuse", None, "rows"
+
+    def _group_by(self, folded: str) -> str | None:
+        c = self.cues
+        if not c.has("group.marks", folded):
+            return None
+        for dimension in ("role", "category", "doc", "agency"):
+            for word in c.words(f"group.{dimension}"):
+                for mark in c.words("group.marks"):
+                    if f"{mark}{word}" in folded or f"{mark}个{word}" in folded or \
+                            (mark.strip() in ("按", "by", "per", "each") and mark in folded and word in folded):
+                        return dimension
+        return None
+
+    def _fields(self, folded: str) -> list[FieldName]:
+        fields: list[FieldName] = []
+        for name in ("lead", "responsible", "due", "target", "text"):
+            if self.cues.has(f"fields.{name}", folded):
+                fields.append(name)  # type: ignore[arg-type]
+        return fields
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def _read(self, question: str) -> Reading:
+        folded = self.registry.normalize.keep_spaces(question).lower()
+        lang = detect_lang(question)
+        scope, place_spans, surfaces = self._scope(question, folded)
+        names = self.names.find(folded, place_spans)
+        refs = row_refs(folded)
+        agency_node = self._agency_condition(folded, [m for m in names if m.agency], refs)
+        other: list[Node] = []
+        if refs:
+            spans = [RowsAtom(start=r.start, end=r.end) for r in refs]
+            other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=spans))  # type: ignore[list-item]
+        other += self._empty_fields(folded)
+        if self.cues.has("intent.figure", folded):
+            other.append(FigureAtom())
+        category = self._category(question)
+        if category:
+            other.append(CategoryAtom(name=category))
+        years = year_atoms(folded, self.cues.section("years"), lang)
+        surfaces += [m.surface for m in names]
+        topic = [] if category else self._topic(question, surfaces, folded)
+        english = self._english_terms(folded)
+        nouns = [w for w in topic if w in set(self.tokenizer.nouns(question)) | set(english)]
+        quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
+        if category:
+            quoted = []
+        marked = self.cues.has("intent.topic_marks", folded) or bool(self._english_terms(folded) and not names)
+        return Reading(folded, lang, scope, names, agency_node, other, years, topic, nouns, quoted, marked, refs)
+
+    def _scope(self, question: str, folded: str) -> tuple[Scope, list[tuple[int, int]], list[str]]:
+        places = self.registry.places.find(question)
+        mentions = [*places.jurisdictions, *places.institutions, *places.other]
+        spans = []
+        for m in mentions:
+            start = folded.find(m.surface)
+            if start >= 0:
+                spans.append((start, start + len(m.surface)))
+        missing = list(dict.fromkeys(m.key for m in places.other))
+        known = set(self.registry.places.names) | set(self.registry.places.institution_names)
+        for start, end in self._unknown_places(folded):
+            name = folded[start:end]
+            if all(end <= a or start >= b for a, b in spans) and self.registry.normalize(name) not in known \
+                    and not self.names.agencies.find(name):
+                missing.append(name)
+                spans.append((start, end))
+        scope = Scope(places=list(dict.fromkeys(m.key for m in places.jurisdictions)),
+                      institution=places.institutions[0].key if places.institutions else None,
+                      missing=missing)
+        return scope, spans, [m.surface for m in mentions]
+
+    def _unknown_places(self, folded: str) -> list[tuple[int, int]]:
+        """Spans of "X市 / X县 / X省" whose X (2 to 4 characters) stands alone: a place the registry lacks."""
+        found = []
+        for match in re.finditer(r"[市县省]", folded):
+            start = match.start()
+            while start > 0 and match.start() - start < 4 and "\u4e00" <= folded[start - 1] <= "\u9fff" \
+                    and folded[start - 1] not in self.names.boundary:
+                start -= 1
+            before = folded[start - 1] if start else ""
+            name = folded[start:match.end()]
+            if match.start() - start >= 2 and (not before or before in self.names.boundary or not
+                                                ("\u4e00" <= before <= "\u9fff")) \
+                    and not name.startswith(tuple(self.cues.words("places.not_places"))):
+                found.append((start, match.end()))
+        return found
+
+    def _agency_condition(self, folded: str, names: list[NameMatch], refs: list) -> Node | None:
+        """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role and negation."""
+        if not names:
+            return None
+        c = self.cues
+        roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
+                 for i, m in enumerate(names)]
+        for i in range(len(roles) - 2, -1, -1):  # "A和B牵头": A takes the role of the agency it is joined to
+            if roles[i] is None and roles[i + 1] is not None and self._joined(folded, names[i], names[i + 1]):
+                roles[i] = (roles[i + 1][0], roles[i + 1][1])
+        global_role = self._role_before(folded, names[0]) if all(r is None for r in roles) else None
+        groups: list[list[Node]] = [[]]
+        kinds: list[str] = ["and"]
+        negated_groups: list[bool] = [self._negated_before(folded, names[0])]
+        for i, m in enumerate(names):
+            role, role_negated = roles[i] or (global_role or ("any", False))
+            atom: Node = AgencyAtom(agency=m.agency or "", name=m.surface, role=role)  # type: ignore[arg-type]
+            if role_negated:
+                atom = Group(kind="and", items=[AgencyAtom(agency=m.agency or "", name=m.surface, role="any"),
+                                                not_of(atom)])
+            if i and not self._joined(folded, names[i - 1], m):
+                groups.append([])
+                kinds.append("and")
+                negated_groups.append(self._negated_before(folded, m))
+            elif i and self._negated_before(folded, m) and not negated_groups[-1]:
+                atom = not_of(atom)
+            if i and self._joined(folded, names[i - 1], m) and c.has("coordination.or",
+                                                                   folded[names[i - 1].end:m.start]):
+                kinds[-1] = "or"
+            groups[-1].append(atom)
+        if c.has("coordination.each", folded) and not c.has("coordination.jointly", folded):
+            kinds = ["or" for _ in kinds]
+        nodes: list[Node] = []
+        for items, kind, negated in zip(groups, kinds, negated_groups, strict=True):
+            node: Node = items[0] if len(items) == 1 else Group(kind=kind, items=items)  # type: ignore[arg-type]
+            if negated:
+                node = not_of(node if kind == "or" or len(items) == 1 else Group(kind="or", items=items))
+            nodes.append(node)
+        return all_of(nodes)
+
+    def _joined(self, folded: str, a: NameMatch, b: NameMatch) -> bool:
+        between = folded[a.end:b.start]
+        if len(between.strip()) > 8:
+            return False
+        stripped = between
+        for cue in (*self.cues.words("role.lead"), *self.cues.words("role.responsible"), "单位", "部门"):
+            stripped = stripped.replace(cue, "")
+        stripped = stripped.strip()
+        return not stripped or any(stripped.startswith(j.strip()) or stripped.endswith(j.strip())
+                                   for j in (*self.cues.words("coordination.and"),
+                                             *self.cues.words("coordination.or")) if j.strip())
+
+    def _role_after(self, folded: str, m: NameMatch, limit: int) -> tuple[str, bool] | None:
+        window = folded[m.end:min(limit, m.end + 8)]
+        for role in ("lead", "responsible"):
+            for cue in self.cues.words(f"role.{role}"):
+                at = window.find(cue)
+                if at >= 0:
+                    negated = any(window[:at].endswith(n) for n in ("不", "未", "没有", "没", "非", "不是", "not "))
+                    return role, negated
+        return None
+
+    def _role_before(self, folded: str, m: NameMatch) -> tuple[str, bool] | None:
+        window = folded[max(0, m.start - 8):m.start]
+        for role in ("lead", "responsible"):
+            if any(cue in window for cue in self.cues.words(f"role.{role}")):
+                return role, False
+        if any(cue in folded for cue in self.cues.words("role.lead")) and \
+                not any(cue in folded for cue in self.cues.words("role.responsible")):
+            return "lead", False
+        if any(cue in folded for cue in self.cues.words("role.responsible")):
+            return "responsible", False
+        return None
+
+    def _negated_before(self, folded: str, m: NameMatch) -> bool:
+        window = folded[max(0, m.start - 6):m.start]
+        if any(window.endswith(c) or window.rstrip().endswith(c.strip()) for c in self.cues.words("negation.before")):
+            return True
+        opened = any(c in window for c in self.cues.words("negation.except_open"))
+        closed = any(folded[m.end:m.end + 3].startswith(c) for c in self.cues.words("negation.except_close"))
+        return opened and closed
+
+    def _empty_fields(self, folded: str) -> list[Node]:
+        nodes: list[Node] = []
+        for field in ("lead", "responsible", "due", "measures"):
+            for cue in self.cues.words(f"empty.{field}"):
+                at = folded.find(cue)
+                if at < 0:
+                    continue
+                before = folded[max(0, at - 4):at]
+                if any(before.endswith(n) or n in before[-3:] for n in self.cues.words("empty.negators")):
+                    nodes.append(EmptyAtom(field=field))  # type: ignore[arg-type]
+                elif any(before.endswith(a) for a in self.cues.words("empty.affirm")) \
+                        and folded[at + len(cue):at + len(cue) + 1] in ("的", "") and field != "lead":
+                    nodes.append(not_of(EmptyAtom(field=field)))  # type: ignore[arg-type]
+                break
+        return nodes
+
+    def _category(self, question: str) -> str | None:
+        """A category (主要任务) the question quotes by name, e.g. “打造‘双师型’教师队伍”."""
+        folded = _QUOTES.sub("", self.registry.normalize(question))
+        for category in self.categories:
+            name = _QUOTES.sub("", self.registry.normalize(category)).rstrip("。")
+            if len(name) >= MIN_CATEGORY_CHARS and name in folded:
+                return category
+        return None
+
+    def _english_terms(self, folded: str) -> list[str]:
+        """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""
+        terms = []
+        for phrase in sorted(self.cues.glossary, key=len, reverse=True):
+            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", folded):
+                terms.append(self.cues.glossary[phrase])
+                folded = folded.replace(phrase, " ")
+        return terms
+
+    def _topic(self, question: str, surfaces: list[str], folded: str) -> list[str]:
+        words = []
+        for word in self.tokenizer.content_words(question):
+            if word.isascii() and word.isalpha():
+                continue  # English words match no row: their glossary terms stand in for them
+            if word in self._cue_words or word in self.title_words or word.isdigit():
+                continue
+            if any(word in s or s in word for s in surfaces):
+                continue
+            if re.fullmatch(r"((19|20)\d{2}年?|第?[\d一二三四五六七八九十]+[项条个号]?)", word):
+                continue
+            words.append(word)
+        return list(dict.fromkeys(words + self._english_terms(folded)))
