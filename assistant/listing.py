@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.catalog import Catalog, Role
+from assistant.understand.names import AgencyNames
 from ingest.rows import Row
 
 
@@ -25,11 +26,15 @@ def resolve_jurisdiction(catalog: Catalog, name: str) -> tuple[list[str], bool]:
 
 
 def resolve_agency(catalog: Catalog, name: str) -> list[str]:
-    """Canonical agency ids for an agency name in any of its aliases."""
+    """Canonical agency ids for an agency name as officials type it (人社, 税务, 人力社保局, any alias)."""
     mentions = catalog.registry.agencies.find(name)
     if mentions:
         return list(dict.fromkeys(m.key for m in mentions))
-    return [catalog.registry.agencies.resolve(name)]
+    agency_id, candidates = AgencyNames(catalog.registry, catalog.indexed_agencies()).resolve(name)
+    if agency_id is None:
+        hint = f"; did you mean: {'、'.join(candidates)}" if candidates else ""
+        raise UnknownName(f"no agency in the index matches {name!r}{hint}")
+    return [agency_id]
 
 
 def list_rows(catalog: Catalog, doc: str | None = None, jurisdiction: str | None = None,

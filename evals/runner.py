@@ -170,3 +170,27 @@ def check_thresholds(report: EvalReport, thresholds: dict) -> list[str]:
 
 def load_thresholds(path: Path = DEFAULT_THRESHOLDS) -> dict:
     return tomllib.loads(path.read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """One question set of evals/sets.toml."""
+
+    name: str
+    path: Path
+    kind: str
+    thresholds: Path
+    tuned: bool
+    about: str
+
+
+def load_sets(folder: Path = EVAL_DIR) -> list[EvalSet]:
+    data = tomllib.loads((folder / "sets.toml").read_text("utf-8"))
+    return [EvalSet(s["name"], folder / s["path"], s["kind"], folder / s["thresholds"], s["tuned"], s["about"])
+            for s in data["set"]]
+
+
+def check_paraphrases(report: ParaphraseReport, thresholds: dict) -> list[str]:
+    limits = thresholds.get("paraphrases", {})
+    return [f"paraphrases {metric} {getattr(report, metric):.3f} < {minimum}"
+            for metric, minimum in limits.items() if getattr(report, metric) < minimum]

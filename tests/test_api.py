@@ -182,9 +182,9 @@ def test_cors_allows_the_configured_origins(start_server: Callable[..., str]) ->
 def test_logs_leave_out_questions_when_told(start_server: Callable[..., str],
                                             caplog: pytest.LogCaptureFixture) -> None:
     url = start_server(log_questions=False)
-    with caplog.at_level(logging.INFO, logger="assistant"):
+    with caplog.at_level(logging.INFO, logger="ui"):
         assert ask(url, {"question": "瓦房店培训目标是多少？"}).status_code == 200
-    lines = [r.getMessage() for r in caplog.records if r.name.startswith("assistant")]
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("ui")]
     assert any("answered" in line for line in lines)
     assert not any("瓦房店" in line for line in lines)
 

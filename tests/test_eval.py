@@ -53,5 +53,5 @@ def test_eval_command_exits_non_zero_below_a_threshold(indexed_settings: Setting
     result = subprocess.run([sys.executable, "-m", "ui.cli", "eval", "--set", str(questions),
                              "--thresholds", str(thresholds)], env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 1
-    assert "below threshold: fact expected 0.0 < 0.95" in result.stderr
+    assert "below threshold: q: fact expected 0.0 < 0.95" in result.stderr
     assert "hit5" not in result.stderr  # the row itself was found

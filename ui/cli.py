@@ -102,11 +102,14 @@ def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]
 @click.option("--jurisdiction", help="Filter: place or institution.")
 @click.option("--agency", help="Filter: agency.")
 @click.option("--json", "as_json", is_flag=True, help="Print the Answer as JSON.")
+@click.option("--plan", "show_plan", is_flag=True, help="Print the query plan (JSON) before the answer.")
 def ask(question: str, session_id: str | None, jurisdiction: str | None, agency: str | None,
-        as_json: bool) -> None:
+        as_json: bool, show_plan: bool) -> None:
     """Answer one question from the lists, with row citations."""
 
     answer = _ready_assistant(_settings()).ask(question, session_id, jurisdiction, agency)
+    if show_plan and answer.plan is not None and not as_json:
+        click.echo(answer.plan.model_dump_json(indent=2, exclude_defaults=True))
     click.echo(answer.model_dump_json(indent=2) if as_json else answer.answer)
 
 
@@ -127,30 +130,15 @@ def chat() -> None:
 
 
 @cli.command(name="eval")
-@click.option("--set", "set_path", type=click.Path(exists=True, path_type=Path), help="A questions.jsonl file.")
+@click.option("--set", "set_name", help="One set of evals/sets.toml by name, or a questions .jsonl path.")
 @click.option("--thresholds", type=click.Path(exists=True, path_type=Path), help="A thresholds.toml file.")
 @click.option("--show", type=click.Choice(["failures", "all", "none"]), default="failures", show_default=True,
-              help="Which questions to list under the table.")
-def eval_command(set_path: Path | None, thresholds: Path | None, show: str) -> None:
-    """Run the eval set in-process; exit non-zero when a metric is below its threshold."""
-    from evals.runner import (
-        DEFAULT_SET,
-        DEFAULT_THRESHOLDS,
-        check_thresholds,
-        load_items,
-        load_thresholds,
-        run_eval,
-    )
+              help="Which questions to list under each table.")
+def eval_command(set_name: str | None, thresholds: Path | None, show: str) -> None:
+    """Run the eval sets in-process; exit non-zero when a metric is below its set's threshold."""
+    from evals.report import run_sets
 
-    assistant = _ready_assistant(_settings())
-    report = run_eval(assistant, load_items(set_path or DEFAULT_SET))
-    click.echo(report.table())
-    click.echo(f"in-process ask latency over {len(report.latencies_ms)} questions: "
-               f"p50 {report.p50_ms:.1f} ms, p95 {report.p95_ms:.1f} ms")
-    for score in report.scores:
-        if show == "all" or (show == "failures" and score.problems):
-            click.echo(f"  {score.item:<14} {score.intent:<12} {'; '.join(score.problems) or 'ok'}")
-    failures = check_thresholds(report, load_thresholds(thresholds or DEFAULT_THRESHOLDS))
+    failures = run_sets(_ready_assistant(_settings()), set_name, thresholds, show, click.echo)
     for line in failures:
         click.echo(f"below threshold: {line}", err=True)
     if failures:

@@ -4,6 +4,7 @@ ranking (BM25 + dense) is used only for a plan's fact, search or compare, and on
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.catalog import Catalog
@@ -189,9 +190,20 @@ class Executor:
                 groups.setdefault(key, GroupCount(key, label, [])).rows.append(row.id)
         ordered = list(groups.values())
         if plan.group_by == "agency":
+            for group in ordered:
+                group.label = self._written_name(group.key, group.rows) or group.label
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
         result.groups = ordered
-        return rows
+        whole = plan.where is None and plan.reference is None and not plan.scope.institution
+        return [] if whole else rows  # a whole list's table cites no row, as a whole list's count
+
+    def _written_name(self, agency_id: str, row_ids: list[str]) -> str | None:
+        """An agency as its rows write it most often (市教育局, 区教育体育局), not the registry's name."""
+        names = Counter(name for rid in row_ids for name, key in zip(
+            self.catalog.by_id[rid].lead + self.catalog.by_id[rid].responsible,
+            self.catalog.by_id[rid].lead_ids + self.catalog.by_id[rid].responsible_ids, strict=True)
+            if key == agency_id)
+        return names.most_common(1)[0][0] if names else None
 
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None or not rows:

@@ -22,7 +22,7 @@ _EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eigh
                      r"(?: one| task| item| row)?\b|\b(\d{1,2})(?:st|nd|rd|th) (?:one|task|item|row)\b")
 
 _YEAR = r"((?:19|20)\d{2})"
-_YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}\s*年")
+_YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}(?:\s*年|(?!\d))")
 _EN_YEAR_RANGE = re.compile(rf"(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}|{_YEAR}\s*(?:-|–|to)\s*{_YEAR}")
 _YEAR_CN = re.compile(rf"{_YEAR}\s*年")
 _YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
@@ -111,8 +111,9 @@ def _cn_op(folded: str, match: re.Match[str], cues: dict[str, list[str]]) -> str
     for op in ("by", "after", "from"):
         if any(after.startswith(c) for c in sorted(cues[op], key=len, reverse=True)):
             return op
-    if any(before.endswith(c) for c in cues["by_open"]):
-        return "by"
+    for op in ("by", "before", "after", "from"):
+        if any(before.endswith(c) for c in cues[f"{op}_open"]):
+            return op
     return "in"
 
 

@@ -37,6 +37,15 @@ _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
 
 
+def _joined_years(years: list[YearAtom]) -> list[Node]:
+    """Several years named one by one (2022年和2023年) are alternatives; a comparison stands alone."""
+    single = [y for y in years if y.op == "in"]
+    others: list[Node] = [y for y in years if y.op != "in"]
+    if len(single) > 1:
+        return [*others, Group(kind="or", items=single)]  # type: ignore[list-item]
+    return [*others, *single]
+
+
 def detect_lang(text: str) -> str:
     latin = len(re.findall(r"[A-Za-z]", text))
     cjk = len(re.findall(r"[\u3400-\u9fff]", text))
@@ -73,6 +82,10 @@ class RuleParser:
         self.title_words = title_words
         self.cues = cues or Cues.load()
         self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)}
+        self._category_names = [(name, c) for c in categories
+                                if len(name := _QUOTES.sub("", registry.normalize(c)).rstrip("。")) >= MIN_CATEGORY_CHARS]
+        phrases = sorted(self.cues.glossary, key=len, reverse=True)  # longest first: no overlapping terms
+        self._glossary = re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?![a-z])" for p in phrases))
 
     def fold(self, question: str) -> str:
         """The question as the cues read it: simplified characters, variants folded, lower case."""
@@ -90,7 +103,7 @@ class RuleParser:
         if operation in ("fact", "search", "compare"):
             rank = topic.model_copy(update={"terms": topic.terms + [f"{y.year}" for y in r.years]})
         else:
-            where_items += r.years
+            where_items += _joined_years(r.years)
             if r.topic and (r.topic_marked or r.quoted) and not any(isinstance(o, CategoryAtom) for o in r.other):
                 where_items.append(topic)
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
@@ -183,13 +196,14 @@ class RuleParser:
             other.append(CategoryAtom(name=category))
         years = year_atoms(folded, self.cues.section("years"), lang)
         surfaces += [m.surface for m in names]
-        topic = [] if category else self._topic(question, surfaces, folded)
         english = self._english_terms(folded)
-        nouns = [w for w in topic if w in set(self.tokenizer.nouns(question)) | set(english)]
+        topic = [] if category else self._topic(question, surfaces, english)
+        tagged = set(self.tokenizer.nouns(question)) | set(english) if topic else set()
+        nouns = [w for w in topic if w in tagged]
         quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
         if category:
             quoted = []
-        marked = self.cues.has("intent.topic_marks", folded) or bool(self._english_terms(folded) and not names)
+        marked = self.cues.has("intent.topic_marks", folded) or bool(english and not names)
         return Reading(folded, lang, scope, names, agency_node, other, years, topic, nouns, quoted, marked, refs)
 
     def _scope(self, question: str, folded: str) -> tuple[Scope, list[tuple[int, int]], list[str]]:
@@ -304,8 +318,12 @@ class RuleParser:
         return None
 
     def _negated_before(self, folded: str, m: NameMatch) -> bool:
-        window = folded[max(0, m.start - 6):m.start]
-        if any(window.endswith(c) or window.rstrip().endswith(c.strip()) for c in self.cues.words("negation.before")):
+        """A negation cue right before the agency (English: before its article), or 除A外, or A不参与."""
+        window = re.sub(r"(?:\s|\b(?:the|a|an|any|by|from)\b|由|让|需要|要)+$", "", folded[max(0, m.start - 24):m.start])
+        if any(window.endswith(c.strip()) for c in self.cues.words("negation.before")):
+            return True
+        after = folded[m.end:m.end + 12].lstrip()
+        if any(after.startswith(c) for c in self.cues.words("negation.after")):
             return True
         opened = any(c in window for c in self.cues.words("negation.except_open"))
         closed = any(folded[m.end:m.end + 3].startswith(c) for c in self.cues.words("negation.except_close"))
@@ -330,22 +348,15 @@ class RuleParser:
     def _category(self, question: str) -> str | None:
         """A category (主要任务) the question quotes by name, e.g. “打造‘双师型’教师队伍”."""
         folded = _QUOTES.sub("", self.registry.normalize(question))
-        for category in self.categories:
-            name = _QUOTES.sub("", self.registry.normalize(category)).rstrip("。")
-            if len(name) >= MIN_CATEGORY_CHARS and name in folded:
-                return category
-        return None
+        return next((category for name, category in self._category_names if name in folded), None)
 
     def _english_terms(self, folded: str) -> list[str]:
         """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""
-        terms = []
-        for phrase in sorted(self.cues.glossary, key=len, reverse=True):
-            if re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", folded):
-                terms.append(self.cues.glossary[phrase])
-                folded = folded.replace(phrase, " ")
-        return terms
+        if not re.search(r"[a-z]{3}", folded):
+            return []
+        return [self.cues.glossary[m.group(0)] for m in self._glossary.finditer(folded)]
 
-    def _topic(self, question: str, surfaces: list[str], folded: str) -> list[str]:
+    def _topic(self, question: str, surfaces: list[str], english: list[str]) -> list[str]:
         words = []
         for word in self.tokenizer.content_words(question):
             if word.isascii() and word.isalpha():
@@ -357,4 +368,4 @@ class RuleParser:
             if re.fullmatch(r"((19|20)\d{2}年?|第?[\d一二三四五六七八九十]+[项条个号]?)", word):
                 continue
             words.append(word)
-        return list(dict.fromkeys(words + self._english_terms(folded)))
+        return list(dict.fromkeys(words + english))
