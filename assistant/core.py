@@ -82,7 +82,8 @@ class Assistant:
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
         title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
         names = AgencyNames(self.registry, catalog.indexed_agencies())
-        parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues)
+        parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
+                            {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents])
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder))
         return Engine(catalog, names, parser, executor, self._answerer(catalog), self._llm_parser(names))
 
@@ -162,8 +163,11 @@ class Assistant:
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         last = self.sessions.last(session_id) if session_id else None
-        plan = merge(plan, last.plan if last else None, last.row_ids if last else [],
-                     engine.parser.fold(question), self.cues)
+        folded = engine.parser.fold(question)
+        plan = merge(plan, last.plan if last else None, last.row_ids if last else [], folded, self.cues)
+        if plan.unresolved:
+            plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
+                                                          for u in plan.unresolved]})
         return self._apply_filters(engine, plan, jurisdiction, agency), notes
 
     def _apply_filters(self, engine: Engine, plan: QueryPlan, jurisdiction: str | None,

@@ -189,3 +189,21 @@ def test_filters_narrow_the_next_question(browser: WebDriver, server: str) -> No
     ask_in_chat(browser, "要做哪些工作？")
     assert "地区：营口市" in wait_for_answer(browser, 1, "营口市")
     wait_for_table(browser, "营口市", 27)
+
+
+def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市劳动局负责哪些任务？")
+    answer = wait_for_answer(browser, 1, "未找到")
+    assert "“劳动局”" in answer and "人社局" in answer
+    quoted = texts(browser, "#chatbot [data-testid='bot'] blockquote")
+    assert quoted and quoted[-1].startswith("条件：营口市")  # how the question was read, set apart
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "营口市人社局负责哪些任务？" in " ".join(
+        texts(d, "#suggestions")), message="the suggested question was not offered")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "suggestions.png"))
+    suggestion = next(e for e in browser.find_elements(By.CSS_SELECTOR, "#suggestions button")
+                      if "营口市人社局负责哪些任务？" in e.text)
+    suggestion.click()
+    assert "27项" in wait_for_answer(browser, 2, "人社局")
+    wait_for_table(browser, "营口市", 27)

@@ -46,8 +46,17 @@ def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
     if filters:
         footer += f"（筛选 {filters}）"
-    text = re.sub(r"\n(?=【)", "\n\n", answer.answer)
+    text = answer.answer
+    if answer.plan_line and text.startswith(answer.plan_line):  # how the question was read, set apart
+        text = f"> {answer.plan_line}\n\n{text[len(answer.plan_line):].lstrip()}"
+    text = re.sub(r"\n(?=【)", "\n\n", text)
     return f"{text}\n\n*{footer}*" if footer else text
+
+
+def suggestions(answer: Answer | None) -> gr.Dataset:
+    """The questions to ask instead, for names the answer could not match (clicking one asks it)."""
+    asked = [q for u in (answer.unresolved if answer else []) for q in u.questions]
+    return gr.Dataset(samples=[[q] for q in asked], visible=bool(asked))
 
 
 class Downloads:
@@ -128,7 +137,7 @@ class ChatTurns:
         table = citation_table(answer)
         files = self.downloads.write(table) if len(table) else (None, None)
         return ("", answer.session_id, history, history, table,
-                *(gr.DownloadButton(value=f, visible=f is not None) for f in files))
+                *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
 
     def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None) -> Answer:
         if self.ask_thread is None:
@@ -138,7 +147,7 @@ class ChatTurns:
     def clear(self) -> tuple[Any, ...]:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
         hidden = gr.DownloadButton(value=None, visible=False)
-        return self.assistant.sessions.new_id(), [], [], citation_table(None), hidden, hidden
+        return self.assistant.sessions.new_id(), [], [], citation_table(None), hidden, hidden, suggestions(None)
 
 
 def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
@@ -162,6 +171,8 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                   scale=6, elem_id="question", autofocus=True)
             ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
             clear = gr.Button("清空对话", scale=1, elem_id="clear")
+        suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
+                               visible=False, elem_id="suggestions")
         gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
         table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
                              column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
@@ -169,10 +180,12 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
             csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
             xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
         inputs = [question, session, history, place, agency]
-        outputs = [question, session, history, chatbot, table, csv_file, xlsx_file]
+        outputs = [question, session, history, chatbot, table, csv_file, xlsx_file, suggested]
         for trigger in (question.submit, ask.click):
             trigger(turns.respond, inputs, outputs, api_visibility="private")
-        clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file],
+        suggested.click(lambda sample: sample[0], suggested, question, api_visibility="private").then(
+            turns.respond, inputs, outputs, api_visibility="private")
+        clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
                     api_visibility="private")
         chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
     return chat

@@ -56,8 +56,8 @@ class ExtractiveAnswerer:
 
     # -- abstention and unresolved names ------------------------------------------------------------------
     def abstain(self, plan: QueryPlan, found: Result) -> Composition:
-        if found.abstain == "unresolved":
-            return Composition(self._unresolved(plan), [], abstained=False)
+        if found.abstain == "unresolved":  # it does not guess: it says what it could not match, and cites nothing
+            return Composition(self._unresolved(plan), [], abstained=True)
         sep = self.t(plan, "list_sep")
         places = sep.join(found.missing_places or plan.scope.places or
                           ([plan.scope.institution] if plan.scope.institution else []))
@@ -76,6 +76,9 @@ class ExtractiveAnswerer:
     def _unresolved(self, plan: QueryPlan) -> str:
         lines = []
         for name in plan.unresolved:
+            if name.kind == "term":
+                lines.append(self.t(plan, "unresolved_term", surface=name.surface))
+                continue
             line = self.t(plan, "unresolved", surface=name.surface)
             if name.candidates:
                 line += self.t(plan, "unresolved_candidates", candidates=self.t(plan, "list_sep").join(name.candidates))

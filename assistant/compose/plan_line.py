@@ -33,6 +33,7 @@ class PlanLine:
         if plan.where is not None:
             items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
             parts += [self.node(lang, item) for item in items]
+        parts += [self.t(lang, "plan_unresolved", surface=u.surface) for u in plan.unresolved]
         if plan.rank and plan.rank.terms and plan.operation in ("fact", "search", "compare"):
             parts.append(self.t(lang, "plan_rank", terms=self.t(lang, "plan_sep").join(plan.rank.terms)))
         operation = self.t(lang, f"plan_op_{plan.operation}",

@@ -16,6 +16,7 @@ class Cues:
         self.data = data
         self.glossary = {k.lower(): v for k, v in glossary.items()}
         self._count = re.compile(data["count"]["pattern"])
+        self._patterns: dict[str, re.Pattern[str]] = {}
 
     @classmethod
     def load(cls, folder: Path = HERE) -> Cues:
@@ -31,7 +32,16 @@ class Cues:
         return self.data.get(section, {}).get(key, [])
 
     def has(self, name: str, text: str) -> bool:
-        return any(cue in text for cue in self.words(name))
+        return self.find(name, text) >= 0
+
+    def find(self, name: str, text: str) -> int:
+        """Where the first cue of a list stands in `text` (-1: none). English cues match whole words only."""
+        if name not in self._patterns:
+            alternatives = [rf"(?<![a-z]){re.escape(c.strip())}(?![a-z])" if c.isascii() else re.escape(c)
+                            for c in sorted(self.words(name), key=len, reverse=True) if c.strip()]
+            self._patterns[name] = re.compile("|".join(alternatives) or r"(?!x)x")
+        match = self._patterns[name].search(text)
+        return match.start() if match else -1
 
     def is_count(self, text: str) -> bool:
         return bool(self._count.search(text)) or self.has("count.words", text)

@@ -113,6 +113,7 @@ class AgencyNames:
             for match in matcher(folded, spans):
                 spans.append((match.start, match.end))
                 found.append(match)
+        found = _without_qualifiers(found, folded)
         # A registry agency that no list in the index names is as unknown to the answer as a new word.
         found = [m if m.agency is None or m.agency in self.indexed
                  else NameMatch(m.surface, m.start, m.end, None, tuple(self.candidates(m.surface))) for m in found]
@@ -187,6 +188,19 @@ class AgencyNames:
                                    tuple(self.candidates(surface))))
             spans.append((start, end))
         return found
+
+
+def _without_qualifiers(found: list[NameMatch], folded: str) -> list[NameMatch]:
+    """An unmatched name right before a matched one qualifies it ("the Party committee's staffing office",
+    "学校党委组织部"): it is part of that name, not a name of its own."""
+    resolved = [m for m in found if m.agency is not None]
+
+    def qualifies(m: NameMatch, r: NameMatch) -> bool:
+        between = folded[m.end:r.start]
+        return 0 <= len(between) <= 4 and bool(re.fullmatch(r"\s*(?:'s|’s|的)?\s*", between)) or \
+            0 <= len(between) <= 30 and bool(re.match(r"(?:'s|’s)\s", between))  # a possessive: X's … office
+
+    return [m for m in found if m.agency is not None or not any(qualifies(m, r) for r in resolved)]
 
 
 def _free(spans: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -109,8 +109,16 @@ class Unresolved(BaseModel):
     """A name the question uses that matches nothing in the registries or the index."""
 
     surface: str
-    kind: Literal["agency", "place"] = "agency"
+    kind: Literal["agency", "place", "term"] = "agency"
     candidates: list[str] = Field(default_factory=list, description="the closest known names, best first")
+    questions: list[str] = Field(default_factory=list,
+                                 description="the question asked again with each candidate instead of the name")
+
+    def with_questions(self, question: str, folded: str) -> Unresolved:
+        """This name with the question re-asked for each candidate (its short name, e.g. 人社局)."""
+        text = question if self.surface in question else folded
+        return self.model_copy(update={"questions": [text.replace(self.surface, c.split("（")[0])
+                                                     for c in self.candidates]})
 
 
 class QueryPlan(BaseModel):

@@ -74,18 +74,23 @@ class RuleParser:
     """Reads a question alone (follow-ups are merged by assistant.understand.followup)."""
 
     def __init__(self, registry: Registry, tokenizer: Tokenizer, names: AgencyNames, categories: list[str],
-                 title_words: set[str], cues: Cues | None = None) -> None:
+                 title_words: set[str], cues: Cues | None = None, list_places: set[str] | None = None,
+                 titles: list[str] | None = None) -> None:
         self.registry = registry
+        self.list_places = list_places or set()
+        self.titles = [registry.normalize(t).lower() for t in (titles or [])]
         self.tokenizer = tokenizer
         self.names = names
         self.categories = categories
         self.title_words = title_words
         self.cues = cues or Cues.load()
         self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)}
+        self._english_cue_words = {w for cue in self.cues.all_words() if cue.isascii()
+                                   for w in re.findall(r"[a-z]+", cue.lower())}
         self._category_names = [(name, c) for c in categories
                                 if len(name := _QUOTES.sub("", registry.normalize(c)).rstrip("。")) >= MIN_CATEGORY_CHARS]
         phrases = sorted(self.cues.glossary, key=len, reverse=True)  # longest first: no overlapping terms
-        self._glossary = re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?![a-z])" for p in phrases))
+        self._glossary = re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?=(?:s|es)?(?![a-z]))" for p in phrases))
 
     def fold(self, question: str) -> str:
         """The question as the cues read it: simplified characters, variants folded, lower case."""
@@ -115,6 +120,10 @@ class RuleParser:
             unresolved=[Unresolved(surface=m.surface, candidates=list(m.candidates)) for m in r.names
                         if m.agency is None],
         )
+        unknown = self._unknown_english(r)
+        if unknown and plan.where is None and not (rank and rank.terms) and operation in ("list", "search") \
+                and not self.cues.has("intent.whole_list", r.folded):
+            plan.unresolved.append(Unresolved(surface=" ".join(unknown), kind="term"))
         if operation == "refuse":
             plan.refuse_reason = "no_list" if r.scope.missing else (
                 "chitchat" if c.has("intent.chitchat", r.folded) else "out_of_scope")
@@ -169,6 +178,17 @@ class RuleParser:
                         return dimension
         return None
 
+    def _unknown_english(self, r: Reading) -> list[str]:
+        """English words of the question that nothing understood: no stopword, cue, place, agency or glossary."""
+        if r.lang != "en":
+            return []
+        known = set(self.cues.words("english.stop")) | self._english_cue_words
+        covered = " ".join([*(m.surface for m in r.names if m.agency), *(m.group(0) for m in
+                            self._glossary.finditer(r.folded))])
+        known |= set(re.findall(r"[a-z]+", covered))
+        words = [w for w in re.findall(r"[a-z][a-z'-]*", r.folded) if w not in known and len(w) > 2]
+        return [w for w in dict.fromkeys(words) if not self.registry.places.find(w).jurisdictions]
+
     def _fields(self, folded: str) -> list[FieldName]:
         fields: list[FieldName] = []
         for name in ("lead", "responsible", "due", "target", "text"):
@@ -181,7 +201,7 @@ class RuleParser:
         folded = self.registry.normalize.keep_spaces(question).lower()
         lang = detect_lang(question)
         scope, place_spans, surfaces = self._scope(question, folded)
-        names = self.names.find(folded, place_spans)
+        names = [m for m in self.names.find(folded, place_spans) if not self._names_a_list(m, folded)]
         refs = row_refs(folded)
         agency_node = self._agency_condition(folded, [m for m in names if m.agency], refs)
         other: list[Node] = []
@@ -222,10 +242,17 @@ class RuleParser:
                     and not self.names.agencies.find(name):
                 missing.append(name)
                 spans.append((start, end))
-        scope = Scope(places=list(dict.fromkeys(m.key for m in places.jurisdictions)),
-                      institution=places.institutions[0].key if places.institutions else None,
+        named = list(dict.fromkeys(m.key for m in places.jurisdictions))
+        chains = {p: self.registry.places.chain(p)[1:] for p in named}
+        # 大连市 in "达到大连市…标准" beside 瓦房店市: a named ancestor with no list of its own is context.
+        named = [p for p in named if p in self.list_places or not any(p in chains[q] for q in named if q != p)]
+        scope = Scope(places=named, institution=places.institutions[0].key if places.institutions else None,
                       missing=missing)
         return scope, spans, [m.surface for m in mentions]
+
+    def _names_a_list(self, m: NameMatch, folded: str) -> bool:
+        """教育部 in "教育部与辽宁省人民政府部省共建任务清单": a name inside a list's title, naming the list."""
+        return "清单" in folded[m.end:] and any(m.surface in t for t in self.titles)
 
     def _unknown_places(self, folded: str) -> list[tuple[int, int]]:
         """Spans of "X市 / X县 / X省" whose X (2 to 4 characters) stands alone: a place the registry lacks."""
@@ -296,24 +323,23 @@ class RuleParser:
                                              *self.cues.words("coordination.or")) if j.strip())
 
     def _role_after(self, folded: str, m: NameMatch, limit: int) -> tuple[str, bool] | None:
-        window = folded[m.end:min(limit, m.end + 8)]
+        window = folded[m.end:min(limit, m.end + (8 if folded[m.end:m.end + 1] > "\u3000" else 16))]
         for role in ("lead", "responsible"):
-            for cue in self.cues.words(f"role.{role}"):
-                at = window.find(cue)
-                if at >= 0:
-                    negated = any(window[:at].endswith(n) for n in ("不", "未", "没有", "没", "非", "不是", "not "))
-                    return role, negated
+            at = self.cues.find(f"role.{role}", window)
+            if at >= 0:
+                negated = any(window[:at].rstrip().endswith(n) for n in ("不", "未", "没有", "没", "非", "不是", "not",
+                                                                        "doesn't", "does not", "don't"))
+                return role, negated
         return None
 
     def _role_before(self, folded: str, m: NameMatch) -> tuple[str, bool] | None:
         window = folded[max(0, m.start - 8):m.start]
         for role in ("lead", "responsible"):
-            if any(cue in window for cue in self.cues.words(f"role.{role}")):
+            if self.cues.has(f"role.{role}", window):
                 return role, False
-        if any(cue in folded for cue in self.cues.words("role.lead")) and \
-                not any(cue in folded for cue in self.cues.words("role.responsible")):
+        if self.cues.has("role.lead", folded) and not self.cues.has("role.responsible", folded):
             return "lead", False
-        if any(cue in folded for cue in self.cues.words("role.responsible")):
+        if self.cues.has("role.responsible", folded):
             return "responsible", False
         return None
 
@@ -354,7 +380,7 @@ class RuleParser:
         """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""
         if not re.search(r"[a-z]{3}", folded):
             return []
-        return [self.cues.glossary[m.group(0)] for m in self._glossary.finditer(folded)]
+        return list(dict.fromkeys(self.cues.glossary[m.group(0)] for m in self._glossary.finditer(folded)))
 
     def _topic(self, question: str, surfaces: list[str], english: list[str]) -> list[str]:
         words = []
