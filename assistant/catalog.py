@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -120,6 +120,19 @@ class Catalog:
     def indexed_agencies(self) -> set[str]:
         """Every agency id some row names."""
         return {agency_id for agency_id, _ in self._by_agency}
+
+    def last_row(self, doc: str) -> int:
+        """The highest row number of a document (序号 of its last task)."""
+        rows = self._by_doc.get(doc)
+        return rows[-1].row if rows else 0
+
+    def written_names(self) -> dict[str, list[str]]:
+        """For each agency id, the names the rows write for it, most used first (市教育局, 省教育厅, …)."""
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for row in self.rows:
+            for name, agency_id in zip(row.lead + row.responsible, row.lead_ids + row.responsible_ids, strict=True):
+                counts[agency_id][name] += 1
+        return {agency_id: [n for n, _ in c.most_common()] for agency_id, c in counts.items()}
 
     def categories(self) -> list[str]:
         return list(dict.fromkeys(r.category for r in self.rows if r.category))

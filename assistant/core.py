@@ -81,7 +81,7 @@ class Assistant:
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
         title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
-        names = AgencyNames(self.registry, catalog.indexed_agencies())
+        names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents])
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder))

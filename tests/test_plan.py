@@ -169,3 +169,38 @@ def test_years_named_one_by_one_are_alternatives(assistant: Assistant) -> None:
     later = assistant.ask("辽宁清单里完成时间晚于2023年的任务有哪些？")
     atom = next(a for a in later.plan.atoms() if isinstance(a, YearAtom))
     assert (atom.op, atom.year) == ("after", 2023)
+
+
+def test_only_these_agencies(assistant: Assistant) -> None:
+    answer = assistant.ask("瓦房店哪些任务除了市教育局之外没有别的部门负责？")
+    assert ids(answer) == rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education"})
+    assert "只有教育局" in answer.plan_line
+
+
+def test_rows_counted_from_the_end(assistant: Assistant) -> None:
+    assert ids(assistant.ask("瓦房店清单最后一条是什么？")) == ["wafangdian#57"]
+    assert ids(assistant.ask("辽宁清单倒数第二项是什么？")) == ["liaoning#53"]
+
+
+def test_a_start_year_is_a_year_the_row_names(assistant: Assistant) -> None:
+    answer = assistant.ask("环翠区哪项政策是从2019年开始执行的？")
+    assert ids(answer) == rows_where(assistant, "huancui", lambda r: 2019 in r.years)
+
+
+def test_a_field_asked_alone_refers_to_the_previous_rows(assistant: Assistant) -> None:
+    first = assistant.ask("瓦房店第25条讲什么？")
+    who = assistant.ask("由哪些部门负责？", session_id=first.session_id)
+    assert ids(who) == ["wafangdian#25"] and who.plan.followup == "refer"
+    swapped = assistant.ask("营口市委编办参与哪些任务？")
+    other = assistant.ask("换成市发改委呢？", session_id=swapped.session_id)
+    assert ids(other) == rows_where(assistant, "yingkou", lambda r: "development_reform" in r.agency_ids)
+
+
+def test_similar_names_resolve_and_different_ones_do_not(assistant: Assistant) -> None:
+    names = assistant.engine.names
+    assert names.resolve("人力社保局")[0] == "hrss" and names.resolve("金融服务局")[0] == "financial_regulation"
+    for unknown in ("民政厅", "市场监管局", "工商局", "统计局"):
+        agency, candidates = names.resolve(unknown)
+        assert agency is None, unknown
+    market = assistant.ask("瓦房店市场监管局有几项任务？")
+    assert [u.surface for u in market.unresolved] == ["市场监管局"] and market.citations == []

@@ -61,7 +61,7 @@ def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
 def rows(doc: str | None, jurisdiction: str | None, agency: str | None, role: str, as_json: bool) -> None:
     """List every matching row by structured filter (no ranking, no top-k)."""
     from assistant.listing import UnknownName, list_rows
-    from assistant.render import format_rows_table
+    from assistant.compose.rows import format_rows_table
 
     try:
         found = list_rows(_catalog(_settings()), doc, jurisdiction, agency, role)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from assistant.understand.plan import (
     FigureAtom,
     Group,
     Node,
+    OnlyAtom,
     QueryPlan,
     RowsAtom,
     TopicAtom,
@@ -75,7 +76,11 @@ class PlanLine:
             return self.t(lang, "plan_topic", terms=self.t(lang, "plan_sep").join(node.terms))
         if isinstance(node, CategoryAtom):
             return self.t(lang, "plan_category", name=node.name)
+        if isinstance(node, OnlyAtom):
+            return self.t(lang, "plan_only", names=self.t(lang, "list_sep").join(node.names))
         if isinstance(node, RowsAtom):
+            if node.start == node.end and node.start < 0:
+                return self.t(lang, "plan_row_from_end", number=-node.start)
             if node.start == node.end:
                 return self.t(lang, "plan_row", number=node.start)
             return self.t(lang, "plan_rows", start=node.start, end=node.end)

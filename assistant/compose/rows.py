@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from ingest.rows import Row
@@ -33,3 +34,24 @@ def row_facts(row: Row, measures_owner: str | None = None) -> RowFacts:
         has_lead_column=row.has_lead_column, due=row.due or (m.due if m else "") or "",
         owner=measures_owner or "", measures=" ".join(p for p in (m.actions, m.targets.replace("\n", " ")) if p)
         if m else "", units="、".join(m.units) if m else "", measures_due=m.due if m else "")
+
+
+def format_rows_table(rows: list[Row], owners: dict[str, str] | None = None) -> str:
+    """The CLI's row listing: a readable block per row (id, place, agencies, text, measures), then the count."""
+    lines = []
+    for row in rows:
+        facts = row_facts(row, (owners or {}).get(row.doc))
+        lines.append(f"{row.id:<14} {row.jurisdiction}  {row.category}".rstrip())
+        if facts.lead:
+            lines.append(f"{'':<14} 牵头单位：{facts.lead}")
+        if facts.responsible:
+            lines.append(f"{'':<14} {'责任单位' if facts.has_lead_column else '责任部门'}：{facts.responsible}")
+        if row.due:
+            lines.append(f"{'':<14} 时间：{row.due}")
+        lines.extend(textwrap.wrap(row.text, width=60, initial_indent=" " * 15, subsequent_indent=" " * 15))
+        if row.measures:
+            lines.append(f"{'':<14} 举措（{facts.units or '—'}，{facts.measures_due or '—'}）："
+                         f"{row.measures.actions or row.measures.targets}")
+        lines.append("")
+    lines.append(f"{len(rows)} rows")
+    return "\n".join(lines)

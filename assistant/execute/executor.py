@@ -17,6 +17,7 @@ from assistant.understand.plan import (
     FigureAtom,
     Group,
     Node,
+    OnlyAtom,
     QueryPlan,
     RowsAtom,
     TopicAtom,
@@ -116,7 +117,8 @@ class Executor:
             if plan.reference.position is not None:
                 ids = ids[plan.reference.position - 1:plan.reference.position]
             return [self.catalog.by_id[i] for i in ids if i in self.catalog.by_id]
-        return self.catalog.filter(docs, with_measures=bool(plan.scope.institution))
+        asks_missing = any(isinstance(a, EmptyAtom) and a.field == "measures" for a in plan.atoms())
+        return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
 
     def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:
         if plan.where is None:
@@ -237,13 +239,21 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     if isinstance(atom, AgencyAtom):
         role = atom.role if row.has_lead_column else "any"
         return row.id in catalog.agency_rows(atom.agency, role)
+    if isinstance(atom, OnlyAtom):
+        named = set(row.agency_ids) | {catalog.registry.agencies.resolve(u) for u in
+                                       (row.measures.units if row.measures else [])}
+        return bool(named) and named <= set(atom.agencies)
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
+        if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
+            return atom.year in years and (atom.until or atom.year) in years
         return any(atom.holds(y) for y in years)
     if isinstance(atom, CategoryAtom):
         return row.category == atom.name
     if isinstance(atom, RowsAtom):
-        return atom.start <= row.row <= atom.end
+        last = catalog.last_row(row.doc)
+        start, end = (n if n > 0 else last + n + 1 for n in (atom.start, atom.end))
+        return min(start, end) <= row.row <= max(start, end)
     if isinstance(atom, EmptyAtom):
         return _empty(row, atom.field)
     if isinstance(atom, FigureAtom):

@@ -54,7 +54,9 @@ class Topics:
         anchor = anchor or self.anchor(topic, pool, quoted)
         if anchor is not None:
             stem = self.stem(anchor)
-            anchored = [r for r in pool if stem in self.searcher.folded[r.id]]
+            normalize = self.catalog.registry.normalize
+            anchored = [r for r in pool if stem in self.searcher.folded[r.id]
+                        or (topic.in_category and stem in normalize(r.category).lower())]
             if len(anchored) <= TOPIC_MAX_ANCHORED or ordered:
                 rows = [row for row, _ in self.searcher.rank(question, anchored)]
                 rows += [r for r in anchored if r not in rows]

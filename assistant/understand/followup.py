@@ -29,11 +29,13 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
         return _narrow(plan, previous, previous_rows, folded, cues)
     if refs and not own_scope and previous_rows:
         return _refer_position(plan, previous, previous_rows, refs)
-    if (cues.has("reference.single", folded) or _refers_to_all(plan, folded, cues)) and previous_rows \
-            and not own_scope:
-        position = 1 if cues.has("reference.single", folded) and len(previous_rows) == 1 else None
-        return _refer(plan, previous, previous_rows, position)
+    plural = cues.has("reference.all", folded)
+    single = cues.has("reference.single", folded) and not plural
+    if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
+        return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup")))
+    if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
+        return _replace(plan, previous, folded, cues)  # 换成发改委呢？: a new agency, nothing else
     bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
         not (plan.rank and plan.rank.terms) and not _has_topic(plan)
     if starts or (bare and plan.operation != "refuse") or (bare and _role_only(folded, cues)):
@@ -48,6 +50,12 @@ def _has_topic(plan: QueryPlan) -> bool:
 def _refers_to_all(plan: QueryPlan, folded: str, cues: Cues) -> bool:
     """它们/这些/上述 with a field or count asked and nothing new named."""
     return cues.has("reference.all", folded) and (bool(plan.fields) or plan.operation in ("count", "group_count"))
+
+
+def _fields_only(plan: QueryPlan) -> bool:
+    """由哪些部门负责？/ 什么时候完成？: a field asked of nothing new (no place, agency, topic or row)."""
+    return bool(plan.fields) and plan.where is None and not plan.scope.places and not plan.scope.institution \
+        and not (plan.rank and plan.rank.terms) and plan.operation in ("list", "refuse", "search", "fact")
 
 
 def _role_only(folded: str, cues: Cues) -> bool:
@@ -85,9 +93,8 @@ def _refer_position(plan: QueryPlan, previous: QueryPlan, rows: list[str], refs:
     """第二项 / the second one: the k-th row of the previous answer when it had that many; otherwise row k of
     the previous answer's list."""
     ref = refs[0]
-    if len(refs) == 1 and ref.start == ref.end and (1 <= ref.start <= len(rows) or ref.start == -1) \
-            and len(rows) > 1:
-        position = len(rows) if ref.start == -1 else ref.start
+    if len(refs) == 1 and ref.start == ref.end and 1 <= abs(ref.start) <= len(rows) and len(rows) > 1:
+        position = len(rows) + ref.start + 1 if ref.start < 0 else ref.start
         return _refer(plan.model_copy(update={"where": without(plan.where, lambda a: a.kind == "rows")}),
                       previous, rows, position)
     docs = list(dict.fromkeys(r.split("#")[0] for r in rows))

@@ -39,14 +39,17 @@ def stem(name: str) -> str:
 
 
 def similarity(a: str, b: str) -> float:
-    """Character similarity of two names' stems (difflib's ratio: 2·matches / total length)."""
-    return SequenceMatcher(None, stem(a), stem(b), autojunk=False).ratio()
+    """Character similarity of two names' stems (difflib's ratio: 2·matches / total length), halved when the
+    stems start differently: 人力社保 ~ 人力资源社会保障, but 民政 is not 人民政府."""
+    first, second = stem(a), stem(b)
+    ratio = SequenceMatcher(None, first, second, autojunk=False).ratio()
+    return ratio if first[:1] == second[:1] else ratio / 2
 
 
 class AgencyNames:
     """Every agency name the registries and the index know, and the rules to match what officials type."""
 
-    def __init__(self, registry: Registry, indexed_ids: set[str]) -> None:
+    def __init__(self, registry: Registry, indexed_ids: set[str], written: dict[str, list[str]] | None = None) -> None:
         data = tomllib.loads(NAMES_FILE.read_text("utf-8"))
         self.registry = registry
         self.agencies = registry.agencies
@@ -54,11 +57,13 @@ class AgencyNames:
         self.hints: dict[str, str] = data["hints"]
         self.not_names = set(data["not_agency_words"])
         self.indexed = indexed_ids
+        self.written = written or {}  # agency id -> the names the lists write, most used first
         self.names = {**self.agencies.local_names, **self.agencies.aliases}
         self.stems = {stem(n): key for n, key in self.names.items() if stem(n) != n and len(stem(n)) >= 2}
         self.stem_before = tuple(data["stem_before"])
         self.stem_after = tuple(data["stem_after"])
         self.boundary = set(data["boundary_chars"]) | {"□"}
+        self.place_char_words = set(data["place_char_words"])
 
     # -- one name (a filter, `rows --agency`) ---------------------------------------------------------------
     def resolve(self, name: str) -> tuple[str | None, list[str]]:
@@ -90,11 +95,13 @@ class AgencyNames:
         if agency is None:
             return self.agencies.display_name(agency_id)
         short = next((a for a in agency.aliases if a.endswith(("局", "委", "厅", "办", "处")) and len(a) <= 5), None)
-        return f"{short}（{agency.name}）" if short and short != agency.name else agency.name
+        shown = "、".join(self.written.get(agency_id, [])[:2]) or agency.name  # as the lists write it
+        return f"{short}（{shown}）" if short and short != shown else shown
 
     def _similar(self, surface: str) -> list[tuple[float, str]]:
+        """Registry agencies by similarity to `surface`; names only the index knows must match exactly."""
         scores: dict[str, float] = {}
-        for name, key in self.names.items():
+        for name, key in self.agencies.aliases.items():
             score = similarity(surface, name)
             if score > scores.get(key, -1.0):
                 scores[key] = score
@@ -155,7 +162,11 @@ class AgencyNames:
             start = match.start()
             while start > 0 and folded[start - 1] not in self.boundary and _free(spans, start - 1, start):
                 start -= 1
-            surface = self.agencies._strip_level(folded[start:end])
+            if start > 0 and folded[start - 1:start + 1] in self.place_char_words:  # 瓦房店|市场监管局
+                start -= 1
+            surface = folded[start:end]
+            if surface[:2] not in self.place_char_words:  # 市场监管局 keeps its 市; 市劳动局 does not
+                surface = self.agencies._strip_level(surface)
             start = end - len(surface)
             if len(surface) < 2 or surface in self.not_names or surface in self.names:
                 continue

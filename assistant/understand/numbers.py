@@ -14,6 +14,7 @@ _UNIT = r"(?:项|条|个|号|行|点)"
 _RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
 _LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
 _ONE = re.compile(rf"第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
+_FROM_END = re.compile(rf"最后\s*(?:一)?\s*{_UNIT}|倒数\s*第\s*({_NUM})\s*{_UNIT}?|末\s*{_UNIT}")
 _EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})\b")
 _EN_ONE = re.compile(r"\b(?:row|item|task|no\.?|number)\s*#?\s*(\d{1,3})\b")
 _EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
@@ -25,6 +26,7 @@ _YEAR = r"((?:19|20)\d{2})"
 _YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}(?:\s*年|(?!\d))")
 _EN_YEAR_RANGE = re.compile(rf"(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}|{_YEAR}\s*(?:-|–|to)\s*{_YEAR}")
 _YEAR_CN = re.compile(rf"{_YEAR}\s*年")
+_START = re.compile(rf"(?:自|从)?\s*{_YEAR}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?\s*(?:起|开始|以来)")
 _YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 
 
@@ -65,6 +67,9 @@ def row_refs(folded: str) -> list[RowRef]:
             taken.append(span)
             refs.append(RowRef(min(start, end), max(start, end), spoken, span))
 
+    for match in _FROM_END.finditer(folded):  # the last row is -1, the one before it -2
+        number = -cn_number(match.group(1)) if match.group(1) else -1
+        add(number, number, True, match.span())
     for match in _RANGE.finditer(folded):
         add(cn_number(match.group(1)), cn_number(match.group(2)), not match.group(1).isdigit(), match.span())
     for match in _LIST.finditer(folded):
@@ -89,8 +94,14 @@ def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearA
     field = "mentioned" if any(c in folded for c in cues["mentioned"]) else "deadline"
     atoms: list[YearAtom] = []
     spans: list[tuple[int, int]] = []
+    if not any(c in folded for c in cues["deadline_words"]):  # 自2019年起执行: a start date the text names
+        for match in _START.finditer(folded):
+            atoms.append(YearAtom(op="in", year=int(match.group(1)), field="mentioned"))
+            spans.append(match.span())
     for pattern in (_YEAR_RANGE, _EN_YEAR_RANGE):
         for match in pattern.finditer(folded):
+            if any(a <= match.start() < b for a, b in spans):
+                continue
             first, last = (int(y) for y in match.groups() if y)
             atoms.append(YearAtom(op="between", year=min(first, last), until=max(first, last), field=field))
             spans.append(match.span())

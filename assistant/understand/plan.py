@@ -25,6 +25,14 @@ class AgencyAtom(BaseModel):
     role: Role = "any"
 
 
+class OnlyAtom(BaseModel):
+    """The row names these agencies and no other ("除了市教育局之外没有别的部门负责", "只有税务局参与")."""
+
+    kind: Literal["only"] = "only"
+    agencies: list[str]
+    names: list[str]
+
+
 class YearAtom(BaseModel):
     """A year condition on the row's deadline years (or on any year its text names)."""
 
@@ -46,6 +54,7 @@ class TopicAtom(BaseModel):
     kind: Literal["topic"] = "topic"
     terms: list[str]
     nouns: list[str] = Field(default_factory=list, description="the terms that are nouns (a topic stands on them)")
+    in_category: bool = Field(default=False, description="match the rows' category as well as their text")
 
 
 class CategoryAtom(BaseModel):
@@ -56,7 +65,7 @@ class CategoryAtom(BaseModel):
 
 
 class RowsAtom(BaseModel):
-    """The row's number (序号) is in this range."""
+    """The row's number (序号) is in this range; negative numbers count from the list's end (-1 = the last)."""
 
     kind: Literal["rows"] = "rows"
     start: int
@@ -83,8 +92,8 @@ class Group(BaseModel):
     items: list[Node]
 
 
-Atom = AgencyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
-Node = Annotated[Group | AgencyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom,
+Atom = AgencyAtom | OnlyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
+Node = Annotated[Group | AgencyAtom | OnlyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom,
                  Field(discriminator="kind")]
 Group.model_rebuild()
 

@@ -21,6 +21,7 @@ from assistant.understand.plan import (
     FigureAtom,
     Group,
     Node,
+    OnlyAtom,
     QueryPlan,
     RowsAtom,
     Scope,
@@ -89,6 +90,8 @@ class RuleParser:
                                    for w in re.findall(r"[a-z]+", cue.lower())}
         self._category_names = [(name, c) for c in categories
                                 if len(name := _QUOTES.sub("", registry.normalize(c)).rstrip("。")) >= MIN_CATEGORY_CHARS]
+        self._category_heads = [(head, c) for c in categories if len(head := re.split(
+            r"[，,、；;]", _QUOTES.sub("", registry.normalize(c)))[0]) >= 4]
         phrases = sorted(self.cues.glossary, key=len, reverse=True)  # longest first: no overlapping terms
         self._glossary = re.compile("|".join(rf"(?<![a-z]){re.escape(p)}(?=(?:s|es)?(?![a-z]))" for p in phrases))
 
@@ -103,10 +106,13 @@ class RuleParser:
         fields = self._fields(r.folded)
         operation, group_by, unit = self._operation(r, fields)
         rank = None
-        topic = TopicAtom(terms=r.quoted + [t for t in r.topic if t not in r.quoted], nouns=r.nouns)
+        topic = TopicAtom(terms=r.quoted + [t for t in r.topic if t not in r.quoted], nouns=r.nouns,
+                          in_category=c.has("intent.in_category", r.folded))
         where_items: list[Node] = [r.agency_node, *r.other] if r.agency_node else list(r.other)
         if operation in ("fact", "search", "compare"):
             rank = topic.model_copy(update={"terms": topic.terms + [f"{y.year}" for y in r.years]})
+            if operation == "compare":  # "哪些地方…在2022年达到…": the year still filters each list
+                where_items += _joined_years(r.years)
         else:
             where_items += _joined_years(r.years)
             if r.topic and (r.topic_marked or r.quoted) and not any(isinstance(o, CategoryAtom) for o in r.other):
@@ -121,7 +127,7 @@ class RuleParser:
                         if m.agency is None],
         )
         unknown = self._unknown_english(r)
-        if unknown and plan.where is None and not (rank and rank.terms) and operation in ("list", "search") \
+        if unknown and not plan.unresolved and plan.where is None and not (rank and rank.terms) and operation in ("list", "search") \
                 and not self.cues.has("intent.whole_list", r.folded):
             plan.unresolved.append(Unresolved(surface=" ".join(unknown), kind="term"))
         if operation == "refuse":
@@ -147,10 +153,12 @@ class RuleParser:
         if r.refs:
             return "list", None, "rows"
         years_filter = bool(r.years) and (c.has("intent.deadline", f) or c.has("intent.agency_list", f)
-                                          or c.has("years.mentioned", f) or any(y.op != "in" for y in r.years))
+                                          or c.has("years.mentioned", f)
+                                          or any(y.op != "in" or y.field == "mentioned" for y in r.years))
         if years_filter and not (r.topic and c.has("intent.fact", f) and not c.has("intent.agency_list", f)):
             return "list", None, "rows"
-        if (c.has("intent.compare", f) or len(r.scope.places) > 1) and r.topic and not r.agency_node:
+        if (c.has("intent.compare", f) or c.has("intent.across", f) or len(r.scope.places) > 1) and r.topic \
+                and not r.agency_node:
             return "compare", None, "rows"
         if r.lang == "en" and not r.topic and not r.agency_node and c.has("intent.fact", f) \
                 and not c.has("intent.agency_list", f) and not c.has("intent.whole_list", f):
@@ -183,7 +191,7 @@ class RuleParser:
         if r.lang != "en":
             return []
         known = set(self.cues.words("english.stop")) | self._english_cue_words
-        covered = " ".join([*(m.surface for m in r.names if m.agency), *(m.group(0) for m in
+        covered = " ".join([*(m.surface for m in r.names), *(m.group(0) for m in
                             self._glossary.finditer(r.folded))])
         known |= set(re.findall(r"[a-z]+", covered))
         words = [w for w in re.findall(r"[a-z][a-z'-]*", r.folded) if w not in known and len(w) > 2]
@@ -270,10 +278,24 @@ class RuleParser:
                 found.append((start, match.end()))
         return found
 
+    def _only(self, folded: str, names: list[NameMatch]) -> Node | None:
+        """除了A(和B)之外没有别的部门 / 只有A负责: the rows name these agencies and no other."""
+        c = self.cues
+        before = folded[max(0, names[0].start - 6):names[0].start]
+        after = folded[names[-1].end:names[-1].end + 14]
+        excepted = c.has("negation.except_open", before) and c.has("intent.no_other", after)
+        if not (excepted or c.has("intent.only", before)) or not all(
+                self._joined(folded, a, b) for a, b in zip(names, names[1:], strict=False)):
+            return None
+        return OnlyAtom(agencies=[m.agency or "" for m in names], names=[m.surface for m in names])
+
     def _agency_condition(self, folded: str, names: list[NameMatch], refs: list) -> Node | None:
         """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role and negation."""
         if not names:
             return None
+        only = self._only(folded, names)
+        if only is not None:
+            return only
         c = self.cues
         roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
                  for i, m in enumerate(names)]
@@ -345,7 +367,8 @@ class RuleParser:
 
     def _negated_before(self, folded: str, m: NameMatch) -> bool:
         """A negation cue right before the agency (English: before its article), or 除A外, or A不参与."""
-        window = re.sub(r"(?:\s|\b(?:the|a|an|any|by|from)\b|由|让|需要|要)+$", "", folded[max(0, m.start - 24):m.start])
+        window = re.sub(r"(?:\s|\b(?:the|a|an|any|by|from)\b|由|让|需要|要|省委|市委|区委|县委|省|市|区|县)+$", "",
+                        folded[max(0, m.start - 24):m.start])
         if any(window.endswith(c.strip()) for c in self.cues.words("negation.before")):
             return True
         after = folded[m.end:m.end + 12].lstrip()
@@ -362,8 +385,8 @@ class RuleParser:
                 at = folded.find(cue)
                 if at < 0:
                     continue
-                before = folded[max(0, at - 4):at]
-                if any(before.endswith(n) or n in before[-3:] for n in self.cues.words("empty.negators")):
+                before = re.sub(r"(列出|列明|写明|填写|标明|注明|列|写|填|的)$", "", folded[max(0, at - 6):at]).rstrip()
+                if any(before.endswith(n.strip()) for n in self.cues.words("empty.negators")):
                     nodes.append(EmptyAtom(field=field))  # type: ignore[arg-type]
                 elif any(before.endswith(a) for a in self.cues.words("empty.affirm")) \
                         and folded[at + len(cue):at + len(cue) + 1] in ("的", "") and field != "lead":
@@ -374,7 +397,12 @@ class RuleParser:
     def _category(self, question: str) -> str | None:
         """A category (主要任务) the question quotes by name, e.g. “打造‘双师型’教师队伍”."""
         folded = _QUOTES.sub("", self.registry.normalize(question))
-        return next((category for name, category in self._category_names if name in folded), None)
+        named = next((category for name, category in self._category_names if name in folded), None)
+        if named or not self.cues.has("intent.category_marks", folded):
+            return named
+        # "“深化产教融合”这部分": a category named by its first clause, when one category has it
+        heads = [c for head, c in self._category_heads if head in folded]
+        return heads[0] if len(heads) == 1 else None
 
     def _english_terms(self, folded: str) -> list[str]:
         """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""
