@@ -72,8 +72,8 @@ def _narrow(plan: QueryPlan, previous: QueryPlan, rows: list[str], folded: str, 
         where = all_of([n for n in (where, _with_role(_agency_part(previous.where), role)) if n is not None])
     if operation in ("search", "refuse", "compare"):
         operation = "list"
-        if plan.rank and plan.rank.terms:
-            where = all_of([n for n in (where, plan.rank) if n is not None])
+        if plan.rank and plan.rank.terms:  # 其中哪些和X有关: X filters the rows, in their text or category
+            where = all_of([n for n in (where, plan.rank.model_copy(update={"in_category": True})) if n is not None])
     return plan.model_copy(update={
         "operation": operation, "where": where, "scope": previous.scope, "followup": "narrow",
         "reference": Reference(rows=rows), "rank": plan.rank if operation == "fact" else None,

@@ -146,7 +146,8 @@ class AgencyNames:
                 before, after = folded[max(0, start - 1):start], folded[end:end + 3]
                 if not _free(spans, start, end) or short in self.not_names:
                     continue
-                if (start == 0 or before in self.stem_before) and after.startswith(self.stem_after):
+                after_place = any(b == start for _, b in spans)  # 环翠|税务: right after a place
+                if (start == 0 or before in self.stem_before or after_place) and after.startswith(self.stem_after):
                     found.append(NameMatch(short, start, end, self.stems[short]))
                     spans.append((start, end))
         return found

@@ -36,6 +36,8 @@ from ingest.registries import Registry
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
+# "哪些国际交流合作的任务": words between the question word and 的任务 say what the tasks are about.
+_TASK_OF = re.compile(r"(?:哪些|哪项|哪几项|什么|有关)[^，。？?、]{2,14}?的(?:任务|工作|事项|举措)")
 
 
 def _joined_years(years: list[YearAtom]) -> list[Node]:
@@ -107,7 +109,7 @@ class RuleParser:
         operation, group_by, unit = self._operation(r, fields)
         rank = None
         topic = TopicAtom(terms=r.quoted + [t for t in r.topic if t not in r.quoted], nouns=r.nouns,
-                          in_category=c.has("intent.in_category", r.folded))
+                          in_category=operation in ("list", "count") or c.has("intent.in_category", r.folded))
         where_items: list[Node] = [r.agency_node, *r.other] if r.agency_node else list(r.other)
         if operation in ("fact", "search", "compare"):
             rank = topic.model_copy(update={"terms": topic.terms + [f"{y.year}" for y in r.years]})
@@ -127,7 +129,8 @@ class RuleParser:
                         if m.agency is None],
         )
         unknown = self._unknown_english(r)
-        if unknown and not plan.unresolved and plan.where is None and not (rank and rank.terms) and operation in ("list", "search") \
+        if unknown and not plan.unresolved and plan.where is None and not (rank and rank.terms) \
+                and operation in ("list", "search", "fact") \
                 and not self.cues.has("intent.whole_list", r.folded):
             plan.unresolved.append(Unresolved(surface=" ".join(unknown), kind="term"))
         if operation == "refuse":
@@ -231,7 +234,8 @@ class RuleParser:
         quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
         if category:
             quoted = []
-        marked = self.cues.has("intent.topic_marks", folded) or bool(english and not names)
+        marked = self.cues.has("intent.topic_marks", folded) or bool(english and not names) \
+            or bool(_TASK_OF.search(folded))
         return Reading(folded, lang, scope, names, agency_node, other, years, topic, nouns, quoted, marked, refs)
 
     def _scope(self, question: str, folded: str) -> tuple[Scope, list[tuple[int, int]], list[str]]:
