@@ -35,6 +35,7 @@ test: $(VENV)/.installed-test chromium
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check assistant ingest ui evals tests
 	$(BIN)/mypy assistant ingest ui evals
+	$(BIN)/lint-imports
 
 ingest: $(VENV)/.installed
 	$(BIN)/policy-assistant ingest

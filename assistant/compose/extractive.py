@@ -298,7 +298,8 @@ class ExtractiveAnswerer:
 
     def _group_count(self, plan: QueryPlan, found: Result) -> list[str]:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
-        lines = [self.t(plan, "group_summary", rows=len(found.rows), groups=len(found.groups), group=group)]
+        counted = len({rid for g in found.groups for rid in g.rows})
+        lines = [self.t(plan, "group_summary", rows=counted, groups=len(found.groups), group=group)]
         if plan.group_by == "agency":
             lines.append(self.t(plan, "group_head_agency"))
             lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead, responsible=g.responsible,

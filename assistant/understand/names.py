@@ -95,7 +95,7 @@ class AgencyNames:
         if agency is None:
             return self.agencies.display_name(agency_id)
         short = next((a for a in agency.aliases if a.endswith(("局", "委", "厅", "办", "处")) and len(a) <= 5), None)
-        shown = "、".join(self.written.get(agency_id, [])[:2]) or agency.name  # as the lists write it
+        shown = "、".join([n for n in self.written.get(agency_id, []) if n != short][:2]) or agency.name  # as written
         return f"{short}（{shown}）" if short and short != shown else shown
 
     def _similar(self, surface: str) -> list[tuple[float, str]]:
