@@ -8,6 +8,7 @@ from typing import Literal
 
 from chromadb.api.models.Collection import Collection
 
+from ingest.lineage import Link, load_links
 from ingest.registries import Registry
 from ingest.rows import Row
 from ingest.store import IndexStore
@@ -29,7 +30,7 @@ class Catalog:
     """One build's rows, looked up by document, jurisdiction and canonical agency."""
 
     def __init__(self, rows: list[Row], registry: Registry, collection: Collection | None = None,
-                 measures_owners: dict[str, str] | None = None) -> None:
+                 measures_owners: dict[str, str] | None = None, links: list[Link] | None = None) -> None:
         self.rows = rows
         self.registry = registry
         self.collection = collection
@@ -51,16 +52,16 @@ class Catalog:
         self.documents = self._documents(measures_owners or {})
         self.documents_by_key = {d.doc: d for d in self.documents}
         self._agency_rows: dict[tuple[str, str], set[str]] = {}
+        self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
 
     @classmethod
     def load(cls, store: IndexStore, registry: Registry) -> Catalog:
         collection = store.active()
         rows = store.load_rows(collection) if collection is not None else []
         rows.sort(key=lambda r: (r.doc, r.row))
-        owners = {k.removeprefix("owner:"): str(v) for k, v in
-                  (store.build_info(collection) if collection is not None else {}).items()
-                  if k.startswith("owner:")}
-        return cls(rows, registry, collection, owners)
+        info = store.build_info(collection) if collection is not None else {}
+        owners = {k.removeprefix("owner:"): str(v) for k, v in info.items() if k.startswith("owner:")}
+        return cls(rows, registry, collection, owners, load_links(info.get("lineage")))
 
     def _documents(self, owners: dict[str, str]) -> list[DocumentInfo]:
         grouped: dict[str, list[Row]] = defaultdict(list)

@@ -12,6 +12,16 @@ from assistant.catalog import Catalog
 from assistant.compose.extractive import Composition, ExtractiveAnswerer
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
+from assistant.links import (
+    LinkBook,
+    LinkCorrections,
+    ParentCoverage,
+    RowLineage,
+    Verdict,
+    coverage,
+    row_lineage,
+)
+from assistant.listing import UnknownName
 from assistant.models import Answer, Filters
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
@@ -47,6 +57,7 @@ class Engine:
     parser: RuleParser
     executor: Executor
     answerer: Answerer
+    links: LinkBook
     llm_parser: PlanParser | None = None
 
 
@@ -84,8 +95,9 @@ class Assistant:
         names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents])
-        executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder))
-        return Engine(catalog, names, parser, executor, self._answerer(catalog), self._llm_parser(names))
+        links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
+        executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
         """The LLM plan parser, only when an LLM is configured (nothing is imported otherwise)."""
@@ -169,6 +181,27 @@ class Assistant:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})
         return self._apply_filters(engine, plan, jurisdiction, agency), notes
+
+    def lineage(self, doc: str) -> list[RowLineage]:
+        """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
+        return row_lineage(self.engine.links, self._known_doc(doc))
+
+    def coverage(self, parent: str) -> list[ParentCoverage]:
+        """Each row of the parent list `parent` with the local rows carrying it out, per local list."""
+        return coverage(self.engine.links, self._known_doc(parent))
+
+    def correct_link(self, child: str, parent: str, verdict: Verdict) -> None:
+        """Confirm or reject a link; it holds across re-ingests (UnknownName when the rows cannot be linked)."""
+        if not self.engine.links.known(child, parent):
+            raise UnknownName(f"no link can join {child!r} to {parent!r}: both rows must exist, the parent in a "
+                              "list of an ancestor jurisdiction of the child's")
+        self.engine.links.corrections.set(child, parent, verdict)
+
+    def _known_doc(self, doc: str) -> str:
+        docs = [d.doc for d in self.engine.catalog.documents]
+        if doc not in docs:
+            raise UnknownName(f"no document {doc!r}; documents: " + ", ".join(docs))
+        return doc
 
     def _apply_filters(self, engine: Engine, plan: QueryPlan, jurisdiction: str | None,
                        agency: str | None) -> QueryPlan:

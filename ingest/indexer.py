@@ -18,6 +18,7 @@ from tqdm import tqdm
 from ingest.embed_cache import EmbeddingCache
 from ingest.embedder import E5Embedding
 from ingest.errors import IngestError
+from ingest.lineage import dump_links, link_rows
 from ingest.parser import PARSER_VERSION, parse_file
 from ingest.registries import Registry
 from ingest.rows import Document, Row
@@ -202,7 +203,8 @@ class Indexer:
 
     def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool) -> int:
         vectors, embedded = self._embed(rows, progress)
-        build = self.store.new_build(info)
+        # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
+        build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
         try:
             for start in range(0, len(rows), ADD_BATCH):  # nodes a batch at a time: they are 10 KB a row
                 nodes = [row_node(r, v.tolist()) for r, v in

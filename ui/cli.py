@@ -75,6 +75,46 @@ def rows(doc: str | None, jurisdiction: str | None, agency: str | None, role: st
 
 
 @cli.command()
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+def lineage(doc: str, as_json: bool) -> None:
+    """Each row of the local list DOC with the parent rows it carries out (score, strong / weak)."""
+    from assistant.listing import UnknownName
+
+    try:
+        rows = _ready_assistant(_settings()).lineage(doc)
+    except UnknownName as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        parents = "、".join(f"{p.id}（{p.strength}{'' if p.score is None else f' {p.score:.2f}'}）" for p in row.parents)
+        click.echo(f"{row.child:<16} {parents or '—'}")
+
+
+@cli.command()
+@click.argument("parent")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+def coverage(parent: str, as_json: bool) -> None:
+    """Each row of the parent list PARENT × the local lists below it, with the rows carrying it out."""
+    from assistant.listing import UnknownName
+
+    try:
+        rows = _ready_assistant(_settings()).coverage(parent)
+    except UnknownName as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        cells = [f"{doc}: {'、'.join(c.id for c in kids) or '—'}" for doc, kids in row.children.items()]
+        click.echo(f"{row.parent:<14} " + "  ".join(cells))
+
+
+@cli.command()
 def documents() -> None:
     """The lists in the index, with their jurisdictions and row counts."""
     catalog = _catalog(_settings())

@@ -28,6 +28,7 @@ from ui.api_models import (
 )
 from assistant.catalog import Role
 from assistant.core import Assistant
+from assistant.links import ParentCoverage, RowLineage, Verdict
 from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
 from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
@@ -64,6 +65,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_open_routes(assistant))
     app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
                        responses=ERROR_RESPONSES)
+    app.include_router(_lineage_routes(assistant), dependencies=guards, responses=ERROR_RESPONSES)
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -132,6 +134,46 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
         except UnknownName as err:
             raise HTTPException(404, str(err)) from None
         return [RowPublic.model_validate(r.public()) for r in found]
+
+    return router
+
+
+def _lineage_routes(assistant: Assistant) -> APIRouter:
+    router = APIRouter(tags=["lineage"], responses={404: {"model": ErrorBody, "description": "unknown doc or rows"}})
+
+    @router.get("/lineage")
+    def lineage(doc: str = Query(..., max_length=100, description="A local list, e.g. yingkou.")) -> list[RowLineage]:
+        """Each row of `doc` with the parent rows it carries out: score, strength (strong / weak), confirmed."""
+        try:
+            return assistant.lineage(doc)
+        except UnknownName as err:
+            raise HTTPException(404, str(err)) from None
+
+    @router.get("/coverage")
+    def coverage(parent: str = Query(..., max_length=100, description="A parent list, e.g. liaoning.")
+                 ) -> list[ParentCoverage]:
+        """Each parent row × the local lists below it, with the local rows carrying it out."""
+        try:
+            return assistant.coverage(parent)
+        except UnknownName as err:
+            raise HTTPException(404, str(err)) from None
+
+    def correct(child: str, parent: str, verdict: Verdict) -> dict[str, str]:
+        try:
+            assistant.correct_link(child, parent, verdict)
+        except UnknownName as err:
+            raise HTTPException(404, str(err)) from None
+        return {"child": child, "parent": parent, "verdict": verdict}
+
+    @router.put("/lineage/{child}/{parent}")
+    def confirm(child: str, parent: str) -> dict[str, str]:
+        """Confirm a link (e.g. /lineage/yingkou%2312/liaoning%2315): it stays whatever later builds score."""
+        return correct(child, parent, "confirmed")
+
+    @router.delete("/lineage/{child}/{parent}")
+    def reject(child: str, parent: str) -> dict[str, str]:
+        """Reject a link: it never comes back, across re-ingests."""
+        return correct(child, parent, "rejected")
 
     return router
 

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.catalog import Catalog
+from assistant.compose.lineage import LineageWriter
 from assistant.compose.plan_line import PlanLine
 from assistant.compose.rows import cite, row_facts
 from assistant.execute.executor import Result
@@ -37,6 +38,7 @@ class ExtractiveAnswerer:
         self.templates = templates
         self.docs = {d.doc: d for d in catalog.documents}
         self.plan_line = PlanLine(templates, {})
+        self.lineage = LineageWriter(catalog, self.t)
 
     def t(self, plan: QueryPlan, key: str, /, **values: object) -> str:
         return self.templates.render(plan.lang, key, **values)
@@ -295,6 +297,9 @@ class ExtractiveAnswerer:
             if rows:
                 lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(cite(r) for r in rows)))
         return lines
+
+    def _lineage(self, plan: QueryPlan, found: Result) -> list[str]:
+        return self.lineage.lines(plan, found)
 
     def _group_count(self, plan: QueryPlan, found: Result) -> list[str]:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")

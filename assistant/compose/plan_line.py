@@ -39,6 +39,8 @@ class PlanLine:
             parts.append(self.t(lang, "plan_rank", terms=self.t(lang, "plan_sep").join(plan.rank.terms)))
         operation = self.t(lang, f"plan_op_{plan.operation}",
                            group=self.t(lang, f"plan_group_{plan.group_by or 'doc'}"))
+        if plan.operation == "lineage" and plan.lineage:
+            operation = self.t(lang, f"plan_lineage_{plan.lineage}")
         if plan.operation == "count" and plan.count_unit == "category":
             operation = self.t(lang, "plan_op_count_categories")
         if plan.fields:

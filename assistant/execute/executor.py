@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from assistant.catalog import Catalog
 from assistant.execute.hybrid import HybridSearcher
 from assistant.execute.topics import Topics
+from assistant.links import LinkBook, LinkView
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
@@ -53,6 +54,8 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)  # per document: rows, or categories
     groups: list[GroupCount] = field(default_factory=list)
     no_lead_column: list[str] = field(default_factory=list)
+    links: list[LinkView] = field(default_factory=list)  # lineage: the links the answer claims
+    lineage_docs: dict[str, list[str]] = field(default_factory=dict)  # "parents" / "children": documents
     abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
     missing_places: list[str] = field(default_factory=list)
 
@@ -60,9 +63,10 @@ class Result:
 class Executor:
     """Runs a QueryPlan over one catalog."""
 
-    def __init__(self, catalog: Catalog, searcher: HybridSearcher) -> None:
+    def __init__(self, catalog: Catalog, searcher: HybridSearcher, links: LinkBook | None = None) -> None:
         self.catalog = catalog
         self.topics = Topics(catalog, searcher)
+        self.links = links
 
     def run(self, plan: QueryPlan) -> Result:
         if not self.catalog.rows:
@@ -207,6 +211,47 @@ class Executor:
             if key == agency_id)
         return names.most_common(1)[0][0] if names else None
 
+    def _lineage(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        """Rows and the links between them: a local row's parents, a parent's local rows, what a local list
+        leaves out, or what every named local list carries out. Every claimed link's two rows are cited."""
+        if self.links is None:
+            return []
+        parent_docs, child_docs = self._lineage_sides(result.docs)
+        result.lineage_docs = {"parents": parent_docs, "children": child_docs}
+        views = self.links.links()
+        if plan.lineage == "parents":
+            asked = [r for r in rows if r.doc in child_docs]
+            result.links = [v for r in asked for v in self.links.parents_of(r.id)]
+            return _with_linked(asked, result.links, self.catalog, "parent")
+        if plan.lineage == "children":
+            asked = [r for r in rows if r.doc in parent_docs]
+            result.links = [v for r in asked for v in self.links.children_of(r.id) if v.child.split("#")[0] in child_docs]
+            return _with_linked(asked, result.links, self.catalog, "child")
+        kept = {r.id for r in rows}
+        parents = [r for r in self.catalog.filter(parent_docs) if r.id in kept or not plan.where]
+        linked = {doc: {v.parent for v in views if v.child.split("#")[0] == doc} for doc in child_docs}
+        strong = {doc: {v.parent for v in views if v.child.split("#")[0] == doc and (v.strength == "strong" or
+                                                                                    v.confirmed)} for doc in child_docs}
+        if plan.lineage == "uncovered":
+            result.links = [v for v in views if v.child.split("#")[0] in child_docs and v.strength == "weak"
+                            and not any(v.parent in strong[d] for d in child_docs)]
+            return [r for r in parents if not any(r.id in strong[d] for d in child_docs)]
+        shared = [r for r in parents if child_docs and all(r.id in linked[d] for d in child_docs)]
+        result.links = [v for v in views if v.parent in {r.id for r in shared} and v.child.split("#")[0] in child_docs]
+        return _with_linked(shared, result.links, self.catalog, "child")
+
+    def _lineage_sides(self, docs: list[str]) -> tuple[list[str], list[str]]:
+        """The named documents that are parents of other documents in the index, and the local ones."""
+        places = self.catalog.registry.places
+        info = {d.doc: d.jurisdiction for d in self.catalog.documents}
+        parents = [d for d in docs if any(info[d] in places.chain(info[o])[1:] for o in info)]
+        children = [d for d in docs if d not in parents]
+        if not children:  # 省里第15项谁在落实: every local list below the parent
+            children = [o for o in info if any(info[p] in places.chain(info[o])[1:] for p in parents)]
+        if not parents:  # 营口清单漏了省里哪些: the local lists' ancestors
+            parents = [o for o in info if any(info[o] in places.chain(info[c])[1:] for c in children)]
+        return parents, children
+
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None or not rows:
             return rows[:1] if plan.reference else []
@@ -224,6 +269,12 @@ class Executor:
         if plan.rank is not None and not any(isinstance(a, TopicAtom) for a in iter_atoms(plan.where)):
             return self._compare_rows(plan, plan.rank, rows, result)
         return rows
+
+
+def _with_linked(rows: list[Row], links: list[LinkView], catalog: Catalog, side: str) -> list[Row]:
+    """The asked rows followed by the rows their links point to, each once, in list order after them."""
+    other = sorted({getattr(v, side) for v in links if getattr(v, side) in catalog.by_id}, key=catalog.position.get)
+    return [catalog.by_id[i] for i in dict.fromkeys([*(r.id for r in rows), *other])]
 
 
 def _first_roles(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:

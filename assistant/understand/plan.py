@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 Role = Literal["lead", "responsible", "any"]
-Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "refuse"]
+Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "lineage", "refuse"]
+LineageAsk = Literal["parents", "children", "uncovered", "shared"]
 FieldName = Literal["lead", "responsible", "due", "target", "text"]
 GroupBy = Literal["agency", "category", "doc", "role"]
 
@@ -145,6 +146,9 @@ class QueryPlan(BaseModel):
     fields: list[FieldName] = Field(default_factory=list)
     reference: Reference | None = None
     followup: Literal["new", "replace", "narrow", "refer"] = "new"
+    lineage: LineageAsk | None = Field(default=None, description="a lineage question: the parent rows a local row "
+                                       "carries out, the local rows carrying out a parent row, the parent rows a "
+                                       "local list leaves out, or those every named local list carries out")
     unresolved: list[Unresolved] = Field(default_factory=list)
     refuse_reason: Literal["out_of_scope", "no_list", "chitchat"] | None = None
 

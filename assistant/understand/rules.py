@@ -29,6 +29,7 @@ from assistant.understand.plan import (
     Unresolved,
     YearAtom,
     all_of,
+    iter_atoms,
     not_of,
 )
 from ingest.registries import Registry
@@ -82,6 +83,7 @@ class RuleParser:
         self.registry = registry
         self.list_places = list_places or set()
         self.titles = [registry.normalize(t).lower() for t in (titles or [])]
+        self._provinces = {p.name for p in registry.places.by_name.values() if p.parent is None}
         self.tokenizer = tokenizer
         self.names = names
         self.categories = categories
@@ -119,12 +121,16 @@ class RuleParser:
             where_items += _joined_years(r.years)
             if r.topic and (r.topic_marked or r.quoted) and not any(isinstance(o, CategoryAtom) for o in r.other):
                 where_items.append(topic)
+        lineage = self._lineage(r)
+        if lineage is not None:  # the rows named, and the lists asked about, are all a lineage question needs
+            operation, rank = "lineage", None
+            where_items = [n for n in where_items if all(a.kind == "rows" for a in iter_atoms(n))]
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
             fields = ["lead"]
         plan = QueryPlan(
             question=question, lang=r.lang, operation=operation, scope=r.scope,  # type: ignore[arg-type]
             where=all_of(where_items), rank=rank, quoted=r.quoted, group_by=group_by,  # type: ignore[arg-type]
-            count_unit=unit, fields=fields,  # type: ignore[arg-type]
+            count_unit=unit, fields=[] if lineage else fields, lineage=lineage,  # type: ignore[arg-type]
             unresolved=[Unresolved(surface=m.surface, candidates=list(m.candidates)) for m in r.names
                         if m.agency is None],
         )
@@ -137,6 +143,22 @@ class RuleParser:
             plan.refuse_reason = "no_list" if r.scope.missing else (
                 "chitchat" if c.has("intent.chitchat", r.folded) else "out_of_scope")
         return plan
+
+    def _lineage(self, r: Reading) -> str | None:
+        """Which lineage question, if any: 落实的是省里哪项 (parents), 省里第15项谁在落实 (children),
+        营口清单漏了省里哪些 (uncovered), 两个市都落实了哪些 (shared)."""
+        c, f = self.cues, r.folded
+        province = c.has("lineage.province", f) or any(p in self._provinces for p in r.scope.places)
+        local = [p for p in r.scope.places if p not in self._provinces]
+        if len(local) >= 2 and (c.has("lineage.shared", f) or c.has("lineage.together", f) and c.has("lineage.carry", f)):
+            return "shared"
+        if c.has("lineage.uncovered", f) and province:
+            return "uncovered"
+        if c.has("lineage.parents", f) and r.refs:
+            return "parents"
+        if c.has("lineage.children", f) and r.refs and province:
+            return "children"
+        return None
 
     def _operation(self, r: Reading, fields: list[FieldName]) -> tuple[str, str | None, str]:
         c, f = self.cues, r.folded
