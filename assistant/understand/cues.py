@@ -47,6 +47,6 @@ class Cues:
         return bool(self._count.search(text)) or self.has("count.words", text)
 
     def all_words(self) -> list[str]:
-        """Every cue word (they are never topic words)."""
-        return [w for section in self.data.values() if isinstance(section, dict)
+        """Every cue word that is never a topic word (lineage cues are read only for lineage questions)."""
+        return [w for name, section in self.data.items() if isinstance(section, dict) and name != "lineage"
                 for words in section.values() if isinstance(words, list) for w in words]
