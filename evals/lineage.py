@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,29 +126,33 @@ def main() -> None:
             settings, _ = fit(scored_by, gold, cities[train])
             key = (settings.dense_weight, settings.overlap_weight, settings.quoted_bonus)
             links = choose_links(scored_by[key], settings)
-            print(score_links([(lk.child, lk.parent) for lk in links], gold, cities[test])
-                  .line(f"fit on {train}, tested on {test}"), settings)
+            say(score_links([(lk.child, lk.parent) for lk in links], gold, cities[test])
+                .line(f"fit on {train}, tested on {test}") + f" {settings}")
             base_t = max((t for t in np.arange(0.70, 0.99, 0.0025)),
                          key=lambda t: _f1(score_links(nearest_parent(cosine, t), gold, cities[train])))
-            print(score_links(nearest_parent(cosine, base_t), gold, cities[test])
-                  .line(f"baseline fit on {train}, tested on {test}"), f"threshold {base_t:.4f}")
+            say(score_links(nearest_parent(cosine, base_t), gold, cities[test])
+                .line(f"baseline fit on {train}, tested on {test}") + f" threshold {base_t:.4f}")
         settings, result = fit(scored_by, gold, cities["yingkou"] | cities["wafangdian"])
-        print("fitted on both:", settings)
+        say(f"fitted on both: {settings}")
         return
     settings = LinkSettings.load()
-    links: list[Link] = choose_links(scorer(settings), settings)
-    pairs = [(lk.child, lk.parent) for lk in links]
+    chosen: list[Link] = choose_links(scorer(settings), settings)
+    pairs = [(lk.child, lk.parent) for lk in chosen]
     for doc, children in cities.items():
-        print(score_links(pairs, gold, children).line(f"ours, {doc}"))
-    print(score_links(pairs, gold, everyone).line("ours, all three lists"))
+        say(score_links(pairs, gold, children).line(f"ours, {doc}"))
+    say(score_links(pairs, gold, everyone).line("ours, all three lists"))
     base_t = max(np.arange(0.70, 0.99, 0.0025), key=lambda t: _f1(score_links(nearest_parent(cosine, t), gold,
                                                                                  everyone)))
-    print(score_links(nearest_parent(cosine, base_t), gold, everyone)
-          .line("baseline: nearest parent by cosine"), f"(its best threshold {base_t:.4f})")
+    say(score_links(nearest_parent(cosine, base_t), gold, everyone)
+        .line("baseline: nearest parent by cosine") + f" (its best threshold {base_t:.4f})")
 
 
 def _f1(score: LinkScore) -> float:
     return 2 * score.precision * score.any_recall / ((score.precision + score.any_recall) or 1)
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
 
 
 if __name__ == "__main__":

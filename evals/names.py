@@ -8,6 +8,7 @@ be wrongly resolved; the threshold in assistant/understand/names.toml is the low
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from assistant.catalog import Catalog
@@ -32,16 +33,20 @@ def main() -> None:
         best = names._similar(stripped)
         score, agency = (1.0, exact) if exact else (best[0] if best else (0.0, None))
         scored.append((item, score, agency))
-    print(f"{'threshold':>9} {'right':>6} {'wrong':>6}   ({len(items)} names, "
+    say(f"{'threshold':>9} {'right':>6} {'wrong':>6}   ({len(items)} names, "
           f"{sum(i['agency'] is not None for i in items)} variants of indexed agencies)")
     for step in range(40, 90, 5):
         threshold = step / 100
         right = sum(1 for item, score, agency in scored if score >= threshold and agency == item["agency"])
         wrong = sum(1 for item, score, agency in scored if score >= threshold and agency != item["agency"])
-        print(f"{threshold:>9.2f} {right:>6} {wrong:>6}")
+        say(f"{threshold:>9.2f} {right:>6} {wrong:>6}")
     for item, score, agency in sorted(scored, key=lambda s: -s[1]):
         mark = "ok " if (agency == item["agency"]) == (item["agency"] is not None) else "   "
-        print(f"  {mark}{item['name']:<10} {score:.2f} -> {agency}   (means {item['agency']})")
+        say(f"  {mark}{item['name']:<10} {score:.2f} -> {agency}   (means {item['agency']})")
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
 
 
 if __name__ == "__main__":

@@ -77,7 +77,7 @@ def _score_turn(assistant: Assistant, item_id: str, turn: dict, answer: Answer) 
 
 
 def _turns(item: dict) -> list[dict]:
-    return item["turns"] if "turns" in item else [item]
+    return item.get("turns", [item])
 
 
 def run_item(assistant: Assistant, item: dict, latencies: list[float]) -> list[Score]:

@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 import uvicorn
 
-from ui.http import create_app
 from assistant.core import Assistant
 from assistant.settings import Settings
 from evals import local_server
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
+from ui.http import create_app
 
 STARTUP_TIMEOUT = 180.0  # a cold `serve` embeds all rows first; ~15 s on 2 cores
 

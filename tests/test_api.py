@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from ui.http import create_app
 from assistant.core import Assistant
 from assistant.settings import Settings
+from ui.http import create_app
 
 YINGKOU_HRSS = 27  # 营口 rows naming 人社局 (evals/questions.jsonl list-01)
 

@@ -74,7 +74,7 @@ def test_row_references(assistant: Assistant, question: str, expected: list[str]
     assert ids(answer) == expected and not answer.abstained
     assert any(isinstance(a, RowsAtom) for a in answer.plan.atoms())
     if field:
-        assert answer.answer.splitlines()[1].startswith(f"[") and f"的{field}：" in answer.answer
+        assert answer.answer.splitlines()[1].startswith("[") and f"的{field}：" in answer.answer
 
 
 def test_before_a_year_includes_earlier_deadlines(assistant: Assistant) -> None:

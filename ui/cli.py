@@ -60,8 +60,8 @@ def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of row objects.")
 def rows(doc: str | None, jurisdiction: str | None, agency: str | None, role: str, as_json: bool) -> None:
     """List every matching row by structured filter (no ranking, no top-k)."""
-    from assistant.listing import UnknownName, list_rows
     from assistant.compose.rows import format_rows_table
+    from assistant.listing import UnknownName, list_rows
 
     try:
         found = list_rows(_catalog(_settings()), doc, jurisdiction, agency, role)  # type: ignore[arg-type]

@@ -18,6 +18,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from assistant.catalog import Role
+from assistant.core import Assistant
+from assistant.links import ParentCoverage, RowLineage, Verdict
+from assistant.listing import UnknownName, list_rows
+from assistant.models import Answer
+from assistant.settings import Settings
+from ingest.indexer import IngestReport
 from ui.api_models import (
     AskRequest,
     DocumentSummary,
@@ -26,15 +33,8 @@ from ui.api_models import (
     Health,
     RowPublic,
 )
-from assistant.catalog import Role
-from assistant.core import Assistant
-from assistant.links import ParentCoverage, RowLineage, Verdict
-from assistant.listing import UnknownName, list_rows
-from assistant.models import Answer
-from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
-from assistant.settings import Settings
-from ingest.indexer import IngestReport
 from ui.chat import build_chat
+from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
 
 log = logging.getLogger(__name__)
 

@@ -273,7 +273,7 @@ class Executor:
 
 def _with_linked(rows: list[Row], links: list[LinkView], catalog: Catalog, side: str) -> list[Row]:
     """The asked rows followed by the rows their links point to, each once, in list order after them."""
-    other = sorted({getattr(v, side) for v in links if getattr(v, side) in catalog.by_id}, key=catalog.position.get)
+    other = sorted({getattr(v, side) for v in links if getattr(v, side) in catalog.by_id}, key=lambda i: catalog.position[i])
     return [catalog.by_id[i] for i in dict.fromkeys([*(r.id for r in rows), *other])]
 
 

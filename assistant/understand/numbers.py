@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.understand.plan import YearAtom
 
@@ -91,7 +92,8 @@ def row_refs(folded: str) -> list[RowRef]:
 
 def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearAtom]:
     """The year conditions of a question, each year read once: ranges, then single years with their cue."""
-    field = "mentioned" if any(c in folded for c in cues["mentioned"]) else "deadline"
+    field: Literal["deadline", "mentioned"] = \
+        "mentioned" if any(c in folded for c in cues["mentioned"]) else "deadline"
     atoms: list[YearAtom] = []
     spans: list[tuple[int, int]] = []
     if not any(c in folded for c in cues["deadline_words"]):  # 自2019年起执行: a start date the text names

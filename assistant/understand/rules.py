@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
@@ -46,7 +47,7 @@ def _joined_years(years: list[YearAtom]) -> list[Node]:
     single = [y for y in years if y.op == "in"]
     others: list[Node] = [y for y in years if y.op != "in"]
     if len(single) > 1:
-        return [*others, Group(kind="or", items=single)]  # type: ignore[list-item]
+        return [*others, Group(kind="or", items=cast(list[Node], single))]
     return [*others, *single]
 
 
@@ -240,7 +241,7 @@ class RuleParser:
         other: list[Node] = []
         if refs:
             spans = [RowsAtom(start=r.start, end=r.end) for r in refs]
-            other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=spans))  # type: ignore[list-item]
+            other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=cast(list[Node], spans)))
         other += self._empty_fields(folded)
         if self.cues.has("intent.figure", folded):
             other.append(FigureAtom())
@@ -326,8 +327,9 @@ class RuleParser:
         roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
                  for i, m in enumerate(names)]
         for i in range(len(roles) - 2, -1, -1):  # "A和B牵头": A takes the role of the agency it is joined to
-            if roles[i] is None and roles[i + 1] is not None and self._joined(folded, names[i], names[i + 1]):
-                roles[i] = (roles[i + 1][0], roles[i + 1][1])
+            following = roles[i + 1]
+            if roles[i] is None and following is not None and self._joined(folded, names[i], names[i + 1]):
+                roles[i] = following
         global_role = self._role_before(folded, names[0]) if all(r is None for r in roles) else None
         groups: list[list[Node]] = [[]]
         kinds: list[str] = ["and"]
