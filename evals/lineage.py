@@ -26,8 +26,8 @@ from ingest.rows import Row
 from ingest.store import open_store
 
 LABELS = Path(__file__).resolve().parent / "links.jsonl"
-DENSE = (0.25, 0.5, 0.75, 1.0)
-BONUS = (0.0, 0.1)
+DENSE = (0.5, 0.75, 1.0)
+BONUS = (0.0,)
 
 
 @dataclass
@@ -85,11 +85,12 @@ def nearest_parent(scored: list[tuple[str, str, float]], threshold: float) -> li
 
 def grid() -> list[LinkSettings]:
     options = []
-    for dense, bonus, strong, weak, most, relative in itertools.product(
-            DENSE, BONUS, np.arange(0.30, 0.95, 0.05), np.arange(0.20, 0.95, 0.05), (1, 2, 3), (0.0, 0.9, 0.95)):
+    for dense, bonus, strong, weak, most, relative, mutual in itertools.product(
+            DENSE, BONUS, np.arange(0.30, 0.95, 0.05), np.arange(0.20, 0.95, 0.05), (1, 2), (0.0, 0.9),
+            (1.0, 0.85, 0.9)):
         if weak <= strong:
             options.append(LinkSettings(dense, 1.0 - dense, bonus, round(float(strong), 3), round(float(weak), 3),
-                                        most, relative))
+                                        most, relative, mutual))
     return options
 
 

@@ -48,6 +48,7 @@ class LinkSettings:
     weak: float
     max_parents: int
     relative: float = 0.0  # a link also needs at least this share of the child's best candidate's score
+    mutual: float = 1.0  # a link below `mutual` needs the parent's best child in that list to be this row
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> LinkSettings:
@@ -111,9 +112,15 @@ def link_rows(rows: list[Row], vectors: list[np.ndarray], registry: Registry,
 
 
 def choose_links(scored: list[tuple[str, str, float]], settings: LinkSettings) -> list[Link]:
+    top_child: dict[tuple[str, str], tuple[float, str]] = {}  # (parent, child's list) -> its best child there
+    for child, parent, score in scored:
+        key = (parent, child.split("#")[0])
+        if score > top_child.get(key, (-1.0, ""))[0]:
+            top_child[key] = (score, child)
     best: dict[str, list[tuple[str, str, float]]] = {}
     for child, parent, score in scored:
-        if score >= settings.weak:
+        mutual = top_child[(parent, child.split("#")[0])][1] == child
+        if score >= settings.weak and (score >= settings.mutual or mutual):
             best.setdefault(child, []).append((child, parent, score))
     links = []
     for found in best.values():
