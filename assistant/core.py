@@ -146,7 +146,8 @@ class Assistant:
             agency: str | None = None) -> Answer:
         """Answer one question; a session_id continues that conversation (follow-ups operate on its plan)."""
         engine = self.engine
-        session_id = session_id or self.sessions.new_id()
+        if not session_id or not self.sessions.issued(session_id):  # never attach to an id a client made up
+            session_id = self.sessions.new_id()
         plan, notes = self.plan(question, session_id, jurisdiction, agency)
         found = engine.executor.run(plan)
         result = engine.answerer.compose(plan, found)

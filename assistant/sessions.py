@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -25,11 +25,22 @@ class SessionStore:
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
         self._turns: OrderedDict[str, Turn] = OrderedDict()
+        self._issued: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    @staticmethod
-    def new_id() -> str:
-        return uuid.uuid4().hex
+    def new_id(self) -> str:
+        """A session id the server issues: 128 random bits. Only issued ids continue a conversation."""
+        session_id = secrets.token_hex(16)
+        with self._lock:
+            self._issued[session_id] = time.monotonic()
+            while len(self._issued) > 4 * self.max_sessions:
+                self._issued.popitem(last=False)
+        return session_id
+
+    def issued(self, session_id: str) -> bool:
+        """Whether this server issued the id (an id a client invents starts a new session instead)."""
+        with self._lock:
+            return session_id in self._issued
 
     def last(self, session_id: str) -> Turn | None:
         with self._lock:

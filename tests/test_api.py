@@ -216,3 +216,14 @@ def test_ask_returns_the_plan_and_unresolved_names_with_candidates(server: str) 
     schemas = httpx.get(f"{server}/openapi.json").json()["components"]["schemas"]
     assert {"plan", "plan_line", "unresolved"} <= set(schemas["Answer"]["properties"])
     assert {"QueryPlan", "Unresolved", "AgencyAtom", "YearAtom", "Group"} <= set(schemas)
+
+
+def test_a_session_id_the_server_did_not_issue_starts_a_new_session(server: str) -> None:
+    alice = ask(server, {"question": "营口市人社局要做哪些工作？"}).json()
+    assert len(alice["session_id"]) == 32  # 128 random bits, issued by the server
+    invented = ask(server, {"question": "那瓦房店呢？", "session_id": "alice"}).json()
+    assert invented["session_id"] != "alice" and invented["plan"]["followup"] == "new"
+    borrowed = ask(server, {"question": "那瓦房店呢？", "session_id": "alice"}).json()
+    assert borrowed["session_id"] not in ("alice", invented["session_id"])  # never attached to anyone's
+    follow = ask(server, {"question": "那瓦房店呢？", "session_id": alice["session_id"]}).json()
+    assert follow["session_id"] == alice["session_id"] and follow["plan"]["followup"] == "replace"
