@@ -227,3 +227,17 @@ def test_a_session_id_the_server_did_not_issue_starts_a_new_session(server: str)
     assert borrowed["session_id"] not in ("alice", invented["session_id"])  # never attached to anyone's
     follow = ask(server, {"question": "那瓦房店呢？", "session_id": alice["session_id"]}).json()
     assert follow["session_id"] == alice["session_id"] and follow["plan"]["followup"] == "replace"
+
+
+def test_every_error_status_has_the_same_body(start_server) -> None:  # type: ignore[no-untyped-def]
+    url = start_server(api_key="secret", rate_limit_per_minute=3)
+    key = {"X-API-Key": "secret"}
+    responses = [httpx.get(f"{url}/rows"),  # 401
+                 httpx.get(f"{url}/rows", params={"doc": "nowhere"}, headers=key),  # 404
+                 httpx.put(f"{url}/documents", headers=key)]  # 405
+    responses += [httpx.get(f"{url}/documents", headers=key) for _ in range(4)]  # the 4th is 429
+    assert [r.status_code for r in responses][:3] == [401, 404, 405] and responses[-1].status_code == 429
+    for response in (*responses[:3], responses[-1]):
+        body = response.json()
+        assert set(body) == {"detail", "errors"} and body["detail"] and body["errors"] == [], body
+    assert responses[-1].headers.get("Retry-After")

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.catalog import Role
 from assistant.core import Assistant
@@ -210,6 +211,13 @@ def _add_error_handlers(app: FastAPI) -> None:
             return _error(400, "the request body is not valid JSON")
         errors = [FieldError(field=_field(p["loc"]), message=_message(p)) for p in problems]
         return _error(422, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # 401, 404, 405, 429 …: the same body as every other error, with the exception's headers (Retry-After)
+        response = _error(exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
