@@ -8,6 +8,11 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+QUESTION_MAX_CHARS = 2000
+FILTER_MAX_CHARS = 100
+# The largest body a valid /ask can need: every character of the question and both filters sent as a JSON
+# surrogate-pair escape ("\ud83d\ude00", 12 bytes for one emoji), plus a session id and the JSON around them.
+WORST_CASE_ASK_BYTES = 12 * (QUESTION_MAX_CHARS + 2 * FILTER_MAX_CHARS) + 1024
 
 
 class Settings(BaseSettings):
@@ -34,7 +39,7 @@ class Settings(BaseSettings):
 
     api_key: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
-    max_body_bytes: int = 16_384
+    max_body_bytes: int = WORST_CASE_ASK_BYTES
     rate_limit_per_minute: int = 0
     log_questions: bool = True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -241,3 +242,11 @@ def test_every_error_status_has_the_same_body(start_server) -> None:  # type: ig
         body = response.json()
         assert set(body) == {"detail", "errors"} and body["detail"] and body["errors"] == [], body
     assert responses[-1].headers.get("Retry-After")
+
+
+def test_a_question_at_its_limit_fits_the_body_limit_in_any_json_encoding(server: str) -> None:
+    question = "营口" + "😀" * 1998  # 2,000 characters; sent ASCII-escaped, 12 bytes per emoji
+    body = json.dumps({"question": question, "jurisdiction": "😀" * 100, "agency": "😀" * 100}, ensure_ascii=True)
+    assert len(body.encode()) > 24_000
+    response = httpx.post(f"{server}/ask", content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    assert response.status_code == 200, response.text

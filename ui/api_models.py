@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from assistant.settings import FILTER_MAX_CHARS, QUESTION_MAX_CHARS
 from ingest.rows import Measures
 
-Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)]
+Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=FILTER_MAX_CHARS)]
 
 
 class AskRequest(BaseModel):
