@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -207,3 +207,60 @@ def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: We
     suggestion.click()
     assert "27项" in wait_for_answer(browser, 2, "人社局")
     wait_for_table(browser, "营口市", 27)
+
+
+def test_overview_tab_shows_both_matrices_and_downloads(browser: WebDriver, server: str, downloads: Path) -> None:
+    open_chat(browser, server)
+    tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "总览")
+    tab.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "人力资源" in " ".join(texts(d, "#responsibility [role='gridcell']")),
+        message="the responsibility matrix did not show 人力资源…")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: any(t.startswith("liaoning#15") for t in texts(d, "#coverage [role='gridcell'][data-col='0']")),
+        message="the coverage matrix did not show liaoning#15")
+    assert "营口市 牵头/责任" in " ".join(texts(browser, "#responsibility [role='columnheader']"))
+
+    sheet = load_workbook(download(browser, "download-coverage", downloads, ".xlsx")).active
+    assert sheet["A2"].value == "省级任务" and sheet.freeze_panes == "A3"
+    assert any(str(c.value).startswith("liaoning#15") for c in sheet["A"])
+
+    def click_cell(d: WebDriver) -> bool:  # liaoning#1 × 营口市 (Gradio may re-render the cell under us)
+        cells = [c for c in d.find_elements(By.CSS_SELECTOR, "#coverage [role='gridcell'][data-col='2']")
+                 if c.text.strip() == "强 yingkou#1"]
+        if cells:
+            cells[0].click()
+        return bool(cells)
+
+    WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException]).until(click_cell)
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "liaoning#1" in " ".join(texts(d, "#link-detail")) and "yingkou#1" in " ".join(
+            texts(d, "#link-detail")), message="selecting a coverage cell did not show both rows")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "overview.png"))
+
+    browser.set_window_size(760, 1800)  # narrow: the longest agency names (at the bottom) must wrap
+    def scrolled_to_the_end(d: WebDriver) -> bool:  # the table renders lazily: scroll until its end shows
+        d.execute_script("document.querySelectorAll('#responsibility *').forEach("
+                         "e => { if (e.scrollHeight > e.clientHeight + 1) e.scrollTop = e.scrollHeight; })")
+        return texts(d, "#responsibility [role='gridcell'][data-col='0']")[-1:] == ["职业教育联席会议工作领导小组成员单位"]
+
+    WebDriverWait(browser, WAIT_SECONDS).until(scrolled_to_the_end,
+                                               message="the end of the responsibility matrix did not render")
+    browser.execute_script("[...document.querySelectorAll(\"#responsibility [role='gridcell']\")].pop()"
+                           ".scrollIntoView({block: 'nearest'})")
+    script = ("return [...document.querySelectorAll('#responsibility [role=\"gridcell\"]')]"
+              ".filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)")
+    overflowing: list[str] = []
+
+    def wrapped(d: WebDriver) -> bool:  # after the resize the layout settles; then nothing may overflow
+        overflowing[:] = d.execute_script(script)
+        return not overflowing
+
+    try:
+        WebDriverWait(browser, 5).until(wrapped)
+    except TimeoutException:
+        pytest.fail(f"cells overflow instead of wrapping: {overflowing}")
+    browser.save_screenshot(str(ARTIFACTS / "overview-narrow.png"))
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not errors, f"the overview logged errors: {errors}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import logging
 import re
 import shutil
@@ -17,7 +18,10 @@ import gradio as gr
 import pandas as pd
 from openpyxl import Workbook
 
+from assistant import overview
 from assistant.core import Assistant
+from assistant.links import Verdict
+from assistant.listing import UnknownName
 from assistant.models import Answer
 from ui.security import RateLimiter, log_answer
 
@@ -85,6 +89,14 @@ class Downloads:
         book.save(xlsx_path)
         return csv_path, xlsx_path
 
+    def write_overview(self, found: overview.Overview) -> tuple[Path, Path]:
+        """The two matrices as .xlsx files, for the overview's download buttons."""
+        self._prune()
+        folder = self.root / uuid.uuid4().hex
+        folder.mkdir()
+        return (overview.write_matrix_xlsx(found.responsibility_table, folder / "部门牵头责任矩阵.xlsx"),
+                overview.write_matrix_xlsx(found.coverage_table, folder / "省级任务落实矩阵.xlsx"))
+
     def _prune(self) -> None:
         cutoff = time.time() - self.keep_seconds
         for folder in self.root.iterdir():
@@ -94,6 +106,40 @@ class Downloads:
 
 def _cell(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value  # numpy ints -> int for openpyxl
+
+
+def matrix_frame(table: overview.MatrixTable, tips: bool = False) -> pd.DataFrame:
+    """A matrix table for gr.Dataframe. With `tips` its cells are HTML: the first column's names carry their
+    written forms as a hover tooltip, and 「牵头 n / 责任 m」 wraps only at the slash, never inside a word."""
+    rows = [list(r) for r in table.rows]
+    if tips:
+        for row, tip in zip(rows, table.tips, strict=False):
+            row[0] = f'<span title="{html.escape("清单中的写法：" + tip)}">{html.escape(row[0])}</span>'
+            row[1:] = [" / ".join(f'<span style="white-space: nowrap">{html.escape(part)}</span>'
+                                  for part in cell.split(" / ")) if cell else "" for cell in row[1:]]
+    return pd.DataFrame(rows, columns=table.header)
+
+
+def matrix_table(table: overview.MatrixTable, tips: bool = False) -> gr.Dataframe:
+    """The table with column widths in proportion to the .xlsx's (long names wrap inside them)."""
+    total = sum(table.widths) or 1
+    widths = [f"{round(100 * w / total)}%" for w in table.widths]
+    datatype = ["html" if tips else "str"] * len(table.header)
+    return gr.Dataframe(matrix_frame(table, tips), column_widths=widths, datatype=datatype)  # type: ignore[arg-type]
+
+
+def link_markdown(detail: overview.LinkDetail) -> str:
+    """A parent row and its linked local rows side by side, as a Markdown table."""
+    def cell(text: str) -> str:
+        return html.escape(text).replace("|", "\\|").replace("\n", "<br>")
+
+    heads = [f"{detail.parent_place} {detail.parent}", *(f"{place} {cid}" for cid, place, _ in detail.children)]
+    texts = [detail.parent_text, *(text for _, _, text in detail.children)]
+    if not detail.children:
+        heads.append("下级清单")
+        texts.append("（没有落实这一任务的条目）")
+    return "\n".join(["| " + " | ".join(cell(h) for h in heads) + " |", "|" + "---|" * len(heads),
+                      "| " + " | ".join(cell(t) for t in texts) + " |"])
 
 
 def _chosen(value: str | None) -> str | None:
@@ -149,6 +195,37 @@ class ChatTurns:
         hidden = gr.DownloadButton(value=None, visible=False)
         return self.assistant.sessions.new_id(), [], [], citation_table(None), hidden, hidden, suggestions(None)
 
+    def load_overview(self) -> tuple[Any, ...]:
+        """Both matrices over the current index, as tables and as .xlsx downloads."""
+        found = overview.overview(self.assistant)
+        responsibility, coverage = self.downloads.write_overview(found)
+        return (matrix_table(found.responsibility_table, tips=True), matrix_table(found.coverage_table), found,
+                gr.DownloadButton(value=responsibility), gr.DownloadButton(value=coverage))
+
+    def select_link(self, found: overview.Overview | None, event: gr.SelectData) -> tuple[Any, ...]:
+        """A coverage cell chosen: its parent row and the local rows of that column, side by side."""
+        lines, local = (found.coverage_lines(), found.local_docs()) if found else ([], [])
+        row, column = event.index if isinstance(event.index, list | tuple) else (event.index, 0)
+        if not (0 <= row < len(lines)) or not local:
+            return "", gr.Radio(choices=[], value=None, visible=False), None
+        line = lines[row]
+        doc = local[column - 1] if 0 < column <= len(local) else \
+            next((d for d in local if line.cells[d].children), local[0])
+        children = line.cells[doc].children
+        detail = overview.link_detail(self.assistant.engine.catalog, line.parent, children)
+        return (link_markdown(detail), gr.Radio(choices=children, value=children[0] if children else None,
+                                                visible=bool(children)), line.parent)
+
+    def correct(self, verdict: Verdict, parent: str | None, child: str | None) -> None:
+        """Confirm or reject the chosen link (an official's correction; it holds across re-ingests)."""
+        if not (parent and child):
+            raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。")
+        try:
+            self.assistant.correct_link(child, parent, verdict)
+        except UnknownName as err:
+            raise gr.Error(str(err)) from None
+        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}")
+
 
 def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                ask_thread: Executor | None = None) -> gr.Blocks:
@@ -159,33 +236,59 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
         session = gr.State(None)
         history = gr.State([])
         gr.Markdown(INTRO)
-        with gr.Row():
-            place = gr.Dropdown([ANY], value=ANY, label="地区（清单）", info="限定下一个问题的地区",
-                                elem_id="filter-place")
-            agency = gr.Dropdown([ANY], value=ANY, label="部门", info="限定下一个问题的部门",
-                                 elem_id="filter-agency")
-        chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", feedback_options=None,
-                             placeholder="在下方输入问题，或点击示例问题。")
-        with gr.Row():
-            question = gr.Textbox(label="问题", placeholder="例如：营口市人社局要做哪些工作？", max_length=2000,
-                                  scale=6, elem_id="question", autofocus=True)
-            ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
-            clear = gr.Button("清空对话", scale=1, elem_id="clear")
-        suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
-                               visible=False, elem_id="suggestions")
-        gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
-        table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
-                             column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
-        with gr.Row():
-            csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
-            xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
-        inputs = [question, session, history, place, agency]
-        outputs = [question, session, history, chatbot, table, csv_file, xlsx_file, suggested]
-        for trigger in (question.submit, ask.click):
-            trigger(turns.respond, inputs, outputs, api_visibility="private")
-        suggested.click(lambda sample: sample[0], suggested, question, api_visibility="private").then(
-            turns.respond, inputs, outputs, api_visibility="private")
-        clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
-                    api_visibility="private")
-        chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
+        with gr.Tabs():
+            with gr.Tab("问答", elem_id="chat-tab"):
+                with gr.Row():
+                    place = gr.Dropdown([ANY], value=ANY, label="地区（清单）", info="限定下一个问题的地区",
+                                        elem_id="filter-place")
+                    agency = gr.Dropdown([ANY], value=ANY, label="部门", info="限定下一个问题的部门",
+                                         elem_id="filter-agency")
+                chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", feedback_options=None,
+                                     placeholder="在下方输入问题，或点击示例问题。")
+                with gr.Row():
+                    question = gr.Textbox(label="问题", placeholder="例如：营口市人社局要做哪些工作？", max_length=2000,
+                                          scale=6, elem_id="question", autofocus=True)
+                    ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
+                    clear = gr.Button("清空对话", scale=1, elem_id="clear")
+                suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
+                                       visible=False, elem_id="suggestions")
+                gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
+                table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
+                                     column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
+                with gr.Row():
+                    csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
+                    xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
+                inputs = [question, session, history, place, agency]
+                outputs = [question, session, history, chatbot, table, csv_file, xlsx_file, suggested]
+                for trigger in (question.submit, ask.click):
+                    trigger(turns.respond, inputs, outputs, api_visibility="private")
+                suggested.click(lambda sample: sample[0], suggested, question, api_visibility="private").then(
+                    turns.respond, inputs, outputs, api_visibility="private")
+                clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
+                            api_visibility="private")
+                chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
+            with gr.Tab("总览", elem_id="overview"):
+                gr.Markdown("各部门在各清单里牵头、负责多少项任务（鼠标停在部门名上可看清单中的写法），"
+                            "以及省级清单的每项任务在下级清单中是否有对应条目。")
+                responsibility = gr.Dataframe(label="部门 × 清单：牵头 / 责任任务数", interactive=False, wrap=True,
+                                              max_height=520, elem_id="responsibility")
+                download_responsibility = gr.DownloadButton("下载部门矩阵（XLSX）",
+                                                            elem_id="download-responsibility")
+                coverage = gr.Dataframe(label="省级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
+                                        interactive=False, wrap=True, max_height=620, elem_id="coverage")
+                download_coverage = gr.DownloadButton("下载落实矩阵（XLSX）", elem_id="download-coverage")
+                detail = gr.Markdown(elem_id="link-detail")
+                child = gr.Radio([], label="要确认或驳回的下级条目", visible=False, elem_id="link-child")
+                with gr.Row():
+                    confirm = gr.Button("确认", elem_id="confirm-link")
+                    reject = gr.Button("驳回", variant="stop", elem_id="reject-link")
+        found = gr.State(None)
+        parent = gr.State(None)
+        tables = [responsibility, coverage, found, download_responsibility, download_coverage]
+        chat.load(turns.load_overview, None, tables, api_visibility="private")
+        coverage.select(turns.select_link, found, [detail, child, parent], api_visibility="private")
+        for button, verdict in ((confirm, "confirmed"), (reject, "rejected")):
+            button.click(lambda p, c, v=verdict: turns.correct(v, p, c), [parent, child], None,
+                         api_visibility="private").success(turns.load_overview, None, tables,
+                                                           api_visibility="private")
     return chat

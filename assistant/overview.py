@@ -1,0 +1,225 @@
+"""Overviews over whole lists: which agency each list names (lead / responsible) and which local rows
+carry out each provincial row, as typed matrices, display tables and .xlsx files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from pydantic import BaseModel, Field
+
+from assistant.catalog import Catalog
+
+if TYPE_CHECKING:
+    from assistant.core import Assistant
+
+Status = Literal["strong", "weak", "none"]
+STATUS_LABEL: dict[Status, str] = {"strong": "强", "weak": "弱", "none": "无"}
+PARENT_TEXT_CHARS = 40
+
+
+class RoleCounts(BaseModel):
+    """How many rows of one list name an agency as lead and as responsible."""
+
+    lead: int = 0
+    responsible: int = 0
+
+
+class AgencyLine(BaseModel):
+    """One canonical agency: its display name, the names the lists write for it, its counts per list."""
+
+    agency: str = Field(description="canonical agency id (hrss, education, name:…)")
+    name: str = Field(description="display name")
+    aliases: list[str] = Field(description="the names the lists write for it, most used first")
+    counts: dict[str, RoleCounts] = Field(description="per document key; documents not naming it are absent")
+    total: int = Field(description="rows naming it, lead or responsible, in all lists")
+
+
+class CoverageCell(BaseModel):
+    """How one local list carries out one parent row."""
+
+    status: Status
+    children: list[str] = Field(default_factory=list, description="the local row ids, best first")
+
+
+class CoverageLine(BaseModel):
+    parent: str
+    text: str
+    cells: dict[str, CoverageCell] = Field(description="per local document key")
+
+
+class CoverageMatrix(BaseModel):
+    """One parent list × the local lists below it."""
+
+    parent_doc: str
+    local_docs: list[str]
+    lines: list[CoverageLine]
+
+
+class MatrixTable(BaseModel):
+    """A matrix as a plain table: what the page shows and the .xlsx holds."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[int] = Field(description="column widths in characters")
+    tips: list[str] = Field(default_factory=list, description="per row: a tooltip (aliases), may be empty")
+
+
+class LinkDetail(BaseModel):
+    """A parent row and the local rows of one list linked to it, for review side by side."""
+
+    parent: str
+    parent_place: str
+    parent_text: str
+    children: list[tuple[str, str, str]] = Field(description="(id, place, text) of each linked local row")
+
+
+class Overview(BaseModel):
+    """Both matrices and their tables, as the overview page shows them."""
+
+    responsibility: list[AgencyLine]
+    coverage: list[CoverageMatrix]
+    responsibility_table: MatrixTable
+    coverage_table: MatrixTable
+
+    def coverage_lines(self) -> list[CoverageLine]:
+        """The coverage lines in the coverage table's order (one table row each)."""
+        return [line for m in self.coverage for line in m.lines]
+
+    def local_docs(self) -> list[str]:
+        """The local lists in the coverage table's column order (after 省级任务)."""
+        return list(dict.fromkeys(doc for m in self.coverage for doc in m.local_docs))
+
+
+def overview(assistant: Assistant) -> Overview:
+    """Both matrices over the assistant's current build."""
+    catalog = assistant.engine.catalog
+    lines, matrices = responsibility_matrix(catalog), coverage_matrix(assistant)
+    return Overview(responsibility=lines, coverage=matrices, responsibility_table=responsibility_table(catalog, lines),
+                    coverage_table=coverage_table(catalog, matrices))
+
+
+def responsibility_matrix(catalog: Catalog) -> list[AgencyLine]:
+    """One line per agency some row names, with lead / responsible counts per list; most rows first."""
+    counts: dict[str, dict[str, RoleCounts]] = defaultdict(dict)
+    rows_of: dict[str, set[str]] = defaultdict(set)
+    for row in catalog.rows:
+        for role, ids in (("lead", row.lead_ids), ("responsible", row.responsible_ids)):
+            for agency_id in dict.fromkeys(ids):
+                cell = counts[agency_id].setdefault(row.doc, RoleCounts())
+                setattr(cell, role, getattr(cell, role) + 1)
+                rows_of[agency_id].add(row.id)
+    written = catalog.written_names()
+    agencies = catalog.registry.agencies
+    lines = [AgencyLine(agency=a, name=agencies.display_name(a), aliases=written.get(a, []), counts=c,
+                        total=len(rows_of[a])) for a, c in counts.items()]
+    return sorted(lines, key=lambda line: (-line.total, line.name))
+
+
+def coverage_matrix(assistant: Assistant) -> list[CoverageMatrix]:
+    """Per list with local lists below it (liaoning): each of its rows × each local list, strong/weak/none."""
+    catalog = assistant.engine.catalog
+    matrices = []
+    for document in catalog.documents:
+        covered = assistant.coverage(document.doc)
+        local = list(covered[0].children) if covered else []
+        if not local:
+            continue
+        lines = [CoverageLine(parent=c.parent, text=catalog.by_id[c.parent].text,
+                              cells={doc: _cell(c.children.get(doc, [])) for doc in local}) for c in covered]
+        matrices.append(CoverageMatrix(parent_doc=document.doc, local_docs=local, lines=lines))
+    return matrices
+
+
+def _cell(children: list) -> CoverageCell:
+    if not children:
+        return CoverageCell(status="none")
+    strong = any(c.strength == "strong" or c.confirmed for c in children)
+    return CoverageCell(status="strong" if strong else "weak", children=[c.id for c in children])
+
+
+def responsibility_table(catalog: Catalog, lines: list[AgencyLine]) -> MatrixTable:
+    """部门, then per list 「牵头 n / 责任 m」 (牵头 — for a list without a lead column; blank: not named)."""
+    docs = catalog.documents
+    header = ["部门", *(f"{d.jurisdiction} 牵头/责任" for d in docs)]
+    rows = []
+    for line in lines:
+        cells = [line.name]
+        for d in docs:
+            c = line.counts.get(d.doc)
+            lead = str(c.lead) if c and d.has_lead_column else "—"
+            cells.append(f"牵头 {lead} / 责任 {c.responsible}" if c else "")
+        rows.append(cells)
+    tips = ["、".join(line.aliases) for line in lines]
+    return MatrixTable(title="各部门在各清单中的牵头 / 责任任务数", header=header, rows=rows,
+                       widths=[28, *(18 for _ in docs)], tips=tips)
+
+
+def coverage_table(catalog: Catalog, matrices: list[CoverageMatrix]) -> MatrixTable:
+    """省级任务 (id and the start of its text), then per local list 强 / 弱 / 无 with the local row ids."""
+    places = {d.doc: d.jurisdiction for d in catalog.documents}
+    local = list(dict.fromkeys(doc for m in matrices for doc in m.local_docs))
+    rows = []
+    for matrix in matrices:
+        for line in matrix.lines:
+            cells = [f"{line.parent} {_shorten(line.text)}"]
+            for doc in local:
+                cell = line.cells.get(doc)
+                cells.append(_coverage_text(cell) if cell else "")
+            rows.append(cells)
+    parents = "、".join(places[m.parent_doc] for m in matrices)
+    return MatrixTable(title=f"{parents}任务在下级清单中的落实情况（强 / 弱 / 无）",
+                       header=["省级任务", *(places[doc] for doc in local)], rows=rows,
+                       widths=[50, *(22 for _ in local)])
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= PARENT_TEXT_CHARS else text[:PARENT_TEXT_CHARS] + "…"
+
+
+def _coverage_text(cell: CoverageCell) -> str:
+    label = STATUS_LABEL[cell.status]
+    return f"{label} {'、'.join(cell.children)}" if cell.children else label
+
+
+def link_detail(catalog: Catalog, parent: str, children: list[str]) -> LinkDetail:
+    """The rows of a coverage cell, to read side by side."""
+    places = {d.doc: d.jurisdiction for d in catalog.documents}
+    row = catalog.by_id[parent]
+    found = [catalog.by_id[c] for c in children if c in catalog.by_id]
+    return LinkDetail(parent=parent, parent_place=places[row.doc], parent_text=row.text,
+                      children=[(r.id, places[r.doc], r.text) for r in found])
+
+
+def write_matrix_xlsx(table: MatrixTable, path: Path) -> Path:
+    """The table as one sheet: a bold title row, the header row frozen below it, set widths, wrapped text."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = table.title[:31].replace("/", "／")
+    sheet.append([table.title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(table.header))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(table.header)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for index, line in enumerate(table.rows):
+        sheet.append(line)
+        tip = table.tips[index] if index < len(table.tips) else ""
+        if tip:
+            sheet.cell(row=sheet.max_row, column=1).comment = Comment(f"清单中的写法：{tip}", "policy-assistant")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = wrap
+    for index, width in enumerate(table.widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+    return path
