@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -74,24 +76,28 @@ def rows(doc: str | None, jurisdiction: str | None, agency: str | None, role: st
         click.echo(format_rows_table(found))
 
 
-@cli.command()
-@click.argument("doc")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
-def lineage(doc: str, as_json: bool) -> None:
-    """Each row of the local list DOC with the parent rows it carries out (score, strong / weak)."""
+def _print_links(call: str, name: str, as_json: bool, line: Callable[[Any], str]) -> None:
+    """Run one lineage call of the Assistant on a document and print its rows as JSON or a line each."""
     from assistant.listing import UnknownName
 
     try:
-        rows = _ready_assistant(_settings()).lineage(doc)
+        rows = getattr(_ready_assistant(_settings()), call)(name)
     except UnknownName as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     if as_json:
         click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        parents = "、".join(f"{p.id}（{p.strength}{'' if p.score is None else f' {p.score:.2f}'}）" for p in row.parents)
-        click.echo(f"{row.child:<16} {parents or '—'}")
+    else:
+        click.echo("\n".join(line(r) for r in rows))
+
+
+@cli.command()
+@click.argument("doc")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+def lineage(doc: str, as_json: bool) -> None:
+    """Each row of the local list DOC with the parent rows it carries out (score, strong / weak)."""
+    _print_links("lineage", doc, as_json, lambda row: f"{row.child:<16} " + ("、".join(
+        f"{p.id}（{p.strength}{'' if p.score is None else f' {p.score:.2f}'}）" for p in row.parents) or "—"))
 
 
 @cli.command()
@@ -99,19 +105,8 @@ def lineage(doc: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
 def coverage(parent: str, as_json: bool) -> None:
     """Each row of the parent list PARENT × the local lists below it, with the rows carrying it out."""
-    from assistant.listing import UnknownName
-
-    try:
-        rows = _ready_assistant(_settings()).coverage(parent)
-    except UnknownName as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
-    if as_json:
-        click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        cells = [f"{doc}: {'、'.join(c.id for c in kids) or '—'}" for doc, kids in row.children.items()]
-        click.echo(f"{row.parent:<14} " + "  ".join(cells))
+    _print_links("coverage", parent, as_json, lambda row: f"{row.parent:<14} " + "  ".join(
+        f"{doc}: {'、'.join(c.id for c in kids) or '—'}" for doc, kids in row.children.items()))
 
 
 @cli.command()
