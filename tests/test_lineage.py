@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -75,3 +79,19 @@ def test_lineage_over_http_behind_the_key(start_server) -> None:  # type: ignore
     assert httpx.get(f"{url}/lineage", params={"doc": "nowhere"}, headers=key).status_code == 404
     bad = httpx.put(f"{url}/lineage/huancui%231/liaoning%231", headers=key)
     assert bad.status_code == 404  # 环翠 is in another province: no link can be confirmed
+
+
+def test_lineage_and_coverage_commands(indexed_settings: Settings) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(indexed_settings.data_dir)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True, text=True,
+                              timeout=300)
+
+    rows = json.loads(run("lineage", "--json", "yingkou").stdout)
+    assert len(rows) == 45 and rows[11]["child"] == "yingkou#12" and rows[11]["parents"][0]["id"] == "liaoning#15"
+    assert all(r["parents"] == [] for r in json.loads(run("lineage", "--json", "huancui").stdout))
+    table = run("coverage", "liaoning").stdout.splitlines()
+    assert table[14].startswith("liaoning#15") and "yingkou: yingkou#12" in table[14]
+    missing = run("lineage", "nowhere")
+    assert missing.returncode == 2 and "no document 'nowhere'" in missing.stderr
