@@ -21,11 +21,17 @@ class LinkCorrections:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
+        self._read: tuple[int, dict[tuple[str, str], Verdict]] = (-1, {})
 
     def all(self) -> dict[tuple[str, str], Verdict]:
-        if not self.path.exists():
+        """The corrections, read from disk only when the file changed (an answer asks once per row)."""
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
             return {}
-        return {(c, p): v for c, p, v in json.loads(self.path.read_text("utf-8"))}
+        if stamp != self._read[0]:
+            self._read = (stamp, {(c, p): v for c, p, v in json.loads(self.path.read_text("utf-8"))})
+        return dict(self._read[1])
 
     def set(self, child: str, parent: str, verdict: Verdict) -> None:
         with self._lock:
@@ -36,6 +42,7 @@ class LinkCorrections:
             part.write_text(json.dumps([[c, p, v] for (c, p), v in sorted(current.items())], ensure_ascii=False),
                             "utf-8")
             part.replace(self.path)
+            self._read = (-1, {})  # read afresh next time, whatever the file system's clock resolution
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,15 @@ def resolve_jurisdiction(catalog: Catalog, name: str) -> tuple[list[str], bool]:
     return docs, False
 
 
-def resolve_agency(catalog: Catalog, name: str) -> list[str]:
-    """Canonical agency ids for an agency name as officials type it (人社, 税务, 人力社保局, any alias)."""
+def resolve_agency(catalog: Catalog, name: str, names: AgencyNames | None = None) -> list[str]:
+    """Canonical agency ids for an agency name as officials type it (人社, 税务, 人力社保局, any alias).
+
+    `names` is the engine's name matcher when there is one (the server); the CLI makes its own."""
     mentions = catalog.registry.agencies.find(name)
     if mentions:
         return list(dict.fromkeys(m.key for m in mentions))
-    agency_id, candidates = AgencyNames(catalog.registry, catalog.indexed_agencies()).resolve(name)
+    names = names or AgencyNames(catalog.registry, catalog.indexed_agencies(), catalog.written_names())
+    agency_id, candidates = names.resolve(name)
     if agency_id is None:
         hint = f"; did you mean: {'、'.join(candidates)}" if candidates else ""
         raise UnknownName(f"no agency in the index matches {name!r}{hint}")
@@ -38,7 +41,7 @@ def resolve_agency(catalog: Catalog, name: str) -> list[str]:
 
 
 def list_rows(catalog: Catalog, doc: str | None = None, jurisdiction: str | None = None,
-              agency: str | None = None, role: Role = "any") -> list[Row]:
+              agency: str | None = None, role: Role = "any", names: AgencyNames | None = None) -> list[Row]:
     """Every row matching the filters, in document and row order."""
     docs: list[str] | None = None
     measures_only = False
@@ -49,5 +52,5 @@ def list_rows(catalog: Catalog, doc: str | None = None, jurisdiction: str | None
     if jurisdiction:
         place_docs, measures_only = resolve_jurisdiction(catalog, jurisdiction)
         docs = place_docs if docs is None else [d for d in docs if d in place_docs]
-    agency_ids = resolve_agency(catalog, agency) if agency else None
+    agency_ids = resolve_agency(catalog, agency, names) if agency else None
     return catalog.filter(docs, agency_ids, role, with_measures=measures_only)

@@ -21,6 +21,7 @@ from assistant.settings import Settings
 from evals import local_server
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
+from tests.fake_openai import FakeOpenAI
 from ui.http import create_app
 
 STARTUP_TIMEOUT = 180.0  # a cold `serve` embeds all rows first; ~15 s on 2 cores
@@ -52,6 +53,14 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     indexer.ingest([settings.lists_dir], progress=False)
     indexer.cache.close()  # checkpoints the sqlite file, so warm_data_dir can copy it whole
     return settings
+
+
+@pytest.fixture(scope="module")
+def fake_llm() -> Iterator[FakeOpenAI]:
+    """A loopback OpenAI-compatible server answering from a queue (the only fake: an LLM is remote)."""
+    server = FakeOpenAI().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,13 +12,6 @@ YINGKOU_HRSS = "营口市人社局要做哪些工作？"
 
 
 @pytest.fixture(scope="module")
-def fake_llm():
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def llm_assistant(indexed_settings: Settings, fake_llm: FakeOpenAI) -> Assistant:
     settings = indexed_settings.model_copy(update={
         "llm_base_url": fake_llm.base_url, "llm_model": "fake-qwen", "llm_timeout": 1.5,

@@ -25,13 +25,6 @@ def plan_json(agency: str = "hrss", place: str = "营口市") -> str:
 
 
 @pytest.fixture(scope="module")
-def fake_llm():
-    server = FakeOpenAI().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def registry() -> Registry:
     return Registry.load()
 

@@ -130,8 +130,8 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
              role: Role = Query("any", description="How the row names the agency.")) -> list[RowPublic]:
         """Every matching row by structured filter (no ranking, no top-k), as `rows --json` prints them."""
         try:
-            found = list_rows(assistant.engine.catalog, doc or None, jurisdiction or None, agency or None,
-                              role)
+            engine = assistant.engine
+            found = list_rows(engine.catalog, doc or None, jurisdiction or None, agency or None, role, engine.names)
         except UnknownName as err:
             raise HTTPException(404, str(err)) from None
         return [RowPublic.model_validate(r.public()) for r in found]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from assistant.catalog import Catalog
 from assistant.compose.lineage import LineageWriter
 from assistant.compose.plan_line import PlanLine
-from assistant.compose.rows import cite, row_facts
+from assistant.compose.rows import RowFacts, cite, row_facts
 from assistant.execute.executor import Result
 from assistant.models import Citation
 from assistant.templates import Templates
@@ -214,7 +214,7 @@ class ExtractiveAnswerer:
             lines.append(self.row_line(plan, row))
         return lines
 
-    def _field_value(self, plan: QueryPlan, facts, row: Row, name: str) -> str:  # type: ignore[no-untyped-def]
+    def _field_value(self, plan: QueryPlan, facts: RowFacts, row: Row, name: str) -> str:
         if name == "lead":
             value = facts.lead if row.has_lead_column else facts.responsible
         elif name == "responsible":
