@@ -50,11 +50,10 @@ def cn_number(text: str) -> int:
 
 @dataclass(frozen=True)
 class RowRef:
-    """A row number or range the question names, and whether it was written as an ordinal word (第二项)."""
+    """A row number or range the question names (negative numbers count from the list's end)."""
 
     start: int
     end: int
-    spoken: bool
     span: tuple[int, int]
 
 
@@ -63,30 +62,30 @@ def row_refs(folded: str) -> list[RowRef]:
     refs: list[RowRef] = []
     taken: list[tuple[int, int]] = []
 
-    def add(start: int, end: int, spoken: bool, span: tuple[int, int]) -> None:
+    def add(start: int, end: int, span: tuple[int, int]) -> None:
         if all(span[1] <= a or span[0] >= b for a, b in taken):
             taken.append(span)
-            refs.append(RowRef(min(start, end), max(start, end), spoken, span))
+            refs.append(RowRef(min(start, end), max(start, end), span))
 
     for match in _FROM_END.finditer(folded):  # the last row is -1, the one before it -2
         number = -cn_number(match.group(1)) if match.group(1) else -1
-        add(number, number, True, match.span())
+        add(number, number, match.span())
     for match in _RANGE.finditer(folded):
-        add(cn_number(match.group(1)), cn_number(match.group(2)), not match.group(1).isdigit(), match.span())
+        add(cn_number(match.group(1)), cn_number(match.group(2)), match.span())
     for match in _LIST.finditer(folded):
         for group in (1, 2):
             number = cn_number(match.group(group))
-            add(number, number, not match.group(group).isdigit(), match.span(group))
+            add(number, number, match.span(group))
     for match in _ONE.finditer(folded):
         text = next(g for g in match.groups() if g)
-        add(cn_number(text), cn_number(text), not text.isdigit(), match.span())
+        add(cn_number(text), cn_number(text), match.span())
     for match in _EN_RANGE.finditer(folded):
-        add(int(match.group(1)), int(match.group(2)), False, match.span())
+        add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _EN_ONE.finditer(folded):
-        add(int(match.group(1)), int(match.group(1)), False, match.span())
+        add(int(match.group(1)), int(match.group(1)), match.span())
     for match in _EN_ORD.finditer(folded):
         number = _EN_ORDINAL[match.group(1)] if match.group(1) else int(match.group(2))
-        add(number, number, True, match.span())
+        add(number, number, match.span())
     return sorted(refs, key=lambda r: r.span)
 
 
