@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ingest.errors import IngestError
 from ingest.headers import NUMBER_HEADER, map_headers
 from ingest.layout import Layout, read_text, split_cells
 from ingest.registries import Registry
-from ingest.rows import Document, Measures, Row
+from ingest.rows import Document, Measures, Row, Source
 
 PARSER_VERSION = "1"
 _OWNER = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+)")
@@ -21,7 +22,9 @@ _NUMBER = re.compile(r"\d+")
 def parse_file(path: Path, registry: Registry) -> Document:
     """Parse one list file into a Document, or raise IngestError naming the file and the reason."""
     layout = split_cells(read_text(path))
-    return parse_layout(layout, path, registry)
+    doc = parse_layout(layout, path, registry)
+    doc.source = Source(file=path.name, format="txt", sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    return doc
 
 
 def _find_header(layout: Layout, path: Path) -> tuple[list[str], int]:

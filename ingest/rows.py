@@ -62,6 +62,15 @@ class Row(BaseModel):
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+class Source(BaseModel):
+    """The file a list was read from: its name, format (judged by content), sha256 and when it was ingested."""
+
+    file: str
+    format: str = Field(description="txt, docx, xlsx, pdf, doc, wps, xls or et")
+    sha256: str
+    ingested_at: str | None = Field(None, description="ISO 8601 UTC time of the ingest that read it")
+
+
 class Document(BaseModel):
     """One task list: its key (the file stem), title, jurisdiction and rows."""
 
@@ -70,3 +79,4 @@ class Document(BaseModel):
     jurisdiction: str
     measures_owner: str | None = None
     rows: list[Row]
+    source: Source | None = None
