@@ -59,9 +59,20 @@ def is_agency_name(piece: str) -> bool:
     return piece.rstrip("等").endswith(_AGENCY_SUFFIXES)
 
 
+def _split_outside_brackets(text: str) -> list[str]:
+    """Split at separators, but not inside brackets: 各县（市、区）人民政府 is one name."""
+    pieces, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += (char in "（(") - (char in "）)")
+        if depth <= 0 and _AGENCY_SEPARATORS.match(char):
+            pieces.append(text[start:i])
+            start = i + 1
+    return [*pieces, text[start:]]
+
+
 def _split_on_separators(text: str) -> list[str]:
     pieces: list[str] = []
-    for piece in _AGENCY_SEPARATORS.split(text):
+    for piece in _split_outside_brackets(text):
         piece = piece.strip()
         head, sep, tail = piece.partition("及")
         if sep and is_agency_name(head) and tail:

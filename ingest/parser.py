@@ -1,73 +1,148 @@
-"""One generic parser for the task-list layout: header, numbered rows, cleaned fields."""
+"""One parser for every format: a reader's tables → a header mapped to row fields → numbered, cleaned rows."""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.clean import clean_short, clean_text, split_agencies
 from ingest.deadlines import deadline_years, years_named
 from ingest.errors import IngestError
 from ingest.headers import NUMBER_HEADER, map_headers
-from ingest.layout import Layout, read_text, split_cells
+from ingest.readers import read_file
 from ingest.registries import Registry
-from ingest.rows import Document, Measures, Row, Source
+from ingest.rows import Column, Document, Measures, Row, Source
+from ingest.table import Table
 
 PARSER_VERSION = "1"
 _OWNER = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+)")
-_NUMBER = re.compile(r"\d+")
+_NUMBER = re.compile(r"(\d+)[.、．]?")
+_ATTACHMENT = re.compile(r"^附件\s*[:：]?\s*\d*$")
+
+
+@dataclass
+class _List:
+    """One list found in a file: the table's header, its task rows, and what came above it."""
+
+    preamble: list[str]
+    above: list[list[str]]
+    number_col: int
+    headers: list[str]
+    rows: list[tuple[list[str], str]] = field(default_factory=list)  # (cells after 序号, group row just above)
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_path(path: Path, registry: Registry) -> list[Document]:
+    """Every list in one file (a Word file or workbook may hold several), or IngestError naming file and reason."""
+    reading = read_file(path)
+    lists = _assemble(reading.tables, path)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    docs = []
+    for n, found in enumerate(lists, 1):
+        key = path.stem if len(lists) == 1 else f"{path.stem}-{n}"
+        doc = _document(found, key, path, registry)
+        doc.source = Source(file=path.name, format=reading.format, sha256=sha, ingested_at=None)
+        doc.warnings = [*reading.notes, *found.notes, *doc.warnings]
+        docs.append(doc)
+    return docs
 
 
 def parse_file(path: Path, registry: Registry) -> Document:
-    """Parse one list file into a Document, or raise IngestError naming the file and the reason."""
-    layout = split_cells(read_text(path))
-    doc = parse_layout(layout, path, registry)
-    doc.source = Source(file=path.name, format="txt", sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    return doc
+    """The one list in a file; IngestError when the file holds none or several."""
+    docs = parse_path(path, registry)
+    if len(docs) > 1:
+        raise IngestError(path, f"holds {len(docs)} lists; ingest it with parse_path")
+    return docs[0]
 
 
-def _find_header(layout: Layout, path: Path) -> tuple[list[str], int]:
-    shorts = [clean_short(cell) for cell in layout.cells]
-    if NUMBER_HEADER not in shorts:
-        raise IngestError(path, f"no header row: no cell reads {NUMBER_HEADER}")
-    start = shorts.index(NUMBER_HEADER)
-    headers: list[str] = []
-    for cell in shorts[start + 1:]:
-        if _NUMBER.fullmatch(cell):
-            break
-        headers.append(cell)
-    if not headers:
-        raise IngestError(path, "header row has no columns after 序号")
-    return headers, start + 1 + len(headers)
+def _header_at(table: Table) -> tuple[int, int] | None:
+    """(row, column) of the 序号 header cell among the table's first rows, if any."""
+    for r, cells in enumerate(table.rows[:12]):
+        shorts = [clean_short(c) for c in cells]
+        if NUMBER_HEADER in shorts:
+            return r, shorts.index(NUMBER_HEADER)
+    return None
 
 
-def _group_rows(cells: list[str], width: int, path: Path) -> list[list[str]]:
-    """Split cells into rows of `width` cells, each opened by its 序号; check the numbering."""
-    rows: list[list[str]] = []
-    for cell in cells:
-        number = clean_short(cell)
-        opens_row = not rows or len(rows[-1]) == width
-        expected = len(rows) + 1
-        if opens_row:
-            if not _NUMBER.fullmatch(number):
-                where = f"after row {len(rows)}" if rows else "at the first row"
-                raise IngestError(path, f"{where}: expected 序号 {expected}, found {number[:30]!r} "
-                                        f"(a row has more than {width} columns, or a cell is misaligned)")
-            if int(number) != expected:
-                problem = "duplicate" if int(number) < expected else "skipped"
-                raise IngestError(path, f"row {expected}: 序号 reads {number} ({problem} number)")
-            rows.append([cell])
-        elif _NUMBER.fullmatch(number) and int(number) == expected:
-            raise IngestError(path, f"row {expected - 1}: has {len(rows[-1])} of {width} columns "
-                                    f"(missing cells before row {expected})")
+def _number(cell: str) -> int | None:
+    match = _NUMBER.fullmatch(clean_short(cell))
+    return int(match.group(1)) if match else None
+
+
+def _assemble(tables: list[Table], path: Path) -> list[_List]:
+    """Tables in reading order → lists. A table whose numbering goes on from the list before continues it (Word
+    splits long tables, a PDF has one per page); a table whose numbering starts at 1 again opens a new list."""
+    lists: list[_List] = []
+    skipped = 0
+    for table in (t.squared() for t in tables):
+        at = _header_at(table)
+        current = lists[-1] if lists else None
+        if at is not None:
+            r, c = at
+            headers = [clean_short(h) for h in table.rows[r][c + 1:]]
+            body = table.rows[r + 1:]
+            first = next((_number(row[c]) for row in body if _number(row[c]) is not None), None)
+            if current is None or first == 1 or headers != current.headers:
+                above = table.rows[:r]
+                current = _List(table.preamble, above, c, headers)
+                lists.append(current)
+        elif current is not None and table.width == current.number_col + 1 + len(current.headers):
+            body = table.rows
         else:
-            rows[-1].append(cell)
-    if not rows:
-        raise IngestError(path, "header found but no numbered rows")
-    if len(rows[-1]) != width:
-        raise IngestError(path, f"row {len(rows)}: has {len(rows[-1])} of {width} columns")
-    return rows
+            skipped += 1
+            continue
+        _add_rows(current, body, table, path)
+    if not lists:
+        what = "no table" if not tables else f"no table with a {NUMBER_HEADER} header"
+        raise IngestError(path, f"{what}: a task list is a table whose header row has a {NUMBER_HEADER} column")
+    if skipped:
+        lists[0].notes.append(f"{skipped} table(s) without a {NUMBER_HEADER} header were skipped")
+    for found in lists:
+        if not found.rows:
+            raise IngestError(path, "header found but no numbered rows")
+    return lists
+
+
+def _add_rows(found: _List, body: list[list[str]], table: Table, path: Path) -> None:
+    """Task rows, group rows (their text is the category below), repeated headers (skipped) and the rest of a
+    row a page break split."""
+    c = found.number_col
+    group = ""  # a full-width group row ("一、提升办学条件") seen since the last task row
+    repeated = 0
+    numbered = False  # a task row of this table seen yet
+    for cells in body:
+        shorts = [clean_short(x) for x in cells]
+        values = [x for x in shorts if x]
+        number = _number(cells[c])
+        if not values:
+            continue
+        if shorts[c] == NUMBER_HEADER and shorts[c + 1:] == found.headers:
+            repeated += 1
+            continue
+        if number is not None:
+            expected = len(found.rows) + 1
+            if number != expected:
+                problem = "duplicate" if number < expected else "skipped"
+                raise IngestError(path, f"row {expected}: 序号 reads {clean_short(cells[c])} ({problem} number)")
+            found.rows.append((cells[c + 1:], group))
+            group = ""
+            numbered = True
+        elif found.rows and table.continued and not numbered:
+            found.rows[-1] = (_continue(found.rows[-1][0], cells[c + 1:]), found.rows[-1][1])
+        elif len(set(values)) == 1:
+            group = clean_text(next(x for x in cells if clean_short(x))).replace("\n", "")
+        else:
+            after = f"after row {len(found.rows)}" if found.rows else "before row 1"
+            found.notes.append(f"skipped a row without 序号 {after}: {'｜'.join(values)[:40]}")
+    if repeated:
+        found.notes.append(f"{repeated} repeated header row(s) skipped")
+
+
+def _continue(cells: list[str], more: list[str]) -> list[str]:
+    """A row a page break split: each cell's text goes on where it stopped."""
+    return [a + ("\n" if a and b else "") + b for a, b in zip(cells, more, strict=True)]
 
 
 def _title(preamble: list[str]) -> tuple[str, str | None]:
@@ -77,32 +152,46 @@ def _title(preamble: list[str]) -> tuple[str, str | None]:
         match = _OWNER.search(line)
         if match:
             owner = match.group(1)
-        elif not re.match(r"^附件\s*[:：]?\s*\d*$", line):
+        elif not _ATTACHMENT.match(line):
             lines.append(line)
     return clean_text("\n".join(lines)).replace("\n", ""), owner
 
 
-def parse_layout(layout: Layout, path: Path, registry: Registry) -> Document:
-    headers, body_start = _find_header(layout, path)
-    fields = map_headers(headers)
+def _title_lines(above: list[list[str]]) -> list[str]:
+    """Lines of the rows above the header that hold one text (a title merged across the columns); a row of
+    several texts is a group header (部省共建任务 | 落实具体措施), not a title."""
+    texts = [next(x for x in row if x.strip()) for row in above if len({x for x in row if x.strip()}) == 1]
+    return [line.strip() for text in texts for line in text.split("\n") if line.strip()]
+
+
+def _document(found: _List, key: str, path: Path, registry: Registry) -> Document:
+    fields = map_headers(found.headers)
     if "text" not in fields:
-        raise IngestError(path, f"no task-text column among headers {'、'.join(headers)}")
-    raw_rows = _group_rows(layout.cells[body_start:], len(headers) + 1, path)
-    title, owner = _title(layout.preamble)
-    if not title:  # the title line may continue a cell opened before the header (" \t附件")
-        before_header = "\n".join(layout.cells[: body_start - len(headers) - 1])
-        title, owner = _title([line.strip() for line in before_header.split("\n") if line.strip()])
+        raise IngestError(path, f"no task-text column among headers {'、'.join(found.headers)}")
+    title, owner = _title([line for p in found.preamble for line in p.split("\n") if line.strip()])
+    if not title:  # the title may sit in a cell above the header (" \t附件\n环翠区…清单")
+        title, owner = _title(_title_lines(found.above))
     if not title:
         raise IngestError(path, "no title line before the table")
     jurisdiction = registry.places.from_title(title) or _place_from_title(title)
     if not jurisdiction:
         raise IngestError(path, f"cannot tell the jurisdiction from the title {title!r}")
     rows: list[Row] = []
-    for cells in raw_rows:
-        values = {field: cell for field, cell in zip(fields, cells[1:], strict=True) if field is not None}
-        rows.append(_make_row(path.stem, len(rows) + 1, values, jurisdiction, title, "lead" in fields,
-                              rows[-1].category if rows else "", registry))
-    return Document(key=path.stem, title=title, jurisdiction=jurisdiction, measures_owner=owner, rows=rows)
+    warnings: list[str] = []
+    for cells, group in found.rows:
+        values = {f: cell for f, cell in zip(fields, cells, strict=True) if f is not None}
+        category = group or (rows[-1].category if rows else "")  # a merged or group category goes on down
+        row = _make_row(key, len(rows) + 1, values, jurisdiction, title, "lead" in fields, category, registry)
+        rows.append(row)
+        if not (row.lead or row.responsible or (row.measures and row.measures.units)):
+            warnings.append(f"row {row.row} names no agency")
+    unmapped = [h for h, f in zip(found.headers, fields, strict=True) if f is None]
+    if unmapped:
+        warnings.append(f"column(s) {'、'.join(unmapped)} match no field: ignored")
+    columns = [Column(header=NUMBER_HEADER, field="row"),
+               *(Column(header=h, field=f) for h, f in zip(found.headers, fields, strict=True))]
+    return Document(key=key, title=title, jurisdiction=jurisdiction, measures_owner=owner, rows=rows,
+                    columns=columns, warnings=warnings)
 
 
 def _place_from_title(title: str) -> str | None:

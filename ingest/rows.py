@@ -71,6 +71,13 @@ class Source(BaseModel):
     ingested_at: str | None = Field(None, description="ISO 8601 UTC time of the ingest that read it")
 
 
+class Column(BaseModel):
+    """How one header of the table was read: the header's words and the row field they fill (None: ignored)."""
+
+    header: str
+    field: str | None
+
+
 class Document(BaseModel):
     """One task list: its key (the file stem), title, jurisdiction and rows."""
 
@@ -80,3 +87,5 @@ class Document(BaseModel):
     measures_owner: str | None = None
     rows: list[Row]
     source: Source | None = None
+    columns: list[Column] = Field(default_factory=list, description="the header mapping, for the ingest preview")
+    warnings: list[str] = Field(default_factory=list, description="skipped rows, rows naming no agency, …")
