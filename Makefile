@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint ingest eval clean chromium
+.PHONY: run test lint ingest eval clean office chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,24 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed office
 	$(BIN)/policy-assistant serve --host $(HOST) --port $(PORT)
 
-# The chat test drives Debian's Chromium: install it when missing, if we are root with apt-get; else skip quietly.
-chromium:
-	@if [ ! -e /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver fonts-noto-cjk; \
+# Debian packages, installed when missing if we are root with apt-get (else the tests that need them skip and
+# say so): LibreOffice converts .doc/.wps/.xls/.et lists; Chromium drives the chat test.
+APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y
+CAN_APT := command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]
+office:
+	@if [ ! -e /usr/bin/soffice ] && $(CAN_APT); then \
+		$(APT_INSTALL) libreoffice-writer-nogui libreoffice-calc-nogui; \
 	fi
 
-test: $(VENV)/.installed-test chromium
+chromium:
+	@if [ ! -e /usr/bin/chromium ] && $(CAN_APT); then \
+		$(APT_INSTALL) chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+test: $(VENV)/.installed-test office chromium
 	$(BIN)/python -m pytest
 	ASSISTANT_DATA_DIR=$$(mktemp -d) $(BIN)/policy-assistant eval
 
