@@ -10,7 +10,7 @@ from chromadb.api.models.Collection import Collection
 
 from ingest.lineage import Link, load_links
 from ingest.registries import Registry
-from ingest.rows import Row
+from ingest.rows import Row, Source
 from ingest.store import IndexStore
 
 Role = Literal["lead", "responsible", "any"]
@@ -24,13 +24,15 @@ class DocumentInfo:
     rows: int
     has_lead_column: bool
     measures_owner: str | None
+    source: Source | None = None
 
 
 class Catalog:
     """One build's rows, looked up by document, jurisdiction and canonical agency."""
 
     def __init__(self, rows: list[Row], registry: Registry, collection: Collection | None = None,
-                 measures_owners: dict[str, str] | None = None, links: list[Link] | None = None) -> None:
+                 measures_owners: dict[str, str] | None = None, links: list[Link] | None = None,
+                 sources: dict[str, Source] | None = None) -> None:
         self.rows = rows
         self.registry = registry
         self.collection = collection
@@ -49,7 +51,7 @@ class Catalog:
                 self._by_agency[(registry.agencies.resolve(unit), "unit")].add(row.id)
         registry.agencies.learn_names(self.agency_names())
         registry.places.learn_places(list(dict.fromkeys(r.jurisdiction for r in rows)))
-        self.documents = self._documents(measures_owners or {})
+        self.documents = self._documents(measures_owners or {}, sources or {})
         self.documents_by_key = {d.doc: d for d in self.documents}
         self._agency_rows: dict[tuple[str, str], set[str]] = {}
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
@@ -61,14 +63,15 @@ class Catalog:
         rows.sort(key=lambda r: (r.doc, r.row))
         info = store.build_info(collection) if collection is not None else {}
         owners = {k.removeprefix("owner:"): str(v) for k, v in info.items() if k.startswith("owner:")}
-        return cls(rows, registry, collection, owners, load_links(info.get("lineage")))
+        sources = store.sources(collection) if collection is not None else {}
+        return cls(rows, registry, collection, owners, load_links(info.get("lineage")), sources)
 
-    def _documents(self, owners: dict[str, str]) -> list[DocumentInfo]:
+    def _documents(self, owners: dict[str, str], sources: dict[str, Source]) -> list[DocumentInfo]:
         grouped: dict[str, list[Row]] = defaultdict(list)
         for row in self.rows:
             grouped[row.doc].append(row)
         return [DocumentInfo(doc, rows[0].title, rows[0].jurisdiction, len(rows), rows[0].has_lead_column,
-                             owners.get(doc)) for doc, rows in grouped.items()]
+                             owners.get(doc), sources.get(doc)) for doc, rows in grouped.items()]
 
     def agency_names(self) -> list[str]:
         names = {a for r in self.rows for a in (*r.lead, *r.responsible)}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +35,13 @@ from assistant.understand.names import AgencyNames
 from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
 from assistant.understand.rules import RuleParser
 from ingest.embedder import E5Embedding
-from ingest.indexer import IngestReport
+from ingest.errors import IngestError
+from ingest.formats import folder_lists
+from ingest.indexer import Indexer, IngestReport, Progress, open_indexer
+from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.store import IndexStore, open_store
+from ingest.uploads import UploadFolder, list_sources, stored_name
 
 
 class Answerer(Protocol):
@@ -46,6 +52,10 @@ class Answerer(Protocol):
 
 class PlanParser(Protocol):
     def parse(self, question: str, fallback: QueryPlan) -> tuple[QueryPlan, str | None]: ...
+
+
+class BundledList(ValueError):
+    """A change to a list of the bundled folder (settings.lists_dir) asked of the API: that folder is its source."""
 
 
 @dataclass(frozen=True)
@@ -116,25 +126,97 @@ class Assistant:
         return LLMAnswerer.from_settings(self.settings, catalog, self.templates, extractive)
 
     def ingest_if_empty(self) -> IngestReport | None:
-        """Ingest the bundled lists when the index holds no rows (a fresh or rebuilt data directory)."""
+        """Ingest the bundled and uploaded lists when the index holds no rows (a fresh or rebuilt data directory)."""
         if self.engine.catalog.rows:
             return None
         return self.reingest()
 
     def reingest(self, force: bool = False) -> IngestReport:
-        """Re-ingest the configured lists as the single writer, then answer from the new build.
+        """Re-ingest the configured lists (bundled and uploaded) as the single writer, then answer from the new build.
 
         `force` builds a new collection even when nothing changed (to exercise a switch under load).
         Answers already running finish on the build they started with.
         """
-        from ingest.indexer import open_indexer
-
         with self._writer:
-            report = open_indexer(self.settings, registry=self.registry, embedder=self.embedder) \
-                .ingest([self.settings.lists_dir], progress=False, force=force)
+            report = self._indexer().ingest(list_sources(self.settings.lists_dir, self.settings.uploads_dir),
+                                            progress=False, force=force)
             if report.switched:
                 self.reload()
         return report
+
+    def preview(self, path: Path, filename: str) -> list[Preview]:
+        """What uploading the file would ingest (title, place, column mapping, first rows, warnings), writing
+        nothing; IngestError naming `filename` as the upload would raise it."""
+        with tempfile.TemporaryDirectory(prefix="preview-") as folder:
+            named = Path(folder) / stored_name(filename)  # under the key the upload would give it
+            shutil.copyfile(path, named)
+            try:
+                return preview_file(named, self.registry)
+            except IngestError as err:
+                raise IngestError(filename, err.reason) from None
+
+    def upload(self, path: Path, filename: str, on_progress: Progress | None = None) -> IngestReport:
+        """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.
+
+        Its key is `filename`'s stem with only letters, digits, - and _ kept (`<key>-1`, `<key>-2` for a file of
+        several lists): an upload of a key held already replaces that list, and the same file again changes
+        nothing. IngestError (naming `filename`) for a bad name or file: the index and the kept files stay as
+        they were. BundledList for the key of a bundled list. `on_progress(done, total)` follows the embedding.
+        """
+        uploads = UploadFolder(self.settings.uploads_dir)
+        key = Path(stored_name(filename)).stem
+        with self._writer:
+            if (bundled := self._bundled(key)) is not None:
+                raise BundledList(f"{_is_bundled(key, bundled)}: change that file there and re-ingest, or upload "
+                                  "under another name")
+            staged = uploads.stage(path, filename)
+            try:
+                report = self._indexer().ingest([staged], progress=False, on_progress=on_progress)
+            except BaseException as err:
+                uploads.discard(staged)
+                if isinstance(err, IngestError):  # the client's file name, not the server's path
+                    raise IngestError(filename, err.reason) from None
+                raise
+            uploads.keep(staged)
+            if report.switched:
+                self.reload()
+        return report
+
+    def remove(self, doc: str) -> IngestReport:
+        """Remove a list from the index and delete its file if it was uploaded; the other lists of that file
+        (a Word file may hold several) go with it.
+
+        UnknownName when the index does not hold `doc`; BundledList for a list read from the bundled folder.
+        """
+        uploads = UploadFolder(self.settings.uploads_dir)
+        with self._writer:
+            catalog = self.engine.catalog
+            source = catalog.documents_by_key[self._known_doc(doc)].source
+            stem = Path(source.file).stem if source else doc
+            if (bundled := self._bundled(stem)) is not None:
+                raise BundledList(f"{_is_bundled(doc, bundled)}: a re-ingest would bring it back. Remove that file "
+                                  "from the folder first, then delete the list")
+            withdrawn = uploads.withdraw(stem)
+            docs = [doc] if withdrawn is None else [
+                d.doc for d in catalog.documents if d.doc == doc or (d.source and Path(d.source.file).stem == stem)]
+            try:
+                report = self._indexer().remove(docs)
+            except BaseException:
+                if withdrawn is not None:
+                    uploads.keep(withdrawn)
+                raise
+            if withdrawn is not None:
+                uploads.discard(withdrawn)
+            if report.switched:
+                self.reload()
+        return report
+
+    def _bundled(self, stem: str) -> Path | None:
+        """The file of that stem in the bundled lists' folder, if there is one."""
+        return next((p for p in folder_lists(self.settings.lists_dir) if p.stem == stem), None)
+
+    def _indexer(self) -> Indexer:
+        return open_indexer(self.settings, registry=self.registry, embedder=self.embedder)
 
     def reload(self) -> None:
         """Rebuild from the active index build (after an ingest); answers in flight keep the old one."""
@@ -228,6 +310,10 @@ class Assistant:
             if plan.operation in ("search", "refuse") and not (plan.rank and plan.rank.terms):
                 plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
         return plan
+
+
+def _is_bundled(doc: str, file: Path) -> str:
+    return f"{doc!r} is a bundled list, read from {file.name} in the lists folder (ASSISTANT_LISTS_DIR)"
 
 
 def _tiktoken_cache() -> Path:

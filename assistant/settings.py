@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     api_key: str | None = None
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = WORST_CASE_ASK_BYTES
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
+                                  "takes.")
     rate_limit_per_minute: int = 0
     log_questions: bool = True
 
@@ -54,3 +56,8 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.data_dir / "cache"
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Lists uploaded through POST /documents; every rebuild reads them with `lists_dir`."""
+        return self.data_dir / "uploads"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import fcntl
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -18,11 +19,14 @@ from tqdm import tqdm
 from ingest.embed_cache import EmbeddingCache
 from ingest.embedder import E5Embedding
 from ingest.errors import IngestError
+from ingest.formats import LIST_SUFFIXES, folder_lists
 from ingest.lineage import dump_links, link_rows
-from ingest.parser import PARSER_VERSION, parse_file
+from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
-from ingest.rows import Document, Row
+from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store, row_node
+
+Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed), after each batch
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000  # rows per Chroma add: 2,000 kept ~100 MB more resident at 10,000 rows, and was no faster
@@ -44,6 +48,9 @@ class SettingsLike(Protocol):
 
 @dataclass
 class IngestReport:
+    """What an ingest or a removal did: counts over the whole index, then the documents it ingested or removed
+    (`docs`) and the ids of the rows it ingested (`row_ids`)."""
+
     documents: int
     rows: int
     new: int
@@ -53,6 +60,13 @@ class IngestReport:
     embedded: int
     seconds: float
     switched: bool
+    docs: list[str] = field(default_factory=list)
+    row_ids: list[str] = field(default_factory=list)
+
+    @property
+    def rows_of_docs(self) -> int:
+        """How many rows the documents ingested hold."""
+        return len(self.row_ids)
 
     def summary(self) -> str:
         state = "index switched" if self.switched else "index unchanged"
@@ -75,14 +89,26 @@ def _doc_of(row_id: str) -> str:
     return row_id.rsplit("#", 1)[0]
 
 
+def _stamped(source: Source, before: object, now: str) -> Source:
+    """The source with its ingest time: the earlier one when the same file (name, format, sha256) was read before."""
+    if isinstance(before, str):
+        try:
+            old = Source.model_validate_json(before)
+        except ValueError:  # not ours to fail an ingest over: the file is simply stamped now
+            old = None
+        if old is not None and (old.file, old.format, old.sha256) == (source.file, source.format, source.sha256):
+            return source.model_copy(update={"ingested_at": old.ingested_at})
+    return source.model_copy(update={"ingested_at": now})
+
+
 def list_files(paths: list[Path]) -> list[Path]:
-    """The list files named: a file as is, a folder as its *.txt files."""
+    """The list files named: a file as is, a folder as its list files (see ingest.formats)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(path.glob("*.txt"))
+            found = folder_lists(path)
             if not found:
-                raise IngestError(path, "folder holds no .txt list files")
+                raise IngestError(path, f"folder holds no list files ({' '.join(LIST_SUFFIXES)})")
             files.extend(found)
         elif not path.exists():
             raise IngestError(path, "no such file or folder")
@@ -118,7 +144,7 @@ class Indexer:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def parse(self, paths: list[Path]) -> list[Document]:
-        docs = [parse_file(path, self.registry) for path in list_files(paths)]
+        docs = [doc for path in list_files(paths) for doc in parse_path(path, self.registry)]
         seen: dict[str, int] = {}
         for doc in docs:
             seen[doc.key] = seen.get(doc.key, 0) + 1
@@ -126,33 +152,57 @@ class Indexer:
                 raise IngestError(doc.key, "two files have the same name (a document's key is its file stem)")
         return docs
 
-    def ingest(self, paths: list[Path], progress: bool = True, force: bool = False) -> IngestReport:
+    def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
+               on_progress: Progress | None = None) -> IngestReport:
         """Add or replace the documents in `paths`; other documents in the index stay.
 
-        Nothing is rebuilt when nothing changed, unless `force`.
+        A file replaces every list read before from a file of its name (stem), also those it no longer holds
+        (a Word file of two lists, `x-1` and `x-2`, that now holds one, `x`). Nothing is rebuilt when nothing
+        changed, unless `force`. `progress` draws a bar on the terminal; `on_progress` is told how the
+        embedding goes (for a progress bar of the caller's own).
         """
         started = time.perf_counter()
         docs = self.parse(paths)
         with self._writer_lock():
             previous = self.store.active()
             old_hash = self._hashes(previous)
-            replaced = {doc.key for doc in docs}
+            replaced = {doc.key for doc in docs} | self._read_from(previous, docs)
             fresh = [r for d in docs for r in d.rows]
             fresh_hash = {r.id: r.content_hash() for r in fresh}
             kept = [rid for rid in old_hash if _doc_of(rid) not in replaced]
             new = sum(rid not in old_hash for rid in fresh_hash)
             changed = sum(rid in old_hash and old_hash[rid] != h for rid, h in fresh_hash.items())
             removed = sum(rid not in fresh_hash for rid in old_hash if _doc_of(rid) in replaced)
-            info = {**self.build_info(), **self._owners(previous, replaced, docs)}
+            info = {**self.build_info(), **self._doc_info(previous, replaced, docs)}
             same_build = previous is not None and all(
                 self.store.build_info(previous).get(k) == v for k, v in info.items())
             total = len(kept) + len(fresh)
-            report = IngestReport(len({_doc_of(rid) for rid in kept} | replaced), total, new, changed,
-                                  total - new - changed, removed, 0, 0.0, False)
+            report = IngestReport(len({_doc_of(rid) for rid in kept} | {d.key for d in docs}), total, new, changed,
+                                  total - new - changed, removed, 0, 0.0, False, [d.key for d in docs],
+                                  list(fresh_hash))
             if force or not (same_build and new == changed == removed == 0):
                 old_rows = self.store.load_rows(previous) if previous is not None and kept else []
                 merged = [r for r in old_rows if r.doc not in replaced] + fresh
-                report.embedded = self._write_build(merged, info, progress)
+                report.embedded = self._write_build(merged, info, progress, on_progress)
+                report.switched = True
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def remove(self, keys: list[str], progress: bool = False) -> IngestReport:
+        """Build the index without the documents `keys` (keys it does not hold are ignored), then switch."""
+        started = time.perf_counter()
+        gone = set(keys)
+        with self._writer_lock():
+            previous = self.store.active()
+            old_hash = self._hashes(previous)
+            kept = [rid for rid in old_hash if _doc_of(rid) not in gone]
+            held = sorted(gone & {_doc_of(rid) for rid in old_hash})
+            report = IngestReport(len({_doc_of(rid) for rid in kept}), len(kept), 0, 0, len(kept),
+                                  len(old_hash) - len(kept), 0, 0.0, False, held)
+            if previous is not None and held:
+                rows = [r for r in self.store.load_rows(previous) if r.doc not in gone]
+                info = {**self.build_info(), **self._doc_info(previous, gone, [])}
+                report.embedded = self._write_build(rows, info, progress)
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
@@ -179,15 +229,28 @@ class Indexer:
             if stale.stem not in live:
                 stale.unlink(missing_ok=True)
 
-    def _owners(self, previous: object, replaced: set[str], docs: list[Document]) -> dict[str, str]:
-        """Which institution owns each document's measures columns, kept across builds."""
-        old = self.store.build_info(previous) if previous is not None else {}  # type: ignore[arg-type]
-        owners = {k: str(v) for k, v in old.items()
-                  if k.startswith("owner:") and k.removeprefix("owner:") not in replaced}
-        owners.update({f"owner:{d.key}": d.measures_owner for d in docs if d.measures_owner})
-        return owners
+    def _read_from(self, build: Collection | None, docs: list[Document]) -> set[str]:
+        """The documents of `build` read from a file of the same stem as one of `docs`' files."""
+        stems = {Path(d.source.file).stem for d in docs if d.source}
+        sources = self.store.sources(build) if build is not None else {}
+        return {doc for doc, source in sources.items() if Path(source.file).stem in stems}
 
-    def _embed(self, rows: list[Row], progress: bool) -> tuple[list[np.ndarray], int]:
+    def _doc_info(self, previous: Collection | None, replaced: set[str], docs: list[Document]) -> dict[str, str]:
+        """Each document's measures owner (`owner:<doc>`) and source file (`source:<doc>`, JSON), kept across
+        builds for the documents not replaced. A file read again unchanged keeps the time it was first ingested."""
+        old = self.store.build_info(previous) if previous is not None else {}
+        info = {k: str(v) for k, v in old.items()
+                if k.startswith(("owner:", "source:")) and k.split(":", 1)[1] not in replaced}
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for doc in docs:
+            if doc.measures_owner:
+                info[f"owner:{doc.key}"] = doc.measures_owner
+            if doc.source:
+                info[f"source:{doc.key}"] = _stamped(doc.source, old.get(f"source:{doc.key}"), now).model_dump_json()
+        return info
+
+    def _embed(self, rows: list[Row], progress: bool, on_progress: Progress | None = None
+               ) -> tuple[list[np.ndarray], int]:
         """Each row's vector as float32 (lists of Python floats would take 1.2 GB at 100,000 rows)."""
         texts = [passage_text(r) for r in rows]
         vectors = self.cache.get_arrays(texts)
@@ -199,10 +262,13 @@ class Indexer:
                 self.cache.put_many(fresh)
                 vectors.update({t: np.asarray(v, dtype=np.float32) for t, v in fresh.items()})
                 bar.update(len(batch))
+                if on_progress is not None:
+                    on_progress(start + len(batch), len(missing))
         return [vectors[t] for t in texts], len(missing)
 
-    def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool) -> int:
-        vectors, embedded = self._embed(rows, progress)
+    def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool,
+                     on_progress: Progress | None = None) -> int:
+        vectors, embedded = self._embed(rows, progress, on_progress)
         # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
         build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
         try:

@@ -64,9 +64,14 @@ def preview_text(previews: list[Preview]) -> str:
     for p in previews:
         lines = [f"{p.file} ({p.format}) → {p.doc}: {p.title}", f"  place: {p.jurisdiction}; rows: {p.rows}",
                  f"  columns: {mapping_line(p.columns)}"]
+        category = ""
         for r in p.first_rows:
+            if r.category != category:
+                category = r.category
+                lines.append(f"  【{category}】")
             agencies = "、".join(r.lead) + (" | " if r.lead else "") + "、".join(r.responsible)
-            lines.append(f"  {r.row:>3}  {r.text[:40]}{'…' if len(r.text) > 40 else ''}  [{agencies}]")
+            text = r.text.replace("\n", " ")
+            lines.append(f"  {r.row:>3}  {text[:40]}{'…' if len(text) > 40 else ''}  [{agencies}]")
         if p.rows > len(p.first_rows):
             lines.append(f"  … {p.rows - len(p.first_rows)} more rows")
         lines.extend(f"  warning: {w}" for w in p.warnings)

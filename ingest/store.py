@@ -23,7 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from llama_index.core.schema import BaseNode, TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from ingest.rows import Row
+from ingest.rows import Row, Source
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
@@ -99,6 +99,11 @@ class IndexStore:
 
     def build_info(self, collection: Collection) -> dict[str, Any]:
         return dict(collection.metadata or {})
+
+    def sources(self, collection: Collection) -> dict[str, Source]:
+        """Each document's source file, as the build records it (`source:<doc>`; older builds have none)."""
+        return {k.removeprefix("source:"): Source.model_validate_json(str(v))
+                for k, v in self.build_info(collection).items() if k.startswith("source:")}
 
     def new_build(self, info: dict[str, Any]) -> Collection:
         name = f"{self.prefix}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"

@@ -121,8 +121,8 @@ def test_reingest_under_concurrent_asks(indexed_settings: Settings, tmp_path: Pa
 def test_load_script_with_reingests(indexed_settings: Settings, tmp_path: Path) -> None:
     import asyncio
 
-    from ui.http import create_app
     from evals.load import run_load
+    from ui.http import create_app
 
     assistant = private_assistant(indexed_settings, tmp_path)
     server = ThreadServer(create_app(assistant, assistant.settings))

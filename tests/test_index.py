@@ -90,7 +90,8 @@ BAD_INPUTS = {
     "misaligned.txt": ("测试市清单\n\t序号\n\t任务内容\n\t牵头单位\n\n\t1\n\t甲\n\t市教育局\n\t多余\n\n\t2\n\t乙\n\t市教育局\n"
                        .encode(), "expected 序号 2"),
     "skipped.txt": ("测试市清单\n\t序号\n\t任务内容\n\n\t1\n\t甲\n\n\t3\n\t乙\n".encode(), "skipped"),
-    "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+    "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 32, "binary file"),
+    "image.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "an image, not a list"),
     "gbk.txt": ("测试市清单\n\t序号\n\t任务内容\n\n\t1\n\t职业教育\n".encode("gbk"), "not UTF-8"),
 }
 

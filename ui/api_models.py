@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.settings import FILTER_MAX_CHARS, QUESTION_MAX_CHARS
-from ingest.rows import Measures
+from ingest.formats import LIST_SUFFIXES
+from ingest.rows import Measures, Source
 
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=QUESTION_MAX_CHARS)]
 Filter = Annotated[str, StringConstraints(strip_whitespace=True, max_length=FILTER_MAX_CHARS)]
@@ -41,6 +42,16 @@ class DocumentSummary(BaseModel):
     title: str
     jurisdiction: str
     rows: int
+    source: Source | None = Field(description="The file the list was read from: name, format, sha256 and when "
+                                  "that version was first ingested; null for a build made before sources were "
+                                  "recorded (a re-ingest fills it in).")
+
+
+class UploadForm(BaseModel):
+    """The body of POST /documents, as multipart/form-data."""
+
+    file: bytes = Field(description=f"One list file ({' '.join(LIST_SUFFIXES)}). Its name without the suffix, "
+                                    "keeping letters (Chinese too), digits, - and _, becomes the document key.")
 
 
 class RowPublic(BaseModel):

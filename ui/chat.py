@@ -23,6 +23,7 @@ from assistant.core import Assistant
 from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
+from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer
 
 log = logging.getLogger(__name__)
@@ -282,6 +283,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 with gr.Row():
                     confirm = gr.Button("确认", elem_id="confirm-link")
                     reject = gr.Button("驳回", variant="stop", elem_id="reject-link")
+            build_upload_tab(assistant)
         found = gr.State(None)
         parent = gr.State(None)
         tables = [responsibility, coverage, found, download_responsibility, download_coverage]

@@ -24,21 +24,50 @@ def cli() -> None:
     """Ask the vocational-education task lists (任务清单) and get complete, row-cited answers."""
 
 
+def _preview(paths: list[Path]) -> None:
+    from ingest.indexer import list_files
+    from ingest.preview import preview_file, preview_text
+    from ingest.registries import Registry
+
+    registry, failed = Registry.load(), False
+    try:
+        files = list_files(paths)
+    except IngestError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    for path in files:
+        try:
+            click.echo(preview_text(preview_file(path, registry)))
+        except IngestError as err:
+            click.echo(f"error: {err}", err=True)
+            failed = True
+    if failed:
+        sys.exit(2)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--if-empty", is_flag=True, help="Only ingest when the index holds no rows.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool) -> None:
-    """Ingest list files (default: the bundled data/lists/); a PATH adds or replaces that document."""
+@click.option("--dry-run", is_flag=True, help="Only show how each file would be read: title, place, columns, "
+                                              "first rows and warnings. Writes nothing.")
+def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) -> None:
+    """Ingest list files: .docx .xlsx .pdf .doc .wps .xls .et or the text export (default: the bundled
+    data/lists/ and the uploaded lists); a PATH adds or replaces that document."""
     from ingest.indexer import open_indexer
+    from ingest.uploads import list_sources
 
     settings = _settings()
+    if dry_run:
+        _preview(list(paths) or list_sources(settings.lists_dir, settings.uploads_dir))
+        return
     indexer = open_indexer(settings)
     if if_empty and indexer.store.active() is not None:
         click.echo("index already holds rows; nothing to ingest")
         return
     try:
-        report = indexer.ingest(list(paths) or [settings.lists_dir], progress=not quiet)
+        report = indexer.ingest(list(paths) or list_sources(settings.lists_dir, settings.uploads_dir),
+                                progress=not quiet)
     except IngestError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
@@ -111,13 +140,17 @@ def coverage(parent: str, as_json: bool) -> None:
 
 @cli.command()
 def documents() -> None:
-    """The lists in the index, with their jurisdictions and row counts."""
+    """The lists in the index: jurisdiction, row count, title, and the file each was read from (name, format,
+    sha256, when ingested)."""
     catalog = _catalog(_settings())
     if not catalog.documents:
         click.echo("the index is empty: run `policy-assistant ingest`")
         return
     for d in catalog.documents:
-        click.echo(f"{d.doc}\t{d.jurisdiction}\t{d.rows} rows\t{d.title}")
+        source = d.source
+        read_from = (f"\t{source.file}\t{source.format}\t{source.sha256}\t{source.ingested_at or '—'}"
+                     if source else "")
+        click.echo(f"{d.doc}\t{d.jurisdiction}\t{d.rows} rows\t{d.title}{read_from}")
 
 
 def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]

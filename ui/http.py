@@ -9,23 +9,27 @@ import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.catalog import Role
-from assistant.core import Assistant
+from assistant.core import Assistant, BundledList
 from assistant.links import ParentCoverage, RowLineage, Verdict
 from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
 from assistant.settings import Settings
+from ingest.errors import IngestError
 from ingest.indexer import IngestReport
+from ingest.uploads import UploadFolder
 from ui.api_models import (
     AskRequest,
     DocumentSummary,
@@ -33,9 +37,11 @@ from ui.api_models import (
     FieldError,
     Health,
     RowPublic,
+    UploadForm,
 )
 from ui.chat import build_chat
 from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
+from ui.upload import FRAMING_BYTES, receive_file, refusal
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +73,19 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
                        responses=ERROR_RESPONSES)
     app.include_router(_lineage_routes(assistant), dependencies=guards, responses=ERROR_RESPONSES)
+    app.include_router(_document_routes(assistant, settings, writer), dependencies=guards,
+                       responses=ERROR_RESPONSES)
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
+                       streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
+                                                          refusal(settings.upload_max_bytes))})
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"])
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
                         footer_links=["gradio", "settings"], run_history=False, show_error=True,
+                        max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.api_key), auth_message="请输入访问密钥（API key）登录")
     return app
 
@@ -115,12 +126,6 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
             request.agency or None))
         log_answer(log, "api", request.question, answer, started, settings.log_questions)
         return answer
-
-    @router.get("/documents", tags=["lists"])
-    def documents() -> list[DocumentSummary]:
-        """The lists in the index, with their jurisdictions and row counts."""
-        return [DocumentSummary(doc=d.doc, title=d.title, jurisdiction=d.jurisdiction, rows=d.rows)
-                for d in assistant.engine.catalog.documents]
 
     @router.get("/rows", tags=["lists"],
                 responses={404: {"model": ErrorBody, "description": "unknown place or doc"}})
@@ -179,6 +184,54 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
     return router
 
 
+def _document_routes(assistant: Assistant, settings: Settings, writer: Executor) -> APIRouter:
+    """The lists: read them, upload one, remove one. Changes run on the single writer, like /admin/reingest."""
+    router = APIRouter(tags=["lists"])
+    incoming = UploadFolder(settings.uploads_dir).incoming
+    not_found: dict[int | str, dict[str, Any]] = {
+        404: {"model": ErrorBody, "description": "the index holds no such list"}}
+    bundled: dict[int | str, dict[str, Any]] = {
+        409: {"model": ErrorBody, "description": "a bundled list: its file in ASSISTANT_LISTS_DIR is its source"}}
+    upload_body = {"requestBody": {"required": True, "content": {
+        "multipart/form-data": {"schema": UploadForm.model_json_schema()}}}}
+
+    @router.get("/documents")
+    def documents() -> list[DocumentSummary]:
+        """The lists in the index: jurisdiction, row count, and the file each was read from."""
+        return [DocumentSummary(doc=d.doc, title=d.title, jurisdiction=d.jurisdiction, rows=d.rows,
+                                source=d.source) for d in assistant.engine.catalog.documents]
+
+    @router.post("/documents", responses=bundled, openapi_extra=upload_body)
+    async def upload(request: Request) -> IngestReport:
+        """Ingest one list file (multipart field `file`) and keep it, so that every re-ingest reads it again.
+
+        Its key is the file's name without the suffix (letters, digits, - and _ kept): a key uploaded before is
+        replaced, the same file again changes nothing. A file that cannot be read as a list is a 422 naming
+        it, and the index stays as it was. The report names the document (`docs`) and its rows (`row_ids`).
+        """
+        path, filename = await receive_file(request, incoming, settings.upload_max_bytes)
+        try:
+            return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename))
+        except BundledList as err:
+            raise HTTPException(409, str(err)) from None
+        finally:
+            path.unlink(missing_ok=True)
+
+    @router.delete("/documents/{doc}", responses={**not_found, **bundled})
+    async def remove(doc: str = PathParam(max_length=100, description="Document key, e.g. huancui2.")
+                     ) -> IngestReport:
+        """Remove a list from the index, and its file when it was uploaded. A bundled list is refused (409):
+        remove its file from the lists folder first, or a re-ingest would bring it back."""
+        try:
+            return await asyncio.wrap_future(writer.submit(assistant.remove, doc))
+        except UnknownName as err:
+            raise HTTPException(404, str(err)) from None
+        except BundledList as err:
+            raise HTTPException(409, str(err)) from None
+
+    return router
+
+
 def _admin_routes(assistant: Assistant, writer: Executor) -> APIRouter:
     router = APIRouter()
 
@@ -211,6 +264,11 @@ def _add_error_handlers(app: FastAPI) -> None:
             return _error(400, "the request body is not valid JSON")
         errors = [FieldError(field=_field(p["loc"]), message=_message(p)) for p in problems]
         return _error(422, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
+
+    @app.exception_handler(IngestError)
+    async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
+        # One line, "file: reason", naming the file without the server's folders.
+        return _error(422, f"{Path(exc.path).name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

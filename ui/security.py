@@ -9,7 +9,7 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
@@ -77,26 +77,37 @@ def rate_limit_guard(limiter: RateLimiter) -> Callable[[Request], None]:
 
 
 class BodySizeLimit:
-    """ASGI middleware: a body over `max_bytes` gets 413, by its Content-Length or, if chunked, as read."""
+    """ASGI middleware: a body over `max_bytes` gets 413, by its Content-Length or, if chunked, as read.
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    `streamed` routes, (method, path) -> (their own limit, what a refusal says), read their body as a stream and
+    count it themselves (an upload goes to disk, not to memory): here only their Content-Length is checked.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int,
+                 streamed: Mapping[tuple[str, str], tuple[int, str]] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.streamed = dict(streamed or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        own = self.streamed.get((scope["method"], scope["path"]))
+        limit, refusal = own or (self.max_bytes, f"request body over {self.max_bytes} bytes")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
-            if not length.isdigit() or int(length) > self.max_bytes:
-                await self._refuse(send)
+            if not length.isdigit() or int(length) > limit:
+                await self._refuse(send, refusal)
                 return
             await self.app(scope, receive, send)  # the server holds a body to its Content-Length
             return
+        if own is not None:
+            await self.app(scope, receive, send)
+            return
         body = await self._read_up_to_limit(receive)
         if body is None:
-            await self._refuse(send)
+            await self._refuse(send, refusal)
             return
         await self.app(scope, _replay(body, receive), send)
 
@@ -114,8 +125,8 @@ class BodySizeLimit:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body over {self.max_bytes} bytes", "errors": []}).encode()
+    async def _refuse(self, send: Send, detail: str) -> None:
+        body = json.dumps({"detail": detail, "errors": []}).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                    (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 413, "headers": headers})

@@ -1,0 +1,211 @@
+"""Lists uploaded, listed and removed over HTTP (POST, GET and DELETE /documents) on a real server and index."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from assistant.core import Assistant
+from assistant.settings import Settings
+from tests.conftest import ThreadServer
+from tests.test_hardening import private_assistant
+from ui.http import create_app
+
+MARK = "（上传版）"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Uploads:
+    """A server over an Assistant of its own (its own data directory and copy of the lists)."""
+
+    url: str
+    assistant: Assistant
+    start: Callable[..., str]
+
+    @property
+    def folder(self) -> Path:
+        return self.assistant.settings.uploads_dir
+
+
+@pytest.fixture(scope="module")
+def uploads(indexed_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Uploads]:
+    assistant = private_assistant(indexed_settings, tmp_path_factory.mktemp("upload"))
+    servers: list[ThreadServer] = []
+
+    def start(**changes: Any) -> str:
+        servers.append(ThreadServer(create_app(assistant, assistant.settings.model_copy(update=changes))))
+        return servers[-1].start()
+
+    yield Uploads(start(), assistant, start)
+    for server in servers:
+        server.stop()
+
+
+def huancui_copy() -> bytes:
+    """环翠区's list with its first task reworded: a list of its own once uploaded under another name."""
+    text = (Settings().lists_dir / "huancui.txt").read_text("utf-8")
+    return text.replace("加强实训设施建设", "加强实训设施建设" + MARK, 1).encode()
+
+
+def upload(url: str, name: str, content: bytes, **headers: str) -> httpx.Response:
+    return httpx.post(f"{url}/documents", files={"file": (name, content)}, headers=headers, timeout=300)
+
+
+def documents(url: str) -> dict[str, dict]:
+    return {d["doc"]: d for d in httpx.get(f"{url}/documents", timeout=30).json()}
+
+
+def test_an_uploaded_list_is_answered_listed_and_kept(uploads: Uploads) -> None:
+    content = huancui_copy()
+    response = upload(uploads.url, "huancui2.txt", content)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["docs"] == ["huancui2"] and report["switched"] and report["new"] == 16
+    assert report["row_ids"] == [f"huancui2#{n}" for n in range(1, 17)]
+    rows = httpx.get(f"{uploads.url}/rows", params={"doc": "huancui2"}).json()
+    assert len(rows) == 16 and MARK in rows[0]["text"]
+    answer = httpx.post(f"{uploads.url}/ask", json={"question": "环翠区教育体育局牵头哪些任务？"}, timeout=60).json()
+    assert {"huancui", "huancui2"} <= {c["doc"] for c in answer["citations"]}
+    listed = documents(uploads.url)["huancui2"]
+    assert listed["rows"] == 16 and listed["jurisdiction"] == "环翠区" and listed["title"]
+    source = listed["source"]
+    assert source["file"] == "huancui2.txt" and source["format"] == "txt"
+    assert source["sha256"] == hashlib.sha256(content).hexdigest()
+    assert datetime.now(UTC) - datetime.fromisoformat(source["ingested_at"]) < timedelta(minutes=5)
+    assert (uploads.folder / "huancui2.txt").read_bytes() == content
+    assert documents(uploads.url)["yingkou"]["source"]["file"] == "yingkou.txt"  # bundled lists have one too
+
+
+def test_the_same_file_again_changes_nothing(uploads: Uploads) -> None:
+    content = huancui_copy()
+    assert upload(uploads.url, "huancui3.txt", content).status_code == 200
+    before = documents(uploads.url)
+    again = upload(uploads.url, "huancui3.txt", content).json()
+    assert not again["switched"] and again["new"] == again["changed"] == again["removed"] == 0
+    assert again["docs"] == ["huancui3"] and len(again["row_ids"]) == 16
+    assert documents(uploads.url) == before  # the same ingested_at too
+
+
+def test_a_broken_file_is_422_and_changes_nothing(uploads: Uploads) -> None:
+    assert upload(uploads.url, "huancui4.txt", huancui_copy()).status_code == 200
+    before = documents(uploads.url)
+    kept = (uploads.folder / "huancui4.txt").read_bytes()
+    for name in ("huancui4.txt", "broken.txt"):  # over an uploaded list, and as a new one
+        response = upload(uploads.url, name, "测试市清单\n\t序号\n\t任务内容\n\n\t1\n\t甲\n\n\t3\n\t乙\n".encode())
+        assert response.status_code == 422
+        body = response.json()
+        assert body["detail"].startswith(f"{name}: ") and "skipped" in body["detail"]
+        assert body["errors"][0]["field"] == "file"
+    assert documents(uploads.url) == before
+    assert (uploads.folder / "huancui4.txt").read_bytes() == kept and not (uploads.folder / "broken.txt").exists()
+
+
+@pytest.mark.parametrize(("name", "reason"), [("！！！.txt", "no letter, digit or Chinese character"),
+                                              ("notes.csv", "not a list file"), ("huancui", "not a list file")])
+def test_a_file_name_that_names_no_list_is_422(uploads: Uploads, name: str, reason: str) -> None:
+    response = upload(uploads.url, name, huancui_copy())
+    assert response.status_code == 422 and reason in response.json()["detail"]
+
+
+def test_the_key_keeps_letters_digits_and_chinese(uploads: Uploads) -> None:
+    response = upload(uploads.url, "C:\\清单\\环翠 区（2024）v2.txt", huancui_copy())
+    assert response.status_code == 200, response.text
+    assert response.json()["docs"] == ["环翠区2024v2"]
+    assert (uploads.folder / "环翠区2024v2.txt").exists()
+
+
+def test_an_upload_over_the_limit_is_413_and_nothing_is_kept(uploads: Uploads) -> None:
+    url = uploads.start(upload_max_bytes=1000)
+    declared = upload(url, "big.txt", b"x" * 70_000)  # Content-Length over the limit: refused before reading
+    counted = upload(url, "big.txt", b"x" * 5000)  # within the multipart allowance: counted as it streams
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length at all
+        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.txt\"\r\n\r\n"
+        yield b"x" * 5000 + b"\r\n--b--\r\n"
+
+    chunked = httpx.post(f"{url}/documents", content=chunks(), timeout=30,
+                         headers={"content-type": "multipart/form-data; boundary=b"})
+    for response in (declared, counted, chunked):
+        assert response.status_code == 413 and "bytes" in response.json()["detail"]
+    assert not list(uploads.folder.glob("big*")) and not list((uploads.folder / ".incoming").iterdir())
+    assert upload(url, "huancui5.txt", b"x" * 900).status_code == 422  # under the limit: read, then refused
+
+
+def test_without_the_api_key_uploads_and_removals_are_401(uploads: Uploads) -> None:
+    url = uploads.start(api_key="s3cret-key")
+    assert upload(url, "huancui6.txt", huancui_copy()).status_code == 401
+    assert httpx.delete(f"{url}/documents/huancui").status_code == 401
+    assert not (uploads.folder / "huancui6.txt").exists()
+    assert upload(url, "huancui6.txt", huancui_copy(), **{"X-API-Key": "s3cret-key"}).status_code == 200
+
+
+def test_removing_an_uploaded_list(uploads: Uploads) -> None:
+    assert upload(uploads.url, "huancui7.txt", huancui_copy()).status_code == 200
+    response = httpx.delete(f"{uploads.url}/documents/huancui7", timeout=300)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["docs"] == ["huancui7"] and report["removed"] == 16 and report["switched"]
+    assert "huancui7" not in documents(uploads.url)
+    assert httpx.get(f"{uploads.url}/rows", params={"doc": "huancui7"}).status_code == 404
+    assert not (uploads.folder / "huancui7.txt").exists()
+    assert httpx.delete(f"{uploads.url}/documents/huancui7").status_code == 404
+
+
+def test_a_file_of_two_lists_is_replaced_and_removed_whole(uploads: Uploads) -> None:
+    two = (FIXTURES / "two_lists.docx").read_bytes()
+    first = upload(uploads.url, "two_lists.docx", two).json()
+    assert first["docs"] == ["two_lists-1", "two_lists-2"] and len(first["row_ids"]) == 5
+    listed = documents(uploads.url)
+    assert {listed[d]["source"]["format"] for d in first["docs"]} == {"docx"}
+    one = upload(uploads.url, "two_lists.txt", huancui_copy()).json()  # a new version holding one list
+    assert one["docs"] == ["two_lists"] and one["removed"] == 5
+    assert not {"two_lists-1", "two_lists-2"} & set(documents(uploads.url))
+    assert [p.name for p in uploads.folder.glob("two_lists*")] == ["two_lists.txt"]
+    assert upload(uploads.url, "two_lists.docx", two).json()["removed"] == 16
+    response = httpx.delete(f"{uploads.url}/documents/two_lists-2", timeout=300)
+    assert response.json()["docs"] == ["two_lists-1", "two_lists-2"]  # the file goes, and both lists with it
+    assert not [d for d in documents(uploads.url) if d.startswith("two_lists")]
+    assert not list(uploads.folder.glob("two_lists*"))
+
+
+def test_a_bundled_list_is_neither_removed_nor_replaced(uploads: Uploads) -> None:
+    removal = httpx.delete(f"{uploads.url}/documents/huancui")
+    assert removal.status_code == 409 and "huancui.txt" in removal.json()["detail"]
+    assert "remove that file from the folder" in removal.json()["detail"].lower()
+    assert upload(uploads.url, "huancui.txt", huancui_copy()).status_code == 409
+    assert documents(uploads.url)["huancui"]["rows"] == 16
+    assert httpx.delete(f"{uploads.url}/documents/nowhere").status_code == 404
+
+
+def test_a_rebuild_reads_the_uploads_again(uploads: Uploads) -> None:
+    assert upload(uploads.url, "huancui8.txt", huancui_copy()).status_code == 200
+    report = uploads.assistant.reingest(force=True)
+    assert "huancui8" in report.docs and {"yingkou", "huancui"} <= set(report.docs)
+    assert [r.row for r in uploads.assistant.engine.catalog.filter(docs=["huancui8"])] == list(range(1, 17))
+
+
+def test_the_routes_are_in_the_openapi_document(uploads: Uploads) -> None:
+    openapi = httpx.get(f"{uploads.url}/openapi.json").json()
+    paths = openapi["paths"]
+    body = paths["/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert body["properties"]["file"]["format"] == "binary"
+    assert {"200", "409", "413", "422"} <= set(paths["/documents"]["post"]["responses"])
+    assert {"200", "404", "409"} <= set(paths["/documents/{doc}"]["delete"]["responses"])
+    assert "source" in openapi["components"]["schemas"]["DocumentSummary"]["properties"]
+
+
+def test_the_core_reports_embedding_progress(uploads: Uploads, tmp_path: Path) -> None:
+    path = tmp_path / "any-name.txt"
+    path.write_bytes(huancui_copy().replace(MARK.encode(), "（进度）".encode()))
+    seen: list[tuple[int, int]] = []
+    report = uploads.assistant.upload(path, "huancui9.txt", on_progress=lambda done, total: seen.append((done, total)))
+    assert report.docs == ["huancui9"] and report.embedded == 1 and seen == [(1, 1)]
+    assert path.exists()  # the caller's file is copied, not taken

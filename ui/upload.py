@@ -1,0 +1,124 @@
+"""Receive one uploaded file: the multipart body streamed to a file under the data directory, its bytes counted.
+
+FastAPI's `UploadFile` would read the whole body (into the system's temp folder) before the route could
+refuse it; this reads it as it arrives and stops at the limit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from fastapi import HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
+
+if TYPE_CHECKING:  # a TypedDict the module defines for type checkers only
+    from python_multipart.multipart import MultipartCallbacks
+
+FIELD = "file"
+FRAMING_BYTES = 64 * 1024  # room for the multipart framing around the file: boundaries, part headers, its name
+
+
+def too_large(max_bytes: int) -> HTTPException:
+    return HTTPException(413, refusal(max_bytes))
+
+
+def refusal(max_bytes: int) -> str:
+    """What a 413 of an upload says, whether the body's Content-Length or its count gave it away."""
+    return f"the file is over {max_bytes} bytes (ASSISTANT_UPLOAD_MAX_BYTES)"
+
+
+def _invalid(message: str, kind: str = "value_error") -> RequestValidationError:
+    """A 422 in the app's shape, on the `file` field (as FastAPI's own form validation would say it)."""
+    return RequestValidationError([{"type": kind, "loc": ("body", FIELD), "msg": message, "input": None}])
+
+
+class _FilePart:
+    """python-multipart callbacks writing the `file` part to `handle`, counting its bytes."""
+
+    def __init__(self, handle: BinaryIO, max_bytes: int) -> None:
+        self.handle = handle
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.filename: str | None = None
+        self._header = b""
+        self._value = b""
+        self._disposition = b""
+        self._writing = False
+
+    def callbacks(self) -> MultipartCallbacks:
+        return {"on_part_begin": self._begin, "on_header_field": self._header_field,
+                "on_header_value": self._header_value, "on_header_end": self._header_end,
+                "on_headers_finished": self._headers_finished, "on_part_data": self._data,
+                "on_part_end": self._end}
+
+    def _begin(self) -> None:
+        self._disposition = b""
+
+    def _header_field(self, data: bytes, start: int, end: int) -> None:
+        self._header += data[start:end]
+
+    def _header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def _header_end(self) -> None:
+        if self._header.lower() == b"content-disposition":
+            self._disposition = self._value
+        self._header = self._value = b""
+
+    def _headers_finished(self) -> None:
+        _, options = parse_options_header(self._disposition)
+        if options.get(b"name") != FIELD.encode() or b"filename" not in options:
+            return  # another field: read past it
+        if self.filename is not None:
+            raise _invalid("must be one file: the body holds several")
+        self.filename = options[b"filename"].decode("utf-8", errors="replace")
+        self._writing = True
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._writing:
+            self.size += end - start
+            if self.size > self.max_bytes:
+                raise too_large(self.max_bytes)
+            self.handle.write(data[start:end])
+
+    def _end(self) -> None:
+        self._writing = False
+
+
+async def receive_file(request: Request, folder: Path, max_bytes: int) -> tuple[Path, str]:
+    """Stream the `file` part of a multipart/form-data request into a new file in `folder`.
+
+    Returns that file and the name the client gave it; the caller deletes the file. 413 once the file passes
+    `max_bytes`, 422 when the body is not multipart or holds no file.
+    """
+    kind, params = parse_options_header(request.headers.get("content-type"))
+    if kind != b"multipart/form-data" or b"boundary" not in params:
+        raise _invalid("Field required", "missing")
+    folder.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(suffix=".part", dir=folder)
+    path = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            part = _FilePart(out, max_bytes)
+            parser = MultipartParser(params[b"boundary"], part.callbacks())
+            received = 0
+            async for chunk in request.stream():
+                received += len(chunk)
+                if received > max_bytes + FRAMING_BYTES:
+                    raise too_large(max_bytes)
+                parser.write(chunk)
+            parser.finalize()
+        if part.filename is None:
+            raise _invalid("Field required", "missing")
+    except FormParserError:
+        path.unlink(missing_ok=True)
+        raise _invalid("must be sent in a well-formed multipart/form-data body") from None
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, part.filename
