@@ -264,3 +264,48 @@ def test_overview_tab_shows_both_matrices_and_downloads(browser: WebDriver, serv
     browser.save_screenshot(str(ARTIFACTS / "overview-narrow.png"))
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"the overview logged errors: {errors}"
+
+
+@pytest.fixture
+def private_server(indexed_settings, tmp_path: Path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """A server over an Assistant of its own: an upload changes its index, not the session's."""
+    from tests.conftest import ThreadServer
+    from tests.test_hardening import private_assistant
+    from ui.http import create_app
+
+    assistant = private_assistant(indexed_settings, tmp_path / "private")
+    running = ThreadServer(create_app(assistant, assistant.settings))
+    yield running.start()
+    running.stop()
+
+
+def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(browser: WebDriver,
+                                                                               private_server: str) -> None:
+    fixture = Path(__file__).resolve().parent / "fixtures" / "special_groups.docx"
+    open_chat(browser, private_server)
+    tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "上传清单")
+    tab.click()
+    browser.find_element(By.CSS_SELECTOR, "#upload-file input[type='file']").send_keys(str(fixture))
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "测试市职业教育重点任务清单" in " ".join(texts(d, "#upload-preview")),
+        message="the preview did not show the list's title")
+    preview = " ".join(texts(browser, "#upload-preview"))
+    assert "地区：测试市" in preview and "共 8 行" in preview and "special_groups" in preview
+    assert "任务内容 → 任务内容" in preview and "牵头单位 → 牵头" in preview
+    assert "1 repeated header row(s) skipped" in preview
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "一、提升办学条件" in " ".join(texts(d, "#upload-rows [role='gridcell']")),
+        message="the preview table did not show the first rows with their group")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "upload-preview.png"))
+
+    browser.find_element(By.CSS_SELECTOR, "#upload-confirm").click()
+    WebDriverWait(browser, 120).until(lambda d: "已导入" in " ".join(texts(d, "#upload-result")),
+                                      message="the upload did not report that it was ingested")
+    assert "共 8 行" in " ".join(texts(browser, "#upload-result"))
+    browser.save_screenshot(str(ARTIFACTS / "upload-done.png"))
+
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "问答").click()
+    ask_in_chat(browser, "测试市财政局牵头哪些任务？")
+    answer = wait_for_answer(browser, 1, "测试市#4")
+    assert "落实生均拨款制度" in answer

@@ -32,7 +32,7 @@ def preview_markdown(previews: list[Preview], held: dict[str, int]) -> str:
         lines = [f"**{p.title}**", "",
                  f"- 地区：{p.jurisdiction}；共 **{p.rows}** 行；文件 {p.file}（{p.format}）；清单代号 `{p.doc}`{replaces}",
                  f"- 列的识别：{mapping_line(p.columns)}"]
-        lines.extend(f"- ⚠ {w}" for w in p.warnings)
+        lines.extend(f"- 提示：{w}" for w in p.warnings)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -57,7 +57,7 @@ class UploadPanel:
         try:
             previews = self.assistant.preview(path, path.name)
         except IngestError as err:
-            message = f"❌ 无法读取 {path.name}：{err.reason}"
+            message = f"**无法读取** {path.name}：{err.reason}"
             return gr.Markdown(message), gr.Dataframe(preview_rows([]), visible=False), gr.Button(visible=False), ""
         held = {d.doc: d.rows for d in self.assistant.engine.catalog.documents}
         shown = preview_rows(previews)
@@ -78,14 +78,14 @@ class UploadPanel:
             report = self.assistant.upload(path, path.name, on_progress=embedding)
         except (IngestError, BundledList) as err:
             reason = err.reason if isinstance(err, IngestError) else str(err)
-            return f"❌ 未导入 {path.name}：{reason}", gr.Button(visible=False)
+            return f"**未导入** {path.name}：{reason}", gr.Button(visible=False)
         except Exception:
             log.exception("chat upload of %s failed", path.name)
             raise gr.Error("导入时出错了，索引保持不变。") from None
         progress(1.0, desc="完成")
         keys = "、".join(f"`{k}`" for k in report.docs) or path.stem
         state = "已导入" if report.switched else "内容与已导入的相同，未作改动"
-        return (f"✅ {state}：{keys}，共 {report.rows_of_docs} 行（新增 {report.new}、更改 {report.changed}、"
+        return (f"**{state}**：{keys}，共 {report.rows_of_docs} 行（新增 {report.new}、更改 {report.changed}、"
                 f"删除 {report.removed}），用时 {report.seconds:.1f} 秒。现在可以在「问答」中提问。",
                 gr.Button(visible=False))
 
