@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
 
 from assistant.catalog import Catalog
+from assistant.spreadsheet import append_text_row
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
@@ -209,7 +210,7 @@ def write_matrix_xlsx(table: MatrixTable, path: Path) -> Path:
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for index, line in enumerate(table.rows):
-        sheet.append(line)
+        append_text_row(sheet, line)
         tip = table.tips[index] if index < len(table.tips) else ""
         if tip:
             sheet.cell(row=sheet.max_row, column=1).comment = Comment(f"清单中的写法：{tip}", "policy-assistant")

@@ -24,7 +24,7 @@ from ingest.lineage import dump_links, link_rows
 from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
-from ingest.store import IndexStore, open_store, row_node
+from ingest.store import IndexStore, open_store
 
 Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed), after each batch
 
@@ -272,10 +272,9 @@ class Indexer:
         # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
         build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
         try:
-            for start in range(0, len(rows), ADD_BATCH):  # nodes a batch at a time: they are 10 KB a row
-                nodes = [row_node(r, v.tolist()) for r, v in
-                         zip(rows[start:start + ADD_BATCH], vectors[start:start + ADD_BATCH], strict=True)]
-                self.store.add_rows(build, nodes)
+            for start in range(0, len(rows), ADD_BATCH):  # a batch at a time: Chroma copies what it is given
+                self.store.add_rows(build, rows[start:start + ADD_BATCH],
+                                    np.stack(vectors[start:start + ADD_BATCH]))
             if build.count() != len(rows):
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
             self.store.activate(build)

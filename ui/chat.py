@@ -23,6 +23,7 @@ from assistant.core import Assistant
 from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
+from assistant.spreadsheet import append_text_row, csv_row
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer
 
@@ -80,13 +81,13 @@ class Downloads:
         with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            writer.writerows(table.itertuples(index=False))
+            writer.writerows(csv_row(line) for line in table.itertuples(index=False))
         book = Workbook()
         sheet = book.active
         sheet.title = "引用条目"
         sheet.append(COLUMNS)
         for line in table.itertuples(index=False):
-            sheet.append([_cell(v) for v in line])
+            append_text_row(sheet, line)
         book.save(xlsx_path)
         return csv_path, xlsx_path
 
@@ -103,10 +104,6 @@ class Downloads:
         for folder in self.root.iterdir():
             if folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _cell(value: Any) -> Any:
-    return value.item() if hasattr(value, "item") else value  # numpy ints -> int for openpyxl
 
 
 def matrix_frame(table: overview.MatrixTable, tips: bool = False) -> pd.DataFrame:
