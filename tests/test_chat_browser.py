@@ -309,3 +309,23 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     ask_in_chat(browser, "测试市财政局牵头哪些任务？")
     answer = wait_for_answer(browser, 1, "测试市#4")
     assert "落实生均拨款制度" in answer
+
+
+def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(browser: WebDriver,
+                                                                             private_server: str) -> None:
+    import httpx
+
+    outside = "http://203.0.113.9"  # TEST-NET-3: nothing answers there, and nothing may even ask
+    listing = ("测试县职业教育任务清单\n\t序号\n\t任务内容\n\t牵头单位\n\t责任单位\n\n"
+               f"\t1\n\t建设<b>实训基地</b><img src=\"{outside}/leak.png\">2个。![图]({outside}/md.png)\n"
+               "\t县教育局\n\t县财政局\n")
+    response = httpx.post(f"{private_server}/documents", files={"file": ("html_cells.txt", listing.encode())},
+                          timeout=120)
+    assert response.status_code == 200, response.text
+    open_chat(browser, private_server)
+    ask_in_chat(browser, "测试县教育局牵头哪些任务？")
+    answer = wait_for_answer(browser, 1, "测试县#1")
+    assert "<b>实训基地</b>" in answer and f'<img src="{outside}/leak.png">' in answer
+    assert f"![图]({outside}/md.png)" in answer
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot img[src*='203.0.113.9'], #chatbot b")
+    assert not [url for url in requested_urls(browser) if "203.0.113.9" in url]

@@ -46,15 +46,21 @@ def citation_table(answer: Answer | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def as_text(text: str) -> str:
+    """List text (and the question echoed in it) shown as text: no HTML tag and no Markdown image or link
+    survives, so a cell cannot make the browser fetch anything."""
+    return html.escape(text, quote=False).replace("![", "!&#91;").replace("](", "]&#40;")
+
+
 def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     """The answer (its 【section】 lines kept out of the list above), then a line on citations and filters."""
     filters = "，".join(f"{label}：{value}" for label, value in (("地区", place), ("部门", agency)) if value)
     footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
     if filters:
         footer += f"（筛选 {filters}）"
-    text = answer.answer
-    if answer.plan_line and text.startswith(answer.plan_line):  # how the question was read, set apart
-        text = f"> {answer.plan_line}\n\n{text[len(answer.plan_line):].lstrip()}"
+    text, plan_line = as_text(answer.answer), as_text(answer.plan_line or "")
+    if plan_line and text.startswith(plan_line):  # how the question was read, set apart
+        text = f"> {plan_line}\n\n{text[len(plan_line):].lstrip()}"
     text = re.sub(r"\n(?=【)", "\n\n", text)
     return f"{text}\n\n*{footer}*" if footer else text
 
