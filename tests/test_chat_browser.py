@@ -280,7 +280,8 @@ def private_server(indexed_settings, tmp_path: Path) -> Iterator[str]:  # type: 
 
 
 def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(browser: WebDriver,
-                                                                               private_server: str) -> None:
+                                                                               private_server: str,
+                                                                               tmp_path: Path) -> None:
     fixture = Path(__file__).resolve().parent / "fixtures" / "special_groups.docx"
     open_chat(browser, private_server)
     tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "上传清单")
@@ -303,6 +304,8 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     WebDriverWait(browser, 120).until(lambda d: "已导入" in " ".join(texts(d, "#upload-result")),
                                       message="the upload did not report that it was ingested")
     assert "共 8 行" in " ".join(texts(browser, "#upload-result"))
+    # the browser's copy went to Gradio's folder under the data directory, not the shared /tmp/gradio
+    assert list((tmp_path / "private" / "data" / "gradio").rglob("special_groups.docx"))
     browser.save_screenshot(str(ARTIFACTS / "upload-done.png"))
 
     next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "问答").click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -83,6 +84,11 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"])
+    # Gradio keeps uploads and served files in its temp folder: under our data directory, not the shared
+    # /tmp/gradio that other Gradio apps on the host also serve from. The Blocks and the mount read it now.
+    gradio_dir = settings.data_dir / "gradio"
+    gradio_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(gradio_dir.resolve())
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
                         footer_links=["gradio", "settings"], run_history=False, show_error=True,
                         max_file_size=settings.upload_max_bytes,
