@@ -121,6 +121,8 @@ def _add_rows(found: _List, body: list[list[str]], table: Table, path: Path) -> 
         if shorts[c] == NUMBER_HEADER and shorts[c + 1:] == found.headers:
             repeated += 1
             continue
+        if number is None and shorts[c][:1].isdigit():
+            raise IngestError(path, f"row {len(found.rows) + 1}: 序号 reads {shorts[c][:30]!r}, not a row number")
         if number is not None:
             expected = len(found.rows) + 1
             if number != expected:

@@ -32,6 +32,10 @@ def registry() -> Registry:
     (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("3", "乙", "市教育局", "市财政局")]), "row 2: 序号 reads 3 (skipped"),
     (HEAD + body([("1", "甲", "市教育局"), ("2", "乙", "市教育局", "市财政局")]), "row 1: has 3 of 4 columns"),
     (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("2", "乙", "市教育局")]), "row 2: has 3 of 4 columns"),
+    (HEAD + body([("1a", "甲", "市教育局", "市财政局"), ("2", "乙", "市教育局", "市财政局")]),
+     "row 1: 序号 reads '1a', not a row number"),
+    (HEAD + body([("1", "甲", "市教育局", "市财政局"), ("2a", "乙", "市教育局", "市财政局")]),
+     "row 2: 序号 reads '2a', not a row number"),
 ])
 def test_malformed_tables(tmp_path, registry: Registry, content: str, reason: str) -> None:
     path = tmp_path / "bad.txt"

@@ -77,7 +77,7 @@ def _find_header(layout: Layout, path: Path) -> tuple[int, int]:
     start = shorts.index(NUMBER_HEADER)
     width = 1
     for cell in shorts[start + 1:]:
-        if _NUMBER.fullmatch(cell):
+        if cell[:1].isdigit():  # a row number, even a mistyped one (1a): no header starts with a digit
             break
         width += 1
     if width == 1:
@@ -93,6 +93,8 @@ def _group_rows(cells: list[str], width: int, path: Path) -> list[list[str]]:
         opens_row = not rows or len(rows[-1]) == width
         expected = len(rows) + 1
         if opens_row:
+            if number[:1].isdigit() and not _NUMBER.fullmatch(number):
+                raise IngestError(path, f"row {expected}: 序号 reads {number[:30]!r}, not a row number")
             if not _NUMBER.fullmatch(number):
                 where = f"after row {len(rows)}" if rows else "at the first row"
                 raise IngestError(path, f"{where}: expected 序号 {expected}, found {number[:30]!r} "
