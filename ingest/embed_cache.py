@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
 
+log = logging.getLogger(__name__)
+
 
 class EmbeddingCache:
-    """A sqlite table of float32 vectors keyed by sha256(model, passage text)."""
+    """A sqlite table of float32 vectors keyed by sha256(model, passage text).
+
+    It is a cache: a file that is not a readable database is moved aside with a warning and started anew (the
+    vectors are embedded again), never an ingest that fails.
+    """
 
     def __init__(self, path: Path, model_name: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model_name = model_name
-        self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        try:
+            self._db = self._open(path)
+        except sqlite3.DatabaseError as err:  # "file is not a database", "database disk image is malformed"
+            aside = path.with_name(f"{path.name}.damaged-{time.strftime('%Y%m%d%H%M%S')}")
+            log.warning("embedding cache %s is damaged (%s); moved it to %s and starting an empty one",
+                        path, err, aside.name)
+            path.replace(aside)
+            for suffix in ("-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            self._db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            db.execute("SELECT count(*) FROM vectors LIMIT 1").fetchone()
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self.model_name}\0{text}".encode()).hexdigest()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,8 @@ from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
 
 Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed), after each batch
+
+log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000  # rows per Chroma add: 2,000 kept ~100 MB more resident at 10,000 rows, and was no faster
@@ -213,7 +216,10 @@ class Indexer:
             return {}
         path = self.manifest_dir / f"{build.name}.json"
         if path.exists():
-            return dict(json.loads(path.read_text("utf-8")))
+            try:
+                return dict(json.loads(path.read_text("utf-8")))
+            except (ValueError, TypeError) as err:  # a cache: read the hashes from the index instead
+                log.warning("manifest %s is damaged (%s); reading the row hashes from the index", path.name, err)
         hashes = {r.id: r.content_hash() for r in self.store.load_rows(build)}
         self._write_manifest(build.name, hashes)
         return hashes
