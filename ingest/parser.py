@@ -20,6 +20,7 @@ PARSER_VERSION = "1"
 _OWNER = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+)")
 _NUMBER = re.compile(r"(\d+)[.、．]?")
 _ATTACHMENT = re.compile(r"^附件\s*[:：]?\s*\d*$")
+MAX_CELL_CHARS = 20_000  # the longest real task text is under 600; a longer cell is a paste gone wrong
 
 
 @dataclass
@@ -181,6 +182,10 @@ def _document(found: _List, key: str, path: Path, registry: Registry) -> Documen
     rows: list[Row] = []
     warnings: list[str] = []
     for cells, group in found.rows:
+        longest = max(map(len, cells), default=0)
+        if longest > MAX_CELL_CHARS:
+            raise IngestError(path, f"row {len(rows) + 1}: a cell holds {longest:,} characters "
+                                    f"(at most {MAX_CELL_CHARS:,}): is a document pasted into it?")
         values = {f: cell for f, cell in zip(fields, cells, strict=True) if f is not None}
         category = group or (rows[-1].category if rows else "")  # a merged or group category goes on down
         row = _make_row(key, len(rows) + 1, values, jurisdiction, title, "lead" in fields, category, registry)

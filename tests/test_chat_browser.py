@@ -332,3 +332,16 @@ def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(bro
     assert f"![图]({outside}/md.png)" in answer
     assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot img[src*='203.0.113.9'], #chatbot b")
     assert not [url for url in requested_urls(browser) if "203.0.113.9" in url]
+
+
+def test_docs_render_offline_from_packaged_assets(browser: WebDriver, server: str) -> None:
+    """/docs loads Swagger UI from the swagger-ui-bundle package, not a CDN: with no network it shows /ask."""
+    browser.get(f"{server}/docs")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: any("/ask" in t for t in texts(d, ".opblock-summary-path")),
+        message="Swagger UI did not render the operations")
+    outside = [u for u in requested_urls(browser) if u.startswith("http") and not u.startswith(server)]
+    assert not outside, outside
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "docs.png"))
+

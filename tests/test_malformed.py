@@ -46,6 +46,19 @@ def test_malformed_tables(tmp_path, registry: Registry, content: str, reason: st
     assert "\n" not in str(err.value)
 
 
+def test_a_huge_cell_is_refused_naming_its_row(tmp_path, registry: Registry) -> None:
+    path = tmp_path / "cell.txt"
+    path.write_text(HEAD + body([("1", "甲", "市教育局", "市财政局"), ("2", "乙" * 30_000, "市教育局", "")]), "utf-8")
+    with pytest.raises(IngestError, match=r"row 2: a cell holds 30,000 characters \(at most 20,000\)"):
+        parse_file(path, registry)
+
+
+def test_embedding_reads_at_most_the_first_2048_characters() -> None:
+    from ingest.embedder import MAX_EMBED_CHARS, clip
+
+    assert clip("职" * 5000) == "职" * MAX_EMBED_CHARS and clip("短") == "短"
+
+
 def test_oversized_file(tmp_path, registry: Registry) -> None:
     path = tmp_path / "huge.txt"
     path.write_text(HEAD + "\t1\n\t" + "职业教育" * 900_000 + "\n\t市教育局\n\t市财政局\n", "utf-8")  # ~10 MB

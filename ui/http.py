@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.catalog import Role
@@ -41,7 +41,15 @@ from ui.api_models import (
     UploadForm,
 )
 from ui.chat import build_chat
-from ui.security import BodySizeLimit, RateLimiter, api_key_guard, log_answer, rate_limit_guard
+from ui.security import (
+    BodySizeLimit,
+    LoginGuard,
+    RateLimiter,
+    api_key_guard,
+    log_answer,
+    rate_limit_guard,
+    redact_access_log,
+)
 from ui.upload import FRAMING_BYTES, receive_file, refusal
 
 log = logging.getLogger(__name__)
@@ -66,8 +74,9 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
         ask_thread.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(title="policy-assistant", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="policy-assistant", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Ask the vocational-education task lists (任务清单); every answer cites its rows.")
+    _offline_docs(app)
     limiter = RateLimiter(settings.rate_limit_per_minute)
     guards = [Depends(rate_limit_guard(limiter)), Depends(api_key_guard(settings.api_key))]
     app.include_router(_open_routes(assistant))
@@ -78,6 +87,9 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                        responses=ERROR_RESPONSES)
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
+    redact_access_log()
+    if settings.api_key:  # the chat's login page checks the key: guesses back off exponentially
+        app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
                        streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
                                                           refusal(settings.upload_max_bytes))})
@@ -94,6 +106,25 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.api_key), auth_message="请输入访问密钥（API key）登录")
     return app
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """/docs: Swagger UI from the files the fastapi-offline package ships, so the page loads no CDN. There is no
+    /redoc: ReDoc fetches its logo from cdn.redoc.ly whatever it is given."""
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
+    openapi = app.openapi_url or "/openapi.json"
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=openapi, title="policy-assistant API",
+                                   swagger_js_url="docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url="docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="docs-assets/favicon.png")
 
 
 def _open_routes(assistant: Assistant) -> APIRouter:

@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections import OrderedDict, deque
@@ -16,6 +17,8 @@ from fastapi.security import APIKeyHeader
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.models import Answer
+
+log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60.0
 
@@ -131,6 +134,89 @@ class BodySizeLimit:
                    (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+class LoginGuard:
+    """ASGI middleware over the chat's login (POST `path`): after `free` failed logins a client waits, twice as
+    long after each further failure (1 s, 2 s, 4 s … up to `max_wait`), and is answered 429 until then. A success
+    clears its count. Every failure is logged with the client's address, never the key tried.
+
+    It holds whether or not the API's rate limit is on: guessing the key is not ordinary traffic.
+    """
+
+    def __init__(self, app: ASGIApp, path: str = "/ui/login", free: int = 3, max_wait: float = 900.0,
+                 clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000) -> None:
+        self.app = app
+        self.path = path
+        self.free = free
+        self.max_wait = max_wait
+        self.clock = clock
+        self.max_clients = max_clients
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (failures, blocked until)
+        self._lock = threading.Lock()
+
+    def wait(self, client: str) -> float:
+        with self._lock:
+            _, until = self._failures.get(client, (0, 0.0))
+        return max(until - self.clock(), 0.0)
+
+    def record(self, client: str, ok: bool) -> None:
+        with self._lock:
+            if ok:
+                self._failures.pop(client, None)
+                return
+            count = self._failures.get(client, (0, 0.0))[0] + 1
+            wait = 0.0 if count <= self.free else min(2.0 ** (count - self.free - 1), self.max_wait)
+            self._failures[client] = (count, self.clock() + wait)
+            self._failures.move_to_end(client)
+            while len(self._failures) > self.max_clients:
+                self._failures.popitem(last=False)
+        log.warning("failed chat login from %s (%d in a row)", client, count)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self.wait(client)
+        if wait > 0:
+            body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s",
+                               "errors": []}).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                       (b"retry-after", str(math.ceil(wait)).encode())]
+            await send({"type": "http.response.start", "status": 429, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        status = 0
+
+        async def watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watch)
+        self.record(client, status == 200)
+
+
+class RedactTokens(logging.Filter):
+    """Access-log lines without session tokens: `session_hash=…` and `session_id=…` in a path are blanked."""
+
+    PATTERN = re.compile(r"((?:session_hash|session_id|__theme_token)=)[^&\s\"]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.PATTERN.sub(r"\1…", a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = self.PATTERN.sub(r"\1…", record.msg)
+        return True
+
+
+def redact_access_log() -> None:
+    """Add the filter to uvicorn's access logger, once."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

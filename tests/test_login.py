@@ -1,0 +1,52 @@
+"""The chat's login: key guessing backs off exponentially per client and every failure is logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from ui.security import LoginGuard
+
+
+def test_guesses_back_off_whether_or_not_the_api_rate_limit_is_on(
+        start_server: Callable[..., str], caplog: pytest.LogCaptureFixture) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=0)
+
+    def login(password: str) -> httpx.Response:
+        return httpx.post(f"{url}/ui/login", data={"username": "u", "password": password}, timeout=10)
+
+    with caplog.at_level(logging.WARNING, logger="ui.security"):
+        statuses = [login(f"guess-{n}").status_code for n in range(4)]
+        refused = login("right-key")  # within the 1 s the fourth failure started
+    assert statuses == [400, 400, 400, 400]  # three free failures; the fourth starts a wait
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+    assert set(refused.json()) == {"detail", "errors"}
+    failures = [r.getMessage() for r in caplog.records if "failed chat login" in r.getMessage()]
+    assert len(failures) == 4 and "127.0.0.1" in failures[0] and "guess" not in " ".join(failures)
+
+
+def test_the_wait_doubles_and_a_success_clears_it() -> None:
+    now = [0.0]
+    guard = LoginGuard(app=None, free=2, clock=lambda: now[0])  # type: ignore[arg-type]
+    waits = []
+    for _ in range(6):
+        guard.record("1.2.3.4", ok=False)
+        waits.append(guard.wait("1.2.3.4"))
+    assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
+    assert guard.wait("5.6.7.8") == 0.0  # per client
+    guard.record("1.2.3.4", ok=True)
+    assert guard.wait("1.2.3.4") == 0.0
+
+
+def test_access_log_lines_carry_no_session_token() -> None:
+    from ui.security import RedactTokens
+
+    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
+                               ("127.0.0.1:5", "GET", "/ui/gradio_api/queue/data?session_hash=abc123secret&x=1",
+                                "1.1", 200), None)
+    RedactTokens().filter(record)
+    line = record.getMessage()
+    assert "abc123secret" not in line and "session_hash=…&x=1" in line
