@@ -285,7 +285,7 @@ class Indexer:
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
             self.store.activate(build)
         except BaseException:
-            self.store.client.delete_collection(build.name)
+            self.store.drop(build.name)
             raise
         self.store.prune()
         self._write_manifest(build.name, {r.id: r.content_hash() for r in rows})

@@ -9,8 +9,11 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,6 +29,7 @@ from ingest.rows import Row, Source
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
+_SEGMENT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
@@ -45,7 +49,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
     """
     try:
-        return IndexStore(open_client(index_dir, chroma_url), prefix)
+        return IndexStore(open_client(index_dir, chroma_url), prefix, None if chroma_url else index_dir)
     except Exception as err:
         if chroma_url:
             raise
@@ -54,7 +58,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
         SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
         log.warning("index at %s is unreadable (%s: %s); moved it to %s and starting an empty index",
                     index_dir, type(err).__name__, err, aside)
-        return IndexStore(open_client(index_dir, chroma_url), prefix)
+        return IndexStore(open_client(index_dir, chroma_url), prefix, index_dir)
 
 
 def row_metadata(row: Row) -> dict[str, Any]:
@@ -67,10 +71,30 @@ def row_metadata(row: Row) -> dict[str, Any]:
 class IndexStore:
     """Row collections named `<prefix>-<build time>`; `<prefix>-meta` records the active one."""
 
-    def __init__(self, client: ClientAPI, prefix: str = "rows") -> None:
+    def __init__(self, client: ClientAPI, prefix: str = "rows", folder: Path | None = None) -> None:
         self.client = client
         self.prefix = prefix
+        self.folder = folder  # the embedded index's directory (None with a Chroma server)
         client.get_or_create_collection(f"{prefix}-meta")  # where the active build is recorded
+
+    def drop(self, name: str) -> None:
+        """Delete a build, and the segment directories Chroma's delete_collection leaves on disk."""
+        self.client.delete_collection(name)
+        self.sweep()
+
+    def sweep(self) -> int:
+        """Remove segment directories no live segment owns (Chroma leaves them behind: about 1 KB a row a build);
+        how many were removed. Only for an embedded index: a server's disk is the server's."""
+        if self.folder is None or not (self.folder / "chroma.sqlite3").exists():
+            return 0
+        with closing(sqlite3.connect(f"file:{self.folder / 'chroma.sqlite3'}?mode=ro", uri=True)) as db:
+            live = {row[0] for row in db.execute("SELECT id FROM segments")}
+        removed = 0
+        for entry in self.folder.iterdir():
+            if entry.is_dir() and _SEGMENT.fullmatch(entry.name) and entry.name not in live:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        return removed
 
     def active_name(self) -> str | None:
         meta = self.client.get_collection(f"{self.prefix}-meta").metadata or {}
@@ -119,7 +143,7 @@ class IndexStore:
         kept = [active] + [b for b in builds if b != active][: max(keep - 1, 0)]
         for name in builds:
             if name not in kept:
-                self.client.delete_collection(name)
+                self.drop(name)
 
     @staticmethod
     def load_rows(collection: Collection, page: int = 500) -> list[Row]:

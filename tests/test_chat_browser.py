@@ -307,6 +307,8 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     # the browser's copy went to Gradio's folder under the data directory, not the shared /tmp/gradio
     assert list((tmp_path / "private" / "data" / "gradio").rglob("special_groups.docx"))
     browser.save_screenshot(str(ARTIFACTS / "upload-done.png"))
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "Built with Gradio" not in page and "Settings" not in page  # no English footer
 
     next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "问答").click()
     ask_in_chat(browser, "测试市财政局牵头哪些任务？")

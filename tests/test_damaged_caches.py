@@ -34,3 +34,23 @@ def test_a_truncated_manifest_and_a_garbage_embedding_cache_do_not_fail_a_reinge
     assert "is damaged" in warnings and "manifest" in warnings and "embedding cache" in warnings
     assert list(settings.cache_dir.glob("embeddings.sqlite.damaged-*"))
     assert "加强实训基地建设" in assistant.ask("环翠区有哪些任务？").answer
+
+
+def test_dropped_builds_leave_no_segment_directories(indexed_settings: Settings, tmp_path: Path) -> None:
+    """Chroma's delete_collection leaves a build's HNSW directory behind; pruning removes it, so disk use
+    stays flat over many builds."""
+    import re
+
+    assistant = private_assistant(indexed_settings, tmp_path)
+    index = assistant.settings.index_dir
+    segment = re.compile(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}")
+
+    def directories() -> set[str]:
+        return {p.name for p in index.iterdir() if p.is_dir() and segment.fullmatch(p.name)}
+
+    counts = []
+    for _ in range(6):
+        assistant.reingest(force=True)
+        counts.append(len(directories()))
+    assert max(counts) <= 2, counts  # the active build and the one kept before it
+    assert assistant.store.sweep() == 0

@@ -102,7 +102,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     gradio_dir.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(gradio_dir.resolve())
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
-                        footer_links=["gradio", "settings"], run_history=False, show_error=True,
+                        footer_links=[], run_history=False, show_error=True,  # no English footer
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.api_key), auth_message="请输入访问密钥（API key）登录")
     return app
