@@ -43,22 +43,58 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
     return chromadb.PersistentClient(path=str(index_dir), settings=settings)
 
 
+class StorageError(RuntimeError):
+    """The index cannot be opened for a reason that is not damage (disk full, permission, a lock): nothing is
+    moved aside; the operator must fix the cause."""
+
+
+_FAULTS = ("disk is full", "disk full", "no space", "permission denied", "readonly", "read-only", "locked",
+           "unable to open", "disk i/o error")
+
+
+def _is_damaged(index_dir: Path) -> str | None:
+    """Why the embedded index's database is damaged (empty, not SQLite, its schema unreadable), or None."""
+    db = index_dir / "chroma.sqlite3"
+    if not db.exists():
+        return None
+    if db.stat().st_size == 0:
+        return "chroma.sqlite3 is empty"
+    with open(db, "rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return "chroma.sqlite3 is not an SQLite database"
+    try:  # the schema must read: cheap, unlike a full integrity check of a large index at every start
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            con.execute("SELECT count(*) FROM collections").fetchone()
+            con.execute("SELECT count(*) FROM segments").fetchone()
+    except sqlite3.DatabaseError as err:
+        if any(fault in str(err).lower() for fault in _FAULTS):
+            raise StorageError(f"index at {index_dir} cannot be read: {err}") from err
+        return f"{type(err).__name__}: {err}"
+    return None
+
+
 def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows") -> IndexStore:
-    """The index store; an embedded index that cannot be read is moved aside and started afresh.
+    """The index store. An embedded index whose database fails an integrity check (or is empty) is moved aside
+    and started afresh, with a warning; any other failure to open it (disk full, permission, a lock) is a
+    StorageError, and nothing is moved.
 
     A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
     """
-    try:
-        return IndexStore(open_client(index_dir, chroma_url), prefix, None if chroma_url else index_dir)
-    except Exception as err:
-        if chroma_url:
-            raise
-        aside = index_dir.with_name(f"{index_dir.name}.broken-{time.strftime('%Y%m%d%H%M%S')}")
-        shutil.move(str(index_dir), str(aside))
-        SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
-        log.warning("index at %s is unreadable (%s: %s); moved it to %s and starting an empty index",
-                    index_dir, type(err).__name__, err, aside)
-        return IndexStore(open_client(index_dir, chroma_url), prefix, index_dir)
+    if chroma_url:
+        return IndexStore(open_client(index_dir, chroma_url), prefix, None)
+    damage = _is_damaged(index_dir)
+    if damage is None:
+        try:
+            return IndexStore(open_client(index_dir), prefix, index_dir)
+        except Exception as err:
+            if any(fault in str(err).lower() for fault in _FAULTS) or isinstance(err, OSError):
+                raise StorageError(f"index at {index_dir} cannot be opened: {type(err).__name__}: {err}") from err
+            damage = f"{type(err).__name__}: {err}"
+    aside = index_dir.with_name(f"{index_dir.name}.broken-{time.strftime('%Y%m%d%H%M%S')}")
+    shutil.move(str(index_dir), str(aside))
+    SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
+    log.warning("index at %s is damaged (%s); moved it to %s and starting an empty index", index_dir, damage, aside)
+    return IndexStore(open_client(index_dir), prefix, index_dir)
 
 
 def row_metadata(row: Row) -> dict[str, Any]:

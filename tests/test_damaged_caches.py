@@ -54,3 +54,45 @@ def test_dropped_builds_leave_no_segment_directories(indexed_settings: Settings,
         counts.append(len(directories()))
     assert max(counts) <= 2, counts  # the active build and the one kept before it
     assert assistant.store.sweep() == 0
+
+
+def test_an_empty_index_database_is_moved_aside_and_rebuilt_with_the_uploads(
+        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from assistant.core import Assistant
+
+    assistant = private_assistant(indexed_settings, tmp_path)
+    upload = tmp_path / "huancui2.txt"
+    upload.write_text((assistant.settings.lists_dir / "huancui.txt").read_text("utf-8").replace(
+        "加强实训设施建设", "加强实训设施建设（上传版）", 1), "utf-8")
+    assistant.upload(upload, upload.name)
+    settings = assistant.settings
+    del assistant
+    import gc
+
+    gc.collect()
+    from chromadb.api.shared_system_client import SharedSystemClient
+    SharedSystemClient.clear_system_cache()
+    (settings.index_dir / "chroma.sqlite3").write_bytes(b"")
+    with caplog.at_level(logging.WARNING):
+        reopened = Assistant.from_settings(settings)
+        report = reopened.ingest_if_empty()
+    assert "chroma.sqlite3 is empty" in " ".join(r.getMessage() for r in caplog.records)
+    assert report is not None and report.documents == 5 and report.rows == 188  # the upload is back too
+    assert list(settings.data_dir.glob("index.broken-*"))
+
+
+def test_a_full_disk_is_refused_and_moves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from ingest import store
+
+    index = tmp_path / "index"
+    index.mkdir()
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "open_client", full)
+    with pytest.raises(store.StorageError, match="disk is full"):
+        store.open_store(index)
+    assert index.exists() and not list(tmp_path.glob("index.broken-*"))

@@ -228,7 +228,13 @@ cli.add_command(bench_command, name="bench")
 
 
 def main() -> None:
-    cli()
+    from ingest.store import StorageError
+
+    try:
+        cli()
+    except StorageError as err:  # disk full, permission, a lock: the operator's to fix; nothing was moved
+        click.echo(f"error: {err}", err=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":
