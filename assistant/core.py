@@ -84,6 +84,7 @@ class Assistant:
         self.settings = settings
         self._lock = threading.Lock()
         self._writer = threading.Lock()
+        self._write_embedder: E5Embedding | None = None
         self.cues = Cues.load()
         self.engine = self._build_engine()
 
@@ -216,7 +217,11 @@ class Assistant:
         return next((p for p in folder_lists(self.settings.lists_dir) if p.stem == stem), None)
 
     def _indexer(self) -> Indexer:
-        return open_indexer(self.settings, registry=self.registry, embedder=self.embedder)
+        """The writer's indexer. It embeds with a model of its own: questions do not queue behind a long ingest
+        on the answering model's one thread (72 MB more, loaded at the first ingest)."""
+        if self._write_embedder is None:
+            self._write_embedder = E5Embedding()
+        return open_indexer(self.settings, registry=self.registry, embedder=self._write_embedder)
 
     def reload(self) -> None:
         """Rebuild from the active index build (after an ingest); answers in flight keep the old one."""

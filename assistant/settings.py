@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
                                   "takes.")
     rate_limit_per_minute: int = 0
+    ask_timeout_seconds: float = Field(default=30.0, description="An ask over HTTP or in the chat that takes longer "
+                                       "is answered 503 (the chat: a message); its thread finishes on its own.")
     log_questions: bool = True
 
     @property

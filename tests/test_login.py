@@ -50,3 +50,22 @@ def test_access_log_lines_carry_no_session_token() -> None:
     RedactTokens().filter(record)
     line = record.getMessage()
     assert "abc123secret" not in line and "session_hash=…&x=1" in line
+
+
+def test_an_ask_over_its_deadline_is_503_and_the_next_one_answers(
+        start_server: Callable[..., str], assistant, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    url = start_server(ask_timeout_seconds=0.2)
+    real = assistant.ask
+
+    def slow(question: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "慢" in question:
+            time.sleep(1.0)
+        return real(question, *args, **kwargs)
+
+    monkeypatch.setattr(assistant, "ask", slow)
+    late = httpx.post(f"{url}/ask", json={"question": "慢：营口市人社局要做哪些工作？"}, timeout=10)
+    assert late.status_code == 503 and "no answer within 0.2 s" in late.json()["detail"]
+    assert set(late.json()) == {"detail", "errors"}
+    assert httpx.post(f"{url}/ask", json={"question": "营口市人社局要做哪些工作？"}, timeout=10).status_code == 200

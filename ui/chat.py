@@ -11,6 +11,7 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,8 @@ class ChatTurns:
         started = time.perf_counter()
         try:
             answer = self._ask(question, session_id, _chosen(place), _chosen(agency))
+        except gr.Error:
+            raise
         except Exception:
             log.exception("chat: the assistant failed")
             raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
@@ -192,7 +195,11 @@ class ChatTurns:
     def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None) -> Answer:
         if self.ask_thread is None:
             return self.assistant.ask(question, session_id, place, agency)
-        return self.ask_thread.submit(self.assistant.ask, question, session_id, place, agency).result()
+        future = self.ask_thread.submit(self.assistant.ask, question, session_id, place, agency)
+        try:
+            return future.result(timeout=self.assistant.settings.ask_timeout_seconds)
+        except FutureTimeout:
+            raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。") from None
 
     def clear(self) -> tuple[Any, ...]:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""

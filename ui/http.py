@@ -154,13 +154,19 @@ def _open_routes(assistant: Assistant) -> APIRouter:
 def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Executor) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/ask", tags=["answers"])
+    @router.post("/ask", tags=["answers"], responses={503: {"model": ErrorBody, "description":
+                                                            "no answer within ASSISTANT_ASK_TIMEOUT_SECONDS"}})
     async def ask(request: AskRequest) -> Answer:
         """Answer one question from the lists, citing every row it uses; a session_id continues a chat."""
         started = time.perf_counter()
-        answer = await asyncio.wrap_future(ask_thread.submit(
-            assistant.ask, request.question, request.session_id, request.jurisdiction or None,
-            request.agency or None))
+        try:
+            answer = await asyncio.wait_for(asyncio.wrap_future(ask_thread.submit(
+                assistant.ask, request.question, request.session_id, request.jurisdiction or None,
+                request.agency or None)), settings.ask_timeout_seconds)
+        except TimeoutError:
+            log.warning("ask gave no answer within %.0f s", settings.ask_timeout_seconds)
+            raise HTTPException(503, f"no answer within {settings.ask_timeout_seconds:g} s: the service is busy, "
+                                     "try again") from None
         log_answer(log, "api", request.question, answer, started, settings.log_questions)
         return answer
 
