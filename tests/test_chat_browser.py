@@ -156,6 +156,11 @@ def test_clear_starts_a_new_conversation(browser: WebDriver, server: str) -> Non
     open_chat(browser, server)
     ask_in_chat(browser, "营口市人社局要做哪些工作？")
     wait_for_answer(browser, 1, "营口市")
+    browser.find_element(By.CSS_SELECTOR, "#ask").click()  # an empty question: a hint, the chat stays
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "请先在输入框中输入问题" in d.find_element(
+        By.TAG_NAME, "body").text, message="no hint for an empty question")
+    assert len(bot_messages(browser)) == 1 and "营口市" in bot_messages(browser)[0]
+    assert table_size(browser) > 0 and "Error" not in browser.find_element(By.TAG_NAME, "body").text
     browser.find_element(By.CSS_SELECTOR, "#clear").click()
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not bot_messages(d))
     ask_in_chat(browser, "那瓦房店呢？")  # nothing to follow up on now: the whole 瓦房店 list

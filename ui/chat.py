@@ -171,8 +171,10 @@ class ChatTurns:
     def respond(self, text: str, session_id: str | None, history: list[dict], place: str, agency: str,
                 request: gr.Request) -> tuple[Any, ...]:
         question = (text or "").strip()
-        if not question:
-            raise gr.Error("请先输入问题。")
+        if not question:  # a hint, and everything stays as it was (gr.Error would mark every output as failed)
+            gr.Info("请先在输入框中输入问题。")
+            same = gr.skip()
+            return (same, session_id, history, same, same, same, same, same)
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
             raise gr.Error("提问太频繁了，请稍后再试。")
