@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,13 +146,10 @@ class Assistant:
     def preview(self, path: Path, filename: str) -> list[Preview]:
         """What uploading the file would ingest (title, place, column mapping, first rows, warnings), writing
         nothing; IngestError naming `filename` as the upload would raise it."""
-        with tempfile.TemporaryDirectory(prefix="preview-") as folder:
-            named = Path(folder) / stored_name(filename)  # under the key the upload would give it
-            shutil.copyfile(path, named)
-            try:
-                return preview_file(named, self.registry)
-            except IngestError as err:
-                raise IngestError(filename, err.reason) from None
+        try:
+            return preview_file(path, self.registry, key=Path(stored_name(filename)).stem)
+        except IngestError as err:  # the client's file name, not the server's path
+            raise IngestError(filename, err.reason) from None
 
     def upload(self, path: Path, filename: str, on_progress: Progress | None = None) -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.

@@ -35,16 +35,18 @@ class _List:
     notes: list[str] = field(default_factory=list)
 
 
-def parse_path(path: Path, registry: Registry) -> list[Document]:
-    """Every list in one file (a Word file or workbook may hold several), or IngestError naming file and reason."""
+def parse_path(path: Path, registry: Registry, key: str | None = None) -> list[Document]:
+    """Every list in one file (a Word file or workbook may hold several), or IngestError naming file and reason.
+
+    The lists are keyed by `key` (default: the file's stem), `<key>-1`, `<key>-2` … when there are several."""
     reading = read_file(path)
     lists = _assemble(reading.tables, path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     docs = []
     for n, found in enumerate(lists, 1):
-        key = path.stem if len(lists) == 1 else f"{path.stem}-{n}"
-        doc = _document(found, key, path, registry)
-        doc.source = Source(file=path.name, format=reading.format, sha256=sha, ingested_at=None)
+        stem = key or path.stem
+        doc = _document(found, stem if len(lists) == 1 else f"{stem}-{n}", path, registry)
+        doc.source = Source(file=path.name, format=reading.format, sha256=sha)
         doc.warnings = [*reading.notes, *found.notes, *doc.warnings]
         docs.append(doc)
     return docs

@@ -48,9 +48,9 @@ def preview_documents(docs: list[Document]) -> list[Preview]:
                     warnings=d.warnings) for d in docs]
 
 
-def preview_file(path: Path, registry: Registry) -> list[Preview]:
-    """The preview of every list in the file; IngestError as ingest would raise it."""
-    return preview_documents(parse_path(path, registry))
+def preview_file(path: Path, registry: Registry, key: str | None = None) -> list[Preview]:
+    """The preview of every list in the file (keyed as parse_path keys them); IngestError as ingest raises it."""
+    return preview_documents(parse_path(path, registry, key))
 
 
 def mapping_line(columns: list[Column]) -> str:

@@ -68,7 +68,7 @@ class Source(BaseModel):
     file: str
     format: str = Field(description="txt, docx, xlsx, pdf, doc, wps, xls or et")
     sha256: str
-    ingested_at: str | None = Field(None, description="ISO 8601 UTC time of the ingest that read it")
+    ingested_at: str | None = Field(default=None, description="ISO 8601 UTC time of the ingest that read it")
 
 
 class Column(BaseModel):

@@ -37,7 +37,7 @@ def read_docx(path: Path) -> list[Table]:
             if text:
                 paragraphs.append(text)
         else:
-            tables.append(Table(paragraphs, _grid(block)).squared())
+            tables.append(Table(paragraphs, _grid(block)))
             paragraphs = []
     return tables
 

@@ -38,7 +38,7 @@ def read_pdf(path: Path) -> list[Table]:
                 pad = min((line["x0"] - bbox[0] for row in cells for bbox, lines in row for line in lines),
                           default=0.0)
                 grid = [[_cell_text(lines, bbox, max(pad, 0.0)) for bbox, lines in row] for row in cells]
-                tables.append(Table(preamble, grid, continued=bool(tables) and not preamble).squared())
+                tables.append(Table(preamble, grid, continued=bool(tables) and not preamble))
                 top = table.bbox[3]
     if not tables:
         raise IngestError(path, "no ruled table found: a task list is a table whose header row has a 序号 column")
@@ -51,7 +51,7 @@ def _lines_between(page: Any, top: float, bottom: float) -> list[str]:
         return []
     region = page.crop((0, top, page.width, bottom), strict=False)
     lines = [line["text"].strip() for line in region.extract_text_lines()]
-    return [line for line in lines if line and line.strip("-–— 第页0123456789/").strip() != ""]
+    return [line for line in lines if line.strip("-–— 第页0123456789/")]
 
 
 def _cell_lines(page: Any, bbox: tuple[float, float, float, float] | None) -> tuple[Any, list[dict]]:

@@ -26,11 +26,8 @@ class Layout:
 
 
 def read_text(path: Path) -> str:
-    """The file's text, or an IngestError saying why it cannot be read as a list."""
-    if not path.exists():
-        raise IngestError(path, "no such file")
-    if not path.is_file():
-        raise IngestError(path, "not a regular file")
+    """The file's text, or an IngestError saying why it cannot be read as a list (read_file has checked that
+    it exists and is a file)."""
     data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")

@@ -31,7 +31,7 @@ def read_xlsx(path: Path) -> list[Table]:
         while grid and not any(grid[-1]):
             grid.pop()
         if grid:
-            tables.append(Table([], grid).squared())
+            tables.append(Table([], grid))
     return tables
 
 
