@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import html
 import logging
 import re
@@ -12,21 +11,21 @@ import time
 import uuid
 from concurrent.futures import Executor
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
-from openpyxl import Workbook
 
-from assistant import overview
+from assistant import exports, overview
+from assistant.catalog import Catalog
 from assistant.core import Assistant
 from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
-from assistant.spreadsheet import append_text_row, csv_row
 from ui.chat_upload import build_upload_tab
-from ui.security import RateLimiter, log_answer
+from ui.security import RateLimiter, log_answer, login_owner
 
 log = logging.getLogger(__name__)
 
@@ -80,23 +79,14 @@ class Downloads:
         self.root = Path(self._folder.name)
         self.keep_seconds = keep_seconds
 
-    def write(self, table: pd.DataFrame) -> tuple[Path, Path]:
+    def write(self, answer: Answer, question: str, place: str | None, agency: str | None,
+              catalog: Catalog) -> tuple[Path, Path]:
+        """The answer's cited rows as .csv and .xlsx named by subject and date (assistant.exports)."""
         self._prune()
         folder = self.root / uuid.uuid4().hex
         folder.mkdir()
-        csv_path, xlsx_path = folder / "引用条目.csv", folder / "引用条目.xlsx"
-        with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
-            writer = csv.writer(handle)
-            writer.writerow(COLUMNS)
-            writer.writerows(csv_row(line) for line in table.itertuples(index=False))
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "引用条目"
-        sheet.append(COLUMNS)
-        for line in table.itertuples(index=False):
-            append_text_row(sheet, line)
-        book.save(xlsx_path)
-        return csv_path, xlsx_path
+        table = exports.build_export(answer, question, catalog, date.today(), place=place, agency=agency)
+        return exports.write_csv(table, folder), exports.write_xlsx(table, folder)
 
     def write_overview(self, found: overview.Overview) -> tuple[Path, Path]:
         """The two matrices as .xlsx files, for the overview's download buttons."""
@@ -178,9 +168,12 @@ class ChatTurns:
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
             raise gr.Error("提问太频繁了，请稍后再试。")
+        owner = login_owner(request.cookies) if request else None
+        if session_id and not self.assistant.sessions.issued(session_id, owner):
+            session_id, history = None, []  # another login's conversation (a borrowed session_hash): none of it
         started = time.perf_counter()
         try:
-            answer = self._ask(question, session_id, _chosen(place), _chosen(agency))
+            answer = self._ask(question, session_id, _chosen(place), _chosen(agency), owner)
         except gr.Error:
             raise
         except Exception:
@@ -190,23 +183,26 @@ class ChatTurns:
         history = [*history, {"role": "user", "content": question},
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
-        files = self.downloads.write(table) if len(table) else (None, None)
+        files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),
+                                     self.assistant.engine.catalog) if answer.citations else (None, None)
         return ("", answer.session_id, history, history, table,
                 *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
 
-    def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None) -> Answer:
+    def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None,
+             owner: str | None) -> Answer:
         if self.ask_thread is None:
-            return self.assistant.ask(question, session_id, place, agency)
-        future = self.ask_thread.submit(self.assistant.ask, question, session_id, place, agency)
+            return self.assistant.ask(question, session_id, place, agency, owner)
+        future = self.ask_thread.submit(self.assistant.ask, question, session_id, place, agency, owner)
         try:
             return future.result(timeout=self.assistant.settings.ask_timeout_seconds)
         except FutureTimeout:
             raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。") from None
 
-    def clear(self) -> tuple[Any, ...]:
+    def clear(self, request: gr.Request) -> tuple[Any, ...]:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
         hidden = gr.DownloadButton(value=None, visible=False)
-        return self.assistant.sessions.new_id(), [], [], citation_table(None), hidden, hidden, suggestions(None)
+        owner = login_owner(request.cookies) if request else None
+        return self.assistant.sessions.new_id(owner), [], [], citation_table(None), hidden, hidden, suggestions(None)
 
     def load_overview(self) -> tuple[Any, ...]:
         """Both matrices over the current index, as tables and as .xlsx downloads."""
