@@ -301,6 +301,9 @@ class Assistant:
                 plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
         if agency:
             agency_id, candidates = engine.names.resolve(agency)
+            if agency_id is None and self.registry.places.find(agency).institutions:
+                # an institution as the agency (the chat's picker offers 锦州师专 beside agencies): its measures
+                return self._apply_filters(engine, plan, agency, None)
             if agency_id is None:
                 unresolved = [*plan.unresolved, Unresolved(surface=agency, candidates=candidates)]
                 return plan.model_copy(update={"unresolved": unresolved})

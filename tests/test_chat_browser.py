@@ -190,7 +190,7 @@ def choose(driver: WebDriver, dropdown: str, option: str) -> None:
 def test_filters_narrow_the_next_question(browser: WebDriver, server: str) -> None:
     open_chat(browser, server)
     choose(browser, "filter-place", "营口市")
-    choose(browser, "filter-agency", "人力资源和社会保障局")
+    choose(browser, "filter-agency", "人力资源和社会保障局（人社局）")
     ask_in_chat(browser, "要做哪些工作？")
     assert "地区：营口市" in wait_for_answer(browser, 1, "营口市")
     wait_for_table(browser, "营口市", 27)

@@ -24,6 +24,7 @@ from assistant.core import Assistant
 from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
+from assistant.picker import AgencyPicker
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer, login_owner
 
@@ -152,11 +153,17 @@ class ChatTurns:
         self.downloads = Downloads()
 
     def filter_choices(self) -> tuple[gr.Dropdown, gr.Dropdown]:
-        """The dropdowns' choices from the index as it is now: its places and the agencies its rows name."""
-        catalog, agencies = self.assistant.engine.catalog, self.assistant.registry.agencies
-        places = list(dict.fromkeys(d.jurisdiction for d in catalog.documents))
-        names = sorted({agencies.display_name(a) for row in catalog.rows for a in row.agency_ids})
-        return gr.Dropdown(choices=[ANY, *places], value=ANY), gr.Dropdown(choices=[ANY, *names], value=ANY)
+        """The dropdowns' choices from the index as it is now: its places, and the agency picker's entries.
+        Nothing is chosen, so the boxes are empty and typing searches; the choice 不限 (value "") clears one."""
+        places = list(dict.fromkeys(d.jurisdiction for d in self.assistant.engine.catalog.documents))
+        return gr.Dropdown(choices=[(ANY, ""), *places], value=None), self.agency_choices(None, None)
+
+    def agency_choices(self, place: str | None, agency: str | None) -> gr.Dropdown:
+        """The agency dropdown for the chosen place (assistant.picker); the chosen agency stays if offered."""
+        engine = self.assistant.engine
+        entries = AgencyPicker(engine.catalog, engine.names).entries(_chosen(place))
+        chosen = agency if agency in {e.value for e in entries} else None
+        return gr.Dropdown(choices=[(ANY, ""), *((e.label, e.value) for e in entries)], value=chosen)
 
     def respond(self, text: str, session_id: str | None, history: list[dict], place: str, agency: str,
                 request: gr.Request) -> tuple[Any, ...]:
@@ -248,10 +255,10 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
         with gr.Tabs():
             with gr.Tab("问答", elem_id="chat-tab"):
                 with gr.Row():
-                    place = gr.Dropdown([ANY], value=ANY, label="地区（清单）", info="限定下一个问题的地区",
+                    place = gr.Dropdown([], value=None, label="地区（清单）", info="限定下一个问题的地区；不选即不限",
                                         elem_id="filter-place")
-                    agency = gr.Dropdown([ANY], value=ANY, label="部门", info="限定下一个问题的部门",
-                                         elem_id="filter-agency")
+                    agency = gr.Dropdown([], value=None, label="部门", elem_id="filter-agency",
+                                         info="限定下一个问题的部门；不选即不限，可输入简称查找，如“人社”")
                 chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", feedback_options=None,
                                      placeholder="在下方输入问题，或点击示例问题。")
                 with gr.Row():
@@ -276,6 +283,9 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
                             api_visibility="private")
                 chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
+                place.change(turns.agency_choices, [place, agency], agency, api_visibility="private")
+                for box in (place, agency):  # 不限 chosen: an empty box again, so typing does not append to it
+                    box.input(lambda value: None if value == "" else gr.skip(), box, box, api_visibility="private")
             with gr.Tab("总览", elem_id="overview"):
                 gr.Markdown("各部门在各清单里牵头、负责多少项任务（鼠标停在部门名上可看清单中的写法），"
                             "以及省级清单的每项任务在下级清单中是否有对应条目。")
