@@ -119,12 +119,12 @@ def _columns(rows: list[Row]) -> tuple[list[str], Callable[[Row], list[str | int
 
 
 def _subject(answer: Answer, catalog: Catalog, place: str | None, agency: str | None) -> list[str]:
-    """What the rows are about: the answer's places, institution and agencies, then the chosen filters."""
+    """What the rows are about: the answer's places, institution and agencies, or else the chosen filters (the
+    answer's already hold them, by their canonical names)."""
     found = answer.filters
     names = [catalog.registry.agencies.display_name(a) for a in found.agencies]
-    chosen = [v for v in (place, agency) if v]
-    return list(dict.fromkeys([*found.jurisdictions, *([found.institution] if found.institution else []),
-                               *names, *chosen]))
+    subject = [*found.jurisdictions, *([found.institution] if found.institution else []), *names]
+    return list(dict.fromkeys(subject or [v for v in (place, agency) if v]))
 
 
 def _title(answer: Answer, question: str, subject: list[str], place: str | None, agency: str | None,

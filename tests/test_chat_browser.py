@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -138,12 +139,14 @@ def test_chat_answers_follow_ups_cites_rows_and_downloads_them(browser: WebDrive
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "chat.png"))
 
-    with download(browser, "download-csv", downloads, ".csv").open(encoding="utf-8-sig") as handle:
+    saved = download(browser, "download-csv", downloads, ".csv")
+    assert saved.name == f"瓦房店市-人力资源和社会保障局-任务-{date.today().isoformat()}.csv"
+    with saved.open(encoding="utf-8-sig") as handle:
         table = list(csv.reader(handle))
-    assert table[0] == ["清单", "序号", "牵头单位", "责任单位", "任务内容"]
+    assert table[0] == ["清单", "序号", "类别", "任务内容", "牵头单位", "责任单位", "完成时间", "来源"]
     assert len(table) == rows + 1 and {line[0] for line in table[1:]} == {"瓦房店市"}
     sheet = load_workbook(download(browser, "download-xlsx", downloads, ".xlsx")).active
-    assert sheet.max_row == rows + 1 and sheet["A2"].value == "瓦房店市"
+    assert "那瓦房店呢？" in sheet["A1"].value and sheet.max_row == rows + 2 and sheet["A3"].value == "瓦房店市"
 
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"the chat page logged errors: {errors}"
