@@ -32,9 +32,9 @@ from assistant.understand.followup import merge
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
 from assistant.understand.rules import RuleParser
+from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.embedder import E5Embedding
 from ingest.errors import IngestError
-from ingest.formats import folder_lists
 from ingest.indexer import Indexer, IngestReport, Progress, open_indexer
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
@@ -50,10 +50,6 @@ class Answerer(Protocol):
 
 class PlanParser(Protocol):
     def parse(self, question: str, fallback: QueryPlan) -> tuple[QueryPlan, str | None]: ...
-
-
-class BundledList(ValueError):
-    """A change to a list of the bundled folder (settings.lists_dir) asked of the API: that folder is its source."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +126,12 @@ class Assistant:
             return None
         return self.reingest()
 
+    def restored_line(self, report: IngestReport) -> str:
+        """What a rebuild of an empty (new, or damaged and moved aside) index restored, and from where."""
+        sources = kept_sources(self.settings.lists_dir, UploadFolder(self.settings.uploads_dir))
+        return (f"the index was empty: restored {report.documents} lists, {report.rows} rows from {sources} "
+                f"({report.summary()})")
+
     def reingest(self, force: bool = False) -> IngestReport:
         """Re-ingest the configured lists (bundled and uploaded) as the single writer, then answer from the new build.
 
@@ -159,21 +161,9 @@ class Assistant:
         nothing. IngestError (naming `filename`) for a bad name or file: the index and the kept files stay as
         they were. BundledList for the key of a bundled list. `on_progress(done, total)` follows the embedding.
         """
-        uploads = UploadFolder(self.settings.uploads_dir)
-        key = Path(stored_name(filename)).stem
         with self._writer:
-            if (bundled := self._bundled(key)) is not None:
-                raise BundledList(f"{_is_bundled(key, bundled)}: change that file there and re-ingest, or upload "
-                                  "under another name")
-            staged = uploads.stage(path, filename)
-            try:
-                report = self._indexer().ingest([staged], progress=False, on_progress=on_progress)
-            except BaseException as err:
-                uploads.discard(staged)
-                if isinstance(err, IngestError):  # the client's file name, not the server's path
-                    raise IngestError(filename, err.reason) from None
-                raise
-            uploads.keep(staged)
+            report = add_list(self._indexer(), UploadFolder(self.settings.uploads_dir), self.settings.lists_dir,
+                              path, filename, on_progress)
             if report.switched:
                 self.reload()
         return report
@@ -189,7 +179,7 @@ class Assistant:
             catalog = self.engine.catalog
             source = catalog.documents_by_key[self._known_doc(doc)].source
             stem = Path(source.file).stem if source else doc
-            if (bundled := self._bundled(stem)) is not None:
+            if (bundled := bundled_file(self.settings.lists_dir, stem)) is not None:
                 raise BundledList(f"{_is_bundled(doc, bundled)}: a re-ingest would bring it back. Remove that file "
                                   "from the folder first, then delete the list")
             withdrawn = uploads.withdraw(stem)
@@ -207,10 +197,6 @@ class Assistant:
                 self.reload()
         return report
 
-    def _bundled(self, stem: str) -> Path | None:
-        """The file of that stem in the bundled lists' folder, if there is one."""
-        return next((p for p in folder_lists(self.settings.lists_dir) if p.stem == stem), None)
-
     def _indexer(self) -> Indexer:
         """The writer's indexer. It embeds with a model of its own: questions do not queue behind a long ingest
         on the answering model's one thread (72 MB more, loaded at the first ingest)."""
@@ -225,11 +211,14 @@ class Assistant:
             self.engine = engine
 
     def ask(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
-            agency: str | None = None) -> Answer:
-        """Answer one question; a session_id continues that conversation (follow-ups operate on its plan)."""
+            agency: str | None = None, owner: str | None = None) -> Answer:
+        """Answer one question; a session_id continues that conversation (follow-ups operate on its plan).
+
+        `owner` fingerprints who asks (an API key, a chat login): only the owner a session id was issued to
+        continues it; any other id, made up or borrowed, starts a new session."""
         engine = self.engine
-        if not session_id or not self.sessions.issued(session_id):  # never attach to an id a client made up
-            session_id = self.sessions.new_id()
+        if not session_id or not self.sessions.issued(session_id, owner):
+            session_id = self.sessions.new_id(owner)
         plan, notes = self.plan(question, session_id, jurisdiction, agency)
         found = engine.executor.run(plan)
         result = engine.answerer.compose(plan, found)

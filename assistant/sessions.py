@@ -25,22 +25,24 @@ class SessionStore:
         self.max_sessions = max_sessions
         self.ttl_seconds = ttl_seconds
         self._turns: OrderedDict[str, Turn] = OrderedDict()
-        self._issued: OrderedDict[str, float] = OrderedDict()
+        self._issued: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def new_id(self) -> str:
-        """A session id the server issues: 128 random bits. Only issued ids continue a conversation."""
+    def new_id(self, owner: str | None = None) -> str:
+        """A session id the server issues: 128 random bits, belonging to `owner` (the fingerprint of the API key
+        or chat login that asked for it; None when the server has no key). Only its owner continues it."""
         session_id = secrets.token_hex(16)
         with self._lock:
-            self._issued[session_id] = time.monotonic()
+            self._issued[session_id] = owner
             while len(self._issued) > 4 * self.max_sessions:
                 self._issued.popitem(last=False)
         return session_id
 
-    def issued(self, session_id: str) -> bool:
-        """Whether this server issued the id (an id a client invents starts a new session instead)."""
+    def issued(self, session_id: str, owner: str | None = None) -> bool:
+        """Whether this server issued the id to `owner`: an id a client invents, or one issued to another key or
+        login, starts a new session instead and is never attached to."""
         with self._lock:
-            return session_id in self._issued
+            return session_id in self._issued and self._issued[session_id] == owner
 
     def last(self, session_id: str) -> Turn | None:
         with self._lock:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = 3600
 
     api_key: str | None = None
+    api_keys: list[str] = Field(default_factory=list, description="More keys, one per office or client app (JSON "
+                                "list): each key's chat and /ask sessions are its own.")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = WORST_CASE_ASK_BYTES
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
@@ -46,6 +48,11 @@ class Settings(BaseSettings):
     ask_timeout_seconds: float = Field(default=30.0, description="An ask over HTTP or in the chat that takes longer "
                                        "is answered 503 (the chat: a message); its thread finishes on its own.")
     log_questions: bool = True
+
+    @property
+    def access_keys(self) -> list[str]:
+        """Every key the API and the chat's login accept (none: both are open)."""
+        return [k for k in [self.api_key, *self.api_keys] if k]
 
     @property
     def llm_enabled(self) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -117,7 +118,7 @@ def test_missing_path_gives_one_line(data_dir: Path, tmp_path: Path) -> None:
 
 def test_killed_ingest_leaves_the_old_index_answering(data_dir: Path, tmp_path: Path) -> None:
     before = active_build(data_dir)
-    changed = tmp_path / "wafangdian.txt"  # same document, every row changed: all of it must be embedded again
+    changed = tmp_path / "wafangdian-new.txt"  # every row new: all of it must be embedded
     changed.write_text((LISTS / "wafangdian.txt").read_text("utf-8").replace("职业", "职业技术"), "utf-8")
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", str(changed)], env=env,
@@ -126,10 +127,13 @@ def test_killed_ingest_leaves_the_old_index_answering(data_dir: Path, tmp_path: 
     seen = ""
     while time.monotonic() < deadline and "embedding:" not in seen:
         seen += proc.stderr.read(1) if proc.stderr else ""
+    assert "embedding:" in seen, seen
     time.sleep(1.0)  # midway through embedding
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert active_build(data_dir) == before
+    assert not (data_dir / "uploads" / "wafangdian-new.txt").exists()  # kept only once ingested
+    assert "wafangdian-new" not in run_cli(data_dir, "documents").stdout
     rows = json.loads(run_cli(data_dir, "rows", "--doc", "wafangdian", "--json").stdout)
     assert len(rows) == 57 and "职业技术" not in rows[0]["text"]
     answer = run_cli(data_dir, "ask", "营口市人社局要做哪些工作？")
@@ -143,7 +147,7 @@ def test_corrupted_index_is_moved_aside_and_rebuilt(data_dir: Path, tmp_path: Pa
     result = run_cli(broken, "ask", "营口市清单共有多少项任务？", timeout=120)
     assert result.returncode == 0, result.stderr
     assert "is damaged (chroma.sqlite3 is not an SQLite database)" in result.stderr
-    assert "index was empty: ingested" in result.stderr
+    assert re.search(r"the index was empty: restored \d+ lists, \d+ rows from the bundled lists", result.stderr)
     assert "45项" in result.stdout
     assert any(p.name.startswith("index.broken-") for p in broken.iterdir())
 
@@ -152,3 +156,37 @@ def test_missing_data_directory_is_created_and_filled(tmp_path: Path, indexed_se
     fresh = tmp_path / "new" / "data"
     result = run_cli(fresh, "ask", "环翠区清单有哪些任务？", timeout=300)
     assert result.returncode == 0 and "共16项任务" in result.stdout
+
+
+def test_a_list_added_by_path_survives_a_damaged_index_after_its_file_is_gone(data_dir: Path,
+                                                                              tmp_path: Path) -> None:
+    """The attack's repro: `ingest PATH` of a list from elsewhere, the file deleted, the index damaged; the
+    rebuild restores it from the copy kept under the data directory, and says so."""
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    added = tmp_path / "elsewhere" / "营口 补充清单.txt"
+    added.parent.mkdir()
+    added.write_text((Settings().lists_dir / "huancui.txt").read_text("utf-8").replace(
+        "加强实训设施建设", "加强实训设施建设（补充版）", 1), "utf-8")
+    result = run_cli(data, "ingest", str(added))
+    assert result.returncode == 0, result.stderr
+    kept = sorted(p.name for p in (data / "uploads").iterdir() if p.is_file())
+    assert "营口补充清单.txt" in kept
+    lists = run_cli(data, "documents").stdout.strip().splitlines()
+    added.unlink()
+    (data / "index" / "chroma.sqlite3").write_bytes(b"")
+    result = run_cli(data, "ask", "营口市清单共有多少项任务？")
+    assert result.returncode == 0, result.stderr
+    assert f"restored {len(lists)} lists" in result.stderr
+    assert f"from the bundled lists in {Settings().lists_dir} and {len(kept)} added list file" in result.stderr
+    assert "营口补充清单" in run_cli(data, "documents").stdout
+    again = run_cli(data, "ingest", str(Settings().lists_dir / "yingkou.txt"))  # a bundled file: read in place
+    assert again.returncode == 0 and "index unchanged" in again.stdout
+    assert sorted(p.name for p in (data / "uploads").iterdir() if p.is_file()) == kept
+
+
+def test_ingest_path_refuses_a_file_named_like_a_bundled_list(data_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "yingkou.txt"
+    copy.write_text((Settings().lists_dir / "yingkou.txt").read_text("utf-8"), "utf-8")
+    result = run_cli(data_dir, "ingest", str(copy))
+    assert result.returncode == 2 and "'yingkou' is a bundled list" in result.stderr

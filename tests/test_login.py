@@ -69,3 +69,47 @@ def test_an_ask_over_its_deadline_is_503_and_the_next_one_answers(
     assert late.status_code == 503 and "no answer within 0.2 s" in late.json()["detail"]
     assert set(late.json()) == {"detail", "errors"}
     assert httpx.post(f"{url}/ask", json={"question": "营口市人社局要做哪些工作？"}, timeout=10).status_code == 200
+
+
+def test_a_session_belongs_to_the_api_key_that_made_it(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="office-a", api_keys=["office-b"])
+
+    def ask(key: str, body: dict) -> dict:
+        response = httpx.post(f"{url}/ask", json=body, headers={"X-API-Key": key}, timeout=30)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    first = ask("office-a", {"question": "营口市人社局要做哪些工作？"})
+    borrowed = ask("office-b", {"question": "那瓦房店呢？", "session_id": first["session_id"]})
+    assert borrowed["session_id"] != first["session_id"] and borrowed["plan"]["followup"] == "new"
+    own = ask("office-a", {"question": "那瓦房店呢？", "session_id": first["session_id"]})
+    assert own["session_id"] == first["session_id"] and own["plan"]["followup"] == "replace"
+    assert httpx.post(f"{url}/ask", json={"question": "你好"}, headers={"X-API-Key": "office-c"},
+                      timeout=10).status_code == 401
+
+
+def _chat_request(cookie: str):  # type: ignore[no-untyped-def]
+    """A gr.Request as Gradio builds it for a chat callback: the HTTP request with the caller's login cookie."""
+    import gradio as gr
+    from starlette.requests import Request
+
+    scope = {"type": "http", "method": "POST", "path": "/ui/gradio_api/queue/join", "query_string": b"",
+             "headers": [(b"cookie", f"access-token-abc={cookie}".encode())], "client": ("127.0.0.1", 5)}
+    return gr.Request(request=Request(scope))
+
+
+def test_a_borrowed_chat_session_gets_nothing_of_its_owner(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Gradio keeps a chat's state per session_hash: a second login that sends the first one's session_hash
+    gets the first one's state in its callback. Its own login cookie makes that state nobody's."""
+    from ui.chat import ChatTurns
+
+    turns = ChatTurns(assistant)
+    alice = _chat_request("alice-token")
+    _, session, history, *_ = turns.respond("营口市人社局要做哪些工作？", None, [], "不限", "不限", alice)
+    assert len(history) == 2
+    _, stolen, mallory_history, *_ = turns.respond("那瓦房店呢？", session, history, "不限", "不限",
+                                                   _chat_request("mallory-token"))
+    assert stolen != session and len(mallory_history) == 2  # a new session: no earlier turn of alice's
+    assert "营口" not in mallory_history[0]["content"] + mallory_history[1]["content"]
+    _, same, alice_history, *_ = turns.respond("那瓦房店呢？", session, history, "不限", "不限", alice)
+    assert same == session and len(alice_history) == 4 and "瓦房店" in alice_history[3]["content"]

@@ -54,8 +54,9 @@ def _preview(paths: list[Path]) -> None:
 def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) -> None:
     """Ingest list files: .docx .xlsx .pdf .doc .wps .xls .et or the text export (default: the bundled
     data/lists/ and the uploaded lists); a PATH adds or replaces that document."""
+    from ingest.added import BundledList, add_paths
     from ingest.indexer import open_indexer
-    from ingest.uploads import list_sources
+    from ingest.uploads import UploadFolder, list_sources
 
     settings = _settings()
     if dry_run:
@@ -66,12 +67,16 @@ def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) 
         click.echo("index already holds rows; nothing to ingest")
         return
     try:
-        report = indexer.ingest(list(paths) or list_sources(settings.lists_dir, settings.uploads_dir),
+        if paths:  # a file from elsewhere is kept under the data directory: a rebuild reads it again
+            reports = add_paths(indexer, UploadFolder(settings.uploads_dir), settings.lists_dir, list(paths),
                                 progress=not quiet)
-    except IngestError as err:
+        else:
+            reports = [indexer.ingest(list_sources(settings.lists_dir, settings.uploads_dir), progress=not quiet)]
+    except (IngestError, BundledList) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
-    click.echo(report.summary())
+    for report in reports:
+        click.echo(report.summary())
 
 
 def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
@@ -160,7 +165,7 @@ def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest_if_empty()
     if report is not None:
-        click.echo(f"index was empty: ingested {settings.lists_dir}: {report.summary()}", err=True)
+        click.echo(assistant.restored_line(report), err=True)
     return assistant
 
 

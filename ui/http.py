@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
 import time
@@ -46,7 +45,9 @@ from ui.security import (
     LoginGuard,
     RateLimiter,
     api_key_guard,
+    key_owner,
     log_answer,
+    matching_key,
     rate_limit_guard,
     redact_access_log,
 )
@@ -78,7 +79,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                   summary="Ask the vocational-education task lists (任务清单); every answer cites its rows.")
     _offline_docs(app)
     limiter = RateLimiter(settings.rate_limit_per_minute)
-    guards = [Depends(rate_limit_guard(limiter)), Depends(api_key_guard(settings.api_key))]
+    guards = [Depends(rate_limit_guard(limiter)), Depends(api_key_guard(settings.access_keys))]
     app.include_router(_open_routes(assistant))
     app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
                        responses=ERROR_RESPONSES)
@@ -88,7 +89,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
     redact_access_log()
-    if settings.api_key:  # the chat's login page checks the key: guesses back off exponentially
+    if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
                        streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
@@ -104,7 +105,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
                         footer_links=[], run_history=False, show_error=True,  # no English footer
                         max_file_size=settings.upload_max_bytes,
-                        auth=_chat_login(settings.api_key), auth_message="请输入访问密钥（API key）登录")
+                        auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
     return app
 
 
@@ -156,13 +157,14 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
 
     @router.post("/ask", tags=["answers"], responses={503: {"model": ErrorBody, "description":
                                                             "no answer within ASSISTANT_ASK_TIMEOUT_SECONDS"}})
-    async def ask(request: AskRequest) -> Answer:
-        """Answer one question from the lists, citing every row it uses; a session_id continues a chat."""
+    async def ask(request: AskRequest, http: Request) -> Answer:
+        """Answer one question from the lists, citing every row it uses; a session_id continues a chat. Session
+        ids are the server's: one it did not issue, or issued to another API key, starts a new session."""
         started = time.perf_counter()
         try:
             answer = await asyncio.wait_for(asyncio.wrap_future(ask_thread.submit(
                 assistant.ask, request.question, request.session_id, request.jurisdiction or None,
-                request.agency or None)), settings.ask_timeout_seconds)
+                request.agency or None, key_owner(http, settings.access_keys))), settings.ask_timeout_seconds)
         except TimeoutError:
             log.warning("ask gave no answer within %.0f s", settings.ask_timeout_seconds)
             raise HTTPException(503, f"no answer within {settings.ask_timeout_seconds:g} s: the service is busy, "
@@ -288,13 +290,13 @@ def _admin_routes(assistant: Assistant, writer: Executor) -> APIRouter:
     return router
 
 
-def _chat_login(api_key: str | None) -> Callable[[str, str], bool] | None:
-    """With an API key set, the chat asks for it at a login page (any user name); else it is open."""
-    if not api_key:
+def _chat_login(keys: list[str]) -> Callable[[str, str], bool] | None:
+    """With API keys set, the chat asks for one at a login page (any user name); else it is open."""
+    if not keys:
         return None
 
     def check(_user: str, password: str) -> bool:
-        return hmac.compare_digest(password.encode(), api_key.encode())
+        return matching_key(password, keys) is not None
 
     return check
 
@@ -353,7 +355,7 @@ def open_assistant(settings: Settings) -> Assistant:
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest_if_empty()
     if report is not None:
-        log.info("the index was empty: ingested %s: %s", settings.lists_dir, report.summary())
+        log.info("%s", assistant.restored_line(report))
     return assistant
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
@@ -23,18 +24,46 @@ log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60.0
 
 
-def api_key_guard(expected: str | None) -> Callable[..., None]:
-    """A dependency that wants header `X-API-Key: <expected>`; lets everything through when no key is set."""
-    if not expected:
+def fingerprint(secret: str) -> str:
+    """Who asks, for binding sessions: a hash of their API key or chat login token, never the secret itself."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:32]
+
+
+def matching_key(given: str | None, keys: list[str]) -> str | None:
+    """The key of `keys` that `given` is (compared in constant time), if any."""
+    found = None
+    for key in keys:
+        if given is not None and hmac.compare_digest(given.encode(), key.encode()):
+            found = key
+    return found
+
+
+def api_key_guard(keys: list[str]) -> Callable[..., None]:
+    """A dependency that wants header `X-API-Key: <one of keys>`; lets everything through when there is none."""
+    if not keys:
         return lambda: None
-    scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="The server's ASSISTANT_API_KEY.")
+    scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="ASSISTANT_API_KEY (or one of "
+                                                                           "ASSISTANT_API_KEYS).")
 
     def check(key: str | None = Security(scheme)) -> None:
-        if not (key and hmac.compare_digest(key.encode(), expected.encode())):
+        if matching_key(key, keys) is None:
             raise HTTPException(401, "missing or wrong X-API-Key header",
                                 headers={"WWW-Authenticate": "APIKey"})
 
     return check
+
+
+def key_owner(request: Request, keys: list[str]) -> str | None:
+    """The session owner of an API request: its key's fingerprint (None when the server has no key)."""
+    key = matching_key(request.headers.get("X-API-Key"), keys)
+    return fingerprint(key) if key else None
+
+
+def login_owner(cookies: Mapping[str, str]) -> str | None:
+    """The session owner of a chat callback: the fingerprint of its Gradio login cookie (`access-token…`),
+    None when the chat has no login. A borrowed session_hash comes with the borrower's own cookie."""
+    tokens = sorted(v for k, v in cookies.items() if k.startswith("access-token"))
+    return fingerprint("|".join(tokens)) if tokens else None
 
 
 class RateLimiter:

@@ -1,0 +1,78 @@
+"""Lists added from outside the bundled folder (an upload, or `ingest PATH`): each file is kept under the data
+directory, so a rebuild (a forced re-ingest, or recovery from a damaged index) reads it again.
+
+A kept file is named after its list's key (`ingest.uploads.stored_name`); its sha256 is in the index's source
+record of the list. A bundled list is never added this way: the bundled folder is its one source.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ingest.errors import IngestError
+from ingest.formats import folder_lists
+from ingest.uploads import UploadFolder, stored_name
+
+if TYPE_CHECKING:  # the indexer (Chroma, the embedding model) loads only when a list is ingested
+    from ingest.indexer import Indexer, IngestReport, Progress
+
+
+class BundledList(ValueError):
+    """A change asked to a bundled list (settings.lists_dir): that file in the bundled folder is its one source."""
+
+
+def bundled_file(lists_dir: Path, key: str) -> Path | None:
+    """The file of that key (stem) in the bundled lists' folder, if there is one."""
+    return next((p for p in folder_lists(lists_dir) if p.stem == key), None)
+
+
+def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path, filename: str,
+             on_progress: Progress | None = None, progress: bool = False) -> IngestReport:
+    """Ingest `path` (named `filename` by its sender) as an added list and keep a copy of it in `folder`.
+
+    The copy is kept only once the ingest succeeded; IngestError (naming `filename`) leaves the index and the
+    kept files as they were. BundledList when the key is a bundled list's.
+    """
+    key = Path(stored_name(filename)).stem
+    if (bundled := bundled_file(lists_dir, key)) is not None:
+        raise BundledList(f"{key!r} is a bundled list, read from {bundled.name} in the lists folder "
+                                    "(ASSISTANT_LISTS_DIR): change that file there and re-ingest, or add the file "
+                                    "under another name")
+    staged = folder.stage(path, filename)
+    try:
+        report = indexer.ingest([staged], progress=progress, on_progress=on_progress)
+    except BaseException as err:
+        folder.discard(staged)
+        if isinstance(err, IngestError):  # the sender's file name, not our copy's path
+            raise IngestError(filename, err.reason) from None
+        raise
+    folder.keep(staged)
+    return report
+
+
+def add_paths(indexer: Indexer, folder: UploadFolder, lists_dir: Path, paths: list[Path],
+              progress: bool = False) -> list[IngestReport]:
+    """`ingest PATH…`: files of the bundled folder are ingested from there; every other list file is added with
+    `add_list`, so its copy under the data directory outlives the file it came from. One report per ingest;
+    `progress` draws a progress bar on stderr."""
+    from ingest.indexer import list_files
+
+    files = list_files(paths)
+    bundled_dir = lists_dir.resolve()
+    bundled = [f for f in files if f.resolve().parent == bundled_dir]
+    reports = [indexer.ingest(bundled, progress=progress)] if bundled else []
+    for path in files:
+        if path not in bundled:
+            try:
+                reports.append(add_list(indexer, folder, lists_dir, path, path.name, progress=progress))
+            except IngestError as err:  # named by the path given, as an ingest of the file in place would be
+                raise IngestError(path, err.reason) from None
+    return reports
+
+
+def kept_sources(lists_dir: Path, folder: UploadFolder) -> str:
+    """What a rebuild reads, in words: the bundled folder and how many added lists are kept."""
+    added = len(folder.files())
+    return f"the bundled lists in {lists_dir}" + (f" and {added} added list file{'s' * (added != 1)} kept in "
+                                                 f"{folder.folder}" if added else "")
