@@ -29,6 +29,7 @@ from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
+from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
 from assistant.understand.rules import RuleParser
@@ -99,7 +100,8 @@ class Assistant:
         title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
         names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
-                            {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents])
+                            {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
+                            ListNames.from_catalog(catalog))
         links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, self._llm_parser(names))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assistant.understand.plan import QueryPlan, Unresolved
-from ingest.rows import Row
+from ingest.rows import Measures, Row
 
 Mode = Literal["extractive", "llm"]
 
@@ -19,17 +19,29 @@ class Citation(BaseModel):
     doc: str
     row: int
     jurisdiction: str
+    list_label: str = Field(default="", description="How the answer names the list: its place (营口市), or, when "
+                            "several lists share the place, the place and its title's own words (营口市·双高建设) "
+                            "or its key")
     title: str
     text: str
     lead: list[str]
     responsible: list[str]
+    due: str | None = Field(default=None, description="the row's 完成时间, as the list writes it")
+    measures: Measures | None = Field(default=None, description="the institution's own measures for the row: "
+                                      "具体举措, 完成目标, 责任单位（部门）, 完成时间")
     role: Literal["lead", "responsible"] | None = Field(
         default=None, description="How the row names the question's agency, if it named one.")
 
+    @model_validator(mode="after")
+    def _label(self) -> Citation:
+        self.list_label = self.list_label or self.jurisdiction
+        return self
+
     @classmethod
-    def from_row(cls, row: Row, role: str | None = None) -> Citation:
-        return cls(id=row.id, doc=row.doc, row=row.row, jurisdiction=row.jurisdiction, title=row.title,
-                   text=row.text, lead=row.lead, responsible=row.responsible, role=role)  # type: ignore[arg-type]
+    def from_row(cls, row: Row, role: str | None = None, list_label: str = "") -> Citation:
+        return cls(id=row.id, doc=row.doc, row=row.row, jurisdiction=row.jurisdiction, list_label=list_label,
+                   title=row.title, text=row.text, lead=row.lead, responsible=row.responsible, due=row.due,
+                   measures=row.measures, role=role)  # type: ignore[arg-type]
 
 
 class Filters(BaseModel):
@@ -38,7 +50,7 @@ class Filters(BaseModel):
     jurisdictions: list[str] = Field(default_factory=list)
     institution: str | None = None
     agencies: list[str] = Field(default_factory=list, description="canonical agency ids")
-    role: Literal["lead", "responsible", "any"] = "any"
+    role: Literal["lead", "responsible", "any", "unit"] = "any"
     years: list[int] = Field(default_factory=list)
     topic: list[str] = Field(default_factory=list)
 

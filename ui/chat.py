@@ -42,7 +42,7 @@ ANY = "不限"
 
 def citation_table(answer: Answer | None) -> pd.DataFrame:
     """The answer's cited rows, one line each, in the order the answer cites them."""
-    rows = [[c.jurisdiction, c.row, "、".join(c.lead), "、".join(c.responsible), c.text]
+    rows = [[c.list_label, c.row, "、".join(c.lead), "、".join(c.responsible), c.text]
             for c in (answer.citations if answer else [])]
     return pd.DataFrame(rows, columns=COLUMNS)
 

@@ -12,6 +12,7 @@ from assistant.compose.rows import RowFacts, cite, row_facts
 from assistant.execute.executor import Result
 from assistant.models import Citation
 from assistant.templates import Templates
+from assistant.understand.lists import ListNames
 from assistant.understand.plan import AgencyAtom, Group, QueryPlan, TopicAtom, iter_atoms
 from ingest.rows import Row
 
@@ -37,20 +38,29 @@ class ExtractiveAnswerer:
         self.catalog = catalog
         self.templates = templates
         self.docs = {d.doc: d for d in catalog.documents}
+        self.lists = ListNames.from_catalog(catalog)
         self.plan_line = PlanLine(templates, {})
-        self.lineage = LineageWriter(catalog, self.t)
+        self.lineage = LineageWriter(catalog, self.t, self.lists)
 
     def t(self, plan: QueryPlan, key: str, /, **values: object) -> str:
         return self.templates.render(plan.lang, key, **values)
 
+    def label(self, doc: str) -> str:
+        """How the answer names a list: its place, or, beside another list of that place, its own label."""
+        return self.lists.label(doc, self.docs[doc].jurisdiction if doc in self.docs else doc)
+
+    def cite(self, row: Row) -> str:
+        return cite(row, self.label(row.doc))
+
     def compose(self, plan: QueryPlan, found: Result) -> Composition:
-        line = self.plan_line.render(plan, [self.docs[d].jurisdiction for d in found.docs if d in self.docs])
+        line = self.plan_line.render(plan, [self.label(d) for d in found.docs if d in self.docs])
         if found.abstain:
             result = self.abstain(plan, found)
         else:
             lines = getattr(self, f"_{plan.operation}")(plan, found)
             agencies = [a.agency for a in plan.agencies()]
-            citations = [Citation.from_row(r, self.catalog.role_of(r, agencies)) for r in found.rows]
+            citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
+                         for r in found.rows]
             result = Composition("\n".join(lines).strip(), citations)
         result.plan_line = line
         result.text = f"{line}\n{result.text}"
@@ -91,11 +101,14 @@ class ExtractiveAnswerer:
 
     # -- rows ---------------------------------------------------------------------------------------------
     def _places(self, docs: list[str]) -> list[str]:
-        return [self.docs[d].jurisdiction for d in docs if d in self.docs]
+        return [self.label(d) for d in docs if d in self.docs]
 
     def row_line(self, plan: QueryPlan, row: Row) -> str:
-        facts = row_facts(row, self.docs[row.doc].measures_owner if row.doc in self.docs else None)
+        facts = row_facts(row, self.docs[row.doc].measures_owner if row.doc in self.docs else None,
+                          self.label(row.doc))
         none = self.t(plan, "none_value")
+        if plan.scope.institution and row.measures:
+            return self._measures_line(plan, row, facts.cite)
         if facts.has_lead_column:
             agencies = self.t(plan, "row_agencies_split", lead=facts.lead or none, responsible=facts.responsible or none)
         else:
@@ -108,10 +121,25 @@ class ExtractiveAnswerer:
                                   units=facts.units or none, due=facts.measures_due or none)
         return line
 
+    def _measures_line(self, plan: QueryPlan, row: Row, cited: str) -> str:
+        """The province's task in one line, then the institution's own measures, field by field."""
+        m = row.measures
+        lines = [self.t(plan, "measures_row_task", cite=cited, place=self.label(row.doc), text=row.text)]
+        if m is not None:
+            for key, value in (("actions", m.actions), ("targets", m.targets.replace("\n", " ")),
+                               ("units", self.t(plan, "list_sep").join(m.units)), ("due", m.due)):
+                if value:
+                    lines.append(self.t(plan, f"measures_row_{key}", value=value))
+        return "\n".join(lines)
+
+    def _units_asked(self, plan: QueryPlan) -> bool:
+        """The plan asks about an institution's own units (锦州师专教务处), not the list's agencies."""
+        return bool(plan.scope.institution) and any(a.role == "unit" for a in plan.agencies())
+
     def _grouped(self, plan: QueryPlan, rows: list[Row]) -> list[str]:
         """Rows of one document grouped by role (one agency asked) or by category."""
         agencies = list(dict.fromkeys(a.agency for a in plan.agencies()))
-        if len(agencies) == 1 and rows and rows[0].has_lead_column:
+        if len(agencies) == 1 and rows and rows[0].has_lead_column and not plan.scope.institution:
             lines: list[str] = []
             for group, role in (("group_lead", "lead"), ("group_responsible", "responsible")):
                 members = [r for r in rows if self.catalog.role_of(r, agencies) == role]
@@ -169,31 +197,36 @@ class ExtractiveAnswerer:
         topic = next((a for a in plan.atoms() if isinstance(a, TopicAtom)), None)
         for doc in found.docs:
             info, rows = self.docs[doc], found.by_doc.get(doc, [])
+            place = self.label(doc)
             one_agency = self._one_agency(plan)
             if doc in found.no_lead_column and not one_agency:
-                lines.append(self.t(plan, "lead_unavailable_note", place=info.jurisdiction))
-            if one_agency:
+                lines.append(self.t(plan, "lead_unavailable_note", place=place))
+            if plan.scope.institution and (self._units_asked(plan) or plan.where is not None):
+                key = "measures_unit" if self._units_asked(plan) and one_agency else "measures_conditions"
+                lines.append(self.t(plan, f"{key}_summary" if rows else f"{key}_none", owner=plan.scope.institution,
+                                    agency=self._agency_label(plan, rows), place=place, count=len(rows)))
+            elif one_agency:
                 label = self._agency_label(plan, rows)
                 if not rows:
-                    lines.append(self.t(plan, "list_none", place=info.jurisdiction, agency=label))
+                    lines.append(self.t(plan, "list_none", place=place, agency=label))
                     continue
                 key = "list_summary_split" if info.has_lead_column else "list_summary_nolead"
                 if doc in found.no_lead_column:
                     key = "list_summary_lead_unavailable"
-                lines.append(self.t(plan, key, place=info.jurisdiction, agency=label, count=len(rows),
+                lines.append(self.t(plan, key, place=place, agency=label, count=len(rows),
                                     roles=self._roles(plan, rows)))
             elif topic is not None and len(plan.atoms()) == 1:
                 key = "topic_summary" if rows else "topic_none"
-                lines.append(self.t(plan, key, place=info.jurisdiction, topic=found.anchor or "、".join(topic.terms),
+                lines.append(self.t(plan, key, place=place, topic=found.anchor or "、".join(topic.terms),
                                     count=len(rows)))
             elif plan.where is not None:
                 if not rows and len(found.docs) > 1 and plan.scope.places == []:
                     continue
                 lines.append(self.t(plan, "conditions_summary" if rows else "conditions_none",
-                                    place=info.jurisdiction, count=len(rows)))
+                                    place=place, count=len(rows)))
             elif plan.scope.institution:
                 lines.append(self.t(plan, "measures_summary", owner=plan.scope.institution,
-                                    place=info.jurisdiction, count=len(rows)))
+                                    place=place, count=len(rows)))
             else:
                 lines.append(self.t(plan, "whole_list", title=info.title, count=len(rows)))
             lines += self._fields_first(plan, rows) if plan.fields and len(rows) <= 3 and rows \
@@ -205,7 +238,7 @@ class ExtractiveAnswerer:
         """"第27条的责任部门：…" first for each row, then the row itself."""
         lines = []
         for row in rows:
-            facts = row_facts(row, self.docs[row.doc].measures_owner)
+            facts = row_facts(row, self.docs[row.doc].measures_owner, self.label(row.doc))
             for name in plan.fields:
                 value = self._field_value(plan, facts, row, name)
                 label = self.t(plan, "field_responsible") if name == "responsible" and not row.has_lead_column \
@@ -237,7 +270,7 @@ class ExtractiveAnswerer:
             if not rows and len(found.docs) > 1 and plan.operation != "compare":
                 continue
             key = "topic_summary" if rows else "topic_none"
-            lines.append(self.t(plan, key, place=self.docs[doc].jurisdiction, topic=topic, count=len(rows)))
+            lines.append(self.t(plan, key, place=self.label(doc), topic=topic, count=len(rows)))
             lines += [self.row_line(plan, r) for r in rows]
             lines.append("")
         return lines
@@ -247,7 +280,7 @@ class ExtractiveAnswerer:
     def _fact(self, plan: QueryPlan, found: Result) -> list[str]:
         top = found.rows[0]
         sentence = self._best_sentence(plan, top)
-        lines = [self.t(plan, "fact_lead", cite=cite(top), sentence=sentence), self.row_line(plan, top)]
+        lines = [self.t(plan, "fact_lead", cite=self.cite(top), sentence=sentence), self.row_line(plan, top)]
         if len(found.rows) > 1:
             lines.append(self.t(plan, "fact_more"))
             lines += [self.row_line(plan, r) for r in found.rows[1:]]
@@ -277,25 +310,31 @@ class ExtractiveAnswerer:
                 lines.append(self.t(plan, "count_categories", title=info.title, count=count,
                                     names=self.t(plan, "list_sep").join(names)))
                 continue
-            if self._one_agency(plan):
+            place = self.label(doc)
+            if plan.scope.institution and (self._units_asked(plan) or plan.where is not None):
+                key = "count_measures_unit" if self._units_asked(plan) and self._one_agency(plan) \
+                    else "count_measures_conditions"
+                lines.append(self.t(plan, key, owner=plan.scope.institution, agency=self._agency_label(plan, rows),
+                                    count=count))
+            elif self._one_agency(plan):
                 roles = ""
                 if info.has_lead_column and rows:
                     roles = f"（{self._roles(plan, rows)}）" if plan.lang == "zh" else f" ({self._roles(plan, rows)})"
-                lines.append(self.t(plan, "count_agency", place=info.jurisdiction,
+                lines.append(self.t(plan, "count_agency", place=place,
                                     agency=self._agency_label(plan, rows), count=count, roles=roles))
             elif topic is not None and len(plan.atoms()) == 1:
-                lines.append(self.t(plan, "count_topic", place=info.jurisdiction,
+                lines.append(self.t(plan, "count_topic", place=place,
                                     topic=found.anchor or "、".join(topic.terms), count=count))
             elif plan.where is not None or plan.reference is not None:
-                lines.append(self.t(plan, "count_conditions", place=info.jurisdiction, count=count))
+                lines.append(self.t(plan, "count_conditions", place=place, count=count))
             elif plan.scope.institution:
-                lines.append(self.t(plan, "count_measures", owner=plan.scope.institution, place=info.jurisdiction,
+                lines.append(self.t(plan, "count_measures", owner=plan.scope.institution, place=place,
                                     count=count))
             else:
                 lines.append(self.t(plan, "count_whole", title=info.title, count=count))
                 continue
             if rows:
-                lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(cite(r) for r in rows)))
+                lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(self.cite(r) for r in rows)))
         return lines
 
     def _lineage(self, plan: QueryPlan, found: Result) -> list[str]:

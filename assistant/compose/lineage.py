@@ -8,6 +8,7 @@ from assistant.catalog import Catalog
 from assistant.compose.rows import cite, row_facts
 from assistant.execute.executor import Result
 from assistant.links import LinkView
+from assistant.understand.lists import ListNames
 from assistant.understand.plan import QueryPlan
 from ingest.rows import Row
 
@@ -17,16 +18,20 @@ Render = Callable[..., str]
 class LineageWriter:
     """Writes a lineage answer with templates; every link it states names both rows, and both are cited."""
 
-    def __init__(self, catalog: Catalog, t: Render) -> None:
+    def __init__(self, catalog: Catalog, t: Render, lists: ListNames | None = None) -> None:
         self.catalog = catalog
         self.t = t
+        self.lists = lists or ListNames.from_catalog(catalog)
+
+    def cite(self, row: Row) -> str:
+        return cite(row, self.lists.label(row.doc, row.jurisdiction))
 
     def lines(self, plan: QueryPlan, found: Result) -> list[str]:
         return getattr(self, f"_{plan.lineage}")(plan, found)
 
     def _places(self, plan: QueryPlan, docs: list[str]) -> str:
         info = self.catalog.documents_by_key
-        return self.t(plan, "list_sep").join(info[d].jurisdiction for d in docs if d in info)
+        return self.t(plan, "list_sep").join(self.lists.label(d, info[d].jurisdiction) for d in docs if d in info)
 
     def _how(self, plan: QueryPlan, view: LinkView) -> str:
         if view.confirmed:
@@ -39,26 +44,26 @@ class LineageWriter:
             facts = row_facts(row)
             names = "、".join(n for n in (facts.lead, facts.responsible) if n)
             how = self.t(plan, "lineage_link_agencies", how=how, agencies=names) if names else how
-        return self.t(plan, "lineage_link", cite=cite(row), text=row.text, how=how)
+        return self.t(plan, "lineage_link", cite=self.cite(row), text=row.text, how=how)
 
     def _parents(self, plan: QueryPlan, found: Result) -> list[str]:
         lines = []
         for row in (r for r in found.rows if r.doc in found.lineage_docs.get("children", [])):
             views = [v for v in found.links if v.child == row.id]
             if not views:
-                lines.append(self.t(plan, "lineage_parents_none", cite=cite(row)))
+                lines.append(self.t(plan, "lineage_parents_none", cite=self.cite(row)))
                 continue
-            lines.append(self.t(plan, "lineage_parents_head", cite=cite(row), count=len(views)))
+            lines.append(self.t(plan, "lineage_parents_head", cite=self.cite(row), count=len(views)))
             lines += [self._link_line(plan, self.catalog.by_id[v.parent], v) for v in views]
         return lines
 
     def _children(self, plan: QueryPlan, found: Result) -> list[str]:
         lines = []
         for row in (r for r in found.rows if r.doc in found.lineage_docs.get("parents", [])):
-            lines.append(self.t(plan, "lineage_children_head", cite=cite(row), text=row.text))
+            lines.append(self.t(plan, "lineage_children_head", cite=self.cite(row), text=row.text))
             for doc in found.lineage_docs.get("children", []):
                 views = [v for v in found.links if v.parent == row.id and v.child.startswith(f"{doc}#")]
-                place = self.catalog.documents_by_key[doc].jurisdiction
+                place = self.lists.label(doc, self.catalog.documents_by_key[doc].jurisdiction)
                 if not views:
                     if plan.scope.places:  # only the places asked about are reported as empty
                         lines.append(self.t(plan, "lineage_children_none", place=place))
@@ -77,10 +82,10 @@ class LineageWriter:
                         total=total)]
         for row in found.rows:
             weak = [v for v in found.links if v.parent == row.id]
-            line = f"- {cite(row)} {row.text}"
+            line = f"- {self.cite(row)} {row.text}"
             if weak:
-                line += self.t(plan, "lineage_uncovered_weak", cites="、".join(cite(self.catalog.by_id[v.child])
-                                                                               for v in weak))
+                cites = "、".join(self.cite(self.catalog.by_id[v.child]) for v in weak)
+                line += self.t(plan, "lineage_uncovered_weak", cites=cites)
             lines.append(line)
         return lines
 
@@ -93,6 +98,6 @@ class LineageWriter:
         lines = [self.t(plan, "lineage_shared_head", places=places, parent=parent, count=len(shared))]
         for row in shared:
             kids = [self.catalog.by_id[v.child] for v in found.links if v.parent == row.id]
-            lines.append(self.t(plan, "lineage_shared_line", cite=cite(row), text=row.text,
-                                children="、".join(cite(k) for k in kids)))
+            lines.append(self.t(plan, "lineage_shared_line", cite=self.cite(row), text=row.text,
+                                children="、".join(self.cite(k) for k in kids)))
         return lines

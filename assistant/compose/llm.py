@@ -15,10 +15,11 @@ from assistant.execute.executor import Result
 from assistant.models import Citation
 from assistant.settings import Settings
 from assistant.templates import Templates
+from assistant.understand.lists import citation_pattern
 from assistant.understand.plan import QueryPlan
 from ingest.rows import Row
 
-_CITATION = re.compile(r"\[([^\[\]#\s]+#\d+)\]")
+_CITATION = citation_pattern()
 LIST_INTENTS = ("list", "count", "group_count")
 LANGUAGE = {"zh": "中文", "en": "English"}
 
@@ -54,7 +55,7 @@ class LLMAnswerer:
     def render_row(self, row: Row) -> str:
         facts = row_facts(row, self.fallback.docs[row.doc].measures_owner if row.doc in self.fallback.docs else None)
         return self.templates.text("llm_row.txt").format_map({
-            "id": row.id, "jurisdiction": row.jurisdiction, "category": row.category or "—", "text": row.text,
+            "id": row.id, "jurisdiction": self.fallback.label(row.doc), "category": row.category or "—", "text": row.text,
             "lead": facts.lead or "无", "responsible": facts.responsible or "无",
             "agencies_label": "牵头单位：{lead}；责任单位：".format(lead=facts.lead or "无") if facts.has_lead_column
             else "责任部门（未区分牵头）：",
@@ -97,16 +98,19 @@ class LLMAnswerer:
         """Drop citations of rows that were not retrieved; keep every row of a list answer."""
         retrieved = {r.id: r for r in found.rows}
         notes: list[str] = []
+        named: list[str] = []
 
         def keep_or_drop(match: re.Match[str]) -> str:
-            rid = match.group(1)
-            if rid in retrieved:
-                return f"[{rid}]"
-            notes.append(f"dropped citation [{match.group(1)}]: not among the retrieved rows")
+            """[yingkou#3], or the answer's own label [营口市#3] / [营口市·双高建设#3], when that row was retrieved."""
+            rid = self.fallback.lists.row_id(match.group(1), match.group(2), retrieved)
+            if rid is not None:
+                named.append(rid)
+                return match.group(0)
+            notes.append(f"dropped citation {match.group(0)}: not among the retrieved rows")
             return ""
 
         text = _CITATION.sub(keep_or_drop, reply).strip()
-        cited = list(dict.fromkeys(_CITATION.findall(text)))
+        cited = list(dict.fromkeys(named))
         if query.operation in LIST_INTENTS:
             missing = [r for r in found.rows if r.id not in cited]
             if missing:
@@ -116,6 +120,6 @@ class LLMAnswerer:
         else:
             rows = [retrieved[i] for i in cited] or found.rows
         agencies = [a.agency for a in query.agencies()]
-        citations = [Citation.from_row(r, self.catalog.role_of(r, agencies)) for r in rows]
+        citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.fallback.label(r.doc)) for r in rows]
         return Composition(f"{grounded.plan_line}\n{text}", citations, mode="llm", notes=notes,
                            plan_line=grounded.plan_line)

@@ -29,6 +29,7 @@ class PlanLine:
         return self.templates.render(lang, key, **values)
 
     def render(self, plan: QueryPlan, docs_places: list[str]) -> str:
+        """The plan line; `docs_places` names the lists the plan selected (their places, or their labels)."""
         lang = plan.lang
         parts = [self._scope(plan, docs_places)]
         if plan.where is not None:
@@ -56,6 +57,8 @@ class PlanLine:
             return self.t(lang, "plan_ref_all", count=len(plan.reference.rows))
         if plan.scope.institution:
             return self.t(lang, "plan_institution", name=plan.scope.institution)
+        if plan.scope.docs and plan.followup == "new":  # lists named by their titles: name those lists
+            return self.t(lang, "list_sep").join(docs_places)
         places = plan.scope.places or ([] if not plan.scope.docs else docs_places)
         if not places:
             return self.t(lang, "plan_all_lists")

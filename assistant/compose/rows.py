@@ -23,14 +23,15 @@ class RowFacts:
     measures_due: str
 
 
-def cite(row: Row) -> str:
-    return f"[{row.jurisdiction}#{row.row}]"
+def cite(row: Row, label: str | None = None) -> str:
+    """[营口市#3]: the list's label (its place, unless several lists share the place) and the row number."""
+    return f"[{label or row.jurisdiction}#{row.row}]"
 
 
-def row_facts(row: Row, measures_owner: str | None = None) -> RowFacts:
+def row_facts(row: Row, measures_owner: str | None = None, label: str | None = None) -> RowFacts:
     m = row.measures
     return RowFacts(
-        cite=cite(row), lead="、".join(row.lead), responsible="、".join(row.responsible),
+        cite=cite(row, label), lead="、".join(row.lead), responsible="、".join(row.responsible),
         has_lead_column=row.has_lead_column, due=row.due or (m.due if m else "") or "",
         owner=measures_owner or "", measures=" ".join(p for p in (m.actions, m.targets.replace("\n", " ")) if p)
         if m else "", units="、".join(m.units) if m else "", measures_due=m.due if m else "")

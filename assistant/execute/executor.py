@@ -288,6 +288,9 @@ def _first_roles(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     """Whether one row satisfies one atom (topic atoms are decided by the executor over the pool)."""
     if isinstance(atom, AgencyAtom):
+        if atom.role == "unit":  # the institution's own unit: its measures name it, not the list's agencies
+            resolve = catalog.registry.agencies.resolve
+            return row.measures is not None and any(resolve(u) == atom.agency for u in row.measures.units)
         role = atom.role if row.has_lead_column else "any"
         return row.id in catalog.agency_rows(atom.agency, role)
     if isinstance(atom, OnlyAtom):

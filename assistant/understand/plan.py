@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-Role = Literal["lead", "responsible", "any"]
+Role = Literal["lead", "responsible", "any", "unit"]
 Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "lineage", "refuse"]
 LineageAsk = Literal["parents", "children", "uncovered", "shared"]
 FieldName = Literal["lead", "responsible", "due", "target", "text"]
@@ -18,7 +18,8 @@ GroupBy = Literal["agency", "category", "doc", "role"]
 
 
 class AgencyAtom(BaseModel):
-    """The row names this agency, in this role (lead = 牵头, responsible = 责任单位/责任部门, any)."""
+    """The row names this agency, in this role (lead = 牵头, responsible = 责任单位/责任部门, any, or unit: one of
+    the units an institution's own measures name, 锦州师专's 教务处)."""
 
     kind: Literal["agency"] = "agency"
     agency: str = Field(description="canonical agency id from the registry")

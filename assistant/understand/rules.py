@@ -12,6 +12,7 @@ from typing import cast
 
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
+from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames, NameMatch
 from assistant.understand.numbers import row_refs, year_atoms
 from assistant.understand.plan import (
@@ -51,6 +52,15 @@ def _joined_years(years: list[YearAtom]) -> list[Node]:
     return [*others, *single]
 
 
+def _as_units(node: Node | None, units: set[str]) -> Node | None:
+    """The tree with each agency that is only an institution's unit asked in that role (its measures' units)."""
+    if isinstance(node, AgencyAtom) and node.agency in units:
+        return node.model_copy(update={"role": "unit"})
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [_as_units(i, units) for i in node.items]})
+    return node
+
+
 def detect_lang(text: str) -> str:
     latin = len(re.findall(r"[A-Za-z]", text))
     cjk = len(re.findall(r"[\u3400-\u9fff]", text))
@@ -80,8 +90,9 @@ class RuleParser:
 
     def __init__(self, registry: Registry, tokenizer: Tokenizer, names: AgencyNames, categories: list[str],
                  title_words: set[str], cues: Cues | None = None, list_places: set[str] | None = None,
-                 titles: list[str] | None = None) -> None:
+                 titles: list[str] | None = None, lists: ListNames | None = None) -> None:
         self.registry = registry
+        self.lists = lists or ListNames([])
         self.list_places = list_places or set()
         self.titles = [registry.normalize(t).lower() for t in (titles or [])]
         self._provinces = {p.name for p in registry.places.by_name.values() if p.parent is None}
@@ -238,6 +249,9 @@ class RuleParser:
         names = [m for m in self.names.find(folded, place_spans) if not self._names_a_list(m, folded)]
         refs = row_refs(folded)
         agency_node = self._agency_condition(folded, [m for m in names if m.agency], refs)
+        scope = self._lists_named(question, scope, names)
+        if scope.institution:  # 锦州师专教务处: the institution's own unit, named by its measures
+            agency_node = _as_units(agency_node, set(self.lists.unit_owners))
         other: list[Node] = []
         if refs:
             spans = [RowsAtom(start=r.start, end=r.end) for r in refs]
@@ -255,6 +269,8 @@ class RuleParser:
         tagged = set(self.tokenizer.nouns(question)) | set(english) if topic else set()
         nouns = [w for w in topic if w in tagged]
         quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
+        # 「营口市工作任务清单」 names a list, not a topic
+        quoted = [q for q in quoted if "清单" not in q and not any(q.lower() in t for t in self.titles)]
         if category:
             quoted = []
         marked = self.cues.has("intent.topic_marks", folded) or bool(english and not names) \
@@ -284,6 +300,21 @@ class RuleParser:
         scope = Scope(places=named, institution=places.institutions[0].key if places.institutions else None,
                       missing=missing)
         return scope, spans, [m.surface for m in mentions]
+
+    def _lists_named(self, question: str, scope: Scope, names: list[NameMatch]) -> Scope:
+        """The scope narrowed to the lists the question names by title (one of several lists of a place), and
+        to an institution's measures when every agency named is one of its own units (教务处, 人事处)."""
+        docs = self.lists.named_docs(question)
+        if docs:
+            scope = scope.model_copy(update={"docs": docs})
+        owners = {self.lists.unit_owners.get(m.agency or "") for m in names if m.agency}
+        if scope.institution is None and len(owners) == 1 and None not in owners and not scope.docs:
+            owner = owners.pop() or ""
+            home = self.registry.places.institutions[owner].jurisdiction if owner in \
+                self.registry.places.institutions else None
+            if not scope.places or scope.places == [home]:
+                scope = scope.model_copy(update={"institution": owner, "places": []})
+        return scope
 
     def _names_a_list(self, m: NameMatch, folded: str) -> bool:
         """教育部 in "教育部与辽宁省人民政府部省共建任务清单": a name inside a list's title, naming the list."""
