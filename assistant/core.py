@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from assistant.catalog import Catalog
 from assistant.compose.extractive import Composition, ExtractiveAnswerer
+from assistant.execute.embedding import LazyEmbedder, QueryEmbedder
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
 from assistant.links import (
@@ -34,13 +36,15 @@ from assistant.understand.names import AgencyNames
 from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
 from assistant.understand.rules import RuleParser
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
-from ingest.embedder import E5Embedding
 from ingest.errors import IngestError
-from ingest.indexer import Indexer, IngestReport, Progress, open_indexer
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.store import IndexStore, open_store
 from ingest.uploads import UploadFolder, list_sources, stored_name
+
+if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
+    from ingest.embedder import E5Embedding
+    from ingest.indexer import Indexer, IngestReport, Progress
 
 
 class Answerer(Protocol):
@@ -69,7 +73,7 @@ class Engine:
 class Assistant:
     """Answers questions over the task lists; `ask` is the one entry point for CLI, HTTP and chat."""
 
-    def __init__(self, store: IndexStore, registry: Registry, embedder: E5Embedding, templates: Templates,
+    def __init__(self, store: IndexStore, registry: Registry, embedder: QueryEmbedder, templates: Templates,
                  sessions: SessionStore, settings: Settings) -> None:
         self.store = store
         self.registry = registry
@@ -88,7 +92,7 @@ class Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_tiktoken_cache()))
         store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
-        return cls(store=store, registry=Registry.load(), embedder=E5Embedding(),
+        return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
                    templates=Templates(settings.prompts_dir),
                    sessions=SessionStore(settings.session_max, settings.session_ttl_seconds), settings=settings)
 
@@ -202,6 +206,9 @@ class Assistant:
     def _indexer(self) -> Indexer:
         """The writer's indexer. It embeds with a model of its own: questions do not queue behind a long ingest
         on the answering model's one thread (72 MB more, loaded at the first ingest)."""
+        from ingest.embedder import E5Embedding
+        from ingest.indexer import open_indexer
+
         if self._write_embedder is None:
             self._write_embedder = E5Embedding()
         return open_indexer(self.settings, registry=self.registry, embedder=self._write_embedder)
@@ -310,7 +317,14 @@ def _is_bundled(doc: str, file: Path) -> str:
     return f"{doc!r} is a bundled list, read from {file.name} in the lists folder (ASSISTANT_LISTS_DIR)"
 
 
-def _tiktoken_cache() -> Path:
-    import llama_index.core
+def _load_embedder() -> QueryEmbedder:
+    from ingest.embedder import E5Embedding
 
-    return Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+    return E5Embedding()
+
+
+def _tiktoken_cache() -> Path:
+    """llama-index-core's bundled tiktoken encodings, found without importing it (a second of start-up)."""
+    spec = importlib.util.find_spec("llama_index.core")
+    assert spec is not None and spec.origin is not None, "llama-index-core is a dependency"
+    return Path(spec.origin).parent / "_static" / "tiktoken_cache"

@@ -3,29 +3,32 @@
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jieba
-import jieba.posseg
 
 from ingest.registries import Registry
+
+if TYPE_CHECKING:
+    import jieba.posseg
 
 _WORD = re.compile(r"[0-9a-z][0-9a-z.+%:]*|[\u3400-\u9fff]+")
 
 
-class _SharedTagPOSTokenizer(jieba.posseg.POSTokenizer):
-    """A POS tokenizer over our jieba Tokenizer that copies jieba's already-loaded tag table.
-
-    POSTokenizer() would read dict.txt again for the tags (a quarter of a second at every start).
-    """
-
-    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
-        self.tokenizer = tokenizer
-        self.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
-
-
 def _pos_tokenizer(tokenizer: jieba.Tokenizer) -> jieba.posseg.POSTokenizer:
-    return _SharedTagPOSTokenizer(tokenizer)
+    """A POS tokenizer over our jieba Tokenizer that copies jieba's tag table, loaded once at import.
+
+    POSTokenizer() would read dict.txt again for the tags (a quarter of a second). Importing jieba.posseg
+    reads it once (about half a second), so that waits for the first question with a topic.
+    """
+    import jieba.posseg
+
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)
+    pos.tokenizer = tokenizer
+    pos.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    return pos
 
 
 class Tokenizer:
@@ -42,10 +45,13 @@ class Tokenizer:
         for word in extra_words:
             if len(word) > 1:
                 self._jieba.add_word(word, freq=2000)
-        self._pos = _pos_tokenizer(self._jieba)
         stop_path = registry.terms_path.parent / "stopwords.txt"
         self.stopwords = {line.strip() for line in stop_path.read_text("utf-8").splitlines()
                           if line.strip() and not line.startswith("#")}
+
+    @cached_property
+    def _pos(self) -> jieba.posseg.POSTokenizer:
+        return _pos_tokenizer(self._jieba)
 
     def words(self, text: str) -> list[str]:
         """All jieba words of the folded text, lower-cased, punctuation dropped."""

@@ -11,14 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
 from ingest.embed_cache import EmbeddingCache
-from ingest.embedder import E5Embedding
 from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
 from ingest.lineage import dump_links, link_rows
@@ -27,12 +26,16 @@ from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
 
+if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
+    from ingest.embedder import E5Embedding
+
 Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed), after each batch
 
 log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000  # rows per Chroma add: 2,000 kept ~100 MB more resident at 10,000 rows, and was no faster
+PROGRESS_SECONDS = 5.0  # between two progress lines in the log while embedding
 
 
 class SettingsLike(Protocol):
@@ -118,6 +121,32 @@ def list_files(paths: list[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
+
+
+class ProgressLog:
+    """Logs an embedding's progress: rows embedded, rows per second and the time left, at most every
+    PROGRESS_SECONDS and once at the end. A first start embeds every row (about 40 s on 2 cores) and a
+    server's log would otherwise say nothing until it is ready."""
+
+    def __init__(self, total: int, every: float = PROGRESS_SECONDS, clock: Callable[[], float] = time.monotonic
+                 ) -> None:
+        self.every = every
+        self.clock = clock
+        self.started = self.last = clock()
+        if total:
+            log.info("embedding %d rows", total)
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if done < total and now - self.last < self.every:
+            return
+        self.last = now
+        rate = done / max(now - self.started, 1e-9)
+        if done >= total:
+            log.info("embedded %d rows in %.1f s, %.1f rows/s", done, now - self.started, rate)
+        else:
+            log.info("embedded %d of %d rows, %.1f rows/s, about %.0f s left", done, total, rate,
+                     (total - done) / rate)
 
 
 class Indexer:
@@ -261,6 +290,7 @@ class Indexer:
         texts = [passage_text(r) for r in rows]
         vectors = self.cache.get_arrays(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in vectors))
+        logged = ProgressLog(len(missing))
         with tqdm(total=len(missing), desc="embedding", unit="row", disable=not progress or not missing) as bar:
             for start in range(0, len(missing), EMBED_BATCH):
                 batch = missing[start:start + EMBED_BATCH]
@@ -268,6 +298,7 @@ class Indexer:
                 self.cache.put_many(fresh)
                 vectors.update({t: np.asarray(v, dtype=np.float32) for t, v in fresh.items()})
                 bar.update(len(batch))
+                logged(start + len(batch), len(missing))
                 if on_progress is not None:
                     on_progress(start + len(batch), len(missing))
         return [vectors[t] for t in texts], len(missing)
@@ -295,6 +326,8 @@ class Indexer:
 def open_indexer(settings: SettingsLike, registry: Registry | None = None,
                  embedder: E5Embedding | None = None) -> Indexer:
     """The indexer for the configured data directory (or Chroma server)."""
+    from ingest.embedder import E5Embedding
+
     registry = registry or Registry.load()
     embedder = embedder or E5Embedding()
     store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)

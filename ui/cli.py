@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -158,10 +159,21 @@ def documents() -> None:
         click.echo(f"{d.doc}\t{d.jurisdiction}\t{d.rows} rows\t{d.title}{read_from}")
 
 
+def _log_progress() -> None:
+    """The progress of an ingest the command starts itself (of an empty index), on stderr."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("ingest.indexer")
+    if not logger.handlers:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]
     """An Assistant whose index holds rows: an empty (new or rebuilt) index gets the bundled lists first."""
     from assistant.core import Assistant
 
+    _log_progress()
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest_if_empty()
     if report is not None:
@@ -188,18 +200,12 @@ def ask(question: str, session_id: str | None, jurisdiction: str | None, agency:
 
 @cli.command()
 def chat() -> None:
-    """An interactive conversation in the terminal (empty line or Ctrl-D ends it)."""
+    """An interactive conversation in the terminal (empty line or Ctrl-D ends it); on a terminal, the arrow
+    keys edit the line and recall earlier questions (kept in <data dir>/chat_history)."""
+    from ui.cli_chat import run_chat
 
-    assistant = _ready_assistant(_settings())
-    session_id = assistant.sessions.new_id()
-    while True:
-        try:
-            question = click.prompt("问", prompt_suffix="> ", default="", show_default=False)
-        except (EOFError, click.Abort):
-            break
-        if not question.strip():
-            break
-        click.echo(assistant.ask(question, session_id).answer + "\n")
+    settings = _settings()
+    run_chat(_ready_assistant(settings), settings.data_dir / "chat_history")
 
 
 @cli.command(name="eval")
@@ -224,7 +230,7 @@ def eval_command(set_name: str | None, thresholds: Path | None, show: str) -> No
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 def serve(host: str, port: int) -> None:
     """Serve the HTTP API (/ask, /docs) and the chat (/ui) in one process; ingests first if the index is empty."""
-    from ui.http import run_server
+    from ui.cli_serve import run_server
 
     run_server(_settings(), host, port)
 

@@ -8,9 +8,9 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 from chromadb.errors import ChromaError
-from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from assistant.catalog import Catalog
+from assistant.execute.embedding import QueryEmbedder
 from assistant.tokenize import Tokenizer
 from ingest.rows import Row
 
@@ -45,7 +45,7 @@ def bm25_corpus(tokenizer: Tokenizer, rows: list[Row]) -> tuple[list[list[int]],
 class HybridSearcher:
     """Ranks a set of candidate rows for a question; never adds rows outside the candidates."""
 
-    def __init__(self, catalog: Catalog, tokenizer: Tokenizer, embedder: BaseEmbedding) -> None:
+    def __init__(self, catalog: Catalog, tokenizer: Tokenizer, embedder: QueryEmbedder) -> None:
         self.catalog = catalog
         self.tokenizer = tokenizer
         self.embedder = embedder

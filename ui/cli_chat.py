@@ -1,0 +1,55 @@
+"""`policy-assistant chat`: a conversation in the terminal, with line editing and a kept history (readline)."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from assistant.core import Assistant
+
+HISTORY_LENGTH = 1000  # questions kept in the history file
+
+
+def line_editing(history: Path) -> Callable[[], None]:
+    """On a terminal: arrow keys edit the line and Up / Down recall earlier questions, this session's and the
+    previous ones' (read from `history`). Returns what saves the history. Not on a pipe: readline would only
+    add escape codes there."""
+    if not sys.stdin.isatty():
+        return lambda: None
+    try:
+        import readline
+    except ImportError:  # a Python built without it: plain input() still works
+        return lambda: None
+    readline.set_history_length(HISTORY_LENGTH)
+    with contextlib.suppress(OSError):  # none yet, or unreadable: start an empty one
+        readline.read_history_file(history)
+
+    def save() -> None:
+        try:
+            history.parent.mkdir(parents=True, exist_ok=True)
+            readline.write_history_file(history)
+        except OSError as err:
+            click.echo(f"warning: chat history not saved: {err}", err=True)
+
+    return save
+
+
+def run_chat(assistant: Assistant, history: Path) -> None:
+    """Ask each line in one session until an empty line, Ctrl-D or Ctrl-C."""
+    save_history = line_editing(history)
+    session_id = assistant.sessions.new_id()
+    try:
+        while True:
+            try:
+                question = click.prompt("问", prompt_suffix="> ", default="", show_default=False)
+            except (EOFError, click.Abort):
+                break
+            if not question.strip():
+                break
+            click.echo(assistant.ask(question, session_id).answer + "\n")
+    finally:
+        save_history()

@@ -1,0 +1,52 @@
+"""`policy-assistant serve`: the HTTP app under uvicorn, the first indexing's progress in the log, and a last
+start-up line that says where the chat and the API are."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+
+import click
+import uvicorn
+
+from assistant.settings import Settings
+
+STARTUP_FAILURE = 3  # uvicorn's exit code when it could not start
+
+
+def ready_line(host: str, port: int) -> str:
+    return f"ready: chat at http://{host}:{port}/ui, API at http://{host}:{port}/docs"
+
+
+class ReadyServer(uvicorn.Server):
+    """A uvicorn.Server that prints the ready line once it is listening (uvicorn's own line names no page)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            click.echo(ready_line(self.config.host, self.config.port))
+
+
+def configure_logging() -> None:
+    """INFO from our packages (the first indexing's progress among them), WARNING from the libraries."""
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO)  # some libraries turn their own loggers up to DEBUG
+    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    for name in ("assistant", "ingest", "ui"):
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
+def run_server(settings: Settings, host: str, port: int) -> None:
+    """One uvicorn process with one worker: it alone owns the embedded index (the Chroma rule). An empty index
+    is ingested first, with its progress logged."""
+    configure_logging()
+    from ui.http import create_app, open_assistant  # Gradio and FastAPI: only this command needs them
+
+    app = create_app(open_assistant(settings), settings)
+    server = ReadyServer(uvicorn.Config(app, host=host, port=port, workers=1, log_level="info",
+                                        timeout_graceful_shutdown=5))
+    server.run()
+    if not server.started:
+        sys.exit(STARTUP_FAILURE)
