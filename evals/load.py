@@ -2,6 +2,10 @@
 
     python -m evals.load --clients 16 --seconds 60 [--reingest-every 10] [--url http://127.0.0.1:8000]
 
+With --long-clients N, N more clients send 2,000-character questions (emoji and CJK) back to back, and one
+probe client asks a short fact question throughout: its p95 is the starvation figure (how long a short question
+waits while long ones run). Every answer to the probe's list question must cite exactly the 27 rows of 营口市人社局.
+
 Without --url it starts `policy-assistant serve` on a free loopback port over a new data directory and
 its own copy of the lists. With --reingest-every it rewrites yingkou's list (alternating two versions)
 and POSTs /admin/reingest, and checks that no answer cites rows of both versions. It stops by itself:
@@ -30,6 +34,9 @@ from evals.local_server import ServerNotReady, free_port, wait_for_health
 from evals.runner import DEFAULT_SET
 
 MARK = "职业院校（新版）"
+PROBE = "营口市人社局要做哪些工作？"  # a list question whose answer is exactly 27 rows, read off the list by hand
+PROBE_ROWS = 27
+LONG = ("请逐项说明各地人社局、教育局、财政局在职业教育任务中的分工😀，" * 80)[:2000]
 MAX_SECONDS = 600
 
 
@@ -43,6 +50,10 @@ class LoadReport:
     mixed: int = 0
     reingests: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    long_clients: int = 0
+    probe_ms: list[float] = field(default_factory=list)
+    long_ms: list[float] = field(default_factory=list)
+    probe_wrong: int = 0
 
     def summary(self) -> str:
         served = len(self.latencies_ms)
@@ -51,7 +62,20 @@ class LoadReport:
         return (f"{self.clients} clients, {self.seconds:.0f} s: {served} answered, {self.failed} failed "
                 f"({self.server_errors} 5xx), {self.mixed} answers mixing index versions, {self.reingests} "
                 f"re-ingests; latency p50 {statistics.median(lat):.1f} ms, p95 {p95:.1f} ms; "
-                f"{served / max(self.seconds, 1e-9):.1f} answers/s")
+                f"{served / max(self.seconds, 1e-9):.1f} answers/s" + self._starvation())
+
+    def _starvation(self) -> str:
+        if not self.probe_ms:
+            return ""
+        return (f"\nprobe ({PROBE}) with {self.long_clients} clients sending 2,000-character questions: "
+                f"{len(self.probe_ms)} answers, p50 {_p(self.probe_ms, 0.5):.1f} ms, p95 {_p(self.probe_ms, 0.95):.1f}"
+                f" ms, {self.probe_wrong} not exactly {PROBE_ROWS} rows; long questions p50 "
+                f"{_p(self.long_ms, 0.5):.1f} ms, p95 {_p(self.long_ms, 0.95):.1f} ms ({len(self.long_ms)} answered)")
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values) or [0.0]
+    return ordered[int(q * (len(ordered) - 1))]
 
 
 def _questions() -> list[str]:
@@ -85,6 +109,26 @@ async def _client(http: httpx.AsyncClient, questions: list[str], offset: int, de
         report.mixed += len(versions) > 1
 
 
+async def _asker(http: httpx.AsyncClient, question: str, deadline: float, report: LoadReport,
+                 latencies: list[float], rows: int | None = None) -> None:
+    """One client asking the same question back to back: the probe (short) or a long-question client."""
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            response = await http.post("/ask", json={"question": question})
+        except httpx.HTTPError:
+            report.failed += 1
+            continue
+        report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
+        if response.status_code != 200:
+            report.failed += 1
+            report.server_errors += response.status_code >= 500
+            continue
+        latencies.append((time.perf_counter() - started) * 1000)
+        if rows is not None and len(response.json()["citations"]) != rows:
+            report.probe_wrong += 1
+
+
 async def _reingester(http: httpx.AsyncClient, lists_dir: Path | None, every: float, deadline: float,
                       report: LoadReport) -> None:
     if lists_dir is None:
@@ -102,17 +146,20 @@ async def _reingester(http: httpx.AsyncClient, lists_dir: Path | None, every: fl
 
 
 async def run_load(url: str, clients: int, seconds: float, reingest_every: float | None,
-                   lists_dir: Path | None, max_requests: int = 1_000_000) -> LoadReport:
-    report = LoadReport(clients, 0.0)
+                   lists_dir: Path | None, max_requests: int = 1_000_000, long_clients: int = 0) -> LoadReport:
+    report = LoadReport(clients, 0.0, long_clients=long_clients)
     questions = _questions()
     started = time.monotonic()
     deadline = started + min(seconds, MAX_SECONDS)
     budget = [max_requests]
-    limits = httpx.Limits(max_connections=clients + 2)
+    limits = httpx.Limits(max_connections=clients + long_clients + 3)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
         tasks = [_client(http, questions, n * 13, deadline, report, budget) for n in range(clients)]
         if reingest_every:
             tasks.append(_reingester(http, lists_dir, reingest_every, deadline, report))
+        if long_clients:
+            tasks.append(_asker(http, PROBE, deadline, report, report.probe_ms, PROBE_ROWS))
+            tasks += [_asker(http, LONG, deadline, report, report.long_ms) for _ in range(long_clients)]
         await asyncio.gather(*tasks)
     report.seconds = time.monotonic() - started
     return report
@@ -143,7 +190,10 @@ def start_server(work: Path) -> tuple[str, subprocess.Popen, Path]:
 @click.option("--seconds", default=60.0, show_default=True, help=f"At most {MAX_SECONDS}.")
 @click.option("--reingest-every", type=float, help="Seconds between re-ingests (needs the server started here).")
 @click.option("--max-requests", default=1_000_000, show_default=True)
-def main(url: str | None, clients: int, seconds: float, reingest_every: float | None, max_requests: int) -> None:
+@click.option("--long-clients", default=0, show_default=True,
+              help="Clients sending 2,000-character questions, beside a probe asking a short one.")
+def main(url: str | None, clients: int, seconds: float, reingest_every: float | None, max_requests: int,
+         long_clients: int) -> None:
     """Send mixed questions from concurrent clients and report errors, latency and throughput."""
     work = Path(tempfile.mkdtemp(prefix="load-"))
     process = None
@@ -151,14 +201,14 @@ def main(url: str | None, clients: int, seconds: float, reingest_every: float | 
     if url is None:
         url, process, lists_dir = start_server(work)
     try:
-        report = asyncio.run(run_load(url, clients, seconds, reingest_every, lists_dir, max_requests))
+        report = asyncio.run(run_load(url, clients, seconds, reingest_every, lists_dir, max_requests, long_clients))
     finally:
         if process is not None:
             process.terminate()
             process.wait(timeout=30)
     click.echo(report.summary())
     click.echo(f"status codes: {dict(sorted(report.statuses.items()))}")
-    if report.failed or report.mixed:
+    if report.failed or report.mixed or report.probe_wrong:
         sys.exit(1)
 
 
