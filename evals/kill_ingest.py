@@ -2,7 +2,8 @@
 
     python -m evals.kill_ingest --times 20 [--data-dir DIR] [--seed 7]
 
-Each round re-ingests wafangdian with every row changed (so it must embed), kills it after a random delay,
+Each round rewrites wafangdian (in a copy of the bundled lists) with every row changed, so the re-ingest must
+embed it, and kills the ingest after a random delay,
 then starts fresh processes and checks: the index has 172 rows, wafangdian's rows are all of one version
 (never a mix), and fixed questions about the other lists get the same citations as before.
 """
@@ -13,6 +14,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,7 +75,20 @@ def _marked(source: str, version: int) -> str:
 
 
 def run_drill(data_dir: Path, times: int, seed: int, lists_dir: Path) -> Drill:
-    rng = random.Random(seed)
+    work = Path(tempfile.mkdtemp(prefix="kill-ingest-"))
+    shutil.copytree(lists_dir, work / "lists")
+    before = os.environ.get("ASSISTANT_LISTS_DIR")
+    os.environ["ASSISTANT_LISTS_DIR"] = str(work / "lists")  # every command of the drill reads the copy
+    try:
+        return _rounds(data_dir, times, random.Random(seed), lists_dir, work)
+    finally:
+        if before is None:
+            os.environ.pop("ASSISTANT_LISTS_DIR", None)
+        else:
+            os.environ["ASSISTANT_LISTS_DIR"] = before
+
+
+def _rounds(data_dir: Path, times: int, rng: random.Random, lists_dir: Path, work: Path) -> Drill:
     first = _cli(data_dir, "ingest", "--quiet")
     if first.returncode != 0:
         raise click.ClickException(first.stderr.strip())
@@ -81,18 +96,18 @@ def run_drill(data_dir: Path, times: int, seed: int, lists_dir: Path) -> Drill:
     marked_rows = sum("【v1】" in r.text for r in parse_file(_write_marked(lists_dir, 1), Registry.load()).rows)
     drill = Drill()
     source = (lists_dir / "wafangdian.txt").read_text("utf-8")
-    work = Path(tempfile.mkdtemp(prefix="kill-ingest-"))
     for round_no in range(1, times + 1):
-        changed = work / "wafangdian.txt"
-        changed.write_text(_marked(source, round_no), "utf-8")
+        (work / "lists" / "wafangdian.txt").write_text(_marked(source, round_no), "utf-8")
         env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
-        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--quiet", str(changed)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--quiet"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.5, 8.0))
         finished = proc.poll() is not None
         if not finished:
             proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
+        if finished and proc.returncode != 0:  # an ingest that failed by itself proves nothing about a kill
+            drill.problems.append(f"round {round_no}: the ingest failed: {proc.stderr.read().strip() if proc.stderr else ''}")
         drill.rounds += 1
         drill.completed_before_kill += finished
         drill.killed_midway += not finished
