@@ -13,6 +13,7 @@ import uvicorn
 from assistant.settings import Settings
 
 STARTUP_FAILURE = 3  # uvicorn's exit code when it could not start
+log = logging.getLogger(__name__)
 
 
 def ready_line(host: str, port: int) -> str:
@@ -44,7 +45,10 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     configure_logging()
     from ui.http import create_app, open_assistant  # Gradio and FastAPI: only this command needs them
 
-    app = create_app(open_assistant(settings), settings)
+    assistant = open_assistant(settings)
+    # Loads the model now: `ask` leaves it to the first dense search, but a server's first question should not wait.
+    log.info("embedding model: %s", assistant.embedder.model_name)
+    app = create_app(assistant, settings)
     server = ReadyServer(uvicorn.Config(app, host=host, port=port, workers=1, log_level="info",
                                         timeout_graceful_shutdown=5))
     server.run()
