@@ -14,6 +14,7 @@ from assistant.compose.extractive import Composition, ExtractiveAnswerer
 from assistant.execute.embedding import LazyEmbedder, QueryEmbedder
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
+from assistant.filters import Filters
 from assistant.links import (
     LinkBook,
     LinkCorrections,
@@ -24,7 +25,8 @@ from assistant.links import (
     row_lineage,
 )
 from assistant.listing import UnknownName
-from assistant.models import Answer, Filters
+from assistant.models import Answer
+from assistant.models import Filters as AnswerFilters
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
@@ -33,7 +35,7 @@ from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
-from assistant.understand.plan import AgencyAtom, QueryPlan, Unresolved, YearAtom, all_of, without
+from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.rules import RuleParser
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.errors import IngestError
@@ -228,18 +230,19 @@ class Assistant:
         engine = self.engine
         if not session_id or not self.sessions.issued(session_id, owner):
             session_id = self.sessions.new_id(owner)
-        plan, notes = self.plan(question, session_id, jurisdiction, agency)
+        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
         found = engine.executor.run(plan)
         result = engine.answerer.compose(plan, found)
         if not result.abstained and not plan.unresolved:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        return Answer(answer=result.text, citations=result.citations, session_id=session_id,
+        return Answer(answer=self._said(result.text, result.plan_line, overridden), citations=result.citations,
+                      session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
-                      intent=intent, notes=notes + result.notes, plan=plan, plan_line=result.plan_line,
+                      intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
                       unresolved=plan.unresolved,
-                      filters=Filters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
+                      filters=AnswerFilters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
                                       agencies=[a.agency for a in plan.agencies()],
                                       role=next((a.role for a in plan.agencies()), "any"), years=years,
                                       topic=plan.rank.terms if plan.rank else []))
@@ -247,10 +250,17 @@ class Assistant:
     def plan(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
              agency: str | None = None) -> tuple[QueryPlan, list[str]]:
         """The plan of a question in its conversation: rules (or the LLM, when configured), then the
-        follow-up merge with the previous turn, then the explicit filters."""
+        follow-up merge with the previous turn, then the explicit filters (a place or agency the question
+        names wins over them: the notes say so). UnknownFilter for a filter naming nothing the index holds."""
+        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
+        return plan, overridden + notes
+
+    def _read(self, question: str, session_id: str | None, jurisdiction: str | None,
+              agency: str | None) -> tuple[QueryPlan, list[str], list[str]]:
+        """plan(), with the lines on filters the question overrode apart from the other notes."""
         engine = self.engine
         notes: list[str] = []
-        plan = engine.parser.parse(question)
+        plan = asked = engine.parser.parse(question)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:
@@ -261,7 +271,16 @@ class Assistant:
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})
-        return self._apply_filters(engine, plan, jurisdiction, agency), notes
+        filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
+        return filtered.plan, filtered.notes, notes
+
+    def _said(self, text: str, plan_line: str, overridden: list[str]) -> str:
+        """The answer text with a line per filter the question overrode, under the plan line."""
+        if not overridden:
+            return text
+        head, rest = (plan_line, text[len(plan_line):].lstrip("\n")) if plan_line and text.startswith(plan_line) \
+            else ("", text)
+        return "\n".join(part for part in (head, *overridden, rest) if part)
 
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
@@ -283,34 +302,6 @@ class Assistant:
         if doc not in docs:
             raise UnknownName(f"no document {doc!r}; documents: " + ", ".join(docs))
         return doc
-
-    def _apply_filters(self, engine: Engine, plan: QueryPlan, jurisdiction: str | None,
-                       agency: str | None) -> QueryPlan:
-        """Explicit filters (the chat's dropdowns, /ask's fields) override what the question says."""
-        if jurisdiction:
-            found = self.registry.places.find(jurisdiction)
-            if found.institutions:
-                plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={
-                    "institution": found.institutions[0].key, "places": []})})
-            elif found.jurisdictions:
-                plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={
-                    "places": [m.key for m in found.jurisdictions], "institution": None})})
-            if plan.operation == "refuse" and not plan.scope.missing:
-                plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
-        if agency:
-            agency_id, candidates = engine.names.resolve(agency)
-            if agency_id is None and self.registry.places.find(agency).institutions:
-                # an institution as the agency (the chat's picker offers 锦州师专 beside agencies): its measures
-                return self._apply_filters(engine, plan, agency, None)
-            if agency_id is None:
-                unresolved = [*plan.unresolved, Unresolved(surface=agency, candidates=candidates)]
-                return plan.model_copy(update={"unresolved": unresolved})
-            where = without(plan.where, lambda a: a.kind == "agency")
-            atom = AgencyAtom(agency=agency_id, name=agency)
-            plan = plan.model_copy(update={"where": all_of([n for n in (where, atom) if n is not None])})
-            if plan.operation in ("search", "refuse") and not (plan.rank and plan.rank.terms):
-                plan = plan.model_copy(update={"operation": "list", "refuse_reason": None})
-        return plan
 
 
 def _is_bundled(doc: str, file: Path) -> str:

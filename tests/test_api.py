@@ -249,4 +249,27 @@ def test_a_question_at_its_limit_fits_the_body_limit_in_any_json_encoding(server
     body = json.dumps({"question": question, "jurisdiction": "😀" * 100, "agency": "😀" * 100}, ensure_ascii=True)
     assert len(body.encode()) > 24_000
     response = httpx.post(f"{server}/ask", content=body, headers={"Content-Type": "application/json"}, timeout=60)
+    # read whole, not refused for its size: the emoji filter names no place the index holds, which is the 422
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "jurisdiction", response.text
+    fits = json.dumps({"question": question, "jurisdiction": "营口市" + " " * 97}, ensure_ascii=True)
+    response = httpx.post(f"{server}/ask", content=fits, headers={"Content-Type": "application/json"}, timeout=60)
     assert response.status_code == 200, response.text
+
+
+def test_a_filter_naming_nothing_the_index_holds_is_a_422_with_the_known_names(server: str) -> None:
+    place = ask(server, {"question": "要做哪些工作？", "jurisdiction": "沈阳"})
+    assert place.status_code == 422
+    body = place.json()
+    assert body["errors"][0]["field"] == "jurisdiction" and "营口市" in body["errors"][0]["known"]
+    agency = ask(server, {"question": "要做哪些工作？", "agency": "宇宙局"})
+    assert agency.status_code == 422 and agency.json()["errors"][0]["field"] == "agency"
+
+
+def test_a_place_named_in_the_question_wins_over_the_filter_and_says_so(server: str) -> None:
+    body = ask(server, {"question": "环翠区哪些任务要在2023年完成？", "jurisdiction": "营口市"}).json()
+    assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选。" in body["answer"]
+    assert body["citations"] and {c["jurisdiction"] for c in body["citations"]} == {"环翠区"}
+    same = ask(server, {"question": "营口市人社局要做哪些工作？", "jurisdiction": "营口市"}).json()
+    assert "筛选" not in same["answer"] and len(same["citations"]) == 27
+    limited = ask(server, {"question": "要做哪些工作？", "jurisdiction": "营口市", "agency": "人社局"}).json()
+    assert len(limited["citations"]) == 27

@@ -25,8 +25,11 @@ class AskRequest(BaseModel):
     question: Question = Field(description="1 to 2,000 characters after trimming.")
     session_id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
                                    description="From a previous answer; omit to start a conversation.")
-    jurisdiction: Filter | None = Field(default=None, description="Filter: place or institution, any alias.")
-    agency: Filter | None = Field(default=None, description="Filter: agency, any alias (人社局, 发改委).")
+    jurisdiction: Filter | None = Field(default=None, description="Filter: place or institution, any alias. A place "
+                                        "the question names wins (the answer says so); one the index holds no "
+                                        "list of is a 422 listing those it holds.")
+    agency: Filter | None = Field(default=None, description="Filter: agency, any alias (人社局, 发改委). An agency "
+                                  "the question names wins; one no list names is a 422.")
 
 
 class Health(BaseModel):
@@ -73,6 +76,8 @@ class RowPublic(BaseModel):
 class FieldError(BaseModel):
     field: str = Field(description="Where the problem is, e.g. `question` or `query.role`.")
     message: str
+    known: list[str] = Field(default_factory=list, description="For a filter naming nothing the index holds: "
+                             "the names it does hold (or the closest ones).")
 
 
 class ErrorBody(BaseModel):
