@@ -48,7 +48,7 @@ def browser(tmp_path: Path, downloads: Path, monkeypatch: pytest.MonkeyPatch) ->
     options = Options()
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1800", "--lang=zh-CN"):
+                     f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,1800", "--lang=en-US"):  # an English browser: the page must still be Chinese
         options.add_argument(argument)
     options.add_experimental_option("prefs", {"download.default_directory": str(downloads),
                                               "download.prompt_for_download": False})
@@ -128,7 +128,8 @@ def test_chat_answers_follow_ups_cites_rows_and_downloads_them(browser: WebDrive
 
     ask_in_chat(browser, "营口市人社局要做哪些工作？")
     first = wait_for_answer(browser, 1, "营口市")
-    assert "27项" in first and "[营口市#1]" in first
+    folded = browser.execute_script("return document.querySelector('#chatbot [data-testid=\"bot\"]').textContent")
+    assert "27项" in first and "[营口市#1]" in folded  # 27 rows: folded in a section titled with its count
     wait_for_table(browser, "营口市", 27)
 
     ask_in_chat(browser, "那瓦房店呢？")  # follows up: still 人社局, now in 瓦房店
@@ -355,3 +356,80 @@ def test_docs_render_offline_from_packaged_assets(browser: WebDriver, server: st
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "docs.png"))
 
+
+
+ENGLISH_ALLOWED = {"CSV", "Excel", "XLSX", "API", "key"}  # the page's own names for file formats and the key
+
+
+def visible_english(driver: WebDriver) -> set[str]:
+    """Latin words of three letters or more in the page's visible text, outside answers and cited rows (the
+    data's own English, like "Bureau of …" in an English answer, is allowed)."""
+    import re
+
+    script = """const skip = [...document.querySelectorAll('#chatbot [data-testid="bot"], #citations')];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const out = [];
+    while (walker.nextNode()) {
+      const node = walker.currentNode, el = node.parentElement;
+      if (!el || skip.some(s => s.contains(el)) || !el.offsetParent) continue;
+      out.push(node.textContent);
+    }
+    for (const el of document.querySelectorAll('[title]')) {  // tooltips show on hover
+      if (el.offsetParent && !skip.some(s => s.contains(el))) out.push(el.title);
+    }
+    return out.join(' ');"""
+    return set(re.findall(r"[A-Za-z]{3,}", driver.execute_script(script))) - ENGLISH_ALLOWED
+
+
+def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page(browser: WebDriver,
+                                                                                  server: str) -> None:
+    open_chat(browser, server)
+    assert browser.execute_script("return document.documentElement.lang") == "zh-CN"
+
+    # Filters are chips saying what they limit; a place named in the question wins, and the answer says so.
+    choose(browser, "filter-place", "营口市")
+    choose(browser, "filter-agency", "财政局（财政厅）")
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "地区：营口市" in " ".join(texts(d, "#chip-place")))
+    assert "部门：财政局" in " ".join(texts(browser, "#chip-agency"))
+    ask_in_chat(browser, "环翠区哪些任务要在2023年完成？")
+    answer = wait_for_answer(browser, 1, "环翠区")
+    assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选" in answer
+    browser.find_element(By.CSS_SELECTOR, "#chip-place").click()  # removed: the chip goes, the box empties
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not texts(d, "#chip-place"))
+    assert browser.find_element(By.CSS_SELECTOR, "#filter-place input").get_attribute("value") == ""
+    browser.find_element(By.CSS_SELECTOR, "#chip-agency").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not texts(d, "#chip-agency"))
+
+    # A long answer opens at its first line: the count is in view, its sections folded with their counts.
+    ask_in_chat(browser, "瓦房店市有哪些任务？")
+    long = wait_for_answer(browser, 2, "瓦房店")
+    assert "共57项" in " ".join([line for line in long.splitlines() if line.strip()][:2]), long[:200]
+    in_view = """const box = document.querySelector('#chatbot [role="log"]') || document.querySelector('#chatbot');
+    const answers = document.querySelectorAll('#chatbot [data-testid="bot"]');
+    const top = answers[answers.length - 1].getBoundingClientRect().top, frame = box.getBoundingClientRect();
+    return top >= frame.top - 2 && top < frame.bottom - 40;"""
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: d.execute_script(in_view),
+                                                message="the long answer's first line is not in view")
+    assert texts(browser, "#chatbot [data-testid='bot'] details summary")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "long-answer.png"))
+
+    # 锦州师专's unit: the school's own measures, in the answer and the table.
+    ask_in_chat(browser, "锦州师专教务处负责哪些举措？")
+    wait_for_answer(browser, 3, "教务处")
+    measures = browser.execute_script("const a = document.querySelectorAll('#chatbot [data-testid=\"bot\"]');"
+                                      "return a[a.length - 1].textContent")  # folded sections included
+    assert "具体举措" in measures and "作为责任部门" not in measures
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "本校具体举措" in " ".join(texts(d, "#citations")))
+    browser.save_screenshot(str(ARTIFACTS / "measures.png"))
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not visible_english(d),  # once Gradio's status is gone
+                                                message=f"English on the page: {visible_english(browser)}")
+
+    # The chat box's own bin icon starts a new session, as 清空对话 does.
+    bin_icon = browser.find_element(By.CSS_SELECTOR, "#chatbot button[aria-label='清空对话'], "
+                                                     "#chatbot button[title='清空对话']")
+    bin_icon.click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not bot_messages(d))
+    ask_in_chat(browser, "那瓦房店呢？")  # nothing to follow up on: the whole 瓦房店 list
+    wait_for_answer(browser, 1, "瓦房店")
+    wait_for_table(browser, "瓦房店市", WAFANGDIAN_ALL)

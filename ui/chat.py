@@ -21,6 +21,7 @@ import pandas as pd
 from assistant import exports, overview
 from assistant.catalog import Catalog
 from assistant.core import Assistant
+from assistant.filters import UnknownFilter
 from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
@@ -36,15 +37,34 @@ INTRO = f"""## {TITLE}
 先问「营口市人社局要做哪些工作？」，再问「那瓦房店呢？」。"""
 EXAMPLES = ["营口市人社局要做哪些工作？", "那瓦房店呢？", "瓦房店培训目标是多少？", "那环翠区呢？",
             "营口市教育局牵头哪些任务？", "辽宁省人力资源社会保障厅在部省共建清单里负责哪些任务？"]
-COLUMNS = ["清单", "序号", "牵头单位", "责任单位", "任务内容"]
+COLUMNS = ["清单", "序号", "牵头单位", "责任单位", "任务内容", "完成时间"]
+MEASURE_COLUMNS = ["本校具体举措", "完成目标", "本校责任单位"]
+OPEN_ROWS = 8  # an answer citing more rows shows its sections folded, so its first line stays in view
 ANY = "不限"
+# Gradio's own strings that its Chinese translation lacks (the chat's copy button).
+TRANSLATIONS = {"zh-CN": {"chatbot.copy_message": "复制消息", "chatbot.copied_message": "已复制", "common.complete": "完成"}}
+# After an answer: its first line at the top of the chat box (a long answer must not open at its end).
+SHOW_ANSWER_TOP = """() => {
+  const answers = document.querySelectorAll("#chatbot [data-testid='bot']");
+  const last = answers[answers.length - 1];
+  if (last) last.scrollIntoView({block: "start"});
+}"""
 
 
 def citation_table(answer: Answer | None) -> pd.DataFrame:
-    """The answer's cited rows, one line each, in the order the answer cites them."""
-    rows = [[c.list_label, c.row, "、".join(c.lead), "、".join(c.responsible), c.text]
-            for c in (answer.citations if answer else [])]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    """The answer's cited rows, one line each, in the order the answer cites them; with an institution's own
+    measures (锦州师专's) when a cited row has them: its actions, targets, units, and their 完成时间."""
+    cited = answer.citations if answer else []
+    measures = any(c.measures for c in cited)
+    rows = []
+    for c in cited:
+        m = c.measures
+        line = [c.list_label, c.row, "、".join(c.lead), "、".join(c.responsible), c.text,
+                (m.due if m and m.due else c.due) or ""]
+        if measures:
+            line += [m.actions, m.targets, "、".join(m.units)] if m else ["", "", ""]
+        rows.append(line)
+    return pd.DataFrame(rows, columns=COLUMNS + (MEASURE_COLUMNS if measures else []))
 
 
 def as_text(text: str) -> str:
@@ -62,8 +82,26 @@ def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     text, plan_line = as_text(answer.answer), as_text(answer.plan_line or "")
     if plan_line and text.startswith(plan_line):  # how the question was read, set apart
         text = f"> {plan_line}\n\n{text[len(plan_line):].lstrip()}"
-    text = re.sub(r"\n(?=【)", "\n\n", text)
+    text = folded(text, open_=len(answer.citations) <= OPEN_ROWS)
     return f"{text}\n\n*{footer}*" if footer else text
+
+
+SECTION = re.compile(r"^(【[^】\n]+】|\[[A-Z][^\]\n]*\])$", re.MULTILINE)
+
+
+def folded(text: str, open_: bool) -> str:
+    """Each 【section】 (English: [Section]) of an answer as a collapsible block whose title counts its rows;
+    the summary above them stays the answer's first lines."""
+    parts = SECTION.split(text)
+    if len(parts) < 3:
+        return text
+    blocks = [parts[0].rstrip()]
+    for title, body in zip(parts[1::2], parts[2::2], strict=False):
+        count = sum(1 for line in body.splitlines() if line.startswith("- "))
+        label = f"{title}（{count}项）" if title.startswith("【") else f"{title} ({count})"
+        blocks.append(f"<details{' open' if open_ else ''}><summary>{label}</summary>\n\n{body.strip()}\n\n"
+                      "</details>")
+    return "\n\n".join(b for b in blocks if b)
 
 
 def suggestions(answer: Answer | None) -> gr.Dataset:
@@ -165,6 +203,12 @@ class ChatTurns:
         chosen = agency if agency in {e.value for e in entries} else None
         return gr.Dropdown(choices=[(ANY, ""), *((e.label, e.value) for e in entries)], value=chosen)
 
+    @staticmethod
+    def chips(place: str | None, agency: str | None) -> tuple[gr.Button, gr.Button]:
+        """A removable chip per filter set, saying what it limits."""
+        return (gr.Button(f"地区：{place}  ✕", visible=bool(_chosen(place))),
+                gr.Button(f"部门：{agency}  ✕", visible=bool(_chosen(agency))))
+
     def respond(self, text: str, session_id: str | None, history: list[dict], place: str, agency: str,
                 request: gr.Request) -> tuple[Any, ...]:
         question = (text or "").strip()
@@ -181,6 +225,13 @@ class ChatTurns:
         started = time.perf_counter()
         try:
             answer = self._ask(question, session_id, _chosen(place), _chosen(agency), owner)
+        except UnknownFilter as err:
+            known = "、".join(err.known[:12])
+            note = (f"筛选“{as_text(err.value)}”在现有清单中没有对应的{'地区' if err.field == 'jurisdiction' else '部门'}，"
+                    f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
+            history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": note}]
+            same = gr.skip()
+            return (same, session_id, history, history, same, same, same, same)
         except gr.Error:
             raise
         except Exception:
@@ -255,12 +306,16 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
         with gr.Tabs():
             with gr.Tab("问答", elem_id="chat-tab"):
                 with gr.Row():
-                    place = gr.Dropdown([], value=None, label="地区（清单）", info="限定下一个问题的地区；不选即不限",
-                                        elem_id="filter-place")
+                    place = gr.Dropdown([], value=None, label="地区（清单）", elem_id="filter-place",
+                                        info="选中后，之后每个问题都按此地区回答，直到移除；问题里提到的地区优先")
                     agency = gr.Dropdown([], value=None, label="部门", elem_id="filter-agency",
-                                         info="限定下一个问题的部门；不选即不限，可输入简称查找，如“人社”")
+                                         info="选中后，之后每个问题都限定此部门；可输入简称查找，如“人社”")
                 chatbot = gr.Chatbot(label="对话", height=460, elem_id="chatbot", feedback_options=None,
-                                     placeholder="在下方输入问题，或点击示例问题。")
+                                     placeholder="在下方输入问题，或点击示例问题。", autoscroll=False,
+                                     buttons=["copy"])  # Gradio's "Copy conversation" is English only
+                with gr.Row(elem_id="chips"):
+                    place_chip = gr.Button(visible=False, size="sm", elem_id="chip-place", scale=0)
+                    agency_chip = gr.Button(visible=False, size="sm", elem_id="chip-agency", scale=0)
                 with gr.Row():
                     question = gr.Textbox(label="问题", placeholder="例如：营口市人社局要做哪些工作？", max_length=2000,
                                           scale=6, elem_id="question", autofocus=True)
@@ -270,6 +325,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                        visible=False, elem_id="suggestions")
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
                 table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
+                                     buttons=[],  # Gradio's fullscreen and copy buttons have English tooltips
                                      column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
                 with gr.Row():
                     csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
@@ -277,24 +333,31 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 inputs = [question, session, history, place, agency]
                 outputs = [question, session, history, chatbot, table, csv_file, xlsx_file, suggested]
                 for trigger in (question.submit, ask.click):
-                    trigger(turns.respond, inputs, outputs, api_visibility="private")
+                    trigger(turns.respond, inputs, outputs, api_visibility="private").then(
+                        None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
                 suggested.click(lambda sample: sample[0], suggested, question, api_visibility="private").then(
-                    turns.respond, inputs, outputs, api_visibility="private")
-                clear.click(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
+                    turns.respond, inputs, outputs, api_visibility="private").then(
+                        None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
+                for cleared in (clear.click, chatbot.clear):  # 清空对话 and the chat's bin icon: a new session
+                    cleared(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
                             api_visibility="private")
                 chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
                 place.change(turns.agency_choices, [place, agency], agency, api_visibility="private")
+                for box in (place, agency):
+                    box.change(turns.chips, [place, agency], [place_chip, agency_chip], api_visibility="private")
+                place_chip.click(lambda: None, None, place, api_visibility="private")
+                agency_chip.click(lambda: None, None, agency, api_visibility="private")
                 for box in (place, agency):  # 不限 chosen: an empty box again, so typing does not append to it
                     box.input(lambda value: None if value == "" else gr.skip(), box, box, api_visibility="private")
             with gr.Tab("总览", elem_id="overview"):
                 gr.Markdown("各部门在各清单里牵头、负责多少项任务（鼠标停在部门名上可看清单中的写法），"
                             "以及省级清单的每项任务在下级清单中是否有对应条目。")
-                responsibility = gr.Dataframe(label="部门 × 清单：牵头 / 责任任务数", interactive=False, wrap=True,
+                responsibility = gr.Dataframe(label="部门 × 清单：牵头 / 责任任务数", interactive=False, wrap=True, buttons=[],
                                               max_height=520, elem_id="responsibility")
                 download_responsibility = gr.DownloadButton("下载部门矩阵（XLSX）",
                                                             elem_id="download-responsibility")
                 coverage = gr.Dataframe(label="省级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
-                                        interactive=False, wrap=True, max_height=620, elem_id="coverage")
+                                        interactive=False, wrap=True, buttons=[], max_height=620, elem_id="coverage")
                 download_coverage = gr.DownloadButton("下载落实矩阵（XLSX）", elem_id="download-coverage")
                 detail = gr.Markdown(elem_id="link-detail")
                 child = gr.Radio([], label="要确认或驳回的下级条目", visible=False, elem_id="link-child")

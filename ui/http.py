@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import gradio as gr
-import uvicorn
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.catalog import Role
 from assistant.core import Assistant, BundledList
+from assistant.filters import UnknownFilter
 from assistant.links import ParentCoverage, RowLineage, Verdict
 from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
@@ -39,7 +39,9 @@ from ui.api_models import (
     RowPublic,
     UploadForm,
 )
+from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
+from ui.page import ChinesePage
 from ui.security import (
     BodySizeLimit,
     LoginGuard,
@@ -89,6 +91,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     _add_error_handlers(app)
     redact_access_log()
+    app.add_middleware(ChinesePage, path="/ui")  # Gradio's own strings in Chinese, whatever the browser's language
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
@@ -104,6 +107,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     os.environ["GRADIO_TEMP_DIR"] = str(gradio_dir.resolve())
     gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
                         footer_links=[], run_history=False, show_error=True,  # no English footer
+                        i18n=gr.I18n(**CHAT_TRANSLATIONS),
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
     return app
@@ -310,6 +314,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         errors = [FieldError(field=_field(p["loc"]), message=_message(p)) for p in problems]
         return _error(422, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
 
+    @app.exception_handler(UnknownFilter)
+    async def unknown_filter(request: Request, exc: UnknownFilter) -> JSONResponse:
+        # /ask's jurisdiction or agency naming nothing the index holds: never ignored silently
+        return _error(422, str(exc), [FieldError(field=exc.field, message=str(exc), known=exc.known)])
+
     @app.exception_handler(IngestError)
     async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
         # One line, "file: reason", naming the file without the server's folders.
@@ -357,15 +366,3 @@ def open_assistant(settings: Settings) -> Assistant:
     if report is not None:
         log.info("%s", assistant.restored_line(report))
     return assistant
-
-
-def run_server(settings: Settings, host: str, port: int) -> None:
-    """One uvicorn process with one worker: it alone owns the embedded index (the Chroma rule)."""
-    handler = logging.StreamHandler()
-    handler.setLevel(logging.INFO)  # some libraries turn their own loggers up to DEBUG
-    handler.setFormatter(logging.Formatter("%(levelname)s:     %(name)s: %(message)s"))
-    logging.basicConfig(level=logging.WARNING, handlers=[handler])
-    for name in ("assistant", "ui"):
-        logging.getLogger(name).setLevel(logging.INFO)
-    app = create_app(open_assistant(settings), settings)
-    uvicorn.run(app, host=host, port=port, workers=1, log_level="info", timeout_graceful_shutdown=5)

@@ -1,0 +1,58 @@
+"""The chat page as Chinese whatever the browser's language: `<html lang="zh-CN">`, and Gradio's own strings
+(tooltips such as "Clear", "Copy message") in Chinese.
+
+Gradio picks its strings from navigator.language at its first script, before any `head` it is given is added,
+so the page's HTML itself gets a script that says zh-CN first (and keeps <html lang> at zh-CN).
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+SCRIPT = b"""<script>
+(() => {
+  try {
+    Object.defineProperty(navigator, "language", {get: () => "zh-CN"});
+    Object.defineProperty(navigator, "languages", {get: () => ["zh-CN", "zh"]});
+  } catch (e) {}
+  const root = document.documentElement;
+  root.lang = "zh-CN";
+  new MutationObserver(() => { if (root.lang !== "zh-CN") root.lang = "zh-CN"; })
+    .observe(root, {attributes: true, attributeFilter: ["lang"]});
+})();
+</script>"""
+
+
+class ChinesePage:
+    """ASGI middleware: the HTML of the chat's page (GET `path`) gets SCRIPT first in its <head>."""
+
+    def __init__(self, app: ASGIApp, path: str = "/ui") -> None:
+        self.app = app
+        self.paths = {path.rstrip("/"), path.rstrip("/") + "/"}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        body = b""
+
+        async def capture(message: Message) -> None:
+            nonlocal start, body
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            if message["type"] != "http.response.body" or start is None:
+                await send(message)
+                return
+            body += message.get("body", b"")
+            if message.get("more_body"):
+                return
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+            if html and b"<head>" in body:
+                body = body.replace(b"<head>", b"<head>" + SCRIPT, 1).replace(b'lang="en"', b'lang="zh-CN"', 1)
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, capture)
