@@ -102,6 +102,21 @@ def test_english_and_traditional_questions(assistant: Assistant) -> None:
     assert ids(traditional) == YINGKOU_HRSS
 
 
+def test_an_english_answer_has_no_chinese_punctuation_of_its_own(assistant: Assistant) -> None:
+    """The lists' text stays Chinese; what the answer adds around it (brackets, separators, the chat's footer)
+    is English."""
+    from ui.chat import format_reply
+
+    answer = assistant.ask("Which tasks does the Yingkou human resources bureau handle?")
+    own = "\n".join(line for line in answer.answer.splitlines() if not line.startswith("- ["))
+    assert "（" not in own and "human resources bureau (" in own
+    rows = [line for line in answer.answer.splitlines() if line.startswith("- [")]
+    assert "responsible: 市教育局, 市人力资源社会保障局" in rows[0]
+    assert format_reply(answer, None, None).endswith("*27 rows cited; see the table below.*")
+    chinese = assistant.ask("营口市人社局要做哪些工作？")
+    assert "人社局（市人力资源社会保障局" in chinese.answer and "引用 27 条" in format_reply(chinese, None, None)
+
+
 def test_explicit_filters_narrow_the_question(assistant: Assistant) -> None:
     answer = assistant.ask("有哪些任务？", jurisdiction="环翠", agency="税务局")
     assert ids(answer) == ["huancui#3", "huancui#7", "huancui#13"]

@@ -75,10 +75,15 @@ def as_text(text: str) -> str:
 
 def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     """The answer (its 【section】 lines kept out of the list above), then a line on citations and filters."""
-    filters = "，".join(f"{label}：{value}" for label, value in (("地区", place), ("部门", agency)) if value)
-    footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
-    if filters:
-        footer += f"（筛选 {filters}）"
+    english = answer.plan is not None and answer.plan.lang == "en"  # an English answer is English to its end
+    if english:
+        filters = ", ".join(f"{label}: {value}" for label, value in (("place", place), ("agency", agency)) if value)
+        footer = f"{len(answer.citations)} rows cited; see the table below." if answer.citations else ""
+        footer += f" (filters: {filters})" if filters else ""
+    else:
+        filters = "，".join(f"{label}：{value}" for label, value in (("地区", place), ("部门", agency)) if value)
+        footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
+        footer += f"（筛选 {filters}）" if filters else ""
     text, plan_line = as_text(answer.answer), as_text(answer.plan_line or "")
     if plan_line and text.startswith(plan_line):  # how the question was read, set apart
         text = f"> {plan_line}\n\n{text[len(plan_line):].lstrip()}"

@@ -18,6 +18,8 @@ from ingest.rows import Row
 
 _SENTENCES = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 
+SEPARATOR = {"zh": "、", "en": ", "}  # between names in an answer
+
 
 @dataclass
 class Composition:
@@ -105,7 +107,7 @@ class ExtractiveAnswerer:
 
     def row_line(self, plan: QueryPlan, row: Row) -> str:
         facts = row_facts(row, self.docs[row.doc].measures_owner if row.doc in self.docs else None,
-                          self.label(row.doc))
+                          self.label(row.doc), SEPARATOR[plan.lang])
         none = self.t(plan, "none_value")
         if plan.scope.institution and row.measures:
             return self._measures_line(plan, row, facts.cite)
@@ -165,7 +167,9 @@ class ExtractiveAnswerer:
                                    if i in ids))
         asked = "、".join(dict.fromkeys(a.name for a in atoms)) or "、".join(names[:1])
         shown = [n for n in names if n != asked]
-        return f"{asked}（{'、'.join(shown)}）" if shown else asked
+        if not shown:
+            return asked
+        return f"{asked}（{'、'.join(shown)}）" if plan.lang == "zh" else f"{asked} ({', '.join(shown)})"
 
     def _roles(self, plan: QueryPlan, rows: list[Row]) -> str:
         agencies = [a.agency for a in plan.agencies()]
@@ -238,7 +242,7 @@ class ExtractiveAnswerer:
         """"第27条的责任部门：…" first for each row, then the row itself."""
         lines = []
         for row in rows:
-            facts = row_facts(row, self.docs[row.doc].measures_owner, self.label(row.doc))
+            facts = row_facts(row, self.docs[row.doc].measures_owner, self.label(row.doc), SEPARATOR[plan.lang])
             for name in plan.fields:
                 value = self._field_value(plan, facts, row, name)
                 label = self.t(plan, "field_responsible") if name == "responsible" and not row.has_lead_column \

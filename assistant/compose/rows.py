@@ -28,13 +28,14 @@ def cite(row: Row, label: str | None = None) -> str:
     return f"[{label or row.jurisdiction}#{row.row}]"
 
 
-def row_facts(row: Row, measures_owner: str | None = None, label: str | None = None) -> RowFacts:
+def row_facts(row: Row, measures_owner: str | None = None, label: str | None = None, sep: str = "、") -> RowFacts:
+    """A row's fields as text; `sep` joins names (", " in an English answer)."""
     m = row.measures
     return RowFacts(
-        cite=cite(row, label), lead="、".join(row.lead), responsible="、".join(row.responsible),
+        cite=cite(row, label), lead=sep.join(row.lead), responsible=sep.join(row.responsible),
         has_lead_column=row.has_lead_column, due=row.due or (m.due if m else "") or "",
         owner=measures_owner or "", measures=" ".join(p for p in (m.actions, m.targets.replace("\n", " ")) if p)
-        if m else "", units="、".join(m.units) if m else "", measures_due=m.due if m else "")
+        if m else "", units=sep.join(m.units) if m else "", measures_due=m.due if m else "")
 
 
 def format_rows_table(rows: list[Row], owners: dict[str, str] | None = None) -> str:
