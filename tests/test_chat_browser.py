@@ -394,6 +394,8 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     ask_in_chat(browser, "环翠区哪些任务要在2023年完成？")
     answer = wait_for_answer(browser, 1, "环翠区")
     assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选" in answer
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "chips.png"))  # the README's screenshot (docs/chat.png)
     browser.find_element(By.CSS_SELECTOR, "#chip-place").click()  # removed: the chip goes, the box empties
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not texts(d, "#chip-place"))
     assert browser.find_element(By.CSS_SELECTOR, "#filter-place input").get_attribute("value") == ""
