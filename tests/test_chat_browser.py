@@ -11,7 +11,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -175,7 +179,12 @@ def test_clear_starts_a_new_conversation(browser: WebDriver, server: str) -> Non
 def choose(driver: WebDriver, dropdown: str, option: str) -> None:
     """Pick `option` in a Gradio dropdown the way a user does: type to filter the list, click the option."""
     box = driver.find_element(By.CSS_SELECTOR, f"#{dropdown} input")
-    box.click()
+
+    def clicked(_: WebDriver) -> bool:  # while the page loads, Gradio's spinner may cover the box
+        box.click()
+        return True
+
+    WebDriverWait(driver, WAIT_SECONDS, ignored_exceptions=[ElementClickInterceptedException]).until(clicked)
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(option)
     selector = f"li[data-testid='dropdown-option'][aria-label='{option}']"
@@ -366,7 +375,7 @@ def visible_english(driver: WebDriver) -> set[str]:
     data's own English, like "Bureau of …" in an English answer, is allowed)."""
     import re
 
-    script = """const skip = [...document.querySelectorAll('#chatbot [data-testid="bot"], #citations')];
+    script = """const skip = [...document.querySelectorAll('#chatbot [data-testid="bot"], #citations [role="grid"], #row-view')];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const out = [];
     while (walker.nextNode()) {
@@ -374,8 +383,8 @@ def visible_english(driver: WebDriver) -> set[str]:
       if (!el || skip.some(s => s.contains(el)) || !el.offsetParent) continue;
       out.push(node.textContent);
     }
-    for (const el of document.querySelectorAll('[title]')) {  // tooltips show on hover
-      if (el.offsetParent && !skip.some(s => s.contains(el))) out.push(el.title);
+    for (const el of document.querySelectorAll('[title], [placeholder]')) {  // tooltips, placeholders
+      if (el.offsetParent && !skip.some(s => s.contains(el))) out.push(el.title, el.placeholder || '');
     }
     return out.join(' ');"""
     return set(re.findall(r"[A-Za-z]{3,}", driver.execute_script(script))) - ENGLISH_ALLOWED
@@ -423,6 +432,10 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
                                       "return a[a.length - 1].textContent")  # folded sections included
     assert "具体举措" in measures and "作为责任部门" not in measures
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "本校具体举措" in " ".join(texts(d, "#citations")))
+    browser.find_element(By.CSS_SELECTOR, "#citations [role='gridcell'][data-col='1']").click()  # its 序号
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "锦州师范高等专科学校具体举措" in " ".join(texts(d, "#row-view")),
+                                                message="clicking a cited row did not show it in full")
+    assert "liaoning#3" in " ".join(texts(browser, "#row-view"))
     browser.save_screenshot(str(ARTIFACTS / "measures.png"))
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not visible_english(d),  # once Gradio's status is gone
                                                 message=f"English on the page: {visible_english(browser)}")

@@ -113,7 +113,7 @@ def test_chat_download_buttons_give_these_files(assistant: Assistant, tmp_path: 
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     out = ChatTurns(assistant).respond(YINGKOU_HRSS, None, [], "不限", "不限", None)  # type: ignore[arg-type]
-    csv_button, xlsx_button = out[5], out[6]
+    csv_button, xlsx_button = out[7], out[8]
     today = date.today().isoformat()
     assert csv_button.value["orig_name"] == f"营口市-人力资源和社会保障局-任务-{today}.csv"
     assert xlsx_button.value["orig_name"] == f"营口市-人力资源和社会保障局-任务-{today}.xlsx"

@@ -109,6 +109,23 @@ def folded(text: str, open_: bool) -> str:
     return "\n\n".join(b for b in blocks if b)
 
 
+def row_view(catalog: Catalog, row_id: str) -> str:
+    """One cited row in full, for the citation table's row view: its list, every field, the school's measures."""
+    row = catalog.by_id.get(row_id)
+    if row is None:
+        return ""
+    doc = catalog.documents_by_key.get(row.doc)
+    fields = [("清单", f"{doc.title if doc else row.title}（{row.jurisdiction}）"), ("序号", f"{row.row}（{row.id}）"),
+              ("类别", row.category), ("任务内容", row.text), ("牵头单位", "、".join(row.lead)),
+              ("责任单位" if row.has_lead_column else "责任部门", "、".join(row.responsible)), ("完成时间", row.due or "")]
+    if row.measures:
+        m = row.measures
+        owner = doc.measures_owner if doc and doc.measures_owner else "本校"
+        fields += [(f"{owner}具体举措", m.actions), ("完成目标", m.targets), ("责任单位（部门）", "、".join(m.units)),
+                   ("举措完成时间", m.due)]
+    return "\n".join(f"**{name}**：{as_text(value)}  " for name, value in fields if value)
+
+
 def suggestions(answer: Answer | None) -> gr.Dataset:
     """The questions to ask instead, for names the answer could not match (clicking one asks it)."""
     asked = [q for u in (answer.unresolved if answer else []) for q in u.questions]
@@ -220,7 +237,7 @@ class ChatTurns:
         if not question:  # a hint, and everything stays as it was (gr.Error would mark every output as failed)
             gr.Info("请先在输入框中输入问题。")
             same = gr.skip()
-            return (same, session_id, history, same, same, same, same, same)
+            return (same, session_id, history, same, same, same, same, same, same, same)
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
             raise gr.Error("提问太频繁了，请稍后再试。")
@@ -236,7 +253,7 @@ class ChatTurns:
                     f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
             history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": note}]
             same = gr.skip()
-            return (same, session_id, history, history, same, same, same, same)
+            return (same, session_id, history, history, same, same, same, same, same, same)
         except gr.Error:
             raise
         except Exception:
@@ -248,8 +265,13 @@ class ChatTurns:
         table = citation_table(answer)
         files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),
                                      self.assistant.engine.catalog) if answer.citations else (None, None)
-        return ("", answer.session_id, history, history, table,
+        return ("", answer.session_id, history, history, table, [c.id for c in answer.citations], "",
                 *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
+
+    def show_row(self, cited: list[str], event: gr.SelectData) -> str:
+        """A citation-table line chosen: that row in full."""
+        line = event.index[0] if isinstance(event.index, list | tuple) else event.index
+        return row_view(self.assistant.engine.catalog, cited[line]) if 0 <= line < len(cited) else ""
 
     def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None,
              owner: str | None) -> Answer:
@@ -265,7 +287,8 @@ class ChatTurns:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
         hidden = gr.DownloadButton(value=None, visible=False)
         owner = login_owner(request.cookies) if request else None
-        return self.assistant.sessions.new_id(owner), [], [], citation_table(None), hidden, hidden, suggestions(None)
+        return (self.assistant.sessions.new_id(owner), [], [], citation_table(None), [], "", hidden, hidden,
+                suggestions(None))
 
     def load_overview(self) -> tuple[Any, ...]:
         """Both matrices over the current index, as tables and as .xlsx downloads."""
@@ -329,14 +352,19 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
                                        visible=False, elem_id="suggestions")
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
-                table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目", interactive=False, wrap=True,
+                table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目（点表头排序，点一行看全文）", interactive=False, wrap=True,
                                      buttons=[],  # Gradio's fullscreen and copy buttons have English tooltips
+                                     show_search="filter",
                                      column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
+                cited = gr.State([])
+                row_detail = gr.Markdown(elem_id="row-view")
+                table.select(turns.show_row, cited, row_detail, api_visibility="private")
                 with gr.Row():
                     csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
                     xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
                 inputs = [question, session, history, place, agency]
-                outputs = [question, session, history, chatbot, table, csv_file, xlsx_file, suggested]
+                outputs = [question, session, history, chatbot, table, cited, row_detail, csv_file, xlsx_file,
+                           suggested]
                 for trigger in (question.submit, ask.click):
                     trigger(turns.respond, inputs, outputs, api_visibility="private").then(
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
@@ -344,8 +372,8 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                     turns.respond, inputs, outputs, api_visibility="private").then(
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
                 for cleared in (clear.click, chatbot.clear):  # 清空对话 and the chat's bin icon: a new session
-                    cleared(turns.clear, None, [session, history, chatbot, table, csv_file, xlsx_file, suggested],
-                            api_visibility="private")
+                    cleared(turns.clear, None, [session, history, chatbot, table, cited, row_detail, csv_file,
+                                                xlsx_file, suggested], api_visibility="private")
                 chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
                 place.change(turns.agency_choices, [place, agency], agency, api_visibility="private")
                 for box in (place, agency):

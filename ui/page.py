@@ -2,14 +2,15 @@
 (tooltips such as "Clear", "Copy message") in Chinese.
 
 Gradio picks its strings from navigator.language at its first script, before any `head` it is given is added,
-so the page's HTML itself gets a script that says zh-CN first (and keeps <html lang> at zh-CN).
+so the page's HTML itself gets a script that says zh-CN first (and keeps <html lang> at zh-CN). The same script
+puts the table filter's placeholder, which Gradio writes in English only, in Chinese.
 """
 
 from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-SCRIPT = b"""<script>
+SCRIPT = """<script>
 (() => {
   try {
     Object.defineProperty(navigator, "language", {get: () => "zh-CN"});
@@ -19,8 +20,19 @@ SCRIPT = b"""<script>
   root.lang = "zh-CN";
   new MutationObserver(() => { if (root.lang !== "zh-CN") root.lang = "zh-CN"; })
     .observe(root, {attributes: true, attributeFilter: ["lang"]});
+  // Strings Gradio writes in English whatever the language (the table's filter box).
+  const words = {"Filter...": "筛选…", "Search...": "搜索…", "Enter text to filter the table": "输入文字筛选表格",
+                 "Enter text to search the table": "输入文字搜索表格"};
+  const translate = () => document.querySelectorAll("input[placeholder], input[title]").forEach(input => {
+    for (const name of ["placeholder", "title"]) {
+      const value = input.getAttribute(name);
+      if (value && words[value]) input.setAttribute(name, words[value]);
+    }
+  });
+  new MutationObserver(translate).observe(root, {subtree: true, childList: true, attributes: true,
+                                                 attributeFilter: ["placeholder", "title"]});
 })();
-</script>"""
+</script>""".encode()
 
 
 class ChinesePage:
