@@ -83,6 +83,24 @@ def _questions() -> list[str]:
     return [i["question"] for i in items if "question" in i] + [t["question"] for i in items for t in i.get("turns", [])]
 
 
+async def _post(http: httpx.AsyncClient, body: dict, report: LoadReport, latencies: list[float]) -> dict | None:
+    """One /ask: its answer, counted (status, latency), or None when it failed."""
+    started = time.perf_counter()
+    try:
+        response = await http.post("/ask", json=body)
+    except httpx.HTTPError:
+        report.failed += 1
+        return None
+    report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
+    if response.status_code != 200:
+        report.failed += 1
+        report.server_errors += response.status_code >= 500
+        return None
+    latencies.append((time.perf_counter() - started) * 1000)
+    answer: dict = response.json()
+    return answer
+
+
 async def _client(http: httpx.AsyncClient, questions: list[str], offset: int, deadline: float, report: LoadReport,
                   budget: list[int]) -> None:
     i = offset
@@ -91,19 +109,9 @@ async def _client(http: httpx.AsyncClient, questions: list[str], offset: int, de
         budget[0] -= 1
         question = questions[i % len(questions)]
         i += 7
-        started = time.perf_counter()
-        try:
-            response = await http.post("/ask", json={"question": question, "session_id": session})
-        except httpx.HTTPError:
-            report.failed += 1
+        body = await _post(http, {"question": question, "session_id": session}, report, report.latencies_ms)
+        if body is None:
             continue
-        report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
-        if response.status_code != 200:
-            report.failed += 1
-            report.server_errors += response.status_code >= 500
-            continue
-        report.latencies_ms.append((time.perf_counter() - started) * 1000)
-        body = response.json()
         session = body["session_id"] if i % 3 else None  # some follow-ups, some fresh conversations
         versions = {MARK in c["text"] for c in body["citations"] if c["doc"] == "yingkou" and "职业院校" in c["text"]}
         report.mixed += len(versions) > 1
@@ -113,19 +121,8 @@ async def _asker(http: httpx.AsyncClient, question: str, deadline: float, report
                  latencies: list[float], rows: int | None = None) -> None:
     """One client asking the same question back to back: the probe (short) or a long-question client."""
     while time.monotonic() < deadline:
-        started = time.perf_counter()
-        try:
-            response = await http.post("/ask", json={"question": question})
-        except httpx.HTTPError:
-            report.failed += 1
-            continue
-        report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
-        if response.status_code != 200:
-            report.failed += 1
-            report.server_errors += response.status_code >= 500
-            continue
-        latencies.append((time.perf_counter() - started) * 1000)
-        if rows is not None and len(response.json()["citations"]) != rows:
+        body = await _post(http, {"question": question}, report, latencies)
+        if body is not None and rows is not None and len(body["citations"]) != rows:
             report.probe_wrong += 1
 
 
