@@ -2,8 +2,10 @@
 
 Candidates come from the jurisdiction chain first (营口市 → 辽宁省; 瓦房店市 → 大连市 → 辽宁省), so a list is
 never linked across provinces whatever its scores. A pair's score combines what separates "the same measure"
-from "the same theme": dense similarity of the stored vectors and character-bigram overlap of the task texts,
-plus a bonus for a shared quoted programme name (“兴辽职教金课”). The weights and the strong / weak thresholds
+from "the same theme": dense similarity of the stored vectors; character-bigram overlap of the task texts both
+ways (how much of the local row the parent holds, and how much of the parent the local row restates); the best
+overlap of one clause of each (a local row that carries out one provincial sentence among its own); and a bonus
+for a shared quoted programme name (“兴辽职教金课”). The weights and the strong / weak thresholds
 are data (ingest/registry/lineage.toml), measured on evals/links.jsonl with `python -m evals.lineage`.
 """
 
@@ -49,6 +51,8 @@ class LinkSettings:
     max_parents: int
     relative: float = 0.0  # a link also needs at least this share of the child's best candidate's score
     mutual: float = 1.0  # a link below `mutual` needs the parent's best child in that list to be this row
+    cover_weight: float = 0.0  # share of the parent's bigrams the local row has too
+    clause_weight: float = 0.0  # the best bigram overlap of a local clause with a parent clause
 
     @classmethod
     def load(cls, path: Path = SETTINGS_FILE) -> LinkSettings:
@@ -61,10 +65,18 @@ def bigrams(text: str) -> set[str]:
     return {clean[i:i + 2] for i in range(len(clean) - 1)}
 
 
-def overlap(child: str, parent: str) -> float:
-    """Share of the child's character bigrams that the parent's text has too."""
-    mine = bigrams(child)
-    return len(mine & bigrams(parent)) / len(mine) if mine else 0.0
+_CLAUSE = re.compile(r"[，。；;,]")
+
+
+def clause_bigrams(text: str) -> list[set[str]]:
+    """The bigrams of each clause of six characters or more (the whole text when it has none)."""
+    clauses = [c for c in _CLAUSE.split(text) if len(_NOISE.sub("", c)) >= 6]
+    return [bigrams(c) for c in clauses] or [bigrams(text)]
+
+
+def clause_overlap(child: list[set[str]], parent: list[set[str]]) -> float:
+    """The best share of one local clause's bigrams found in one parent clause."""
+    return max((len(c & p) / len(c) for c in child if c for p in parent), default=0.0)
 
 
 def quoted(text: str) -> set[str]:
@@ -77,10 +89,27 @@ def parent_docs(child_place: str, lists: dict[str, str], registry: Registry) -> 
     return [doc for doc, place in lists.items() if place in ancestors]
 
 
-def pair_score(child: Row, parent: Row, cosine: float, settings: LinkSettings) -> float:
-    shared = quoted(child.text) & quoted(parent.text)
-    return settings.dense_weight * cosine + settings.overlap_weight * overlap(child.text, parent.text) \
-        + (settings.quoted_bonus if shared else 0.0)
+@dataclass(frozen=True)
+class PairFeatures:
+    cosine: float
+    overlap: float  # share of the child's bigrams in the parent
+    cover: float  # share of the parent's bigrams in the child
+    clause: float
+    quoted: bool
+
+
+def pair_features(child: Row, parent: Row, cosine: float) -> PairFeatures:
+    mine, theirs = bigrams(child.text), bigrams(parent.text)
+    shared = len(mine & theirs)
+    return PairFeatures(cosine, shared / len(mine) if mine else 0.0, shared / len(theirs) if theirs else 0.0,
+                        clause_overlap(clause_bigrams(child.text), clause_bigrams(parent.text)),
+                        bool(quoted(child.text) & quoted(parent.text)))
+
+
+def pair_score(features: PairFeatures, settings: LinkSettings) -> float:
+    return settings.dense_weight * features.cosine + settings.overlap_weight * features.overlap \
+        + settings.cover_weight * features.cover + settings.clause_weight * features.clause \
+        + (settings.quoted_bonus if features.quoted else 0.0)
 
 
 def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
@@ -91,15 +120,16 @@ def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
     for i, row in enumerate(rows):
         by_doc.setdefault(row.doc, []).append(i)
     unit = np.stack([v / (np.linalg.norm(v) or 1.0) for v in vectors]) if vectors else np.zeros((0, 1))
-    pairs: list[tuple[int, int, float]] = []
+    pairs: list[tuple[int, int, PairFeatures]] = []
     for doc, place in lists.items():
         for parent_doc in parent_docs(place, lists, registry):
             children, parents = by_doc[doc], by_doc[parent_doc]
             cosines = unit[children] @ unit[parents].T
-            pairs += [(c, p, float(cosines[i, j])) for i, c in enumerate(children) for j, p in enumerate(parents)]
+            pairs += [(c, p, pair_features(rows[c], rows[p], float(cosines[i, j])))
+                      for i, c in enumerate(children) for j, p in enumerate(parents)]
 
     def scored(settings: LinkSettings) -> list[tuple[str, str, float]]:
-        return [(rows[c].id, rows[p].id, pair_score(rows[c], rows[p], cos, settings)) for c, p, cos in pairs]
+        return [(rows[c].id, rows[p].id, pair_score(features, settings)) for c, p, features in pairs]
 
     return scored
 
