@@ -96,3 +96,13 @@ def test_a_full_disk_is_refused_and_moves_nothing(tmp_path: Path, monkeypatch: p
     with pytest.raises(store.StorageError, match="disk is full"):
         store.open_store(index)
     assert index.exists() and not list(tmp_path.glob("index.broken-*"))
+
+
+def test_a_garbage_jieba_cache_is_rebuilt_not_a_failure(tmp_path: Path) -> None:
+    from assistant.tokenize import Tokenizer
+    from ingest.registries import Registry
+
+    (tmp_path / "jieba.cache").write_bytes(b"not a marshal dump")
+    tokenizer = Tokenizer(Registry.load(), [], cache_dir=tmp_path)
+    assert tokenizer.words("营口市人社局要做哪些工作")[:1] == ["营口市"]
+    assert (tmp_path / "jieba.cache").stat().st_size > 1_000_000  # jieba wrote a good cache in its place
