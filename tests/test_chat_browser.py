@@ -364,6 +364,12 @@ def test_docs_render_offline_from_packaged_assets(browser: WebDriver, server: st
     assert not outside, outside
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "docs.png"))
+    browser.get(f"{server}/redoc")  # ReDoc too, its Redocly logo from our server
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "/ask" in d.find_element(By.TAG_NAME, "body").text, message="ReDoc did not render the operations")
+    outside = [u for u in requested_urls(browser) if u.startswith("http") and not u.startswith(server)]
+    assert not outside, outside
+    browser.save_screenshot(str(ARTIFACTS / "redoc.png"))
 
 
 

@@ -115,15 +115,19 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
 
 
 def _offline_docs(app: FastAPI) -> None:
-    """/docs: Swagger UI from the files the fastapi-offline package ships, so the page loads no CDN. There is no
-    /redoc: ReDoc fetches its logo from cdn.redoc.ly whatever it is given."""
+    """/docs (Swagger UI) and /redoc (ReDoc) from the files the fastapi-offline package ships, so neither page
+    loads anything from a CDN. ReDoc's script hard-codes one outside URL, its Redocly logo: that script is served
+    with the packaged favicon in its place."""
     import fastapi_offline
-    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+    from fastapi.responses import Response
     from fastapi.staticfiles import StaticFiles
 
     assets = Path(fastapi_offline.__file__).parent / "static"
     app.mount("/docs-assets", StaticFiles(directory=assets), name="docs-assets")
     openapi = app.openapi_url or "/openapi.json"
+    redoc_js = (assets / "redoc.standalone.js").read_bytes().replace(
+        b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"docs-assets/favicon.png")
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -131,6 +135,16 @@ def _offline_docs(app: FastAPI) -> None:
                                    swagger_js_url="docs-assets/swagger-ui-bundle.js",
                                    swagger_css_url="docs-assets/swagger-ui.css",
                                    swagger_favicon_url="docs-assets/favicon.png")
+
+    @app.get("/redoc-assets/redoc.standalone.js", include_in_schema=False)
+    def redoc_script() -> Response:
+        return Response(redoc_js, media_type="text/javascript")
+
+    @app.get("/redoc", include_in_schema=False)
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=openapi, title="policy-assistant API",
+                              redoc_js_url="redoc-assets/redoc.standalone.js",
+                              redoc_favicon_url="docs-assets/favicon.png", with_google_fonts=False)
 
 
 def _open_routes(assistant: Assistant) -> APIRouter:
