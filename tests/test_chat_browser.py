@@ -404,8 +404,9 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     # Filters are chips saying what they limit; a place named in the question wins, and the answer says so.
     choose(browser, "filter-place", "营口市")
     choose(browser, "filter-agency", "财政局（财政厅）")
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "地区：营口市" in " ".join(texts(d, "#chip-place")))
-    assert "部门：财政局" in " ".join(texts(browser, "#chip-agency"))
+    for chip, label in (("#chip-place", "地区：营口市"), ("#chip-agency", "部门：财政局")):  # each a round trip
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d, c=chip, t=label: t in " ".join(texts(d, c)),
+                                                    message=f"no chip {label}")
     ask_in_chat(browser, "环翠区哪些任务要在2023年完成？")
     answer = wait_for_answer(browser, 1, "环翠区")
     assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选" in answer
@@ -438,9 +439,13 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
                                       "return a[a.length - 1].textContent")  # folded sections included
     assert "具体举措" in measures and "作为责任部门" not in measures
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "本校具体举措" in " ".join(texts(d, "#citations")))
-    browser.find_element(By.CSS_SELECTOR, "#citations [role='gridcell'][data-col='1']").click()  # its 序号
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "锦州师范高等专科学校具体举措" in " ".join(texts(d, "#row-view")),
-                                                message="clicking a cited row did not show it in full")
+    def row_shown(d: WebDriver) -> bool:  # click a line's 序号 (again, if the table re-rendered meanwhile)
+        d.find_element(By.CSS_SELECTOR, "#citations [role='gridcell'][data-col='1']").click()
+        return "锦州师范高等专科学校具体举措" in " ".join(texts(d, "#row-view"))
+
+    WebDriverWait(browser, WAIT_SECONDS, poll_frequency=2, ignored_exceptions=[
+        StaleElementReferenceException, ElementClickInterceptedException]).until(
+        row_shown, message="clicking a cited row did not show it in full")
     assert "liaoning#3" in " ".join(texts(browser, "#row-view"))
     browser.save_screenshot(str(ARTIFACTS / "measures.png"))
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not visible_english(d),  # once Gradio's status is gone
