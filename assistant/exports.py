@@ -44,7 +44,7 @@ def build_export(answer: Answer, question: str, catalog: Catalog, today: date,
     """The answer's cited rows in its order, each with every field the index keeps. `place` and `agency` are
     the filters the user chose (or None); they name the file when the answer's filters name nothing."""
     rows = [catalog.by_id.get(c.id) or _bare_row(c) for c in answer.citations]
-    header, cells = _columns(rows)
+    header, cells = _columns(rows, {c.doc: c.list_label for c in answer.citations})
     subject = _subject(answer, catalog, place, agency)
     title = _title(answer, question, subject, place, agency, today)
     body = [cells(r) for r in rows]
@@ -93,21 +93,17 @@ def _bare_row(citation: Citation) -> Row:
                                               "responsible"}))
 
 
-def _columns(rows: list[Row]) -> tuple[list[str], Callable[[Row], list[str | int]]]:
+def _columns(rows: list[Row], labels: dict[str, str]) -> tuple[list[str], Callable[[Row], list[str | int]]]:
     """The header, and a function giving a row's cells under it: 类别 and the measures only when a row has
-    them. 清单 is the list's place, or its title where two cited lists share a place."""
+    them. 清单 is the list's label as the answer cites it (its place, or place and short title where several
+    lists share the place)."""
     with_category = any(r.category for r in rows)
     with_measures = any(r.measures and not r.measures.is_empty() for r in rows)
     header = ["清单", "序号", *([CATEGORY] if with_category else []), "任务内容", "牵头单位", "责任单位", "完成时间",
               *(MEASURES if with_measures else []), SOURCE]
 
-    docs_by_place: dict[str, set[str]] = {}
-    for r in rows:
-        docs_by_place.setdefault(r.jurisdiction, set()).add(r.doc)
-
     def cells(row: Row) -> list[str | int]:
-        shared = len(docs_by_place[row.jurisdiction]) > 1  # two lists of one place: told apart by title
-        line: list[str | int] = [row.title if shared or not row.jurisdiction else row.jurisdiction, row.row]
+        line: list[str | int] = [labels.get(row.doc) or row.jurisdiction or row.title, row.row]
         line += [row.category] if with_category else []
         line += [row.text, "、".join(row.lead), "、".join(row.responsible), row.due or ""]
         if with_measures:

@@ -49,6 +49,12 @@ def test_labels_and_sections_name_the_list(several: Assistant) -> None:
     assert {c.jurisdiction for c in answer.citations} == {"营口市"}
     table = citation_table(answer)
     assert set(table["清单"]) == {"营口市·工作", "营口市·职业教育双高建设"}
+    from datetime import date
+
+    from assistant.exports import build_export
+
+    exported = build_export(answer, "营口市人社局要做哪些工作？", several.engine.catalog, date(2026, 11, 23))
+    assert {line[0] for line in exported.rows} == {"营口市·工作", "营口市·职业教育双高建设"}  # as the answer cites
 
 
 def test_a_place_with_one_list_keeps_its_labels(several: Assistant) -> None:
