@@ -98,12 +98,24 @@ class PairFeatures:
     quoted: bool
 
 
-def pair_features(child: Row, parent: Row, cosine: float) -> PairFeatures:
-    mine, theirs = bigrams(child.text), bigrams(parent.text)
+@dataclass(frozen=True)
+class TextGrams:
+    """What the features read of one row's text, worked out once per row (not once per pair)."""
+
+    bigrams: set[str]
+    clauses: list[set[str]]
+    quoted: set[str]
+
+    @classmethod
+    def of(cls, text: str) -> TextGrams:
+        return cls(bigrams(text), clause_bigrams(text), quoted(text))
+
+
+def pair_features(child: TextGrams, parent: TextGrams, cosine: float) -> PairFeatures:
+    mine, theirs = child.bigrams, parent.bigrams
     shared = len(mine & theirs)
     return PairFeatures(cosine, shared / len(mine) if mine else 0.0, shared / len(theirs) if theirs else 0.0,
-                        clause_overlap(clause_bigrams(child.text), clause_bigrams(parent.text)),
-                        bool(quoted(child.text) & quoted(parent.text)))
+                        clause_overlap(child.clauses, parent.clauses), bool(child.quoted & parent.quoted))
 
 
 def pair_score(features: PairFeatures, settings: LinkSettings) -> float:
@@ -120,12 +132,13 @@ def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
     for i, row in enumerate(rows):
         by_doc.setdefault(row.doc, []).append(i)
     unit = np.stack([v / (np.linalg.norm(v) or 1.0) for v in vectors]) if vectors else np.zeros((0, 1))
+    grams = [TextGrams.of(row.text) for row in rows]
     pairs: list[tuple[int, int, PairFeatures]] = []
     for doc, place in lists.items():
         for parent_doc in parent_docs(place, lists, registry):
             children, parents = by_doc[doc], by_doc[parent_doc]
             cosines = unit[children] @ unit[parents].T
-            pairs += [(c, p, pair_features(rows[c], rows[p], float(cosines[i, j])))
+            pairs += [(c, p, pair_features(grams[c], grams[p], float(cosines[i, j])))
                       for i, c in enumerate(children) for j, p in enumerate(parents)]
 
     def scored(settings: LinkSettings) -> list[tuple[str, str, float]]:
