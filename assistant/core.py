@@ -237,7 +237,7 @@ class Assistant:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        return Answer(answer=self._said(result.text, result.plan_line, overridden), citations=result.citations,
+        return Answer(answer=_with_notes(result.text, result.plan_line, overridden), citations=result.citations,
                       session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
                       intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
@@ -274,14 +274,6 @@ class Assistant:
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         return filtered.plan, filtered.notes, notes
 
-    def _said(self, text: str, plan_line: str, overridden: list[str]) -> str:
-        """The answer text with a line per filter the question overrode, under the plan line."""
-        if not overridden:
-            return text
-        head, rest = (plan_line, text[len(plan_line):].lstrip("\n")) if plan_line and text.startswith(plan_line) \
-            else ("", text)
-        return "\n".join(part for part in (head, *overridden, rest) if part)
-
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
         return row_lineage(self.engine.links, self._known_doc(doc))
@@ -302,6 +294,15 @@ class Assistant:
         if doc not in docs:
             raise UnknownName(f"no document {doc!r}; documents: " + ", ".join(docs))
         return doc
+
+
+def _with_notes(text: str, plan_line: str, notes: list[str]) -> str:
+    """The answer text with one line per note (a filter the question overrode) under its plan line."""
+    if not notes:
+        return text
+    head, rest = (plan_line, text[len(plan_line):].lstrip("\n")) if plan_line and text.startswith(plan_line) \
+        else ("", text)
+    return "\n".join(part for part in (head, *notes, rest) if part)
 
 
 def _is_bundled(doc: str, file: Path) -> str:
