@@ -50,7 +50,9 @@ class LinkSettings:
     weak: float
     max_parents: int
     relative: float = 0.0  # a link also needs at least this share of the child's best candidate's score
-    mutual: float = 1.0  # a link below `mutual` needs the parent's best child in that list to be this row
+    # a link also needs at least this share of the score of the parent's best child in the same local list
+    # (1.0: it must be that best child, so a parent has one child per list; 0: no such rule)
+    parent_relative: float = 0.0
     cover_weight: float = 0.0  # share of the parent's bigrams the local row has too
     clause_weight: float = 0.0  # the best bigram overlap of a local clause with a parent clause
 
@@ -155,15 +157,16 @@ def link_rows(rows: list[Row], vectors: list[np.ndarray], registry: Registry,
 
 
 def choose_links(scored: list[tuple[str, str, float]], settings: LinkSettings) -> list[Link]:
-    top_child: dict[tuple[str, str], tuple[float, str]] = {}  # (parent, child's list) -> its best child there
+    """Links over the weak threshold, near the best of both rows' candidates: at least `relative` × the child's
+    best parent's score and `parent_relative` × the score of the parent's best child in the same local list (a
+    parent may have a second child there when it is nearly as close), at most `max_parents` per child."""
+    top_child: dict[tuple[str, str], float] = {}  # (parent, child's list) -> the score of its best child there
     for child, parent, score in scored:
         key = (parent, child.split("#")[0])
-        if score > top_child.get(key, (-1.0, ""))[0]:
-            top_child[key] = (score, child)
+        top_child[key] = max(score, top_child.get(key, -1.0))
     best: dict[str, list[tuple[str, str, float]]] = {}
     for child, parent, score in scored:
-        mutual = top_child[(parent, child.split("#")[0])][1] == child
-        if score >= settings.weak and (score >= settings.mutual or mutual):
+        if score >= settings.weak and score >= settings.parent_relative * top_child[(parent, child.split("#")[0])]:
             best.setdefault(child, []).append((child, parent, score))
     links = []
     for found in best.values():
