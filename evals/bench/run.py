@@ -21,6 +21,7 @@ from evals.bench.results import BenchResult
 from evals.bench.serving import BenchError
 from evals.bench.startup import measure_startup
 from evals.bench.synth import CorpusMaker, read_real_rows
+from evals.lineage import index_rows, measure
 from evals.runner import load_items
 from ingest.embed_cache import EmbeddingCache
 from ingest.embedder import MODEL_NAME, E5Embedding
@@ -91,6 +92,7 @@ def run_bench(plan: Plan, work: Path, about: dict[str, Any]) -> BenchResult:
     ours, baselines = run_quality(settings, plan.items)
     result = BenchResult(**about, real_rows=real.rows, real_ingest_seconds=real.seconds, ours=ours,
                          baselines=baselines)
+    result.lineage = step("lineage links", lambda: measure(*index_rows(settings), Registry.load()))
     try:
         result.http = step("HTTP /ask latency", lambda: measure_http(settings.data_dir, plan.items,
                                                                      work / "logs" / "serve-http.log"))
