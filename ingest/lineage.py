@@ -134,7 +134,8 @@ def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
     for i, row in enumerate(rows):
         by_doc.setdefault(row.doc, []).append(i)
     unit = np.stack([v / (np.linalg.norm(v) or 1.0) for v in vectors]) if vectors else np.zeros((0, 1))
-    grams = [TextGrams.of(row.text) for row in rows]
+    fold = registry.places.normalize  # NFKC, traditional to simplified, listed variants (髙 → 高)
+    grams = [TextGrams.of(fold(row.text)) for row in rows]
     pairs: list[tuple[int, int, PairFeatures]] = []
     for doc, place in lists.items():
         for parent_doc in parent_docs(place, lists, registry):

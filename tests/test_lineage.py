@@ -55,6 +55,21 @@ def test_a_parent_keeps_a_second_child_in_a_list_only_when_it_scores_nearly_as_w
     assert ("yingkou#3", "liaoning#1") in linked(parent_relative=0.0)
 
 
+def test_a_variant_character_does_not_hide_a_restated_row() -> None:
+    import numpy as np
+
+    from ingest.lineage import score_pairs
+    from ingest.registries import Registry
+    from ingest.rows import Row
+
+    # liaoning#12 of the Word export writes 高 as its variant 髙; the overlap reads both as the same character
+    rows = [Row(doc="liaoning", row=12, jurisdiction="辽宁省", title="辽宁", text="力争建设省级髙水平髙职院校。"),
+            Row(doc="yingkou", row=3, jurisdiction="营口市", title="营口", text="力争建设省级高水平高职院校")]
+    only_overlap = LinkSettings(0.0, 1.0, 0.0, strong=0.5, weak=0.5, max_parents=2)
+    [(child, parent, score)] = score_pairs(rows, [np.ones(4), np.ones(4)], Registry.load())(only_overlap)
+    assert (child, parent) == ("yingkou#3", "liaoning#12") and score == 1.0
+
+
 def test_lineage_questions_cite_both_rows(assistant: Assistant) -> None:
     parents = assistant.ask("营口第12项落实的是省里哪项任务？")
     assert parents.plan.lineage == "parents" and {"yingkou#12", "liaoning#15"} <= {c.id for c in parents.citations}
