@@ -54,6 +54,12 @@ class LoadReport:
     probe_ms: list[float] = field(default_factory=list)
     long_ms: list[float] = field(default_factory=list)
     probe_wrong: int = 0
+    problems: list[str] = field(default_factory=list)  # what each failed request got, for the first few
+
+    def fail(self, what: str) -> None:
+        self.failed += 1
+        if len(self.problems) < 10:
+            self.problems.append(what)
 
     def summary(self) -> str:
         served = len(self.latencies_ms)
@@ -62,7 +68,8 @@ class LoadReport:
         return (f"{self.clients} clients, {self.seconds:.0f} s: {served} answered, {self.failed} failed "
                 f"({self.server_errors} 5xx), {self.mixed} answers mixing index versions, {self.reingests} "
                 f"re-ingests; latency p50 {statistics.median(lat):.1f} ms, p95 {p95:.1f} ms; "
-                f"{served / max(self.seconds, 1e-9):.1f} answers/s" + self._starvation())
+                f"{served / max(self.seconds, 1e-9):.1f} answers/s" + self._starvation()
+                + "".join(f"\nfailed: {p}" for p in self.problems))
 
     def _starvation(self) -> str:
         if not self.probe_ms:
@@ -88,12 +95,12 @@ async def _post(http: httpx.AsyncClient, body: dict, report: LoadReport, latenci
     started = time.perf_counter()
     try:
         response = await http.post("/ask", json=body)
-    except httpx.HTTPError:
-        report.failed += 1
+    except httpx.HTTPError as err:
+        report.fail(f"/ask raised {type(err).__name__} after {time.perf_counter() - started:.1f} s: {err}")
         return None
     report.statuses[response.status_code] = report.statuses.get(response.status_code, 0) + 1
     if response.status_code != 200:
-        report.failed += 1
+        report.fail(f"/ask answered {response.status_code}: {response.text[:200]}")
         report.server_errors += response.status_code >= 500
         return None
     latencies.append((time.perf_counter() - started) * 1000)
@@ -137,7 +144,7 @@ async def _reingester(http: httpx.AsyncClient, lists_dir: Path | None, every: fl
         path.write_text(original if report.reingests % 2 else original.replace("职业院校", MARK), "utf-8")
         response = await http.post("/admin/reingest", timeout=300)
         if response.status_code != 200:
-            report.failed += 1
+            report.fail(f"/admin/reingest answered {response.status_code}: {response.text[:200]}")
         report.reingests += 1
     path.write_text(original, "utf-8")
 

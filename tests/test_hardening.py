@@ -132,6 +132,6 @@ def test_load_script_with_reingests(indexed_settings: Settings, tmp_path: Path) 
                                       lists_dir=assistant.settings.lists_dir, long_clients=2))
     finally:
         server.stop()
-    assert report.failed == 0 and report.server_errors == 0 and report.mixed == 0
+    assert report.failed == 0 and report.server_errors == 0 and report.mixed == 0, report.problems
     assert report.reingests >= 1 and len(report.latencies_ms) > 50
     assert report.probe_ms and report.long_ms and report.probe_wrong == 0  # exactly 27 rows, every time
