@@ -5,7 +5,8 @@ never linked across provinces whatever its scores. A pair's score combines what 
 from "the same theme": dense similarity of the stored vectors; character-bigram overlap of the task texts both
 ways (how much of the local row the parent holds, and how much of the parent the local row restates); the best
 overlap of one clause of each (a local row that carries out one provincial sentence among its own); and a bonus
-for a shared quoted programme name (“兴辽职教金课”). The weights and the strong / weak thresholds
+for a shared quoted programme name (“兴辽职教金课”). Texts are folded first, as for every other match (NFKC,
+traditional to simplified, the listed variants: the export's 髙 is 高). The weights and the strong / weak thresholds
 are data (ingest/registry/lineage.toml), measured on evals/links.jsonl with `python -m evals.lineage`.
 """
 
@@ -134,8 +135,7 @@ def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
     for i, row in enumerate(rows):
         by_doc.setdefault(row.doc, []).append(i)
     unit = np.stack([v / (np.linalg.norm(v) or 1.0) for v in vectors]) if vectors else np.zeros((0, 1))
-    fold = registry.places.normalize  # NFKC, traditional to simplified, listed variants (髙 → 高)
-    grams = [TextGrams.of(fold(row.text)) for row in rows]
+    grams = [TextGrams.of(registry.normalize(row.text)) for row in rows]
     pairs: list[tuple[int, int, PairFeatures]] = []
     for doc, place in lists.items():
         for parent_doc in parent_docs(place, lists, registry):

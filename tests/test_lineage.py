@@ -10,11 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 from assistant.core import Assistant
 from assistant.settings import Settings
 from evals.lineage import load_gold, score_links
-from ingest.lineage import LinkSettings, choose_links
+from ingest.lineage import LinkSettings, choose_links, score_pairs
+from ingest.registries import Registry
+from ingest.rows import Row
 
 CITIES = ("yingkou", "wafangdian")
 
@@ -56,12 +59,6 @@ def test_a_parent_keeps_a_second_child_in_a_list_only_when_it_scores_nearly_as_w
 
 
 def test_a_variant_character_does_not_hide_a_restated_row() -> None:
-    import numpy as np
-
-    from ingest.lineage import score_pairs
-    from ingest.registries import Registry
-    from ingest.rows import Row
-
     # liaoning#12 of the Word export writes 高 as its variant 髙; the overlap reads both as the same character
     rows = [Row(doc="liaoning", row=12, jurisdiction="辽宁省", title="辽宁", text="力争建设省级髙水平髙职院校。"),
             Row(doc="yingkou", row=3, jurisdiction="营口市", title="营口", text="力争建设省级高水平高职院校")]
