@@ -26,12 +26,23 @@ class Score:
     valid: bool = True
     unknown_ok: bool | None = None
     capability: str = ""
+    understood: bool = True
     problems: list[str] = field(default_factory=list)
 
     @property
     def full(self) -> bool:
         """Fully right: every gold row, no extra row, every expected string, the right abstention and names."""
         return not self.problems
+
+    @property
+    def confidently_wrong(self) -> bool:
+        """Not fully right, and the answer did not say it understood less than all of the question."""
+        return not self.full and self.understood
+
+    @property
+    def needless_doubt(self) -> bool:
+        """Fully right, yet marked as not understood."""
+        return self.full and not self.understood
 
 
 def score_answer(item: str, intent: str, gold: list[str], expected: list[str], answer_text: str,
@@ -94,6 +105,8 @@ class Summary:
     validity: float
     unknown: float | None = None
     full: float | None = None
+    confident_wrong: float | None = None
+    needless_doubt: float | None = None
 
 
 def summarize(scores: list[Score], intent: str) -> Summary:
@@ -107,12 +120,14 @@ def summarize(scores: list[Score], intent: str) -> Summary:
         validity=_mean([float(s.valid) for s in scores]) or 0.0,
         unknown=_mean([None if s.unknown_ok is None else float(s.unknown_ok) for s in scores]),
         full=_mean([float(s.full) for s in scores]),
+        confident_wrong=_mean([float(s.confidently_wrong) for s in scores]),
+        needless_doubt=_mean([float(s.needless_doubt) for s in scores]),
     )
 
 
 def format_table(rows: list[Summary]) -> str:
     head = f"{'group':<13}{'n':>4} {'recall':>7} {'prec':>6} {'hit@5':>6} {'MRR':>6} {'strings':>8} " \
-           f"{'abstain':>8} {'follow':>7} {'unknown':>8} {'valid':>6} {'full':>6}"
+           f"{'abstain':>8} {'follow':>7} {'unknown':>8} {'valid':>6} {'full':>6} {'c.wrong':>8} {'doubt':>6}"
     lines = [head, "-" * len(head)]
 
     def cell(value: float | None, width: int) -> str:
@@ -121,5 +136,6 @@ def format_table(rows: list[Summary]) -> str:
     for s in rows:
         lines.append(f"{s.intent:<13}{s.n:>4} {cell(s.recall, 7)} {cell(s.precision, 6)} {cell(s.hit5, 6)} "
                      f"{cell(s.mrr, 6)} {cell(s.expected, 8)} {cell(s.abstention, 8)} {cell(s.followup, 7)} "
-                     f"{cell(s.unknown, 8)} {cell(s.validity, 6)} {cell(s.full, 6)}")
+                     f"{cell(s.unknown, 8)} {cell(s.validity, 6)} {cell(s.full, 6)} {cell(s.confident_wrong, 8)} "
+                     f"{cell(s.needless_doubt, 6)}")
     return "\n".join(lines)

@@ -36,7 +36,8 @@ def run_sets(assistant: Assistant, name: str | None, thresholds: Path | None, sh
     for eval_set in chosen_sets(name, thresholds):
         limits = load_thresholds(thresholds or eval_set.thresholds)
         items = load_items(eval_set.path)
-        echo(f"== {eval_set.name} ({'tuned' if eval_set.tuned else 'not tuned on'}): {eval_set.about}")
+        label = "sealed: items never shown" if eval_set.sealed else "tuned" if eval_set.tuned else "not tuned on"
+        echo(f"== {eval_set.name} ({label}): {eval_set.about}")
         if eval_set.kind == "paraphrases":
             para = run_paraphrases(assistant, items)
             echo(f"{para.n} questions x {len(items[0]['phrasings'])} phrasings: all phrasings answered alike "
@@ -47,9 +48,12 @@ def run_sets(assistant: Assistant, name: str | None, thresholds: Path | None, sh
             continue
         report = run_eval(assistant, items)
         echo(report.table())
+        overall = next(s for s in report.summaries if s.intent == "all")
+        echo(f"confidently wrong {overall.confident_wrong or 0:.3f}, needless doubt {overall.needless_doubt or 0:.3f} "
+             f"(share of {overall.n} answers)")
         echo(f"in-process ask latency over {len(report.latencies_ms)} questions: "
              f"p50 {report.p50_ms:.1f} ms, p95 {report.p95_ms:.1f} ms")
-        for score in report.scores:
+        for score in [] if eval_set.sealed else report.scores:  # a sealed set's items are never read
             if show == "all" or (show == "failures" and score.problems):
                 echo(f"  {score.item:<14} {score.intent:<12} {'; '.join(score.problems) or 'ok'}")
         failures += [f"{eval_set.name}: {f}" for f in check_thresholds(report, limits)]

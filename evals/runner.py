@@ -71,6 +71,7 @@ def _score_turn(assistant: Assistant, item_id: str, turn: dict, answer: Answer) 
                          answer.answer, [c.id for c in answer.citations], answer.abstained,
                          turn.get("unknown"), turn.get("suggest"), _offered(answer))
     score.valid = _valid(assistant, answer)
+    score.understood = getattr(answer, "understood", True)  # answers before coverage accounting never doubted
     if not score.valid:
         score.problems.append("invalid citation")
     return score
@@ -157,6 +158,13 @@ def check_thresholds(report: EvalReport, thresholds: dict) -> list[str]:
             if report.items_full < limits.get("full", 0):
                 failures.append(f"items fully right {report.items_full:.3f} < {limits['full']}")
             continue
+        if intent == "calibration":  # upper bounds: confidently wrong answers and needless doubt, over all turns
+            overall = next(s for s in report.summaries if s.intent == "all")
+            for metric, maximum in limits.items():
+                value = getattr(overall, metric) or 0.0
+                if value > maximum:
+                    failures.append(f"{metric} {value:.3f} > {maximum}")
+            continue
         summary = by_intent.get(intent) or {s.intent: s for s in report.by_capability}.get(intent)
         if summary is None:
             failures.append(f"{intent}: no questions of this intent in the set")
@@ -182,12 +190,13 @@ class EvalSet:
     thresholds: Path
     tuned: bool
     about: str
+    sealed: bool = False
 
 
 def load_sets(folder: Path = EVAL_DIR) -> list[EvalSet]:
     data = tomllib.loads((folder / "sets.toml").read_text("utf-8"))
-    return [EvalSet(s["name"], folder / s["path"], s["kind"], folder / s["thresholds"], s["tuned"], s["about"])
-            for s in data["set"]]
+    return [EvalSet(s["name"], folder / s["path"], s["kind"], folder / s["thresholds"], s["tuned"], s["about"],
+                    s.get("sealed", False)) for s in data["set"]]
 
 
 def check_paraphrases(report: ParaphraseReport, thresholds: dict) -> list[str]:
