@@ -31,8 +31,10 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
+from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
+from assistant.understand.lexicon import Lexicon, question_names
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
@@ -69,6 +71,8 @@ class Engine:
     executor: Executor
     answerer: Answerer
     links: LinkBook
+    lexicon: Lexicon
+    coverage: Coverage
     llm_parser: PlanParser | None = None
 
 
@@ -110,7 +114,12 @@ class Assistant:
                             ListNames.from_catalog(catalog))
         links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
-        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, self._llm_parser(names))
+        lexicon = Lexicon(question_names(self.registry, catalog.categories(),
+                                                 [d.title for d in catalog.documents], title_words), tokenizer.is_word,
+                          [*self.cues.structure_words(), *self.cues.glossary])
+        coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, coverage,
+                      self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
         """The LLM plan parser, only when an LLM is configured (nothing is imported otherwise)."""
@@ -237,7 +246,11 @@ class Assistant:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        return Answer(answer=_with_notes(result.text, result.plan_line, overridden), citations=result.citations,
+        shown = [self.templates.render(plan.lang, "read_as", typed=r.typed, name=r.name) for r in plan.read_as]
+        text = _with_notes(result.text, result.plan_line, shown + overridden)
+        if plan.unread:
+            text = self.templates.render(plan.lang, "not_understood", words=_quoted(plan.unread, plan.lang)) + "\n" + text
+        return Answer(answer=text, citations=result.citations, understood=plan.understood, unread=plan.unread,
                       session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
                       intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
@@ -260,19 +273,22 @@ class Assistant:
         """plan(), with the lines on filters the question overrode apart from the other notes."""
         engine = self.engine
         notes: list[str] = []
-        plan = asked = engine.parser.parse(question)
+        folded = engine.parser.fold(question)
+        corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
+        plan = asked = engine.parser.parse(corrected if read_as else question).model_copy(
+            update={"question": question, "read_as": read_as})
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         last = self.sessions.last(session_id) if session_id else None
-        folded = engine.parser.fold(question)
-        plan = merge(plan, last.plan if last else None, last.row_ids if last else [], folded, self.cues)
+        plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
-        return filtered.plan, filtered.notes, notes
+        plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
+        return plan, filtered.notes, notes
 
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
@@ -303,6 +319,10 @@ def _with_notes(text: str, plan_line: str, notes: list[str]) -> str:
     head, rest = (plan_line, text[len(plan_line):].lstrip("\n")) if plan_line and text.startswith(plan_line) \
         else ("", text)
     return "\n".join(part for part in (head, *notes, rest) if part)
+
+
+def _quoted(words: list[str], lang: str) -> str:
+    return ", ".join(f'"{w}"' for w in words) if lang == "en" else "、".join(f"「{w}」" for w in words)
 
 
 def _is_bundled(doc: str, file: Path) -> str:

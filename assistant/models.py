@@ -70,5 +70,10 @@ class Answer(BaseModel):
                                    "(and / or / not over agency, year, topic, category, row atoms), operation, "
                                    "fields wanted first, reference to the previous answer.")
     plan_line: str = Field(default="", description="The plan in one line, as the answer's first line shows it.")
+    understood: bool = Field(default=True, description="False when some words of the question were not read "
+                             "(`unread`): the answer then says so in its first line and answers only what was read.")
+    unread: list[str] = Field(default_factory=list, description="Words of the question the plan did not use: "
+                              "content words nothing read, and construct words (最多, 前五条, 写的是) whose construct "
+                              "the plan does not hold.")
     unresolved: list[Unresolved] = Field(default_factory=list, description="Names that matched nothing, each "
                                          "with the closest known names (`candidates`) to offer as choices.")

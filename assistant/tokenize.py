@@ -76,6 +76,11 @@ class Tokenizer:
                 if p.flag.startswith("n") and len(p.word) > 1 and p.word not in self.stopwords
                 and "\u3400" <= p.word[0] <= "\u9fff"]
 
+    def is_word(self, word: str) -> bool:
+        """Whether jieba's dictionary (with ours) holds the word."""
+        self._jieba.check_initialized()
+        return self._jieba.FREQ.get(word, 0) > 0
+
     def content_words(self, text: str) -> list[str]:
         """Topic words of a question: no stopwords, no single characters."""
         return [w for w in self.words(text) if w not in self.stopwords and len(w) > 1]

@@ -46,6 +46,11 @@ class Cues:
     def is_count(self, text: str) -> bool:
         return bool(self._count.search(text)) or self.has("count.words", text)
 
+    def structure_words(self) -> list[str]:
+        """Every cue word, lineage cues included: the words that carry a question's structure."""
+        return [w for section in self.data.values() if isinstance(section, dict)
+                for words in section.values() if isinstance(words, list) for w in words]
+
     def all_words(self) -> list[str]:
         """Every cue word that is never a topic word (lineage cues are read only for lineage questions)."""
         return [w for name, section in self.data.items() if isinstance(section, dict) and name != "lineage"

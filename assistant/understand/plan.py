@@ -132,6 +132,13 @@ class Unresolved(BaseModel):
                                                      for c in self.candidates]})
 
 
+class ReadAs(BaseModel):
+    """A name typed with other characters of the same pinyin (营扣), and the name it was read as (营口)."""
+
+    typed: str
+    name: str
+
+
 class QueryPlan(BaseModel):
     """What was asked, as data: scope, conditions, operation, fields wanted first, references, unresolved names."""
 
@@ -152,6 +159,14 @@ class QueryPlan(BaseModel):
                                        "local list leaves out, or those every named local list carries out")
     unresolved: list[Unresolved] = Field(default_factory=list)
     refuse_reason: Literal["out_of_scope", "no_list", "chitchat"] | None = None
+    read_as: list[ReadAs] = Field(default_factory=list, description="names read despite a same-pinyin typo")
+    unread: list[str] = Field(default_factory=list, description="words of the question that the plan does not "
+                              "use: content words nothing read, and construct words (最多, 前五条, 写的是) whose "
+                              "construct the plan does not hold. Empty when every word was read.")
+
+    @property
+    def understood(self) -> bool:
+        return not self.unread
 
     def atoms(self) -> list[Atom]:
         return list(iter_atoms(self.where))

@@ -1,0 +1,115 @@
+"""Coverage accounting: which words of a question the plan used, and which it did not read.
+
+Each span of the question is a name the plan uses, a topic word it searches, a number, a function word, or a
+construct word (negation, only, extremes, positions, literal text) whose construct the plan holds. Anything else
+is unread, and an answer with unread words says so instead of answering as if it had understood.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from assistant.understand.lexicon import Lexicon, Tag
+from assistant.understand.plan import (
+    AgencyAtom,
+    CategoryAtom,
+    EmptyAtom,
+    Group,
+    OnlyAtom,
+    QueryPlan,
+    RowsAtom,
+    TopicAtom,
+    iter_atoms,
+)
+
+_CONTENT = re.compile(r"[\u3400-\u9fffa-z0-9]")
+# Operations whose rows are ranked by the whole question's meaning (the dense ranker reads every word), and
+# refusals: there only names and construct words must be read by the plan.
+RANKED = ("fact", "search", "compare")
+_QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
+
+
+def _has_not(node: object) -> bool:
+    if isinstance(node, Group):
+        return node.kind == "not" or any(_has_not(i) for i in node.items)
+    return False
+
+
+def _holds(kind: str, plan: QueryPlan) -> bool:
+    """Whether the plan holds the construct a construct word asks for."""
+    atoms = plan.atoms()
+    if kind == "negation":
+        return _has_not(plan.where) or any(isinstance(a, EmptyAtom) for a in atoms) or plan.lineage == "uncovered"
+    if kind == "only":
+        return any(isinstance(a, OnlyAtom) for a in atoms)
+    if kind == "extreme":  # no plan picks the largest or smallest group yet
+        return False
+    if kind == "position":
+        return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
+    return kind != "literal"  # no plan condition on a column's literal text yet
+
+
+def used_phrases(plan: QueryPlan) -> list[str]:
+    """The words of the question the plan took up: topic terms, quoted phrases, agency and category names."""
+    phrases = list(plan.quoted) + (plan.rank.terms if plan.rank else [])
+    for atom in plan.atoms():
+        if isinstance(atom, TopicAtom):
+            phrases += atom.terms
+        elif isinstance(atom, AgencyAtom):
+            phrases.append(atom.name)
+        elif isinstance(atom, OnlyAtom):
+            phrases += atom.names
+        elif isinstance(atom, CategoryAtom):
+            phrases.append(atom.name)
+    phrases += [u.surface for u in plan.unresolved] + plan.scope.missing
+    return [p.lower() for p in phrases if p]
+
+
+class Coverage:
+    """Accounts for every word of a question against its plan."""
+
+    def __init__(self, lexicon: Lexicon, split: Callable[[str], list[str]], stopwords: set[str],
+                 ancestors: Callable[[str], list[str]]) -> None:
+        self.lexicon = lexicon
+        self.split = split
+        self.stopwords = stopwords
+        self.ancestors = ancestors
+
+    def unread(self, folded: str, plan: QueryPlan) -> list[str]:
+        """The words of the question nothing read, in order: dropped content words, and construct words whose
+        construct the plan does not hold (最多 without a pick, 前五条 without a position)."""
+        folded = _QUOTES.sub("", folded)
+        tags = self.lexicon.tag(folded, [_QUOTES.sub("", p) for p in used_phrases(plan)])
+        agencies = {a.agency for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)}
+        agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in o.agencies}
+        places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
+        unread: list[str] = []
+        covered = [False] * len(folded)
+        for tag in tags:
+            covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
+            if not self._read(tag, plan, agencies, places):
+                unread.append(tag.text)
+        refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
+        if plan.operation not in RANKED and not refused:
+            unread += self._untagged(folded, covered)
+        return list(dict.fromkeys(unread))
+
+    def _untagged(self, folded: str, covered: list[bool]) -> list[str]:
+        """Words of two or more characters (or English words) that no tag covers."""
+        words = []
+        for run in re.finditer(r"[\u3400-\u9fff]+|[a-z][a-z'’]*", folded):
+            text = "".join(c if not covered[run.start() + k] else " " for k, c in enumerate(run.group(0)))
+            for piece in text.split():
+                words += [w for w in self.split(piece) if _CONTENT.search(w) and w not in self.stopwords
+                          and (len(w) > 1 or w.isascii()) and w != "s"]
+        return words
+
+    def _read(self, tag: Tag, plan: QueryPlan, agencies: set[str], places: set[str]) -> bool:
+        if tag.kind == "agency":
+            return tag.value in agencies
+        if tag.kind == "place":
+            return tag.value in places or not plan.scope.places and plan.scope.institution is not None
+        if tag.kind in ("negation", "only", "extreme", "position", "literal"):
+            return _holds(tag.kind, plan)
+        return True

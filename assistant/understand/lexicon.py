@@ -1,0 +1,205 @@
+"""The question lexicon: every word a question may use, tagged into spans before any rule reads it.
+
+Entries come from the registries and the index at start (places, institutions, agencies and their aliases, the
+names the lists write, categories, list titles) and from `lexicon.toml` (closed classes: function words,
+negators, only, extremes, positions, literal-text markers). Tagging is longest-entry-first from the left; what no
+entry covers stays untagged, so the reader can tell a word it used from a word it dropped.
+
+Names also match when typed with other characters of the same pinyin (营扣 for 营口), the commonest typo of a
+pinyin input method: `correct` reads them as the name and says so.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pypinyin import Style, pinyin
+
+from assistant.understand.plan import ReadAs
+from ingest.registries import Registry
+
+LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
+CONSTRUCTS = ("negation", "only", "extreme", "position", "literal")
+_NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4})"
+_NUMBERS = re.compile(
+    r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
+    rf"|第?\s*{_NUMBER}\s*(?:项|条|个|号|行|点|家|类|位|名|年|月|日|%|万|人次|人|所|个百分点)?"
+    r"|#\s*\d{1,3}")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A span of the folded question and what the lexicon knows it as."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # function, number, place, institution, agency, category, title, or a construct class
+    value: str = ""
+
+
+@lru_cache(maxsize=4096)
+def _readings(char: str) -> frozenset[str]:
+    """Every toneless pinyin reading of one character (heteronyms included)."""
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
+
+
+class Lexicon:
+    """Tagged spans of questions, from names known at start and the closed classes of lexicon.toml."""
+
+    def __init__(self, names: dict[str, tuple[str, str]], is_word: Callable[[str], bool],
+                 function_words: Iterable[str] = (), path: Path = LEXICON_FILE) -> None:
+        data = tomllib.loads(path.read_text("utf-8"))
+        self.entries: dict[str, tuple[str, str]] = {}
+        self.english: dict[str, tuple[str, str]] = {}
+        for kind, section in data.items():
+            for word in section.get("words", []):
+                self.entries.setdefault(word, (kind, word))
+            for word in section.get("english", []):
+                self.english.setdefault(word, (kind, word))
+        for word in data["negation"].get("not_negation", []):
+            self.entries[word] = ("function", word)
+        self.patterns = [(re.compile(p.replace("{n}", _NUMBER)), kind) for kind, section in data.items()
+                         for p in section.get("patterns", [])]
+        for name, (kind, value) in names.items():
+            if name.isascii():  # a one-word name is that name; the words of a longer one are structure
+                parts = re.findall(r"[a-z]+", name)
+                for part in parts:
+                    self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("function", part))
+            elif len(name) >= 2:
+                self.entries[name] = (kind, value)
+        for word in function_words:  # the rule parser's cue words: structure, never a topic
+            if word.isascii():
+                for part in re.findall(r"[a-z]+", word.lower()):
+                    self.english.setdefault(part, ("function", part))
+            elif word.strip():
+                self.entries.setdefault(word.strip(), ("function", word.strip()))
+        self.longest = max(len(w) for w in self.entries)
+        self.is_word = is_word
+        self._by_sound: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
+        for name, (kind, _) in names.items():
+            if kind in ("place", "institution", "agency") and len(name) >= 2 and all(_CJK.match(c) for c in name):
+                sound = tuple(pinyin(name, style=Style.NORMAL))
+                key = tuple(s[0] for s in sound)
+                self._by_sound.setdefault((len(name), key[0]), []).append((name, key))
+
+    # -- tagging --------------------------------------------------------------------------------------------
+    def tag(self, folded: str, known: Iterable[str] = ()) -> list[Tag]:
+        """Spans of `folded`, left to right, longest entry first; `known` phrases (the words a plan used) are
+        tagged `used` before anything else. Characters no entry covers are left out of the result."""
+        tags: list[Tag] = []
+        taken = [False] * len(folded)
+        for phrase in sorted({k for k in known if k}, key=len, reverse=True):
+            for match in re.finditer(re.escape(phrase), folded):
+                if not any(taken[match.start():match.end()]):
+                    tags.append(Tag(match.start(), match.end(), phrase, "used"))
+                    taken[match.start():match.end()] = [True] * (match.end() - match.start())
+        i = 0
+        while i < len(folded):
+            if taken[i] or folded[i].isspace():
+                i += 1
+                continue
+            found = self._at(folded, i, taken)
+            if found is None:
+                i += 1
+                continue
+            tags.append(found)
+            i = found.end
+        tags += self._english(folded, taken)
+        return sorted(tags, key=lambda t: t.start)
+
+    def _at(self, folded: str, i: int, taken: list[bool]) -> Tag | None:
+        """The longest entry, pattern or number starting at i that covers no taken character."""
+        best: Tag | None = None
+        number = _NUMBERS.match(folded, i)
+        if number and number.end() > i:
+            best = Tag(i, number.end(), number.group(0), "number")
+        for pattern, kind in self.patterns:
+            match = pattern.match(folded, i)
+            if match and match.end() > (best.end if best else i):
+                best = Tag(i, match.end(), match.group(0), kind)
+        for length in range(min(self.longest, len(folded) - i), 0, -1):
+            if best is not None and i + length <= best.end:
+                break
+            word = folded[i:i + length]
+            if word in self.entries:
+                kind, value = self.entries[word]
+                best = Tag(i, i + length, word, kind, value)
+                break
+        if best is not None and any(taken[best.start:best.end]):
+            return None
+        return best
+
+    def _english(self, folded: str, taken: list[bool]) -> list[Tag]:
+        tags = []
+        for match in re.finditer(r"[a-z][a-z'’]*", folded):
+            if any(taken[match.start():match.end()]):
+                continue
+            word = re.sub(r"['’]s$", "", match.group(0))
+            known = self.english.get(word) or self.english.get(word.rstrip("s"))
+            if known:
+                tags.append(Tag(match.start(), match.end(), word, *known))
+        return tags
+
+    # -- same-pinyin names ----------------------------------------------------------------------------------
+    def correct(self, folded: str) -> tuple[str, list[ReadAs]]:
+        """The question with each name typed in other characters of the same pinyin replaced by the name.
+
+        Only spans that are not words themselves: a two-character span that is a dictionary word (上午 sounds
+        like 商务) stays, and at most one character in three may differ from the name."""
+        exact = [t for t in self.tag(folded) if t.kind in ("place", "institution", "agency")]
+        taken = [False] * len(folded)
+        for t in exact:
+            taken[t.start:t.end] = [True] * (t.end - t.start)
+        corrections: list[ReadAs] = []
+        out = list(folded)
+        longest = max((length for length, _ in self._by_sound), default=0)
+        for length in range(longest, 1, -1):
+            for i in range(len(folded) - length + 1):
+                if any(taken[i:i + length]):
+                    continue
+                span = folded[i:i + length]
+                name = self._sounds_like(span)
+                if name is None:
+                    continue
+                corrections.append(ReadAs(typed=span, name=name))
+                out[i:i + length] = list(name)
+                taken[i:i + length] = [True] * length
+        return "".join(out), corrections
+
+    def _sounds_like(self, span: str) -> str | None:
+        if not all(_CJK.match(c) for c in span):
+            return None
+        readings = [_readings(c) for c in span]
+        for first in readings[0]:
+            for name, key in self._by_sound.get((len(span), first), []):
+                if name == span or not all(k in r for k, r in zip(key, readings, strict=True)):
+                    continue
+                differing = sum(a != b for a, b in zip(name, span, strict=True))
+                if differing > max(1, len(span) // 3) or (len(span) == 2 and self.is_word(span)):
+                    continue
+                return name
+        return None
+
+
+def question_names(registry: Registry, categories: list[str], titles: Iterable[str],
+                   title_words: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The lexicon's names: places, institutions, agencies (aliases and the names the lists write, learnt into the
+    registry), categories, list titles and their words, each as (kind, canonical value)."""
+    names: dict[str, tuple[str, str]] = {w: ("title", w) for w in title_words}
+    names |= {registry.normalize(t).lower(): ("title", t) for t in titles}
+    names |= {registry.normalize(c).lower(): ("category", c) for c in categories}
+    agencies = registry.agencies
+    names |= {n.lower(): ("agency", key) for n, key in {**agencies.local_names, **agencies.aliases}.items()}
+    names |= {n.lower(): ("agency", key) for n, key in agencies.english.items()}
+    places = registry.places
+    names |= {n.lower(): ("institution", key) for n, key in
+              {**places.institution_names, **places.institution_english}.items()}
+    names |= {n.lower(): ("place", key) for n, key in {**places.names, **places.english}.items()}
+    return names
