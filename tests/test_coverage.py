@@ -60,3 +60,12 @@ def test_ask_over_http_returns_understood_and_unread(server: str) -> None:
     assert body["understood"] is False and "航天" in body["unread"]
     schema = httpx.get(f"{server}/openapi.json", timeout=30).json()["components"]["schemas"]["Answer"]
     assert {"understood", "unread"} <= set(schema["properties"])
+
+
+def test_rows_by_position_count_within_the_list_in_scope(assistant: Assistant) -> None:
+    first = assistant.ask("环翠区清单开头的4项都是什么")
+    assert ids(first) == [f"huancui#{n}" for n in range(1, 5)] and first.understood
+    last = assistant.ask("瓦房店的最后两项任务")
+    assert ids(last) == ["wafangdian#56", "wafangdian#57"] and last.understood
+    assert "最后2项" in last.plan_line
+    assert ids(assistant.ask("辽宁清单倒数第三项")) == ["liaoning#52"]

@@ -88,6 +88,8 @@ class PlanLine:
                 return self.t(lang, "plan_row_from_end", number=-node.start)
             if node.start == node.end:
                 return self.t(lang, "plan_row", number=node.start)
+            if node.start < 0 and node.end == -1:
+                return self.t(lang, "plan_rows_last", count=-node.start)
             return self.t(lang, "plan_rows", start=node.start, end=node.end)
         if isinstance(node, EmptyAtom):
             return self.t(lang, "plan_empty", field=self.t(lang, f"field_{node.field}"))

@@ -41,7 +41,7 @@ class Tag:
     end: int
     text: str
     kind: str  # function, number, place, institution, agency, category, title, or a construct class
-    value: str = ""
+    value: str = ""  # the canonical name, or what a construct word says (a position: "last:3")
 
 
 @lru_cache(maxsize=4096)
@@ -65,8 +65,9 @@ class Lexicon:
                 self.english.setdefault(word, (kind, word))
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
-        self.patterns = [(re.compile(p.replace("{n}", _NUMBER)), kind) for kind, section in data.items()
-                         for p in section.get("patterns", [])]
+        self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
+                         for kind, section in data.items()
+                         for value, patterns in section.get("patterns", {}).items() for p in patterns]
         for name, (kind, value) in names.items():
             if name.isascii():  # a one-word name is that name; the words of a longer one are structure
                 parts = re.findall(r"[a-z]+", name)
@@ -120,10 +121,11 @@ class Lexicon:
         number = _NUMBERS.match(folded, i)
         if number and number.end() > i:
             best = Tag(i, number.end(), number.group(0), "number")
-        for pattern, kind in self.patterns:
+        for pattern, kind, value in self.patterns:
             match = pattern.match(folded, i)
             if match and match.end() > (best.end if best else i):
-                best = Tag(i, match.end(), match.group(0), kind)
+                number = match.group(1) if match.groups() else ""
+                best = Tag(i, match.end(), match.group(0), kind, f"{value}:{number}" if number else value)
         for length in range(min(self.longest, len(folded) - i), 0, -1):
             if best is not None and i + length <= best.end:
                 break
