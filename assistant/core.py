@@ -31,7 +31,7 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_positions
+from assistant.understand.constructs import with_extreme, with_positions
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -276,8 +276,9 @@ class Assistant:
         notes: list[str] = []
         folded = engine.parser.fold(question)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
-        plan = asked = with_positions(engine.parser.parse(corrected if read_as else question).model_copy(
-            update={"question": question, "read_as": read_as}), engine.lexicon.tag(corrected))
+        tags = engine.lexicon.tag(corrected)
+        plan = asked = with_extreme(with_positions(engine.parser.parse(corrected if read_as else question).model_copy(
+            update={"question": question, "read_as": read_as}), tags), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

@@ -45,8 +45,24 @@ def test_a_content_word_the_plan_drops_is_reported_in_the_first_line(assistant: 
 
 
 def test_a_construct_word_without_its_construct_in_the_plan_is_reported(assistant: Assistant) -> None:
-    answer = assistant.ask("营口清单里哪个单位牵头的事最多？")  # no plan picks the largest group yet
-    assert not answer.understood and "最多" in answer.unread
+    answer = assistant.ask("营口哪几项的责任单位上写着各县区？")  # no plan holds a column's literal text yet
+    assert not answer.understood and "写着" in answer.unread
+
+
+def test_the_most_and_the_fewest_name_the_top_group_with_its_ties(assistant: Assistant) -> None:
+    catalog = assistant.engine.catalog
+    answer = assistant.ask("营口清单里哪个单位牵头的事最多？")
+    leads = [a for r in catalog.filter(["yingkou"]) for a in r.lead_ids]
+    top = max(set(leads), key=leads.count)
+    assert answer.understood and answer.plan.pick == "max" and answer.plan.group_by == "agency"
+    assert answer.answer.splitlines()[1] == f"牵头任务最多的部门：市教育局（{leads.count(top)}项）。"
+    fewest = assistant.ask("瓦房店哪类任务最少")
+    sizes: dict[str, int] = {}
+    for r in catalog.filter(["wafangdian"]):
+        sizes[r.category] = sizes.get(r.category, 0) + 1
+    smallest = sorted(c for c, n in sizes.items() if n == min(sizes.values()))
+    line = fewest.answer.splitlines()[1]
+    assert fewest.plan.pick == "min" and all(c in line for c in smallest), line
 
 
 def test_an_unknown_english_word_is_reported_in_english(assistant: Assistant) -> None:

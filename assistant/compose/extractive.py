@@ -344,10 +344,20 @@ class ExtractiveAnswerer:
     def _lineage(self, plan: QueryPlan, found: Result) -> list[str]:
         return self.lineage.lines(plan, found)
 
+    def _picked(self, plan: QueryPlan, found: Result, group: str) -> str:
+        """The group(s) with the most (or fewest) rows, every tied group named."""
+        sizes = [len(g.rows) for g in found.groups]
+        best = max(sizes) if plan.pick == "max" else min(sizes)
+        names = self.t(plan, "list_sep").join(g.label for g in found.groups if len(g.rows) == best)
+        role = self.t(plan, "group_pick_lead") if plan.fields == ["lead"] else ""
+        return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
+
     def _group_count(self, plan: QueryPlan, found: Result) -> list[str]:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
         counted = len({rid for g in found.groups for rid in g.rows})
         lines = [self.t(plan, "group_summary", rows=counted, groups=len(found.groups), group=group)]
+        if plan.pick and found.groups:
+            lines.insert(0, self._picked(plan, found, group))
         if plan.group_by == "agency":
             lines.append(self.t(plan, "group_head_agency"))
             lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead, responsible=g.responsible,

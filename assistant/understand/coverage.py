@@ -43,8 +43,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return _has_not(plan.where) or any(isinstance(a, EmptyAtom) for a in atoms) or plan.lineage == "uncovered"
     if kind == "only":
         return any(isinstance(a, OnlyAtom) for a in atoms)
-    if kind == "extreme":  # no plan picks the largest or smallest group yet
-        return False
+    if kind == "extreme":
+        return plan.pick is not None
     if kind == "position":
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
     return kind != "literal"  # no plan condition on a column's literal text yet

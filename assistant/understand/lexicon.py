@@ -58,11 +58,13 @@ class Lexicon:
         data = tomllib.loads(path.read_text("utf-8"))
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
-        for kind, section in data.items():
-            for word in section.get("words", []):
-                self.entries.setdefault(word, (kind, word))
+        for kind, section in sorted(data.items(), key=lambda item: item[0] != "function"):  # classes over function
+            words = section.get("words", [])
+            for value, group in (words.items() if isinstance(words, dict) else [("", words)]):
+                for word in group:
+                    self.entries[word] = (kind, value or word)
             for word in section.get("english", []):
-                self.english.setdefault(word, (kind, word))
+                self.english[word] = (kind, word)
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)

@@ -151,6 +151,8 @@ class QueryPlan(BaseModel):
     quoted: list[str] = Field(default_factory=list, description="quoted phrases, which rank first")
     group_by: GroupBy | None = None
     count_unit: Literal["rows", "category"] = "rows"
+    pick: Literal["max", "min"] | None = Field(default=None, description="a group count's answer: the group(s) "
+                                               "with the most (or fewest) rows, ties named together")
     fields: list[FieldName] = Field(default_factory=list)
     reference: Reference | None = None
     followup: Literal["new", "replace", "narrow", "refer"] = "new"
