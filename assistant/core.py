@@ -31,10 +31,11 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_extreme, with_positions
+from assistant.understand.constructs import with_extreme, with_fragments, with_positions
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
+from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon, question_names
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
@@ -73,6 +74,7 @@ class Engine:
     answerer: Answerer
     links: LinkBook
     lexicon: Lexicon
+    grammar: Grammar
     coverage: Coverage
     llm_parser: PlanParser | None = None
 
@@ -117,10 +119,11 @@ class Assistant:
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
         lexicon = Lexicon(question_names(self.registry, catalog.categories(),
                                                  [d.title for d in catalog.documents], title_words), tokenizer.is_word,
-                          [*self.cues.structure_words(), *self.cues.glossary])
+                          [*self.cues.structure_words(), *self.cues.glossary],
+                          {a.id: a.aliases[0] if a.aliases else a.name for a in self.registry.agencies.by_id.values()})
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
-        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, coverage,
-                      self._llm_parser(names))
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
+                      coverage, self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
         """The LLM plan parser, only when an LLM is configured (nothing is imported otherwise)."""
@@ -247,7 +250,7 @@ class Assistant:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        shown = [self.templates.render(plan.lang, "read_as", typed=r.typed, name=r.name) for r in plan.read_as]
+        shown = [self.templates.render(plan.lang, f"read_as_{r.why}", typed=r.typed, name=r.name) for r in plan.read_as]
         text = _with_notes(result.text, result.plan_line, shown + overridden)
         if plan.unread:
             text = self.templates.render(plan.lang, "not_understood", words=_quoted(plan.unread, plan.lang)) + "\n" + text
@@ -277,7 +280,9 @@ class Assistant:
         folded = engine.parser.fold(question)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected)
-        plan = asked = with_extreme(with_positions(engine.parser.parse(corrected if read_as else question).model_copy(
+        plan = engine.parser.parse(corrected if read_as else question)
+        plan = with_fragments(plan, engine.grammar.fragments(corrected))
+        plan = asked = with_extreme(with_positions(plan.model_copy(
             update={"question": question, "read_as": read_as}), tags), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)

@@ -13,6 +13,7 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    TextAtom,
     TopicAtom,
     YearAtom,
 )
@@ -82,7 +83,12 @@ class PlanLine:
         if isinstance(node, CategoryAtom):
             return self.t(lang, "plan_category", name=node.name)
         if isinstance(node, OnlyAtom):
-            return self.t(lang, "plan_only", names=self.t(lang, "list_sep").join(node.names))
+            names = self.t(lang, "list_sep").join(node.names)
+            return self.t(lang, "plan_only_role", names=names, field=self.t(lang, f"field_{node.role}")) \
+                if node.role != "any" else self.t(lang, "plan_only", names=names)
+        if isinstance(node, TextAtom):
+            return self.t(lang, "plan_text_whole" if node.whole else "plan_text",
+                          field=self.t(lang, f"field_{node.field}"), text=node.text)
         if isinstance(node, RowsAtom):
             if node.start == node.end and node.start < 0:
                 return self.t(lang, "plan_row_from_end", number=-node.start)

@@ -21,6 +21,7 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    TextAtom,
     TopicAtom,
     YearAtom,
     iter_atoms,
@@ -294,9 +295,19 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         role = atom.role if row.has_lead_column else "any"
         return row.id in catalog.agency_rows(atom.agency, role)
     if isinstance(atom, OnlyAtom):
-        named = set(row.agency_ids) | {catalog.registry.agencies.resolve(u) for u in
-                                       (row.measures.units if row.measures else [])}
+        if atom.role != "any" and row.has_lead_column:
+            named = set(row.lead_ids if atom.role == "lead" else row.responsible_ids)
+        else:
+            named = set(row.agency_ids) | {catalog.registry.agencies.resolve(u) for u in
+                                           (row.measures.units if row.measures else [])}
         return bool(named) and named <= set(atom.agencies)
+    if isinstance(atom, TextAtom):
+        fold = catalog.registry.normalize
+        cells = _cells(row, atom.field)
+        wanted = fold(atom.text)
+        if atom.whole:
+            return [fold(c) for c in cells] == [wanted]
+        return any(wanted in fold(c) for c in cells)
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
@@ -316,6 +327,19 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     if isinstance(atom, Group):
         raise TypeError("groups are evaluated by the executor")
     return True
+
+
+def _cells(row: Row, name: str) -> list[str]:
+    """A column's text as the list writes it: its names one by one for the agency columns."""
+    if name == "lead":
+        return row.lead
+    if name == "responsible":
+        return row.responsible
+    if name == "due":
+        return [d for d in (row.due, row.measures.due if row.measures else None) if d]
+    if name == "measures":
+        return [row.measures.actions, row.measures.targets, *row.measures.units] if row.measures else []
+    return [row.text]
 
 
 def _empty(row: Row, name: str) -> bool:

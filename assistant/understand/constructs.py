@@ -1,11 +1,29 @@
-"""Constructs read from the lexicon's tags where the rule parser has none: rows by position (前五条, 最后三项) and
-the largest or smallest group of a count (哪个部门牵头最多, 哪一类任务最少)."""
+"""Constructs the rule parser does not read, added to its plan: rows by position (前五条, 最后三项), the largest or
+smallest group of a count (哪个部门牵头最多), and the grammar's fragments (negation, only, a column's literal text,
+a field filled or empty) where the plan lacks them."""
 
 from __future__ import annotations
 
+from assistant.understand.grammar import Fragment
 from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
-from assistant.understand.plan import Node, QueryPlan, RowsAtom, all_of
+from assistant.understand.plan import (
+    AgencyAtom,
+    EmptyAtom,
+    Group,
+    Node,
+    OnlyAtom,
+    QueryPlan,
+    RowsAtom,
+    TextAtom,
+    all_of,
+    iter_atoms_signed,
+    not_of,
+    without,
+)
+
+_FIELDS = ("lead", "responsible", "due", "text", "measures")
+_EMPTY_FIELDS = ("lead", "responsible", "due", "measures")
 
 
 def position_atom(tag: Tag) -> RowsAtom | None:
@@ -52,3 +70,47 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan
     return plan.model_copy(update={"operation": "group_count", "group_by": group_by, "pick": pick,
                                    "fields": fields, "rank": None, "refuse_reason": None})
+
+
+def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
+    """The plan with each construct the grammar read that it does not hold yet. A negated or only-these agency
+    replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
+    where = plan.where
+    for fragment in fragments:
+        where = _with_fragment(where, fragment)
+    if where == plan.where:
+        return plan
+    operation = "list" if plan.operation in ("refuse", "search", "fact") else plan.operation
+    return plan.model_copy(update={"where": where, "operation": operation, "rank": None, "refuse_reason": None,
+                                   "unresolved": []})
+
+
+def _with_fragment(where: Node | None, f: Fragment) -> Node | None:
+    signed = list(iter_atoms_signed(where))
+    if f.kind == "neg" and f.agencies:
+        if any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
+            return where
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
+                             zip(f.agencies, f.names, strict=True)]
+        negated = not_of(atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms))
+        return all_of([n for n in (kept, negated) if n is not None])
+    if f.kind == "only" and f.agencies:
+        if any(isinstance(a, OnlyAtom) for a, _ in signed):
+            return where
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        only = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role)  # type: ignore[arg-type]
+        return all_of([n for n in (kept, only) if n is not None])
+    if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
+        if any(isinstance(a, TextAtom) for a, _ in signed):
+            return where
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name == f.text
+                       or a.kind == "topic" and all(t in f.text for t in a.terms))
+        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole")  # type: ignore[arg-type]
+        return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])
+    if f.kind in ("empty", "filled") and f.field in _EMPTY_FIELDS:
+        if any(isinstance(a, EmptyAtom) and a.field == f.field for a, _ in signed):
+            return where
+        empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
+        return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
+    return where

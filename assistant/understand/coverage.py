@@ -19,6 +19,7 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    TextAtom,
     TopicAtom,
     iter_atoms,
 )
@@ -47,7 +48,9 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return plan.pick is not None
     if kind == "position":
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
-    return kind != "literal"  # no plan condition on a column's literal text yet
+    if kind == "literal":  # a column's text, or the task text searched for the words quoted
+        return any(isinstance(a, TextAtom | TopicAtom) for a in atoms) or bool(plan.rank and plan.rank.terms)
+    return True
 
 
 def used_phrases(plan: QueryPlan) -> list[str]:
@@ -62,6 +65,8 @@ def used_phrases(plan: QueryPlan) -> list[str]:
             phrases += atom.names
         elif isinstance(atom, CategoryAtom):
             phrases.append(atom.name)
+        elif isinstance(atom, TextAtom):
+            phrases.append(atom.text)
     phrases += [u.surface for u in plan.unresolved] + plan.scope.missing
     return [p.lower() for p in phrases if p]
 

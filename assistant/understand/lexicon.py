@@ -54,10 +54,16 @@ class Lexicon:
     """Tagged spans of questions, from names known at start and the closed classes of lexicon.toml."""
 
     def __init__(self, names: dict[str, tuple[str, str]], is_word: Callable[[str], bool],
-                 function_words: Iterable[str] = (), path: Path = LEXICON_FILE) -> None:
+                 function_words: Iterable[str] = (), agency_names: dict[str, str] | None = None,
+                 path: Path = LEXICON_FILE) -> None:
         data = tomllib.loads(path.read_text("utf-8"))
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
+        known = agency_names or {}
+        self.groups = {word: [known[a] for a in ids if a in known]
+                       for word, ids in data.pop("agency_group", {}).items()}
+        for word, members in self.groups.items():
+            self.entries[word] = ("agency_group", "、".join(members))
         for kind, section in sorted(data.items(), key=lambda item: item[0] != "function"):  # classes over function
             words = section.get("words", [])
             for value, group in (words.items() if isinstance(words, dict) else [("", words)]):
@@ -87,7 +93,9 @@ class Lexicon:
         self.is_word = is_word
         self._by_sound: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
         for name, (kind, _) in names.items():
-            if kind in ("place", "institution", "agency") and len(name) >= 2 and all(_CJK.match(c) for c in name):
+            # two-character agency words (各市, 人社, 文旅) sound like too many everyday pairs (个市, 各是)
+            if (kind in ("place", "institution") and len(name) >= 2 or kind == "agency" and len(name) >= 3) \
+                    and all(_CJK.match(c) for c in name):
                 sound = tuple(pinyin(name, style=Style.NORMAL))
                 key = tuple(s[0] for s in sound)
                 self._by_sound.setdefault((len(name), key[0]), []).append((name, key))
@@ -129,7 +137,7 @@ class Lexicon:
                 number = match.group(1) if match.groups() else ""
                 best = Tag(i, match.end(), match.group(0), kind, f"{value}:{number}" if number else value)
         for length in range(min(self.longest, len(folded) - i), 0, -1):
-            if best is not None and i + length <= best.end:
+            if best is not None and i + length < best.end:
                 break
             word = folded[i:i + length]
             if word in self.entries:
@@ -153,15 +161,21 @@ class Lexicon:
 
     # -- same-pinyin names ----------------------------------------------------------------------------------
     def correct(self, folded: str) -> tuple[str, list[ReadAs]]:
-        """The question with each name typed in other characters of the same pinyin replaced by the name.
+        """The question with each word naming a group of agencies written as its agencies joined by 或, and each
+        name typed in other characters of the same pinyin replaced by the name.
 
         Only spans that are not words themselves: a two-character span that is a dictionary word (上午 sounds
         like 商务) stays, and at most one character in three may differ from the name."""
+        tags = self.tag(folded)
+        groups = [t for t in tags if t.kind == "agency_group" and self.groups.get(t.text)]
+        for t in reversed(groups):  # 财税部门 → 财政局或税务局: a group is any of its agencies
+            folded = folded[:t.start] + "或".join(self.groups[t.text]) + folded[t.end:]
+        corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]), why="group")
+                                    for t in groups]
         exact = [t for t in self.tag(folded) if t.kind in ("place", "institution", "agency")]
         taken = [False] * len(folded)
         for t in exact:
             taken[t.start:t.end] = [True] * (t.end - t.start)
-        corrections: list[ReadAs] = []
         out = list(folded)
         longest = max((length for length, _ in self._by_sound), default=0)
         for length in range(longest, 1, -1):

@@ -28,11 +28,23 @@ class AgencyAtom(BaseModel):
 
 
 class OnlyAtom(BaseModel):
-    """The row names these agencies and no other ("除了市教育局之外没有别的部门负责", "只有税务局参与")."""
+    """The row names these agencies and no other ("除了市教育局之外没有别的部门负责", "只有税务局参与"); with a role,
+    in that column alone ("X单独牵头": X is the only lead)."""
 
     kind: Literal["only"] = "only"
     agencies: list[str]
     names: list[str]
+    role: Literal["lead", "responsible", "any"] = "any"
+
+
+class TextAtom(BaseModel):
+    """A column's text as the list writes it contains this text ("责任单位写着各县区"), or is exactly it
+    (`whole`: "责任单位只写了'学校'")."""
+
+    kind: Literal["text"] = "text"
+    field: Literal["lead", "responsible", "due", "text", "measures"]
+    text: str
+    whole: bool = False
 
 
 class YearAtom(BaseModel):
@@ -94,9 +106,9 @@ class Group(BaseModel):
     items: list[Node]
 
 
-Atom = AgencyAtom | OnlyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
-Node = Annotated[Group | AgencyAtom | OnlyAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom,
-                 Field(discriminator="kind")]
+Atom = AgencyAtom | OnlyAtom | TextAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
+Node = Annotated[Group | AgencyAtom | OnlyAtom | TextAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom
+                 | FigureAtom, Field(discriminator="kind")]
 Group.model_rebuild()
 
 
@@ -133,10 +145,12 @@ class Unresolved(BaseModel):
 
 
 class ReadAs(BaseModel):
-    """A name typed with other characters of the same pinyin (营扣), and the name it was read as (营口)."""
+    """A word read as another: a name typed with other characters of the same pinyin (营扣 as 营口), or a word
+    naming a group of agencies (财税部门 as 财政局、税务局)."""
 
     typed: str
     name: str
+    why: Literal["pinyin", "group"] = "pinyin"
 
 
 class QueryPlan(BaseModel):

@@ -1,0 +1,191 @@
+"""The question grammar (grammar.lark) over the lexicon's tags: negation and its scope, only, a column's literal
+text, a field filled or empty. Each construct it finds becomes a `Fragment`, which `constructs.py` adds to the plan.
+
+The lexicon decides what a word is; the grammar decides what belongs to what (which agencies a negator covers,
+which field a quoted word is in), so a new phrasing is a lexicon entry, not a new rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from lark import Lark, Token, Transformer, Tree
+from lark.lexer import Lexer
+
+from assistant.understand.lexicon import Lexicon, Tag
+
+GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
+_QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
+_TERMINALS = {
+    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "literal": "LITERAL", "verb": "LITERAL",
+    "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
+    "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
+    "negation:close": "CLOSE",
+}
+_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS"}
+FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled"]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One construct of a question: its kind, the agencies (ids and names as written) it covers, the role or
+    field it is about, and a literal text."""
+
+    kind: FragmentKind
+    agencies: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    role: str = "any"
+    field: str = ""
+    text: str = ""
+    text_is_agency: bool = False
+
+
+class TagToken(Token):
+    """A token that keeps the lexicon's tag (what the word is known as: an agency id, a role, a field)."""
+
+    __slots__ = ("tag",)
+
+
+class _Tokens(Lexer):
+    """Hands lark the tokens made from the lexicon's tags (the question is tokenized before parsing)."""
+
+    def __init__(self, conf: Any) -> None:
+        pass
+
+    def lex(self, data: Any) -> Iterator[Token]:  # type: ignore[override]
+        yield from data
+
+
+def _terminal(tag: Tag) -> str:
+    sub = f"{tag.kind}:{tag.value}"
+    if sub in _TERMINALS:
+        return _TERMINALS[sub]
+    if tag.kind in _TERMINALS:
+        return _TERMINALS[tag.kind]
+    return "DE" if tag.text == "的" else "OTHER"
+
+
+def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
+    """Quoted phrases, then the lexicon's tags; an untagged run of Chinese characters is one WORD."""
+    quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)]
+    masked = folded
+    for start, end, _ in quotes:
+        masked = masked[:start] + " " * (end - start) + masked[end:]
+    out: list[Token] = [Token("QUOTE", text, start_pos=start, end_pos=end) for start, end, text in quotes]
+    covered = [False] * len(masked)
+    for tag in lexicon.tag(masked):
+        if tag.text.isascii():
+            continue  # English constructs are read by the rules
+        covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
+        token = TagToken(_terminal(tag), tag.text, start_pos=tag.start, end_pos=tag.end)
+        token.tag = tag
+        out.append(token)
+    for run in re.finditer(r"[\u3400-\u9fff]+", masked):
+        start = run.start()
+        for k in range(run.start(), run.end() + 1):
+            if k == run.end() or covered[k]:
+                if k > start:
+                    out.append(Token("WORD", masked[start:k], start_pos=start, end_pos=k))
+                start = k + 1
+    return sorted(out, key=lambda t: t.start_pos or 0)
+
+
+class _Fragments(Transformer):
+    """Each construct of the parse tree as a Fragment; everything else is dropped."""
+
+    def start(self, items: list[Any]) -> list[Fragment]:
+        return [i for i in items if isinstance(i, Fragment)]
+
+    def agencies(self, items: list[Token]) -> list[Token]:
+        return [t for t in items if t.type == "AGENCY"]
+
+    def field(self, items: list[Token]) -> str:
+        return items[0].tag.value  # type: ignore[attr-defined, no-any-return]
+
+    def target(self, items: list[Token]) -> Token:
+        return items[0]
+
+    def neg(self, items: list[Any]) -> Fragment:
+        return Fragment("neg", *_names(items), role=_role(items))
+
+    def neg_role(self, items: list[Any]) -> Fragment:
+        return self.neg(items)
+
+    def only_role(self, items: list[Any]) -> Fragment:
+        return self.only(items)
+
+    def only(self, items: list[Any]) -> Fragment:
+        field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
+        target = next((i for i in items if isinstance(i, Token) and i.type in ("QUOTE", "WORD", "PLACE")), None)
+        if field and target is not None:  # 责任单位只写了“学校”: the cell is that text alone
+            return Fragment("literal_has", field=field, text=str(target), role="whole")
+        role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
+        return Fragment("only", *_names(items), role=role)
+
+    def literal_has(self, items: list[Any]) -> Fragment:
+        return _literal("literal_has", items)
+
+    def literal_not(self, items: list[Any]) -> Fragment:
+        return _literal("literal_not", items)
+
+    def empty(self, items: list[Any]) -> Fragment:
+        return Fragment("empty", field=next(i for i in items if isinstance(i, str) and not isinstance(i, Token)))
+
+    def filled(self, items: list[Any]) -> Fragment:
+        return Fragment("filled", field=next(i for i in items if isinstance(i, str) and not isinstance(i, Token)))
+
+
+def _flat(items: list[Any]) -> list[Token]:
+    out: list[Token] = []
+    for item in items:
+        if isinstance(item, list):
+            out += _flat(item)
+        elif isinstance(item, Token):
+            out.append(item)
+    return out
+
+
+def _names(items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    agencies = [t for t in _flat(items) if t.type == "AGENCY"]
+    return tuple(t.tag.value for t in agencies), tuple(str(t) for t in agencies)  # type: ignore[attr-defined]
+
+
+def _role(items: list[Any]) -> str:
+    roles = [t.tag.value for t in _flat(items) if t.type == "ROLE"]  # type: ignore[attr-defined]
+    return next((r for r in roles if r in ("lead", "responsible")), "any")
+
+
+def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
+    field = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+    target = next(i for i in reversed(items) if isinstance(i, Token) and i.type in ("QUOTE", "AGENCY", "PLACE",
+                                                                                    "WORD"))
+    return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY")
+
+
+class Grammar:
+    """Reads the constructs of a question from its tags."""
+
+    def __init__(self, lexicon: Lexicon, path: Path = GRAMMAR_FILE) -> None:
+        self.lexicon = lexicon
+        self.parser = Lark(path.read_text("utf-8"), parser="earley", lexer=_Tokens, ambiguity="resolve")
+
+    def fragments(self, folded: str) -> list[Fragment]:
+        stream = tokens(folded, self.lexicon)
+        if not any(t.type in _OPENERS for t in stream):  # no construct can start: nothing to parse
+            return []
+        tree: Tree = self.parser.parse(_folded_runs(stream))  # type: ignore[arg-type]
+        return _Fragments().transform(tree)  # type: ignore[no-any-return]
+
+
+def _folded_runs(stream: list[Token]) -> list[Token]:
+    """Runs of tokens no construct uses (OTHER, WORD) read as one: fewer tokens, the same constructs."""
+    out: list[Token] = []
+    for token in stream:
+        if token.type == "OTHER" and out and out[-1].type == "OTHER":
+            continue
+        out.append(token)
+    return out
