@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.understand.lexicon import Lexicon, Tag
+from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
@@ -85,7 +85,8 @@ class Coverage:
         """The words of the question nothing read, in order: dropped content words, and construct words whose
         construct the plan does not hold (最多 without a pick, 前五条 without a position)."""
         folded = _QUOTES.sub("", folded)
-        tags = self.lexicon.tag(folded, [_QUOTES.sub("", p) for p in used_phrases(plan)])
+        used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
+        tags = self.lexicon.tag(folded, [p for p in used if self.lexicon.entries.get(p, ("",))[0] not in CONSTRUCTS])
         agencies = {a.agency for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)}
         agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in o.agencies}
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}

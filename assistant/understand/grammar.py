@@ -77,7 +77,7 @@ def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
         masked = masked[:start] + " " * (end - start) + masked[end:]
     out: list[Token] = [Token("QUOTE", text, start_pos=start, end_pos=end) for start, end, text in quotes]
     covered = [False] * len(masked)
-    for tag in lexicon.tag(masked):
+    for tag in lexicon.tag(masked, cues=False):
         if tag.text.isascii():
             continue  # English constructs are read by the rules
         covered[tag.start:tag.end] = [True] * (tag.end - tag.start)

@@ -83,13 +83,16 @@ class Lexicon:
                     self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("function", part))
             elif len(name) >= 2:
                 self.entries[name] = (kind, value)
-        for word in function_words:  # the rule parser's cue words: structure, never a topic
+        # The rule parser's cue words: structure, never a topic. Kept apart, as they join words the grammar
+        # reads one by one ("牵头哪些" is a role and a question word).
+        self.cue_entries: dict[str, tuple[str, str]] = {}
+        for word in function_words:
             if word.isascii():
                 for part in re.findall(r"[a-z]+", word.lower()):
                     self.english.setdefault(part, ("function", part))
-            elif word.strip():
-                self.entries.setdefault(word.strip(), ("function", word.strip()))
-        self.longest = max(len(w) for w in self.entries)
+            elif word.strip() and word.strip() not in self.entries:
+                self.cue_entries[word.strip()] = ("function", word.strip())
+        self.longest = max(len(w) for w in [*self.entries, *self.cue_entries])
         self.is_word = is_word
         self._by_sound: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
         for name, (kind, _) in names.items():
@@ -101,9 +104,10 @@ class Lexicon:
                 self._by_sound.setdefault((len(name), key[0]), []).append((name, key))
 
     # -- tagging --------------------------------------------------------------------------------------------
-    def tag(self, folded: str, known: Iterable[str] = ()) -> list[Tag]:
+    def tag(self, folded: str, known: Iterable[str] = (), cues: bool = True) -> list[Tag]:
         """Spans of `folded`, left to right, longest entry first; `known` phrases (the words a plan used) are
-        tagged `used` before anything else. Characters no entry covers are left out of the result."""
+        tagged `used` before anything else; `cues=False` leaves the rule parser's cue phrases out. Characters no
+        entry covers are left out of the result."""
         tags: list[Tag] = []
         taken = [False] * len(folded)
         for phrase in sorted({k for k in known if k}, key=len, reverse=True):
@@ -116,7 +120,7 @@ class Lexicon:
             if taken[i] or folded[i].isspace():
                 i += 1
                 continue
-            found = self._at(folded, i, taken)
+            found = self._at(folded, i, taken, cues)
             if found is None:
                 i += 1
                 continue
@@ -125,7 +129,7 @@ class Lexicon:
         tags += self._english(folded, taken)
         return sorted(tags, key=lambda t: t.start)
 
-    def _at(self, folded: str, i: int, taken: list[bool]) -> Tag | None:
+    def _at(self, folded: str, i: int, taken: list[bool], cues: bool = True) -> Tag | None:
         """The longest entry, pattern or number starting at i that covers no taken character."""
         best: Tag | None = None
         number = _NUMBERS.match(folded, i)
@@ -140,8 +144,9 @@ class Lexicon:
             if best is not None and i + length < best.end:
                 break
             word = folded[i:i + length]
-            if word in self.entries:
-                kind, value = self.entries[word]
+            entry = self.entries.get(word) or (self.cue_entries.get(word) if cues else None)
+            if entry:
+                kind, value = entry
                 best = Tag(i, i + length, word, kind, value)
                 break
         if best is not None and any(taken[best.start:best.end]):

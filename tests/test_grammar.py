@@ -1,0 +1,56 @@
+"""Constructs the grammar reads over the lexicon's tags: negation in many words and its scope, only, a column's
+literal text, fields filled or empty; each answer checked against the catalog's own rows."""
+
+from __future__ import annotations
+
+from assistant.core import Assistant
+
+
+def ids(answer) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.id for c in answer.citations]
+
+
+def rows_where(assistant: Assistant, doc: str, keep) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.id for r in assistant.engine.catalog.filter([doc]) if keep(r)]
+
+
+def test_negation_in_other_words_leaves_the_agency_out(assistant: Assistant) -> None:
+    without_finance = rows_where(assistant, "yingkou", lambda r: "finance" not in r.agency_ids)
+    for question in ("营口有哪些任务用不着财政局", "营口有哪些任务跟财政局没关系", "营口哪些任务不用管财政局"):
+        answer = assistant.ask(question)
+        assert ids(answer) == without_finance, question
+        assert answer.understood and "不含财政局" in answer.plan_line
+
+
+def test_negation_covers_only_the_agency_it_stands_before(assistant: Assistant) -> None:
+    answer = assistant.ask("环翠区教育体育局牵头、但不用管税务局的任务")
+    expected = rows_where(assistant, "huancui", lambda r: "education" in r.lead_ids and "tax" not in r.agency_ids)
+    assert ids(answer) == expected and expected
+
+
+def test_an_agency_alone_in_its_column(assistant: Assistant) -> None:
+    sole_lead = assistant.ask("环翠区哪些任务是教育体育局单独牵头的")
+    assert ids(sole_lead) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) == {"education"})
+    assert "牵头单位只有教育体育局" in sole_lead.plan_line
+    alone = assistant.ask("瓦房店哪些任务只有教育局一家负责")
+    assert ids(alone) == rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education"})
+
+
+def test_what_a_cell_literally_says(assistant: Assistant) -> None:
+    says = assistant.ask("营口哪些任务的责任单位写着各县区")
+    assert ids(says) == rows_where(assistant, "yingkou", lambda r: any("各县区" in n for n in r.responsible))
+    assert says.understood
+    lacks = assistant.ask("瓦房店责任部门没有写“财政局”的任务")
+    assert ids(lacks) == rows_where(assistant, "wafangdian", lambda r: not any("财政局" in n for n in r.responsible))
+
+
+def test_a_field_left_empty_or_filled(assistant: Assistant) -> None:
+    empty = assistant.ask("锦州师专没有填具体举措的任务有几项")
+    expected = rows_where(assistant, "liaoning", lambda r: r.measures is None or r.measures.is_empty())
+    assert ids(empty) == expected and f"{len(expected)}项" in empty.answer
+
+
+def test_a_word_for_a_group_of_agencies_is_any_of_them(assistant: Assistant) -> None:
+    answer = assistant.ask("营口财税部门参与哪些任务")
+    assert ids(answer) == rows_where(assistant, "yingkou", lambda r: {"finance", "tax"} & set(r.agency_ids))
+    assert "「财税部门」按其中任一部门理解" in answer.answer
