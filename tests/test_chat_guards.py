@@ -101,3 +101,38 @@ def test_a_file_uploaded_through_the_page_is_previewed_and_ingested(chat_url: st
     assert confirm["success"] and "已导入" in shown(confirm)
     assert rows_of(chat_url, "huancui7") == 16
     assert (own_assistant.settings.uploads_dir / "huancui7.txt").read_bytes() == content
+
+
+QUESTION = "营口市人社局要做哪些工作？"
+
+
+def ask(tab: ChatClient, question: str) -> dict:
+    """The 提问 button: question, then the session and history states (the server's), place and agency."""
+    return tab.call("question", "submit", [question, None, [], None, None])
+
+
+def test_a_borrowed_session_hash_is_refused_on_every_route(start_server) -> None:  # type: ignore[no-untyped-def]
+    """Two logins with two keys: the second sends the first one's session_hash to each route that takes one,
+    and gets none of it; the first one's own conversation goes on."""
+    url = start_server(api_key="office-a", api_keys=["office-b"])
+    victim, attacker = ChatClient(url, key="office-a"), ChatClient(url, key="office-b")
+    first = ask(victim, QUESTION)
+    assert first["success"] and "营口" in shown(first)
+    stolen = victim.session_hash
+
+    link = attacker.http.get("/ui/gradio_api/deep_link", params={"session_hash": stolen})
+    config = attacker.http.get("/ui/config", params={"deep_link": link.text.strip('"') or "x"})
+    page = attacker.http.get("/ui/", params={"deep_link": link.text.strip('"') or "x"})
+    joined = attacker.join("question", "submit", ["那瓦房店呢？", None, [], None, None], session_hash=stolen)
+    selected = attacker.join("citations", "select", [None], session_hash=stolen, event_data={"index": [0, 0], "value": ""})
+    read = attacker.messages(session_hash=stolen)
+    with attacker.http.stream("GET", f"/ui/gradio_api/heartbeat/{stolen}") as heartbeat:
+        beat = heartbeat.status_code
+    statuses = [link.status_code, config.status_code, page.status_code, joined.status_code, selected.status_code,
+                read[0].get("status"), beat]
+    assert statuses == [404, 404, 404, 403, 403, 403, 403]
+    assert QUESTION not in link.text + config.text + page.text + json.dumps(read, ensure_ascii=False)
+
+    follow_up = ask(victim, "那瓦房店呢？")  # the owner's session was neither read nor reset
+    assert follow_up["success"] and QUESTION in shown(follow_up) and "瓦房店" in shown(follow_up)
+    assert victim.http.get("/ui/gradio_api/deep_link", params={"session_hash": stolen}).status_code == 404

@@ -41,6 +41,7 @@ from ui.api_models import (
 )
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
+from ui.chat_guard import ChatGuard
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
@@ -93,6 +94,8 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     _add_error_handlers(app)
     redact_access_log()
     app.add_middleware(ChinesePage, path="/ui")  # Gradio's own strings in Chinese, whatever the browser's language
+    # With a login, each chat session is its login's alone; deep links are off (inside BodySizeLimit: it reads bodies)
+    app.add_middleware(ChatGuard, prefix="/ui", bind_sessions=bool(settings.access_keys))
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
