@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -124,7 +125,8 @@ def test_a_borrowed_session_hash_is_refused_on_every_route(start_server) -> None
     config = attacker.http.get("/ui/config", params={"deep_link": link.text.strip('"') or "x"})
     page = attacker.http.get("/ui/", params={"deep_link": link.text.strip('"') or "x"})
     joined = attacker.join("question", "submit", ["那瓦房店呢？", None, [], None, None], session_hash=stolen)
-    selected = attacker.join("citations", "select", [None], session_hash=stolen, event_data={"index": [0, 0], "value": ""})
+    selected = attacker.join("citations", "select", [None], session_hash=stolen,
+                             event_data={"index": [0, 0], "value": ""})
     read = attacker.messages(session_hash=stolen)
     with attacker.http.stream("GET", f"/ui/gradio_api/heartbeat/{stolen}") as heartbeat:
         beat = heartbeat.status_code
@@ -136,3 +138,37 @@ def test_a_borrowed_session_hash_is_refused_on_every_route(start_server) -> None
     follow_up = ask(victim, "那瓦房店呢？")  # the owner's session was neither read nor reset
     assert follow_up["success"] and QUESTION in shown(follow_up) and "瓦房店" in shown(follow_up)
     assert victim.http.get("/ui/gradio_api/deep_link", params={"session_hash": stolen}).status_code == 404
+
+
+def test_the_screen_recording_route_is_refused_and_writes_nothing(server: str, indexed_settings: Settings) -> None:
+    """Gradio's process_recording wrote its video to the /tmp/gradio every Gradio app on the host shares (Gradio
+    reads its folder setting once, when imported); the chat records no screen, so the route is not served."""
+    shared = Path(tempfile.gettempdir()) / "gradio"
+    ours = indexed_settings.data_dir / "gradio"
+
+    def files() -> set[Path]:
+        return {f for folder in (shared, ours) if folder.exists() for f in folder.rglob("*")}
+
+    before = files()
+    response = httpx.post(f"{server}/ui/gradio_api/process_recording", timeout=30,
+                          files={"video": ("recording.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096)})
+    assert response.status_code == 404 and b"ftyp" not in response.content
+    assert files() == before
+
+
+def test_serve_keeps_every_gradio_file_in_the_data_directory(serve_cli, warm_data_dir: Path,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    """`serve` with its own temp directory: the Gradio folder of the host ($TMPDIR/gradio) stays absent while the
+    chat takes an upload and previews it; the upload is under <data dir>/gradio."""
+    host_tmp = tmp_path / "host-tmp"
+    host_tmp.mkdir()
+    served = serve_cli(warm_data_dir, TMPDIR=str(host_tmp))
+    tab = ChatClient(served.url)
+    uploaded = tab.http.post("/ui/gradio_api/upload", files=[("files", ("huancui8.txt", "环翠区\n".encode()))])
+    assert uploaded.status_code == 200, uploaded.text
+    tab.call("upload-file", "change", [{"path": uploaded.json()[0], "orig_name": "huancui8.txt",
+                                        "meta": {"_type": "gradio.FileData"}}])
+    assert httpx.post(f"{served.url}/ui/gradio_api/process_recording", timeout=30,
+                      files={"video": ("recording.mp4", b"\x00" * 64)}).status_code == 404
+    assert not (host_tmp / "gradio").exists(), sorted(p.name for p in (host_tmp / "gradio").rglob("*"))
+    assert [f.name for f in (warm_data_dir / "gradio").rglob("huancui8.txt")] == ["huancui8.txt"]

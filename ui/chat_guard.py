@@ -18,8 +18,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ui.security import login_owner, replay_body
 
 # Gradio routes the chat never calls. Deep links hand out a session's components (its conversation) as a link,
-# and Gradio has no switch for them.
-UNUSED = ("/gradio_api/deep_link",)
+# and Gradio has no switch for them; the chat records no screen, and process_recording writes where Gradio's
+# folder was when it was imported.
+UNUSED = ("/gradio_api/deep_link", "/gradio_api/process_recording")
 HASH_IN_PATH = ("/gradio_api/heartbeat/", "/gradio_api/stream/")  # GET …/<session_hash>[/…]
 
 
