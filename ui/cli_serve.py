@@ -11,6 +11,7 @@ import click
 import uvicorn
 
 from assistant.settings import Settings
+from ui import use_gradio_folder
 
 STARTUP_FAILURE = 3  # uvicorn's exit code when it could not start
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     """One uvicorn process with one worker: it alone owns the embedded index (the Chroma rule). An empty index
     is ingested first, with its progress logged."""
     configure_logging()
+    use_gradio_folder(settings.data_dir)  # before Gradio is imported: parts of it read the folder only then
     from ui.http import create_app, open_assistant  # Gradio and FastAPI: only this command needs them
 
     assistant = open_assistant(settings)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -30,6 +29,7 @@ from assistant.settings import Settings
 from ingest.errors import IngestError
 from ingest.indexer import IngestReport
 from ingest.uploads import UploadFolder
+from ui import use_gradio_folder
 from ui.api_models import (
     AskRequest,
     DocumentSummary,
@@ -41,6 +41,7 @@ from ui.api_models import (
 )
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
+from ui.chat_guard import ChatGuard
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
@@ -93,6 +94,8 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     _add_error_handlers(app)
     redact_access_log()
     app.add_middleware(ChinesePage, path="/ui")  # Gradio's own strings in Chinese, whatever the browser's language
+    # With a login, each chat session is its login's alone; deep links are off (inside BodySizeLimit: it reads bodies)
+    app.add_middleware(ChatGuard, prefix="/ui", bind_sessions=bool(settings.access_keys))
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
@@ -101,16 +104,18 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"])
-    # Gradio keeps uploads and served files in its temp folder: under our data directory, not the shared
-    # /tmp/gradio that other Gradio apps on the host also serve from. The Blocks and the mount read it now.
-    gradio_dir = settings.data_dir / "gradio"
-    gradio_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["GRADIO_TEMP_DIR"] = str(gradio_dir.resolve())
-    gr.mount_gradio_app(app, build_chat(assistant, limiter, ask_thread), path="/ui",
-                        footer_links=[], run_history=False, show_error=True,  # no English footer
+    use_gradio_folder(settings.data_dir)  # the Blocks, the mount and each event's file check read it
+    chat = build_chat(assistant, limiter, ask_thread)
+    gr.mount_gradio_app(app, chat, path="/ui", footer_links=[], run_history=False,  # no English footer
+                        # Errors other than gr.Error (ours, in Chinese) go to the log only: Gradio's own name
+                        # server paths.
+                        show_error=False,
                         i18n=gr.I18n(**CHAT_TRANSLATIONS),
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
+    # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
+    # not a path the client names; Gradio checks that only in apps it launched itself, so a mounted app says so.
+    chat.has_launched = True
     return app
 
 

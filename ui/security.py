@@ -141,7 +141,7 @@ class BodySizeLimit:
         if body is None:
             await self._refuse(send, refusal)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
         chunks: list[bytes] = []
@@ -248,7 +248,7 @@ def redact_access_log() -> None:
         access.addFilter(RedactTokens())
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
     """A receive that hands the app the already-read body, then defers to the server (for disconnects)."""
     sent = False
 
