@@ -279,7 +279,7 @@ class Assistant:
         notes: list[str] = []
         folded = engine.parser.fold(question)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
-        tags = engine.lexicon.tag(corrected)
+        tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
         plan = with_fragments(plan, engine.grammar.fragments(corrected))
         plan = asked = with_extreme(with_positions(plan.model_copy(

@@ -44,11 +44,13 @@ def position_atom(tag: Tag) -> RowsAtom | None:
 def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """The plan with the rows its position words name, when it selects no rows yet. Positions count within each
     list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
-    if plan.reference or any(isinstance(a, RowsAtom) for a in plan.atoms()):
+    if plan.reference:
         return plan
     atoms: list[Node] = [a for t in tags if t.kind == "position" and (a := position_atom(t)) is not None]
-    if not atoms:
-        return plan
+    counted = [t for t in tags if t.kind == "position" and ":" in t.value]
+    if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted:
+        return plan  # the rules read the row already (第N项, the last one), unless a count says how many
+    plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
     operation = plan.operation if plan.operation in ("list", "count") else "list"
     return plan.model_copy(update={"where": all_of([n for n in (plan.where, *atoms) if n is not None]),
                                    "operation": operation, "rank": None})
@@ -61,8 +63,8 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
         return plan
     pick = "min" if extreme.value in ("min", "fewest", "least", "smallest", "lowest") else "max"
-    named = [t.value for t in tags if t.kind == "group"]
-    group_by = plan.group_by or (named[0] if named else "agency")
+    named = [t.value for t in tags if t.kind == "group" and t.start < extreme.start]  # 清单里哪个部门…最多
+    group_by = named[-1] if named else plan.group_by or "agency"
     leads = "lead" in plan.fields or any("牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags)
     fields = ["lead"] if group_by == "agency" and leads else []
     operation_ok = plan.operation in ("list", "count", "group_count", "refuse", "search")
@@ -87,6 +89,13 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
 
 def _with_fragment(where: Node | None, f: Fragment) -> Node | None:
     signed = list(iter_atoms_signed(where))
+    if f.kind == "role":  # the role word right after the agencies is theirs, whatever else the question says
+        if any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
+            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # not negated
+            named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
+                                 zip(f.agencies, f.names, strict=True)]
+            return all_of([n for n in (kept, *named) if n is not None])
+        return _with_role(where, set(f.agencies), f.role)
     if f.kind == "neg" and f.agencies:
         if any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
             return where
@@ -95,10 +104,9 @@ def _with_fragment(where: Node | None, f: Fragment) -> Node | None:
                              zip(f.agencies, f.names, strict=True)]
         negated = not_of(atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms))
         return all_of([n for n in (kept, negated) if n is not None])
-    if f.kind == "only" and f.agencies:
-        if any(isinstance(a, OnlyAtom) for a, _ in signed):
-            return where
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+    if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
+        kept = without(where, lambda a: isinstance(a, OnlyAtom)
+                       or isinstance(a, AgencyAtom) and a.agency in f.agencies)
         only = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role)  # type: ignore[arg-type]
         return all_of([n for n in (kept, only) if n is not None])
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
@@ -114,3 +122,11 @@ def _with_fragment(where: Node | None, f: Fragment) -> Node | None:
         empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
         return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
     return where
+
+
+def _with_role(node: Node | None, agencies: set[str], role: str) -> Node | None:
+    if isinstance(node, AgencyAtom) and node.agency in agencies and node.role != "unit":
+        return node.model_copy(update={"role": role})
+    if isinstance(node, Group) and node.kind != "not":
+        return node.model_copy(update={"items": [_with_role(i, agencies, role) for i in node.items]})
+    return node

@@ -26,8 +26,8 @@ _TERMINALS = {
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE",
 }
-_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS"}
-FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled"]
+_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE"}
+FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +111,9 @@ class _Fragments(Transformer):
 
     def neg(self, items: list[Any]) -> Fragment:
         return Fragment("neg", *_names(items), role=_role(items))
+
+    def role_of(self, items: list[Any]) -> Fragment:
+        return Fragment("role", *_names(items), role=_role(items))
 
     def neg_role(self, items: list[Any]) -> Fragment:
         return self.neg(items)

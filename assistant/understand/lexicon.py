@@ -69,8 +69,10 @@ class Lexicon:
             for value, group in (words.items() if isinstance(words, dict) else [("", words)]):
                 for word in group:
                     self.entries[word] = (kind, value or word)
-            for word in section.get("english", []):
-                self.english[word] = (kind, word)
+            english = section.get("english", [])
+            for value, group in (english.items() if isinstance(english, dict) else [("", english)]):
+                for word in group:
+                    self.english[word] = (kind, value or word)
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
@@ -125,6 +127,7 @@ class Lexicon:
                 i += 1
                 continue
             tags.append(found)
+            taken[found.start:found.end] = [True] * (found.end - found.start)
             i = found.end
         tags += self._english(folded, taken)
         return sorted(tags, key=lambda t: t.start)
