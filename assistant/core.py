@@ -31,7 +31,7 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_extreme, with_fragments, with_positions
+from assistant.understand.constructs import with_count, with_extreme, with_fragments, with_positions
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -282,8 +282,8 @@ class Assistant:
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
         plan = with_fragments(plan, engine.grammar.fragments(corrected))
-        plan = asked = with_extreme(with_positions(plan.model_copy(
-            update={"question": question, "read_as": read_as}), tags), tags)
+        plan = asked = with_count(with_extreme(with_positions(plan.model_copy(
+            update={"question": question, "read_as": read_as}), tags), tags), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

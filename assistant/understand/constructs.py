@@ -78,27 +78,35 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     """The plan with each construct the grammar read that it does not hold yet. A negated or only-these agency
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     where = plan.where
+    negations = any(f.kind == "neg" for f in fragments)
     for fragment in fragments:
-        where = _with_fragment(where, fragment)
+        where = _with_fragment(where, fragment, negations)
     if where == plan.where:
         return plan
-    operation = "list" if plan.operation in ("refuse", "search", "fact") else plan.operation
-    return plan.model_copy(update={"where": where, "operation": operation, "rank": None, "refuse_reason": None,
-                                   "unresolved": []})
+    conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
+    operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
+        else plan.operation
+    rank = plan.rank if operation in ("fact", "search", "compare") else None
+    return plan.model_copy(update={"where": where, "operation": operation, "rank": rank,
+                                   "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
 
 
-def _with_fragment(where: Node | None, f: Fragment) -> Node | None:
+def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> Node | None:
+    """`negations`: the grammar read the question's negators, so an agency outside them is not negated."""
     signed = list(iter_atoms_signed(where))
     if f.kind == "role":  # the role word right after the agencies is theirs, whatever else the question says
-        if any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
+        if f.either and len(f.agencies) > 1:  # A或B牵头: any of them, in that role
+            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+            anyone = Group(kind="or", items=[AgencyAtom(agency=a, name=n, role=f.role)  # type: ignore[arg-type]
+                                             for a, n in zip(f.agencies, f.names, strict=True)])
+            return all_of([n for n in (kept, anyone) if n is not None])
+        if negations and any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
             kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # not negated
             named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
                                  zip(f.agencies, f.names, strict=True)]
             return all_of([n for n in (kept, *named) if n is not None])
         return _with_role(where, set(f.agencies), f.role)
-    if f.kind == "neg" and f.agencies:
-        if any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
-            return where
+    if f.kind == "neg" and f.agencies:  # the grammar knows the negator's scope and role: its atom wins
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
                              zip(f.agencies, f.names, strict=True)]
@@ -130,3 +138,10 @@ def _with_role(node: Node | None, agencies: set[str], role: str) -> Node | None:
     if isinstance(node, Group) and node.kind != "not":
         return node.model_copy(update={"items": [_with_role(i, agencies, role) for i in node.items]})
     return node
+
+
+def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows."""
+    if plan.operation == "list" and plan.reference is None and any(t.kind == "count" for t in tags):
+        return plan.model_copy(update={"operation": "count"})
+    return plan

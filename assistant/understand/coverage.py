@@ -41,9 +41,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     """Whether the plan holds the construct a construct word asks for."""
     atoms = plan.atoms()
     if kind == "negation":
-        return _has_not(plan.where) or any(isinstance(a, EmptyAtom) for a in atoms) or plan.lineage == "uncovered"
+        return _has_not(plan.where) or any(isinstance(a, EmptyAtom | OnlyAtom) for a in atoms) \
+            or plan.lineage == "uncovered"  # 除了X没有别的: only X
     if kind == "only":
         return any(isinstance(a, OnlyAtom) for a in atoms)
+    if kind == "count":
+        return plan.operation in ("count", "group_count") or plan.operation in RANKED
     if kind == "extreme":
         return plan.pick is not None
     if kind == "position":
@@ -116,6 +119,6 @@ class Coverage:
             return tag.value in agencies
         if tag.kind == "place":
             return tag.value in places or not plan.scope.places and plan.scope.institution is not None
-        if tag.kind in ("negation", "only", "extreme", "position", "literal"):
+        if tag.kind in CONSTRUCTS:
             return _holds(tag.kind, plan)
         return True

@@ -16,17 +16,18 @@ from typing import Any, Literal
 from lark import Lark, Token, Transformer, Tree
 from lark.lexer import Lexer
 
-from assistant.understand.lexicon import Lexicon, Tag
+from assistant.understand.lexicon import LEVELS, Lexicon, Tag
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
 _TERMINALS = {
-    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "literal": "LITERAL", "verb": "LITERAL",
+    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE",
 }
-_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE"}
+_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN"}
+_ARTICLES = {"的", "the", "a", "an", "of"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role"]
 
 
@@ -42,12 +43,14 @@ class Fragment:
     field: str = ""
     text: str = ""
     text_is_agency: bool = False
+    either: bool = False  # the agencies are joined by 或 / or: any of them
 
 
 class TagToken(Token):
-    """A token that keeps the lexicon's tag (what the word is known as: an agency id, a role, a field)."""
+    """A token that keeps the lexicon's tag (what the word is known as: an agency id, a role, a field), and for
+    a list of agencies read as one token, its agencies and joiners (`parts`)."""
 
-    __slots__ = ("tag",)
+    __slots__ = ("tag", "parts")
 
 
 class _Tokens(Lexer):
@@ -61,12 +64,16 @@ class _Tokens(Lexer):
 
 
 def _terminal(tag: Tag) -> str:
+    if tag.kind == "role" and tag.text.isascii():
+        return "ROLE_EN"  # English puts the role before the agency: "led by the tax bureau"
+    if tag.text in _ARTICLES:
+        return "DE"
     sub = f"{tag.kind}:{tag.value}"
     if sub in _TERMINALS:
         return _TERMINALS[sub]
     if tag.kind in _TERMINALS:
         return _TERMINALS[tag.kind]
-    return "DE" if tag.text == "的" else "OTHER"
+    return "OTHER"
 
 
 def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
@@ -78,11 +85,10 @@ def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
     out: list[Token] = [Token("QUOTE", text, start_pos=start, end_pos=end) for start, end, text in quotes]
     covered = [False] * len(masked)
     for tag in lexicon.tag(masked, cues=False):
-        if tag.text.isascii():
-            continue  # English constructs are read by the rules
         covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
         token = TagToken(_terminal(tag), tag.text, start_pos=tag.start, end_pos=tag.end)
         token.tag = tag
+        token.parts = [token]
         out.append(token)
     for run in re.finditer(r"[\u3400-\u9fff]+", masked):
         start = run.start()
@@ -101,7 +107,7 @@ class _Fragments(Transformer):
         return [i for i in items if isinstance(i, Fragment)]
 
     def agencies(self, items: list[Token]) -> list[Token]:
-        return [t for t in items if t.type == "AGENCY"]
+        return [part for t in items for part in getattr(t, "parts", [t])]
 
     def field(self, items: list[Token]) -> str:
         return items[0].tag.value  # type: ignore[attr-defined, no-any-return]
@@ -113,10 +119,14 @@ class _Fragments(Transformer):
         return Fragment("neg", *_names(items), role=_role(items))
 
     def role_of(self, items: list[Any]) -> Fragment:
-        return Fragment("role", *_names(items), role=_role(items))
+        either = any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
+        return Fragment("role", *_names(items), role=_role(items), either=either)
 
     def neg_role(self, items: list[Any]) -> Fragment:
         return self.neg(items)
+
+    def only_except(self, items: list[Any]) -> Fragment:
+        return Fragment("only", *_names(items))
 
     def only_role(self, items: list[Any]) -> Fragment:
         return self.only(items)
@@ -154,11 +164,12 @@ def _flat(items: list[Any]) -> list[Token]:
 
 def _names(items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     agencies = [t for t in _flat(items) if t.type == "AGENCY"]
-    return tuple(t.tag.value for t in agencies), tuple(str(t) for t in agencies)  # type: ignore[attr-defined]
+    names = [str(t)[1:] if str(t).startswith(LEVELS) and len(str(t)) > 3 else str(t) for t in agencies]  # 市教育局
+    return tuple(t.tag.value for t in agencies), tuple(names)  # type: ignore[attr-defined]
 
 
 def _role(items: list[Any]) -> str:
-    roles = [t.tag.value for t in _flat(items) if t.type == "ROLE"]  # type: ignore[attr-defined]
+    roles = [t.tag.value for t in _flat(items) if t.type in ("ROLE", "ROLE_EN")]  # type: ignore[attr-defined]
     return next((r for r in roles if r in ("lead", "responsible")), "any")
 
 
@@ -185,10 +196,27 @@ class Grammar:
 
 
 def _folded_runs(stream: list[Token]) -> list[Token]:
-    """Runs of tokens no construct uses (OTHER, WORD) read as one: fewer tokens, the same constructs."""
+    """Runs of tokens no construct uses (OTHER) read as one, and a list of agencies (A、B或C, the X and the Y) as
+    one AGENCY token: fewer tokens, and a construct always takes the whole list."""
     out: list[Token] = []
-    for token in stream:
+    k = 0
+    while k < len(stream):
+        token = stream[k]
         if token.type == "OTHER" and out and out[-1].type == "OTHER":
+            k += 1
             continue
+        if token.type == "AGENCY":
+            parts = [token]
+            while k + 2 < len(stream) and stream[k + 1].type == "CONJ" and (
+                    stream[k + 2].type == "AGENCY" or stream[k + 2].type == "DE" and k + 3 < len(stream)
+                    and stream[k + 3].type == "AGENCY"):
+                step = 2 if stream[k + 2].type == "AGENCY" else 3
+                parts += [stream[k + 1], stream[k + step]]
+                k += step
+            if len(parts) > 1:
+                joined = TagToken("AGENCY", "".join(str(p) for p in parts), start_pos=token.start_pos)
+                joined.tag, joined.parts = token.tag, parts  # type: ignore[attr-defined]
+                token = joined
         out.append(token)
+        k += 1
     return out

@@ -24,7 +24,8 @@ from assistant.understand.plan import ReadAs
 from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
-CONSTRUCTS = ("negation", "only", "extreme", "position", "literal")
+LEVELS = ("省", "市", "区", "县")
+CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4})"
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
@@ -42,6 +43,12 @@ class Tag:
     text: str
     kind: str  # function, number, place, institution, agency, category, title, or a construct class
     value: str = ""  # the canonical name, or what a construct word says (a position: "last:3")
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] starts and ends at word boundaries (English entries match whole words)."""
+    return not (start > 0 and text[start - 1].isalpha() and text[start - 1].isascii()) and \
+        not (end < len(text) and text[end].isalpha() and text[end].isascii())
 
 
 @lru_cache(maxsize=4096)
@@ -71,18 +78,20 @@ class Lexicon:
                     self.entries[word] = (kind, value or word)
             english = section.get("english", [])
             for value, group in (english.items() if isinstance(english, dict) else [("", english)]):
-                for word in group:
-                    self.english[word] = (kind, value or word)
+                for word in group:  # a phrase is an entry like a Chinese word; a single word is looked up whole
+                    (self.entries if " " in word else self.english)[word] = (kind, value or word)
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
                          for kind, section in data.items()
                          for value, patterns in section.get("patterns", {}).items() for p in patterns]
         for name, (kind, value) in names.items():
-            if name.isascii():  # a one-word name is that name; the words of a longer one are structure
+            if name.isascii():  # a one-word name is that name; a longer one is a phrase, its words structure
                 parts = re.findall(r"[a-z]+", name)
                 for part in parts:
                     self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("function", part))
+                if len(parts) > 1:
+                    self.entries[name] = (kind, value)
             elif len(name) >= 2:
                 self.entries[name] = (kind, value)
         # The rule parser's cue words: structure, never a topic. Kept apart, as they join words the grammar
@@ -148,6 +157,8 @@ class Lexicon:
                 break
             word = folded[i:i + length]
             entry = self.entries.get(word) or (self.cue_entries.get(word) if cues else None)
+            if entry and word[0].isascii() and not _whole_words(folded, i, i + length):
+                entry = None  # "lead" inside "leader" is no entry
             if entry:
                 kind, value = entry
                 best = Tag(i, i + length, word, kind, value)
@@ -222,7 +233,10 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
     names |= {registry.normalize(t).lower(): ("title", t) for t in titles}
     names |= {registry.normalize(c).lower(): ("category", c) for c in categories}
     agencies = registry.agencies
-    names |= {n.lower(): ("agency", key) for n, key in {**agencies.local_names, **agencies.aliases}.items()}
+    written = {**agencies.local_names, **agencies.aliases}
+    names |= {f"{level}{n}".lower(): ("agency", key) for n, key in written.items() for level in LEVELS
+              if len(n) >= 2 and not n.startswith(LEVELS)}  # 区人社局, 市财政局: a level before the name
+    names |= {n.lower(): ("agency", key) for n, key in written.items()}
     names |= {n.lower(): ("agency", key) for n, key in agencies.english.items()}
     places = registry.places
     names |= {n.lower(): ("institution", key) for n, key in
