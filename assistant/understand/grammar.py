@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -188,11 +189,33 @@ class Grammar:
         self.parser = Lark(path.read_text("utf-8"), parser="earley", lexer=_Tokens, ambiguity="resolve")
 
     def fragments(self, folded: str) -> list[Fragment]:
-        stream = tokens(folded, self.lexicon)
-        if not any(t.type in _OPENERS for t in stream):  # no construct can start: nothing to parse
-            return []
-        tree: Tree = self.parser.parse(_folded_runs(stream))  # type: ignore[arg-type]
-        return _Fragments().transform(tree)  # type: ignore[no-any-return]
+        """The constructs of a question, left to right. No construct holds an OTHER token (a function word), so
+        each stretch between two is parsed alone, and a stretch where no construct can start is skipped."""
+        found: list[Fragment] = []
+        for stretch in _stretches(_folded_runs(tokens(folded, self.lexicon))):
+            if any(t.type in _OPENERS for t in stretch):
+                found += _Fragments().transform(_filled(self._shape(tuple(t.type for t in stretch)), iter(stretch)))
+        return found
+
+    @lru_cache(maxsize=4096)  # noqa: B019 (one grammar per engine; shapes repeat across questions)
+    def _shape(self, types: tuple[str, ...]) -> Tree:
+        """The parse of a stretch depends on its terminals alone: parsed once per sequence of them."""
+        return self.parser.parse([Token(t, "") for t in types])  # type: ignore[arg-type]
+
+
+def _filled(shape: Tree, stretch: Iterator[Token]) -> Tree:
+    """The shape's leaves replaced, in order, by the stretch's tokens."""
+    return Tree(shape.data, [next(stretch) if isinstance(c, Token) else _filled(c, stretch) for c in shape.children])
+
+
+def _stretches(stream: list[Token]) -> list[list[Token]]:
+    out: list[list[Token]] = [[]]
+    for token in stream:
+        if token.type == "OTHER":
+            out.append([])
+        else:
+            out[-1].append(token)
+    return [s for s in out if s]
 
 
 def _folded_runs(stream: list[Token]) -> list[Token]:
