@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -28,17 +29,32 @@ def test_guesses_back_off_whether_or_not_the_api_rate_limit_is_on(
     assert len(failures) == 4 and "127.0.0.1" in failures[0] and "guess" not in " ".join(failures)
 
 
+def test_guesses_sent_at_once_are_counted_before_any_is_checked(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key")
+
+    def guess(n: int) -> int:
+        return httpx.post(f"{url}/ui/login", data={"username": "u", "password": f"guess-{n}"},
+                          timeout=30).status_code
+
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(guess, range(50)))
+    assert sorted(set(statuses)) == [400, 429]
+    assert statuses.count(400) == 4  # three free failures and the one that starts the wait: the rest never checked
+
+
 def test_the_wait_doubles_and_a_success_clears_it() -> None:
     now = [0.0]
     guard = LoginGuard(app=None, free=2, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert [guard.attempt("1.2.3.4") for _ in range(3)] == [0.0, 0.0, 0.0]  # the third starts the wait
     waits = []
-    for _ in range(6):
-        guard.record("1.2.3.4", ok=False)
-        waits.append(guard.wait("1.2.3.4"))
-    assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
-    assert guard.wait("5.6.7.8") == 0.0  # per client
-    guard.record("1.2.3.4", ok=True)
-    assert guard.wait("1.2.3.4") == 0.0
+    for _ in range(4):
+        waits.append(guard.attempt("1.2.3.4"))  # refused: not counted
+        now[0] += waits[-1]
+        assert guard.attempt("1.2.3.4") == 0.0
+    assert waits == [1.0, 2.0, 4.0, 8.0]
+    assert guard.attempt("5.6.7.8") == 0.0  # per client
+    guard.succeeded("1.2.3.4")
+    assert guard.attempt("1.2.3.4") == 0.0
 
 
 def test_access_log_lines_carry_no_session_token() -> None:

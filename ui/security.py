@@ -170,6 +170,8 @@ class LoginGuard:
     long after each further failure (1 s, 2 s, 4 s … up to `max_wait`), and is answered 429 until then. A success
     clears its count. Every failure is logged with the client's address, never the key tried.
 
+    An attempt is counted before it is checked, under one lock: guesses sent at once are counted one after another,
+    and those past the allowance are refused before any reaches the check.
     It holds whether or not the API's rate limit is on: guessing the key is not ordinary traffic.
     """
 
@@ -181,40 +183,42 @@ class LoginGuard:
         self.max_wait = max_wait
         self.clock = clock
         self.max_clients = max_clients
-        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (failures, blocked until)
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (attempts, blocked until)
         self._lock = threading.Lock()
 
-    def wait(self, client: str) -> float:
+    def attempt(self, client: str) -> float:
+        """Count one login attempt as failed until it succeeds: 0 when it may be checked, else the seconds until
+        this client may try again (a refused attempt is not counted)."""
         with self._lock:
-            _, until = self._failures.get(client, (0, 0.0))
-        return max(until - self.clock(), 0.0)
-
-    def record(self, client: str, ok: bool) -> None:
-        with self._lock:
-            if ok:
-                self._failures.pop(client, None)
-                return
-            count = self._failures.get(client, (0, 0.0))[0] + 1
+            now = self.clock()
+            count, until = self._failures.get(client, (0, 0.0))
+            if until > now:
+                return until - now
+            count += 1
             wait = 0.0 if count <= self.free else min(2.0 ** (count - self.free - 1), self.max_wait)
-            self._failures[client] = (count, self.clock() + wait)
+            self._failures[client] = (count, now + wait)
             self._failures.move_to_end(client)
             while len(self._failures) > self.max_clients:
                 self._failures.popitem(last=False)
-        log.warning("failed chat login from %s (%d in a row)", client, count)
+        return 0.0
+
+    def succeeded(self, client: str) -> None:
+        """The attempt was the right key: the client's count starts again."""
+        with self._lock:
+            self._failures.pop(client, None)
+
+    def failures(self, client: str) -> int:
+        with self._lock:
+            return self._failures.get(client, (0, 0.0))[0]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
             await self.app(scope, receive, send)
             return
         client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self.wait(client)
+        wait = self.attempt(client)
         if wait > 0:
-            body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s",
-                               "errors": []}).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                       (b"retry-after", str(math.ceil(wait)).encode())]
-            await send({"type": "http.response.start", "status": 429, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            await _too_many(send, wait)
             return
         status = 0
 
@@ -225,7 +229,18 @@ class LoginGuard:
             await send(message)
 
         await self.app(scope, receive, watch)
-        self.record(client, status == 200)
+        if status == 200:
+            self.succeeded(client)
+        else:
+            log.warning("failed chat login from %s (%d in a row)", client, self.failures(client))
+
+
+async def _too_many(send: Send, wait: float) -> None:
+    body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s", "errors": []}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"retry-after", str(math.ceil(wait)).encode())]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class RedactTokens(logging.Filter):
