@@ -42,6 +42,31 @@ def test_guesses_sent_at_once_are_counted_before_any_is_checked(start_server: Ca
     assert statuses.count(400) == 4  # three free failures and the one that starts the wait: the rest never checked
 
 
+def _login(url: str, password: str, user: str = "u", **headers: str) -> int:
+    return httpx.post(f"{url}/ui/login", data={"username": user, "password": password}, headers=headers,
+                      timeout=10).status_code
+
+
+def test_a_forwarded_address_is_ignored_unless_a_trusted_proxy_sent_it(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=20)
+    spoofed = [{"X-Forwarded-For": f"127.0.{n // 250}.{n % 250 + 2}"} for n in range(60)]  # a new address each
+    assert [_login(url, f"guess-{n}", **spoofed[n]) for n in range(5)] == [400, 400, 400, 400, 429]
+    statuses = [httpx.get(f"{url}/documents", headers={**h, "X-API-Key": "right-key"}, timeout=10).status_code
+                for h in spoofed]
+    assert statuses.count(200) == 20 and statuses.count(429) == 40  # all counted against 127.0.0.1
+
+
+def test_a_trusted_proxy_names_the_client(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=3, trusted_proxies=["127.0.0.1"])
+    mallory, alice = {"X-Forwarded-For": "127.0.0.2"}, {"X-Forwarded-For": "127.0.0.3"}
+    assert [_login(url, f"guess-{n}", **mallory) for n in range(5)] == [400, 400, 400, 400, 429]
+    assert _login(url, "right-key", **alice) == 200
+    key = {"X-API-Key": "right-key"}
+    mallory_asks = [httpx.get(f"{url}/documents", headers={**mallory, **key}, timeout=10) for _ in range(4)]
+    assert [r.status_code for r in mallory_asks] == [200, 200, 200, 429]
+    assert httpx.get(f"{url}/documents", headers={**alice, **key}, timeout=10).status_code == 200
+
+
 def test_the_wait_doubles_and_a_success_clears_it() -> None:
     now = [0.0]
     guard = LoginGuard(app=None, free=2, clock=lambda: now[0])  # type: ignore[arg-type]
