@@ -67,19 +67,34 @@ def test_a_trusted_proxy_names_the_client(start_server: Callable[..., str]) -> N
     assert httpx.get(f"{url}/documents", headers={**alice, **key}, timeout=10).status_code == 200
 
 
+def test_a_guesser_locks_out_its_name_and_its_address_not_everyone(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key")
+    assert [_login(url, f"guess-{n}", user="alice") for n in range(5)] == [400, 400, 400, 400, 429]
+    assert _login(url, "right-key", user="bob") == 200  # the same address (a proxy that names no client)
+    assert _login(url, "right-key", user="alice") == 429
+    as_the_page_sends_it = [("username", (None, "alice")), ("password", (None, "right-key"))]  # multipart
+    assert httpx.post(f"{url}/ui/login", files=as_the_page_sends_it, timeout=10).status_code == 429
+    statuses = [_login(url, f"guess-{n}", user=f"name-{n}") for n in range(12)]  # a new name for each guess
+    assert statuses == [400] * 11 + [429]  # the address's ten free failures, and the one that starts its wait
+    assert _login(url, "right-key", user="bob") == 429
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=10) as elsewhere:
+        answer = elsewhere.post(f"{url}/ui/login", data={"username": "alice", "password": "right-key"})
+    assert answer.status_code == 200
+
+
 def test_the_wait_doubles_and_a_success_clears_it() -> None:
     now = [0.0]
-    guard = LoginGuard(app=None, free=2, clock=lambda: now[0])  # type: ignore[arg-type]
-    assert [guard.attempt("1.2.3.4") for _ in range(3)] == [0.0, 0.0, 0.0]  # the third starts the wait
+    guard = LoginGuard(app=None, free=2, address_free=100, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert [guard.attempt("u", "1.2.3.4") for _ in range(3)] == [0.0, 0.0, 0.0]  # the third starts the wait
     waits = []
     for _ in range(4):
-        waits.append(guard.attempt("1.2.3.4"))  # refused: not counted
+        waits.append(guard.attempt("u", "1.2.3.4"))  # refused: not counted
         now[0] += waits[-1]
-        assert guard.attempt("1.2.3.4") == 0.0
+        assert guard.attempt("u", "1.2.3.4") == 0.0
     assert waits == [1.0, 2.0, 4.0, 8.0]
-    assert guard.attempt("5.6.7.8") == 0.0  # per client
-    guard.succeeded("1.2.3.4")
-    assert guard.attempt("1.2.3.4") == 0.0
+    assert guard.attempt("u", "5.6.7.8") == 0.0 and guard.attempt("v", "1.2.3.4") == 0.0  # per name and address
+    guard.succeeded("u", "1.2.3.4")
+    assert guard.attempt("u", "1.2.3.4") == 0.0
 
 
 def test_access_log_lines_carry_no_session_token() -> None:
