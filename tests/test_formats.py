@@ -137,11 +137,12 @@ def _namespaces_permitted() -> bool:
         subprocess.run(probe, capture_output=True).returncode == 0 for probe in probes)
 
 
-def _converted_text(path: Path) -> str:
+def _converted_text(path: Path) -> tuple[str, int]:
+    """The converted document's text, and the user that owns what LibreOffice wrote."""
     import docx
 
     with convert.converted(path, "doc", "docx") as modern:
-        return "".join(p.text for p in docx.Document(str(modern)).paragraphs)
+        return "".join(p.text for p in docx.Document(str(modern)).paragraphs), modern.stat().st_uid
 
 
 @NEEDS_SOFFICE
@@ -155,8 +156,16 @@ def test_a_conversion_fetches_nothing_a_document_links(guard: str, linking_doc: 
     if guard == "settings":
         monkeypatch.setattr(convert, "isolation", lambda: convert.Isolation([]))
     listener.paths.clear()
-    assert "营口市任务清单" in _converted_text(linking_doc)
+    assert "营口市任务清单" in _converted_text(linking_doc)[0]
     assert listener.paths == []
+
+
+@NEEDS_SOFFICE
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a server running as root can convert as nobody")
+def test_as_root_libreoffice_converts_as_nobody(linking_doc: Path) -> None:
+    import pwd
+
+    assert _converted_text(linking_doc)[1] == pwd.getpwnam("nobody").pw_uid
 
 
 def test_group_rows_a_repeated_header_and_cells_of_several_paragraphs(registry: Registry) -> None:

@@ -2,14 +2,16 @@
 
 A document can link pictures, text and cells from URLs that LibreOffice fetches while it loads them (a .doc's
 INCLUDEPICTURE field, a sheet's external link): a request to any host the server reaches, and a wait on any host
-that never answers. So LibreOffice runs in a network namespace of its own (`unshare`, util-linux), and with a
-profile whose proxy is a closed local port, for where namespaces are not permitted.
+that never answers. So LibreOffice runs in a network namespace of its own (`unshare`, util-linux), as `nobody`
+when the server is root, and with a profile whose proxy is a closed local port, for where namespaces are not
+permitted.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import pwd
 import shutil
 import signal
 import subprocess
@@ -42,10 +44,11 @@ SETTINGS = [("org.openoffice.Inet/Settings", name, value) for name, value in (
 
 @dataclass
 class Isolation:
-    """How LibreOffice is started: a command prefix and the Popen options."""
+    """How LibreOffice is started: a command prefix, the Popen options, and the user its folder must belong to."""
 
     prefix: list[str]
     options: dict[str, Any] = field(default_factory=dict)
+    owner: tuple[int, int] | None = None
 
     def works(self) -> bool:
         try:
@@ -57,13 +60,30 @@ class Isolation:
 
 def isolation() -> Isolation:
     """The strongest way to start LibreOffice that this host permits, tried in order: a network namespace of its
-    own (as root, or in a user namespace); then without one (the profile's proxy settings still hold)."""
-    candidates = [Isolation(["unshare", "--net", "--"]), Isolation(OWN_USER_NETWORK)]
+    own, as `nobody` when we are root; a network namespace as root; `nobody` without one; without either (the
+    profile's proxy settings still hold)."""
+    candidates = [Isolation(OWN_USER_NETWORK)]
+    nobody = _nobody() if os.geteuid() == 0 else None
+    if nobody is not None:
+        uid, gid = nobody
+        drop = {"user": uid, "group": gid, "extra_groups": []}
+        candidates = [Isolation(["unshare", "--net", "--", "setpriv", f"--reuid={uid}", f"--regid={gid}",
+                                 "--clear-groups", "--"], owner=nobody),
+                      Isolation(OWN_USER_NETWORK, drop, nobody), Isolation(["unshare", "--net", "--"]),
+                      Isolation([], drop, nobody)]
     chosen = next((c for c in candidates if c.works()), Isolation([]))
     if not chosen.prefix:
         log.warning("LibreOffice runs without a network namespace of its own (unshare is not permitted here): "
                     "only its proxy settings keep it off the network")
     return chosen
+
+
+def _nobody() -> tuple[int, int] | None:
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
 
 
 def soffice() -> str | None:
@@ -84,6 +104,9 @@ def converted(path: Path, fmt: str, target: str) -> Iterator[Path]:
         shutil.copyfile(path, source)
         profile = work / "profile"  # a private profile: conversions may run side by side with a user's LibreOffice
         _write_settings(profile / "user" / "registrymodifications.xcu")
+        if how.owner is not None:  # nobody works in this folder, and only here
+            for item in (work, source, *profile.rglob("*"), profile):
+                os.chown(item, *how.owner)
         command = [*how.prefix, program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--convert-to", FILTERS[target], "--outdir", str(work / "out"), str(source)]
         said = _run(command, folder, path, how.options).strip().splitlines()
@@ -103,9 +126,11 @@ def _write_settings(path: Path) -> None:
 
 
 def _run(command: list[str], home: str, path: Path, options: dict[str, Any]) -> str:
-    """Run LibreOffice in its own process group, killed whole when it overruns the time limit."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                               env={**os.environ, "HOME": home}, start_new_session=True, **options)
+    """Run LibreOffice in its own process group, killed whole when it overruns the time limit. It gets none of the
+    server's environment (keys among it): a path, a language, and the temporary folder as its home."""
+    env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+                               start_new_session=True, **options)
     try:
         output, _ = process.communicate(timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired as err:
