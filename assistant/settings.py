@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
                                   "takes.")
     rate_limit_per_minute: int = 0
+    trusted_proxies: list[str] = Field(default_factory=list, description="Reverse proxies (addresses or networks, "
+                                       "JSON list) whose X-Forwarded-For names the client for the rate limit and "
+                                       "the login's back-off; none by default: the client is whoever connects.")
     ask_timeout_seconds: float = Field(default=30.0, description="An ask over HTTP or in the chat that takes longer "
                                        "is answered 503 (the chat: a message); its thread finishes on its own.")
     log_questions: bool = True

@@ -22,6 +22,7 @@ from evals import local_server
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
 from tests.fake_openai import FakeOpenAI
+from ui.cli_serve import server_config
 from ui.http import create_app
 
 STARTUP_TIMEOUT = 180.0  # a cold `serve` embeds all rows first; ~15 s on 2 cores
@@ -87,13 +88,15 @@ def wait_for_health(url: str, timeout: float = STARTUP_TIMEOUT, alive: Callable[
 
 
 class ThreadServer:
-    """A uvicorn.Server for one app in a daemon thread, on a loopback socket it binds itself."""
+    """A uvicorn.Server for one app in a daemon thread, on a loopback socket it binds itself, configured as `serve`
+    configures it for `settings` (the defaults when none are given)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, settings: Settings | None = None) -> None:
         self.socket = socket.socket()
         self.socket.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2))
+        self.server = uvicorn.Server(server_config(app, settings or Settings(), log_level="warning",
+                                                   timeout_graceful_shutdown=2))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True)
 
     def start(self) -> str:
@@ -114,7 +117,8 @@ def start_server(assistant: Assistant, indexed_settings: Settings) -> Iterator[C
     servers: list[ThreadServer] = []
 
     def start(**changes: Any) -> str:
-        server = ThreadServer(create_app(assistant, indexed_settings.model_copy(update=changes)))
+        settings = indexed_settings.model_copy(update=changes)
+        server = ThreadServer(create_app(assistant, settings), settings)
         servers.append(server)
         return server.start()
 

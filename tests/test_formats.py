@@ -6,9 +6,14 @@ merges on the category cells and a repeated header row, the PDFs break rows acro
 
 from __future__ import annotations
 
+import http.server
 import json
+import os
 import shutil
+import subprocess
+import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -72,6 +77,95 @@ def test_a_conversion_over_its_time_limit_is_stopped(monkeypatch, registry: Regi
     monkeypatch.setattr(convert, "CONVERT_SECONDS", 0.01)
     with pytest.raises(IngestError, match=r"did not convert it within 0\.01 s"):
         parse_file(FIXTURES / "yingkou.doc", registry)
+
+
+class Listener(http.server.ThreadingHTTPServer):
+    """A loopback HTTP server that records the path of every request it gets."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        listener = self
+
+        class Record(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                listener.paths.append(self.path)
+                self.send_response(404)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Record)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[Listener]:
+    server = Listener()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def linking_doc(listener: Listener, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A .doc whose picture is an INCLUDEPICTURE field linking the listener (LibreOffice writes a linked picture
+    so): made from a flat OpenDocument text by LibreOffice, outside the code under test."""
+    folder = tmp_path_factory.mktemp("linking")
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:'
+          'xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:'
+          'tc:opendocument:xmlns:svg-compatible:1.0" xmlns:xlink="http://www.w3.org/1999/xlink"')
+    (folder / "linking.fodt").write_text(
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document {ns} office:version="1.3" office:mimetype='
+        '"application/vnd.oasis.opendocument.text"><office:body><office:text><text:p>营口市任务清单<draw:frame '
+        'text:anchor-type="as-char" svg:width="1cm" svg:height="1cm"><draw:image xlink:type="simple" '
+        f'xlink:href="{listener.url}/linked.png" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>'
+        '</office:text></office:body></office:document>', "utf-8")
+    subprocess.run([str(convert.soffice()), f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(folder), str(folder / "linking.fodt")],
+                   check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": str(folder)})
+    assert b"INCLUDEPICTURE" in (folder / "linking.doc").read_bytes().replace(b"\x00", b"")
+    return folder / "linking.doc"
+
+
+def _namespaces_permitted() -> bool:
+    probes = (["unshare", "--net", "true"], ["unshare", "--user", "--map-root-user", "--net", "true"])
+    return shutil.which("unshare") is not None and any(
+        subprocess.run(probe, capture_output=True).returncode == 0 for probe in probes)
+
+
+def _converted_text(path: Path) -> tuple[str, int]:
+    """The converted document's text, and the user that owns what LibreOffice wrote."""
+    import docx
+
+    with convert.converted(path, "doc", "docx") as modern:
+        return "".join(p.text for p in docx.Document(str(modern)).paragraphs), modern.stat().st_uid
+
+
+@NEEDS_SOFFICE
+@pytest.mark.parametrize("guard", ["both", "namespace", "settings"])
+def test_a_conversion_fetches_nothing_a_document_links(guard: str, linking_doc: Path, listener: Listener,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    if guard == "namespace":
+        if not _namespaces_permitted():
+            pytest.skip("this host permits no network namespace (unshare): the settings alone are tested")
+        monkeypatch.setattr(convert, "SETTINGS", [])
+    if guard == "settings":
+        monkeypatch.setattr(convert, "isolation", lambda: convert.Isolation([]))
+    listener.paths.clear()
+    assert "营口市任务清单" in _converted_text(linking_doc)[0]
+    assert listener.paths == []
+
+
+@NEEDS_SOFFICE
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a server running as root can convert as nobody")
+def test_as_root_libreoffice_converts_as_nobody(linking_doc: Path) -> None:
+    import pwd
+
+    assert _converted_text(linking_doc)[1] == pwd.getpwnam("nobody").pw_uid
 
 
 def test_group_rows_a_repeated_header_and_cells_of_several_paragraphs(registry: Registry) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -28,17 +31,82 @@ def test_guesses_back_off_whether_or_not_the_api_rate_limit_is_on(
     assert len(failures) == 4 and "127.0.0.1" in failures[0] and "guess" not in " ".join(failures)
 
 
+def test_guesses_sent_at_once_are_counted_before_any_is_checked(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key")
+    ready = threading.Barrier(50)
+
+    def guess(n: int) -> int:
+        ready.wait()
+        return httpx.post(f"{url}/ui/login", data={"username": "u", "password": f"guess-{n}"},
+                          timeout=30).status_code
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        statuses = list(pool.map(guess, range(50)))
+    elapsed = time.monotonic() - started
+    # Three free failures and the one that starts the wait; one more each time a wait (1 s, 2 s, 4 s …) runs out
+    # before the burst is over.
+    allowed = 4 + sum(1 for k in range(10) if 2 ** (k + 1) - 1 <= elapsed)
+    assert 4 <= statuses.count(400) <= allowed, (statuses, f"{elapsed:.2f} s")
+    assert statuses.count(400) + statuses.count(429) == 50
+
+
+def _login(url: str, password: str, user: str = "u", **headers: str) -> int:
+    return httpx.post(f"{url}/ui/login", data={"username": user, "password": password}, headers=headers,
+                      timeout=10).status_code
+
+
+def test_a_forwarded_address_is_ignored_unless_a_trusted_proxy_sent_it(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=20)
+    spoofed = [{"X-Forwarded-For": f"127.0.{n // 250}.{n % 250 + 2}"} for n in range(60)]  # a new address each
+    assert [_login(url, f"guess-{n}", **spoofed[n]) for n in range(5)] == [400, 400, 400, 400, 429]
+    statuses = [httpx.get(f"{url}/documents", headers={**h, "X-API-Key": "right-key"}, timeout=10).status_code
+                for h in spoofed]
+    assert statuses.count(200) == 20 and statuses.count(429) == 40  # all counted against 127.0.0.1
+
+
+def test_a_trusted_proxy_names_the_client(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=3, trusted_proxies=["127.0.0.1"])
+    mallory, alice = {"X-Forwarded-For": "127.0.0.2"}, {"X-Forwarded-For": "127.0.0.3"}
+    assert [_login(url, f"guess-{n}", **mallory) for n in range(5)] == [400, 400, 400, 400, 429]
+    assert _login(url, "right-key", **alice) == 200
+    key = {"X-API-Key": "right-key"}
+    mallory_asks = [httpx.get(f"{url}/documents", headers={**mallory, **key}, timeout=10) for _ in range(4)]
+    assert [r.status_code for r in mallory_asks] == [200, 200, 200, 429]
+    assert httpx.get(f"{url}/documents", headers={**alice, **key}, timeout=10).status_code == 200
+
+
+def test_a_guesser_locks_out_its_name_and_its_address_not_everyone(start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key")
+    assert [_login(url, f"guess-{n}", user="alice") for n in range(5)] == [400, 400, 400, 400, 429]
+    for wait in (1, 2):  # two more failures after their waits: alice now waits 4 s, time for what follows
+        time.sleep(wait + 0.05)
+        assert _login(url, "guess", user="alice") == 400
+    assert _login(url, "right-key", user="bob") == 200  # the same address (a proxy that names no client)
+    assert _login(url, "right-key", user="alice") == 429
+    as_the_page_sends_it = [("username", (None, "alice")), ("password", (None, "right-key"))]  # multipart
+    assert httpx.post(f"{url}/ui/login", files=as_the_page_sends_it, timeout=10).status_code == 429
+    statuses = [_login(url, f"guess-{n}", user=f"name-{n}") for n in range(12)]  # a new name for each guess
+    assert statuses == [400] * 11 + [429]  # the address's ten free failures, and the one that starts its wait
+    assert _login(url, "right-key", user="bob") == 429
+    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=10) as elsewhere:
+        answer = elsewhere.post(f"{url}/ui/login", data={"username": "alice", "password": "right-key"})
+    assert answer.status_code == 200
+
+
 def test_the_wait_doubles_and_a_success_clears_it() -> None:
     now = [0.0]
-    guard = LoginGuard(app=None, free=2, clock=lambda: now[0])  # type: ignore[arg-type]
+    guard = LoginGuard(app=None, free=2, address_free=100, clock=lambda: now[0])  # type: ignore[arg-type]
+    assert [guard.attempt("u", "1.2.3.4") for _ in range(3)] == [0.0, 0.0, 0.0]  # the third starts the wait
     waits = []
-    for _ in range(6):
-        guard.record("1.2.3.4", ok=False)
-        waits.append(guard.wait("1.2.3.4"))
-    assert waits == [0.0, 0.0, 1.0, 2.0, 4.0, 8.0]
-    assert guard.wait("5.6.7.8") == 0.0  # per client
-    guard.record("1.2.3.4", ok=True)
-    assert guard.wait("1.2.3.4") == 0.0
+    for _ in range(4):
+        waits.append(guard.attempt("u", "1.2.3.4"))  # refused: not counted
+        now[0] += waits[-1]
+        assert guard.attempt("u", "1.2.3.4") == 0.0
+    assert waits == [1.0, 2.0, 4.0, 8.0]
+    assert guard.attempt("u", "5.6.7.8") == 0.0 and guard.attempt("v", "1.2.3.4") == 0.0  # per name and address
+    guard.succeeded("u", "1.2.3.4")
+    assert guard.attempt("u", "1.2.3.4") == 0.0
 
 
 def test_access_log_lines_carry_no_session_token() -> None:
@@ -54,8 +122,6 @@ def test_access_log_lines_carry_no_session_token() -> None:
 
 def test_an_ask_over_its_deadline_is_503_and_the_next_one_answers(
         start_server: Callable[..., str], assistant, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    import time
-
     url = start_server(ask_timeout_seconds=0.2)
     real = assistant.ask
 

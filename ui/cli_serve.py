@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import socket
 import sys
+from typing import Any
 
 import click
 import uvicorn
@@ -30,6 +31,14 @@ class ReadyServer(uvicorn.Server):
             click.echo(ready_line(self.config.host, self.config.port))
 
 
+def server_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
+    """uvicorn's config for the app. X-Forwarded-For (and -Proto) count only from settings.trusted_proxies: uvicorn
+    alone believes them from 127.0.0.1, so behind a same-host proxy that passes the header on, every client could
+    name its own address and escape its rate limit and its login back-off."""
+    trusted = settings.trusted_proxies
+    return uvicorn.Config(app, proxy_headers=bool(trusted), forwarded_allow_ips=list(trusted), **options)
+
+
 def configure_logging() -> None:
     """INFO from our packages (the first indexing's progress among them), WARNING from the libraries."""
     handler = logging.StreamHandler()
@@ -51,8 +60,8 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     # Loads the model now: `ask` leaves it to the first dense search, but a server's first question should not wait.
     log.info("embedding model: %s", assistant.embedder.model_name)
     app = create_app(assistant, settings)
-    server = ReadyServer(uvicorn.Config(app, host=host, port=port, workers=1, log_level="info",
-                                        timeout_graceful_shutdown=5))
+    server = ReadyServer(server_config(app, settings, host=host, port=port, workers=1, log_level="info",
+                                       timeout_graceful_shutdown=5))
     server.run()
     if not server.started:
         sys.exit(STARTUP_FAILURE)

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 
 from fastapi import HTTPException, Request, Security
 from fastapi.security import APIKeyHeader
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.models import Answer
@@ -166,55 +168,72 @@ class BodySizeLimit:
 
 
 class LoginGuard:
-    """ASGI middleware over the chat's login (POST `path`): after `free` failed logins a client waits, twice as
-    long after each further failure (1 s, 2 s, 4 s … up to `max_wait`), and is answered 429 until then. A success
-    clears its count. Every failure is logged with the client's address, never the key tried.
+    """ASGI middleware over the chat's login (POST `path`), counting failures twice: per user name and address
+    (after `free` failures the pair waits, twice as long after each further failure: 1 s, 2 s, 4 s … up to
+    `max_wait`) and per address over all its names (the same back-off after `address_free`). Until its wait is
+    over an attempt is answered 429. A success clears both counts. Every failure is logged with the client's
+    address, never the name or the key tried.
 
+    So one client guessing at one name does not lock out the other names at its address (behind a proxy that
+    names no client, every user has the proxy's address), and taking a new name for each guess runs into the
+    address's cap. An attempt is counted before it is checked, under one lock: guesses sent at once are counted one
+    after another, and those past the allowance are refused before any reaches the check.
     It holds whether or not the API's rate limit is on: guessing the key is not ordinary traffic.
     """
 
-    def __init__(self, app: ASGIApp, path: str = "/ui/login", free: int = 3, max_wait: float = 900.0,
-                 clock: Callable[[], float] = time.monotonic, max_clients: int = 10_000) -> None:
+    def __init__(self, app: ASGIApp, path: str = "/ui/login", free: int = 3, address_free: int = 10,
+                 max_wait: float = 900.0, clock: Callable[[], float] = time.monotonic,
+                 max_clients: int = 10_000) -> None:
         self.app = app
         self.path = path
         self.free = free
+        self.address_free = address_free
         self.max_wait = max_wait
         self.clock = clock
         self.max_clients = max_clients
-        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # client -> (failures, blocked until)
+        self._failures: OrderedDict[tuple[str, ...], tuple[int, float]] = OrderedDict()  # -> (count, blocked until)
         self._lock = threading.Lock()
 
-    def wait(self, client: str) -> float:
+    def attempt(self, name: str, address: str) -> float:
+        """Count one login attempt as failed until it succeeds: 0 when it may be checked, else the seconds until
+        it may be tried again (a refused attempt is not counted)."""
+        counts = {(address, fingerprint(name)): self.free, (address,): self.address_free}
         with self._lock:
-            _, until = self._failures.get(client, (0, 0.0))
-        return max(until - self.clock(), 0.0)
-
-    def record(self, client: str, ok: bool) -> None:
-        with self._lock:
-            if ok:
-                self._failures.pop(client, None)
-                return
-            count = self._failures.get(client, (0, 0.0))[0] + 1
-            wait = 0.0 if count <= self.free else min(2.0 ** (count - self.free - 1), self.max_wait)
-            self._failures[client] = (count, self.clock() + wait)
-            self._failures.move_to_end(client)
+            now = self.clock()
+            wait = max(self._failures.get(key, (0, 0.0))[1] - now for key in counts)
+            if wait > 0:
+                return wait
+            for key, free in counts.items():
+                count = self._failures.get(key, (0, 0.0))[0] + 1
+                self._failures[key] = (count, now + self._backoff(count, free))
+                self._failures.move_to_end(key)
             while len(self._failures) > self.max_clients:
                 self._failures.popitem(last=False)
-        log.warning("failed chat login from %s (%d in a row)", client, count)
+        return 0.0
+
+    def _backoff(self, count: int, free: int) -> float:
+        return 0.0 if count <= free else min(2.0 ** (count - free - 1), self.max_wait)
+
+    def succeeded(self, name: str, address: str) -> None:
+        """The attempt was the right key: the name's and the address's counts start again."""
+        with self._lock:
+            self._failures.pop((address, fingerprint(name)), None)
+            self._failures.pop((address,), None)
+
+    def failures(self, name: str, address: str) -> int:
+        with self._lock:
+            return self._failures.get((address, fingerprint(name)), (0, 0.0))[0]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self.wait(client)
+        address = (scope.get("client") or ("unknown", 0))[0]
+        body = await _read_body(receive)  # BodySizeLimit, outside this middleware, bounds it
+        name = await _login_name(scope, body)
+        wait = self.attempt(name, address)
         if wait > 0:
-            body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s",
-                               "errors": []}).encode()
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                       (b"retry-after", str(math.ceil(wait)).encode())]
-            await send({"type": "http.response.start", "status": 429, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+            await _too_many(send, wait)
             return
         status = 0
 
@@ -224,8 +243,45 @@ class LoginGuard:
                 status = message["status"]
             await send(message)
 
-        await self.app(scope, receive, watch)
-        self.record(client, status == 200)
+        await self.app(scope, _replay(body, receive), watch)
+        if status == 200:
+            self.succeeded(name, address)
+        else:
+            log.warning("failed chat login from %s (%d in a row for that name)", address,
+                        self.failures(name, address))
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _login_name(scope: Scope, body: bytes) -> str:
+    """The user name a login form carries, read as Gradio reads it (stripped); '' when it carries none."""
+
+    async def whole_body() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    try:
+        async with Request(scope, whole_body).form() as form:
+            name = form.get("username")
+    except (StarletteHTTPException, MultiPartException):  # Gradio answers it 400 (and it counts as a failure)
+        return ""
+    return name.strip() if isinstance(name, str) else ""
+
+
+async def _too_many(send: Send, wait: float) -> None:
+    body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s", "errors": []}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+               (b"retry-after", str(math.ceil(wait)).encode())]
+    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class RedactTokens(logging.Filter):
