@@ -334,8 +334,8 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     assert "落实生均拨款制度" in answer
 
 
-def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(browser: WebDriver,
-                                                                             private_server: str) -> None:
+def test_html_and_markdown_in_list_cells_and_questions_are_shown_as_text_and_fetch_nothing(
+        browser: WebDriver, private_server: str) -> None:
     import httpx
 
     outside = "http://203.0.113.9"  # TEST-NET-3: nothing answers there, and nothing may even ask
@@ -350,6 +350,10 @@ def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(bro
     answer = wait_for_answer(browser, 1, "测试县#1")
     assert "<b>实训基地</b>" in answer and f'<img src="{outside}/leak.png">' in answer
     assert f"![图]({outside}/md.png)" in answer
+    question = f'<b>测试县</b>教育局牵头哪些任务？<img src="{outside}/question.png">'  # the user's bubble too
+    ask_in_chat(browser, question)
+    wait_for_answer(browser, 2, "测试县#1")
+    assert question in texts(browser, "#chatbot [data-testid='user']")[-1]
     assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot img[src*='203.0.113.9'], #chatbot b")
     assert not [url for url in requested_urls(browser) if "203.0.113.9" in url]
 

@@ -244,6 +244,7 @@ class ChatTurns:
         owner = login_owner(request.cookies) if request else None
         if session_id and not self.assistant.sessions.issued(session_id, owner):
             session_id, history = None, []  # another login's conversation (a borrowed session_hash): none of it
+        asked = {"role": "user", "content": as_text(question)}  # Gradio renders it as Markdown: shown as text
         started = time.perf_counter()
         try:
             answer = self._ask(question, session_id, _chosen(place), _chosen(agency), owner)
@@ -251,7 +252,7 @@ class ChatTurns:
             known = "、".join(err.known[:12])
             note = (f"筛选“{as_text(err.value)}”在现有清单中没有对应的{'地区' if err.field == 'jurisdiction' else '部门'}，"
                     f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
-            history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": note}]
+            history = [*history, asked, {"role": "assistant", "content": note}]
             same = gr.skip()
             return (same, session_id, history, history, same, same, same, same, same, same)
         except gr.Error:
@@ -260,7 +261,7 @@ class ChatTurns:
             log.exception("chat: the assistant failed")
             raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
         log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
-        history = [*history, {"role": "user", "content": question},
+        history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
         files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),
