@@ -227,6 +227,39 @@ def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: We
     wait_for_table(browser, "营口市", 27)
 
 
+def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    browser.set_window_size(1366, 900)
+    ask_in_chat(browser, "营口市人社局负责的<b>航天</b>任务有哪些？")
+    wait_for_answer(browser, 1, "未理解")
+    notice = browser.find_element(By.CSS_SELECTOR, "#chatbot [data-testid='bot'] .unread-notice")
+    assert notice.is_displayed() and notice.text.startswith("⚠ 未理解：「b」、「航天」。")
+    assert texts(browser, "#chatbot [data-testid='bot'] .unread-notice mark") == ["b", "航天"]
+    assert notice.value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"  # set apart, not plain text
+    quoted = texts(browser, "#chatbot [data-testid='bot'] blockquote")
+    assert quoted == ["条件：营口市 · 人社局；列出全部"]  # the plan line stays a line of its own, under the notice
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot b")  # the question's <b> is shown as text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.execute_script("document.querySelector('#chatbot').scrollIntoView()")  # the chat box, whole
+    browser.save_screenshot(str(ARTIFACTS / "unread.png"))
+
+    ask_in_chat(browser, "Which tasks on spaceflight does Yingkou's human resources bureau lead?")
+    wait_for_answer(browser, 2, "Not understood")
+    assert texts(browser, "#chatbot [data-testid='bot'] .unread-notice mark")[-1:] == ["spaceflight"]
+    browser.set_window_size(390, 1000)  # a phone: the notice wraps inside the chat box
+    overflowing = "return [...document.querySelectorAll('#chatbot .unread-notice')]" \
+        ".some(e => e.scrollWidth > e.clientWidth + 1)"
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not d.execute_script(overflowing),
+                                                message="the notice overflows a narrow chat box")
+    browser.execute_script("document.querySelectorAll('#chatbot .unread-notice')[1]"
+                           ".scrollIntoView({block: 'center'})")
+    browser.save_screenshot(str(ARTIFACTS / "unread-narrow.png"))
+
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")  # understood: no notice
+    wait_for_answer(browser, 3, "27项")
+    assert len(texts(browser, "#chatbot [data-testid='bot'] .unread-notice")) == 2
+
+
 def test_overview_tab_shows_both_matrices_and_downloads(browser: WebDriver, server: str, downloads: Path) -> None:
     open_chat(browser, server)
     tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "总览")
