@@ -117,6 +117,22 @@ def test_an_english_answer_has_no_chinese_punctuation_of_its_own(assistant: Assi
     assert "人社局（市人力资源社会保障局" in chinese.answer and "引用 27 条" in format_reply(chinese, None, None)
 
 
+def test_the_chat_shows_unread_words_as_a_notice_each_marked_and_as_text(assistant: Assistant) -> None:
+    from ui.chat import format_reply
+
+    answer = assistant.ask("营口市人社局负责的航天任务有哪些？")
+    reply = format_reply(answer, None, None)
+    assert reply.startswith('<div class="unread-notice" role="note">⚠ 未理解：「<mark>航天</mark>」。')
+    assert "</div>\n\n> 条件：营口市 · 人社局；列出全部\n\n" in reply  # the plan line, set apart under it
+    assert "unread-notice" not in format_reply(assistant.ask("营口市人社局要做哪些工作？"), None, None)
+    # A word as the question typed it, tags and all, is shown as text (the reader drops "<" today; the chat
+    # does not count on it).
+    typed = '<img src="http://203.0.113.9/x.png">'
+    tagged = answer.model_copy(update={"unread": [typed], "answer": answer.answer.replace("航天", typed, 1)})
+    reply = format_reply(tagged, None, None)
+    assert "<img" not in reply and '「<mark>&lt;img src="http://203.0.113.9/x.png"&gt;</mark>」' in reply
+
+
 def test_explicit_filters_narrow_the_question(assistant: Assistant) -> None:
     answer = assistant.ask("有哪些任务？", jurisdiction="环翠", agency="税务局")
     assert ids(answer) == ["huancui#3", "huancui#7", "huancui#13"]

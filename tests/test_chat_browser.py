@@ -227,6 +227,39 @@ def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: We
     wait_for_table(browser, "营口市", 27)
 
 
+def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    browser.set_window_size(1366, 900)
+    ask_in_chat(browser, "营口市人社局负责的<b>航天</b>任务有哪些？")
+    wait_for_answer(browser, 1, "未理解")
+    notice = browser.find_element(By.CSS_SELECTOR, "#chatbot [data-testid='bot'] .unread-notice")
+    assert notice.is_displayed() and notice.text.startswith("⚠ 未理解：「b」、「航天」。")
+    assert texts(browser, "#chatbot [data-testid='bot'] .unread-notice mark") == ["b", "航天"]
+    assert notice.value_of_css_property("background-color") != "rgba(0, 0, 0, 0)"  # set apart, not plain text
+    quoted = texts(browser, "#chatbot [data-testid='bot'] blockquote")
+    assert quoted == ["条件：营口市 · 人社局；列出全部"]  # the plan line stays a line of its own, under the notice
+    assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot b")  # the question's <b> is shown as text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.execute_script("document.querySelector('#chatbot').scrollIntoView()")  # the chat box, whole
+    browser.save_screenshot(str(ARTIFACTS / "unread.png"))
+
+    ask_in_chat(browser, "Which tasks on spaceflight does Yingkou's human resources bureau lead?")
+    wait_for_answer(browser, 2, "Not understood")
+    assert texts(browser, "#chatbot [data-testid='bot'] .unread-notice mark")[-1:] == ["spaceflight"]
+    browser.set_window_size(390, 1000)  # a phone: the notice wraps inside the chat box
+    overflowing = "return [...document.querySelectorAll('#chatbot .unread-notice')]" \
+        ".some(e => e.scrollWidth > e.clientWidth + 1)"
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: not d.execute_script(overflowing),
+                                                message="the notice overflows a narrow chat box")
+    browser.execute_script("document.querySelectorAll('#chatbot .unread-notice')[1]"
+                           ".scrollIntoView({block: 'center'})")
+    browser.save_screenshot(str(ARTIFACTS / "unread-narrow.png"))
+
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")  # understood: no notice
+    wait_for_answer(browser, 3, "27项")
+    assert len(texts(browser, "#chatbot [data-testid='bot'] .unread-notice")) == 2
+
+
 def test_overview_tab_shows_both_matrices_and_downloads(browser: WebDriver, server: str, downloads: Path) -> None:
     open_chat(browser, server)
     tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "总览")
@@ -334,8 +367,8 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     assert "落实生均拨款制度" in answer
 
 
-def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(browser: WebDriver,
-                                                                             private_server: str) -> None:
+def test_html_and_markdown_in_list_cells_and_questions_are_shown_as_text_and_fetch_nothing(
+        browser: WebDriver, private_server: str) -> None:
     import httpx
 
     outside = "http://203.0.113.9"  # TEST-NET-3: nothing answers there, and nothing may even ask
@@ -350,6 +383,10 @@ def test_html_and_markdown_in_list_cells_are_shown_as_text_and_fetch_nothing(bro
     answer = wait_for_answer(browser, 1, "测试县#1")
     assert "<b>实训基地</b>" in answer and f'<img src="{outside}/leak.png">' in answer
     assert f"![图]({outside}/md.png)" in answer
+    question = f'<b>测试县</b>教育局牵头哪些任务？<img src="{outside}/question.png">'  # the user's bubble too
+    ask_in_chat(browser, question)
+    wait_for_answer(browser, 2, "测试县#1")
+    assert question in texts(browser, "#chatbot [data-testid='user']")[-1]
     assert not browser.find_elements(By.CSS_SELECTOR, "#chatbot img[src*='203.0.113.9'], #chatbot b")
     assert not [url for url in requested_urls(browser) if "203.0.113.9" in url]
 

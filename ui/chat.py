@@ -49,6 +49,11 @@ SHOW_ANSWER_TOP = """() => {
   const last = answers[answers.length - 1];
   if (last) last.scrollIntoView({block: "start"});
 }"""
+# The notice above an answer that did not read every word of its question, and those words in it.
+CSS = """#chatbot .unread-notice {border: 1px solid #f59e0b; border-left-width: 6px; background: #fffbeb;
+  color: #78350f; border-radius: 6px; padding: 6px 10px;}
+#chatbot .unread-notice mark {background: #fde68a; color: inherit; font-weight: 700; padding: 0 2px;
+  border-radius: 3px;}"""
 
 
 def citation_table(answer: Answer | None) -> pd.DataFrame:
@@ -85,10 +90,24 @@ def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
         footer = f"引用 {len(answer.citations)} 条清单条目，见下方表格。" if answer.citations else ""
         footer += f"（筛选 {filters}）" if filters else ""
     text, plan_line = as_text(answer.answer), as_text(answer.plan_line or "")
+    notice = ""
+    if not answer.understood:  # its first line says which words were not read: a notice above the rest
+        first, _, text = text.partition("\n")
+        notice = unread_notice(first, answer.unread)
     if plan_line and text.startswith(plan_line):  # how the question was read, set apart
         text = f"> {plan_line}\n\n{text[len(plan_line):].lstrip()}"
     text = folded(text, open_=len(answer.citations) <= OPEN_ROWS)
+    text = f"{notice}\n\n{text}" if notice else text
     return f"{text}\n\n*{footer}*" if footer else text
+
+
+def unread_notice(line: str, unread: list[str]) -> str:
+    """The answer's 未理解 line (English: Not understood), already escaped, as a notice with each unread word
+    marked where the line quotes it (「航天」, "spaceflight")."""
+    for word in map(as_text, unread):
+        for left, right in (("「", "」"), ('"', '"')):
+            line = line.replace(f"{left}{word}{right}", f"{left}<mark>{word}</mark>{right}")
+    return f'<div class="unread-notice" role="note">⚠ {line}</div>'
 
 
 SECTION = re.compile(r"^(【[^】\n]+】|\[[A-Z][^\]\n]*\])$", re.MULTILINE)
@@ -244,6 +263,7 @@ class ChatTurns:
         owner = login_owner(request.cookies) if request else None
         if session_id and not self.assistant.sessions.issued(session_id, owner):
             session_id, history = None, []  # another login's conversation (a borrowed session_hash): none of it
+        asked = {"role": "user", "content": as_text(question)}  # Gradio renders it as Markdown: shown as text
         started = time.perf_counter()
         try:
             answer = self._ask(question, session_id, _chosen(place), _chosen(agency), owner)
@@ -251,7 +271,7 @@ class ChatTurns:
             known = "、".join(err.known[:12])
             note = (f"筛选“{as_text(err.value)}”在现有清单中没有对应的{'地区' if err.field == 'jurisdiction' else '部门'}，"
                     f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
-            history = [*history, {"role": "user", "content": question}, {"role": "assistant", "content": note}]
+            history = [*history, asked, {"role": "assistant", "content": note}]
             same = gr.skip()
             return (same, session_id, history, history, same, same, same, same, same, same)
         except gr.Error:
@@ -260,7 +280,7 @@ class ChatTurns:
             log.exception("chat: the assistant failed")
             raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
         log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
-        history = [*history, {"role": "user", "content": question},
+        history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
         files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),

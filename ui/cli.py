@@ -206,12 +206,18 @@ def _ready_assistant(settings: Settings):  # type: ignore[no-untyped-def]
 @click.option("--plan", "show_plan", is_flag=True, help="Print the query plan (JSON) before the answer.")
 def ask(question: str, session_id: str | None, jurisdiction: str | None, agency: str | None,
         as_json: bool, show_plan: bool) -> None:
-    """Answer one question from the lists, with row citations."""
+    """Answer one question from the lists, with row citations. Words the question used that the answer did not
+    read are named on stderr (`unread: …`); the exit code stays 0."""
+    from ui.cli_chat import echo_unread
 
     answer = _ready_assistant(_settings()).ask(question, session_id, jurisdiction, agency)
-    if show_plan and answer.plan is not None and not as_json:
+    if as_json:  # its `understood` and `unread` say it
+        click.echo(answer.model_dump_json(indent=2))
+        return
+    if show_plan and answer.plan is not None:
         click.echo(answer.plan.model_dump_json(indent=2, exclude_defaults=True))
-    click.echo(answer.model_dump_json(indent=2) if as_json else answer.answer)
+    click.echo(answer.answer)
+    echo_unread(answer)
 
 
 @cli.command()

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from assistant.core import Assistant
+from assistant.models import Answer
 
 HISTORY_LENGTH = 1000  # questions kept in the history file
 
@@ -38,6 +39,13 @@ def line_editing(history: Path) -> Callable[[], None]:
     return save
 
 
+def echo_unread(answer: Answer) -> None:
+    """For an answer that did not read every word: `unread: 航天` on stderr, seen on a terminal even when the
+    answer itself is piped (its first line says 未理解 too)."""
+    if not answer.understood:
+        click.echo(f"unread: {', '.join(answer.unread)}", err=True)
+
+
 def run_chat(assistant: Assistant, history: Path) -> None:
     """Ask each line in one session until an empty line, Ctrl-D or Ctrl-C."""
     save_history = line_editing(history)
@@ -50,6 +58,9 @@ def run_chat(assistant: Assistant, history: Path) -> None:
                 break
             if not question.strip():
                 break
-            click.echo(assistant.ask(question, session_id).answer + "\n")
+            answer = assistant.ask(question, session_id)
+            click.echo(answer.answer)
+            echo_unread(answer)
+            click.echo()
     finally:
         save_history()

@@ -39,6 +39,7 @@ from ui.api_models import (
     RowPublic,
     UploadForm,
 )
+from ui.chat import CSS as CHAT_CSS
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
 from ui.chat_guard import ChatGuard
@@ -110,7 +111,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                         # Errors other than gr.Error (ours, in Chinese) go to the log only: Gradio's own name
                         # server paths.
                         show_error=False,
-                        i18n=gr.I18n(**CHAT_TRANSLATIONS),
+                        i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS,
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
     # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
