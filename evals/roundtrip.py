@@ -22,10 +22,12 @@ from assistant.core import Assistant
 from assistant.understand.plan import (
     AgencyAtom,
     EmptyAtom,
+    Group,
     OnlyAtom,
     QueryPlan,
     RowsAtom,
     TextAtom,
+    YearAtom,
     iter_atoms_signed,
 )
 
@@ -42,15 +44,19 @@ class Signature:
     empty: frozenset[tuple[str, bool]] = frozenset()  # (field, negated)
     rows: frozenset[tuple[int, int]] = frozenset()
     pick: tuple[str, str] | None = None  # (max|min, group_by)
+    either: frozenset[frozenset[str]] = frozenset()  # agencies joined by OR
+    years: frozenset[tuple[str, int]] = frozenset()  # (op, year)
+    count: bool = False
 
     def __or__(self, other: Signature) -> Signature:
         return Signature(self.places | other.places, self.agencies | other.agencies, self.without | other.without,
                          self.only | other.only, self.texts | other.texts, self.empty | other.empty,
-                         self.rows | other.rows, self.pick or other.pick)
+                         self.rows | other.rows, self.pick or other.pick, self.either | other.either,
+                         self.years | other.years, self.count or other.count)
 
 
 def signature(plan: QueryPlan) -> Signature:
-    agencies, without, only, texts, empty, rows = set(), set(), set(), set(), set(), set()
+    agencies, without, only, texts, empty, rows, years = set(), set(), set(), set(), set(), set(), set()
     for atom, negated in iter_atoms_signed(plan.where):
         if isinstance(atom, AgencyAtom):
             (without.add(atom.agency) if negated else agencies.add((atom.agency, atom.role)))
@@ -62,9 +68,20 @@ def signature(plan: QueryPlan) -> Signature:
             empty.add((atom.field, negated))
         elif isinstance(atom, RowsAtom):
             rows.add((atom.start, atom.end))
+        elif isinstance(atom, YearAtom):
+            years.add((atom.op, atom.year))
+    either = {frozenset(a.agency for a in g.items if isinstance(a, AgencyAtom)) for g in _groups(plan.where)
+              if g.kind == "or" and all(isinstance(a, AgencyAtom) for a in g.items)}
     pick = (plan.pick, plan.group_by or "") if plan.pick else None
     return Signature(frozenset(plan.scope.places), frozenset(agencies), frozenset(without), frozenset(only),
-                     frozenset(texts), frozenset(empty), frozenset(rows), pick)
+                     frozenset(texts), frozenset(empty), frozenset(rows), pick, frozenset(either), frozenset(years),
+                     plan.operation == "count")
+
+
+def _groups(node: object) -> list[Group]:
+    if not isinstance(node, Group):
+        return []
+    return [node, *(g for item in node.items for g in _groups(item))]
 
 
 @dataclass(frozen=True)
@@ -112,24 +129,30 @@ PLACES = [
       "hrss": ("人社局", "human resources and social security bureau"),
       "development_reform": ("发改局", "development and reform commission")}),
 ]
-# Constructs generated in English as well; the grammar reads only, literal text and empty fields in Chinese.
-ENGLISH = ("role", "negation", "position", "extreme")
+# Constructs generated in English as well as Chinese.
+ENGLISH = ("role", "negation", "position", "extreme", "only", "literal", "empty", "and", "or", "year")
 FIELDS = {"responsible": ("责任单位", "责任部门"), "lead": ("牵头单位", "牵头部门")}
+FIELDS_EN = {"responsible": "responsible unit", "lead": "lead unit"}
 
 
 def _agency_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> list[Part]:
-    (a, (a_zh, a_en)), (b, (b_zh, b_en)) = rng.sample(sorted(agencies.items()), 2)
+    # a and b are named positively, c is left out: no question names one agency both ways
+    (a, (a_zh, a_en)), (b, (b_zh, b_en)), (c, (c_zh, c_en)) = rng.sample(sorted(agencies.items()), 3)
     lead = Signature(agencies=frozenset({(a, "lead")}))
     anyrole = Signature(agencies=frozenset({(a, "any")}))
-    neg = Signature(without=frozenset({b}))
+    neg = Signature(without=frozenset({c}))
     return [
         Part(f"{a_zh}牵头的", f"led by the {a_en}", lead, "role"),
         Part(f"由{a_zh}牵头的", f"that the {a_en} leads", lead, "role"),
         Part(f"{a_zh}参与的", f"involving the {a_en}", anyrole, "role"),
-        Part(f"不用管{b_zh}的", f"not involving the {b_en}", neg, "negation"),
-        Part(f"跟{b_zh}无关的", f"without the {b_en}", neg, "negation"),
-        Part(f"{b_zh}不参与的", f"in which the {b_en} is not involved", neg, "negation"),
-        Part(f"用不着{b_zh}的", f"excluding the {b_en}", neg, "negation"),
+        Part(f"不用管{c_zh}的", f"not involving the {c_en}", neg, "negation"),
+        Part(f"跟{c_zh}无关的", f"without the {c_en}", neg, "negation"),
+        Part(f"{c_zh}不参与的", f"in which the {c_en} is not involved", neg, "negation"),
+        Part(f"用不着{c_zh}的", f"excluding the {c_en}", neg, "negation"),
+        Part(f"{a_zh}和{b_zh}都参与的", f"involving both the {a_en} and the {b_en}",
+             Signature(agencies=frozenset({(a, "any"), (b, "any")})), "and"),
+        Part(f"{a_zh}或{b_zh}牵头的", f"led by the {a_en} or the {b_en}",
+             Signature(agencies=frozenset({(a, "lead"), (b, "lead")}), either=frozenset({frozenset({a, b})})), "or"),
         Part(f"只有{a_zh}一家负责的", f"for which only the {a_en} is responsible",
              Signature(only=frozenset({(frozenset({a}), "any")})), "only"),
         Part(f"{a_zh}单独牵头的", f"that the {a_en} leads alone",
@@ -138,16 +161,19 @@ def _agency_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> l
 
 
 def _cell_parts(rng: random.Random) -> list[Part]:
+    year = rng.choice([2021, 2022, 2023, 2025])
     field_id = rng.choice(sorted(FIELDS))
     zh = rng.choice(FIELDS[field_id])
     word = rng.choice(["学校", "各县区", "有关部门"])
     return [
-        Part(f"{zh}写着“{word}”的", f"whose {field_id} cell reads “{word}”",
+        Part(f"{zh}写着“{word}”的", f"whose {FIELDS_EN[field_id]} cell reads “{word}”",
              Signature(texts=frozenset({(field_id, word, False)})), "literal"),
-        Part(f"{zh}没有写“{word}”的", f"whose {field_id} cell does not read “{word}”",
+        Part(f"{zh}没有写“{word}”的", f"whose {FIELDS_EN[field_id]} cell does not read “{word}”",
              Signature(texts=frozenset({(field_id, word, True)})), "literal"),
         Part("没有列责任单位的", "with no responsible unit listed",
              Signature(empty=frozenset({("responsible", False)})), "empty"),
+        Part(f"{year}年前完成的", f"due no later than {year}", Signature(years=frozenset({("by", year)})), "year"),
+        Part(f"要在{year}年完成的", f"due in {year}", Signature(years=frozenset({("in", year)})), "year"),
     ]
 
 
@@ -180,8 +206,9 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
         for part in rng.sample(pool, len(pool)):
             if len(chosen) == kinds_wanted:
                 break
-            if any(p.kind == part.kind or {p.kind, part.kind} == {"only", "role"} for p in chosen):
-                continue  # one construct of a kind; "only A" with "B in a role" contradicts itself
+            if any(p.kind == part.kind or {p.kind, part.kind} & {"only"} and {p.kind, part.kind} & {"role", "and", "or"}
+                   or {p.kind, part.kind} <= {"role", "and", "or"} for p in chosen):
+                continue  # one construct of a kind; "only A" beside other agencies contradicts itself
             chosen.append(part)
         if rng.random() < 0.2:  # rows by position stand alone with a place
             chosen = [rng.choice(_position_parts(rng))]
@@ -191,34 +218,38 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
                      Signature(pick=("max", "agency")), "extreme"),
                 Part("哪一类任务最少", "which category has the fewest tasks",
                      Signature(pick=("min", "category")), "extreme")])]
-        expected = base
+        count = chosen[0].kind not in ("position", "extreme") and rng.random() < 0.2
+        expected = base | Signature(count=count)
         for part in chosen:
             expected = expected | part.adds
         kinds = tuple(p.kind for p in chosen) + (("typo",) if use_typo else ())
         if lang == "en" and not use_typo and all(p.kind in ENGLISH for p in chosen):
-            question = _english(place_en, chosen)
+            question = _english(place_en, chosen, count)
         else:
-            question = _chinese(surface, chosen, rng)
+            question = _chinese(surface, chosen, rng, count)
             lang = "zh"
         return Generated(question, lang, expected, kinds)
 
     return one
 
 
-def _chinese(place: str, parts: list[Part], rng: random.Random) -> str:
+def _chinese(place: str, parts: list[Part], rng: random.Random, count: bool = False) -> str:
     if parts and parts[0].kind in ("position", "extreme"):
         tail = rng.choice(["是什么", "有哪些", ""]) if parts[0].kind == "position" else ""
         return f"{place}{rng.choice(['', '清单'])}{parts[0].zh}{tail}"
     middle = "，".join(p.zh.removesuffix("的") for p in parts[:-1])  # a comma closes a construct's scope
     last = parts[-1].zh
     joined = f"{middle}，{last}" if middle else last
+    if count:
+        return rng.choice([f"{place}{joined}任务一共有几项？", f"{place}{joined}任务有多少项"])
     return rng.choice([f"{place}有哪些{joined}任务", f"{place}{joined}任务有哪些？", f"请列出{place}{joined}全部任务"])
 
 
-def _english(place: str, parts: list[Part]) -> str:
+def _english(place: str, parts: list[Part], count: bool = False) -> str:
     if parts and parts[0].kind in ("position", "extreme"):
         return f"In {place}, {parts[0].en}?" if parts[0].kind == "extreme" else f"What are {parts[0].en} in {place}?"
-    return f"Which {place} tasks are " + " and ".join(p.en for p in parts) + "?"
+    opening = f"How many {place} tasks are" if count else f"Which {place} tasks are"
+    return f"{opening} " + ", and ".join(p.en for p in parts) + "?"
 
 
 def run_roundtrip(assistant: Assistant, count: int = 2400, seed: int = 20261206) -> RoundTrip:
