@@ -31,7 +31,13 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_count, with_extreme, with_fragments, with_positions
+from assistant.understand.constructs import (
+    with_count,
+    with_extreme,
+    with_fragments,
+    with_positions,
+    with_reference,
+)
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -290,6 +296,7 @@ class Assistant:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         last = self.sessions.last(session_id) if session_id else None
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
+        plan = with_reference(plan, last.plan if last else None, last.row_ids if last else [], tags)
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})

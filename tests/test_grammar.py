@@ -54,3 +54,32 @@ def test_a_word_for_a_group_of_agencies_is_any_of_them(assistant: Assistant) -> 
     answer = assistant.ask("营口财税部门参与哪些任务")
     assert ids(answer) == rows_where(assistant, "yingkou", lambda r: {"finance", "tax"} & set(r.agency_ids))
     assert "「财税部门」按其中任一部门理解" in answer.answer
+
+
+def converse(assistant: Assistant, *questions: str):  # type: ignore[no-untyped-def]
+    session, answers = None, []
+    for question in questions:
+        answers.append(assistant.ask(question, session_id=session))
+        session = answers[-1].session_id
+    return answers
+
+
+def test_these_n_rows_refer_to_the_previous_answer_when_the_number_fits(assistant: Assistant) -> None:
+    first, these = converse(assistant, "环翠区哪些任务是教育体育局单独牵头的", "这三项分别什么时候完成")
+    assert ids(these) == ids(first) and len(ids(first)) == 3 and these.understood
+    assert these.plan.fields[0] == "due"
+
+
+def test_a_number_that_does_not_fit_the_previous_answer_is_not_understood(assistant: Assistant) -> None:
+    _, these = converse(assistant, "营口市人社局要做哪些工作？", "这两项分别由谁牵头")
+    assert not these.understood and "这两项" in these.unread
+
+
+def test_the_kth_among_them_is_the_kth_of_the_previous_rows(assistant: Assistant) -> None:
+    first, second = converse(assistant, "营口市商务局参与了哪些任务？", "其中第二项的责任单位是？")
+    assert ids(second) == [ids(first)[1]] and second.plan.fields == ["responsible"]
+
+
+def test_one_slot_switched_keeps_the_others(assistant: Assistant) -> None:
+    *_, finance = converse(assistant, "营口市人社局要做哪些工作？", "那瓦房店呢？", "财政局呢？")
+    assert ids(finance) == rows_where(assistant, "wafangdian", lambda r: "finance" in r.agency_ids)

@@ -14,6 +14,7 @@ from assistant.understand.plan import (
     Node,
     OnlyAtom,
     QueryPlan,
+    Reference,
     RowsAtom,
     TextAtom,
     all_of,
@@ -24,6 +25,7 @@ from assistant.understand.plan import (
 
 _FIELDS = ("lead", "responsible", "due", "text", "measures")
 _EMPTY_FIELDS = ("lead", "responsible", "due", "measures")
+_ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
 
 def position_atom(tag: Tag) -> RowsAtom | None:
@@ -145,3 +147,40 @@ def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.operation == "list" and plan.reference is None and any(t.kind == "count" for t in tags):
         return plan.model_copy(update={"operation": "count"})
     return plan
+
+
+def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+    """这两项 / 这一项 / 它 / 这些 tie the question to the previous answer's rows when the number fits: all of them,
+    the one, or exactly as many as named. A number that does not fit (这两项 after 27 rows) ties nothing, and the
+    word stays unread. 其中第二项: the second of the previous rows."""
+    if previous is None or not rows:
+        return plan
+    fields = list(dict.fromkeys(t.value for t in tags if t.kind == "field" and t.value in _ASKED_FIELDS))
+    if plan.reference is not None:
+        return _position_within(plan, fields)
+    named = [t for t in tags if t.kind == "reference"]
+    if not named:
+        return plan
+    kind, _, number = named[0].value.partition(":")
+    wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
+    if wanted != len(rows):
+        return plan
+    operation = plan.operation if plan.operation in ("count", "group_count") else "list"
+    return plan.model_copy(update={
+        "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
+        "reference": Reference(rows=rows), "where": without(plan.where, lambda a: a.kind == "topic"),
+        "fields": plan.fields or fields or ["text"], "refuse_reason": None, "unresolved": []})
+
+
+def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
+    """其中第二项 within the previous rows is the second of them, not row 2 of the list."""
+    assert plan.reference is not None
+    refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    if plan.followup != "narrow" or len(refs) != 1 or refs[0].start != refs[0].end \
+            or not 1 <= abs(refs[0].start) <= len(plan.reference.rows):
+        return plan
+    k = refs[0].start
+    position = k if k > 0 else len(plan.reference.rows) + k + 1
+    return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom)),
+                                   "reference": plan.reference.model_copy(update={"position": position}),
+                                   "fields": plan.fields or fields or ["text"]})

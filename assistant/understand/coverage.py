@@ -45,6 +45,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
     if kind == "only":
         return any(isinstance(a, OnlyAtom) for a in atoms)
+    if kind == "reference":
+        return plan.reference is not None
     if kind == "count":
         return plan.operation in ("count", "group_count") or plan.operation in RANKED
     if kind == "extreme":
@@ -89,7 +91,7 @@ class Coverage:
         construct the plan does not hold (最多 without a pick, 前五条 without a position)."""
         folded = _QUOTES.sub("", folded)
         used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
-        tags = self.lexicon.tag(folded, [p for p in used if self.lexicon.entries.get(p, ("",))[0] not in CONSTRUCTS])
+        tags = self.lexicon.tag(folded, [p for p in used if not self._construct(p)])
         agencies = {a.agency for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)}
         agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in o.agencies}
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
@@ -97,7 +99,7 @@ class Coverage:
         covered = [False] * len(folded)
         for tag in tags:
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
-            if not self._read(tag, plan, agencies, places):
+            if not self._read(tag, plan, agencies, places) and not self._names_a_list(tag, folded):
                 unread.append(tag.text)
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:
@@ -113,6 +115,15 @@ class Coverage:
                 words += [w for w in self.split(piece) if _CONTENT.search(w) and w not in self.stopwords
                           and (len(w) > 1 or w.isascii()) and w != "s"]
         return words
+
+    def _names_a_list(self, tag: Tag, folded: str) -> bool:
+        """教育部 in "教育部与辽宁省…共建任务清单": a name that is part of a list's title names the list."""
+        return tag.kind == "agency" and "清单" in folded[tag.end:] and any(tag.text in t for t in self.lexicon.titles)
+
+    def _construct(self, phrase: str) -> bool:
+        """Whether the phrase is one construct word or pattern (最多, 这两项): never a topic word."""
+        tags = self.lexicon.tag(phrase, cues=False)
+        return len(tags) == 1 and tags[0].kind in CONSTRUCTS and tags[0].end - tags[0].start == len(phrase)
 
     def _read(self, tag: Tag, plan: QueryPlan, agencies: set[str], places: set[str]) -> bool:
         if tag.kind == "agency":

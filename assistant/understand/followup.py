@@ -33,7 +33,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     single = cues.has("reference.single", folded) and not plural
     if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
         return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
-    starts = folded.lstrip().startswith(tuple(cues.words("intent.followup")))
+    starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
+        folded.rstrip(" ？?。!！").endswith(tuple(cues.words("intent.followup_end")))
+        and not (own_scope and plan.agencies()))  # 财政局呢？ after 那瓦房店呢？: one slot, the others kept
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
         return _replace(plan, previous, folded, cues)  # 换成发改委呢？: a new agency, nothing else
     bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
