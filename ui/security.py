@@ -243,7 +243,7 @@ class LoginGuard:
                 status = message["status"]
             await send(message)
 
-        await self.app(scope, _replay(body, receive), watch)
+        await self.app(scope, replay_body(body, receive), watch)
         if status == 200:
             self.succeeded(name, address)
         else:
