@@ -52,6 +52,8 @@ class TagToken(Token):
     a list of agencies read as one token, its agencies and joiners (`parts`)."""
 
     __slots__ = ("tag", "parts")
+    tag: Tag
+    parts: list[Token]
 
 
 class _Tokens(Lexer):

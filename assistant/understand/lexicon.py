@@ -151,8 +151,8 @@ class Lexicon:
         for pattern, kind, value in self.patterns:
             match = pattern.match(folded, i)
             if match and match.end() > (best.end if best else i):
-                number = match.group(1) if match.groups() else ""
-                best = Tag(i, match.end(), match.group(0), kind, f"{value}:{number}" if number else value)
+                count = match.group(1) if match.groups() else ""
+                best = Tag(i, match.end(), match.group(0), kind, f"{value}:{count}" if count else value)
         for length in range(min(self.longest, len(folded) - i), 0, -1):
             if best is not None and i + length < best.end:
                 break
