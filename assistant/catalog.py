@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from chromadb.api.models.Collection import Collection
@@ -25,6 +26,19 @@ class DocumentInfo:
     has_lead_column: bool
     measures_owner: str | None
     source: Source | None = None
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+def _facts(info: dict) -> dict[str, dict[str, str]]:
+    """Each document's facts (`facts:<doc>`, JSON); one that does not read is left out, not fatal."""
+    facts = {}
+    for key, value in info.items():
+        if key.startswith("facts:"):
+            try:
+                facts[key.removeprefix("facts:")] = {str(k): str(v) for k, v in json.loads(str(value)).items()}
+            except (ValueError, AttributeError):
+                continue
+    return facts
 
 
 class Catalog:
@@ -32,7 +46,7 @@ class Catalog:
 
     def __init__(self, rows: list[Row], registry: Registry, collection: Collection | None = None,
                  measures_owners: dict[str, str] | None = None, links: list[Link] | None = None,
-                 sources: dict[str, Source] | None = None) -> None:
+                 sources: dict[str, Source] | None = None, facts: dict[str, dict[str, str]] | None = None) -> None:
         self.rows = rows
         self.registry = registry
         self.collection = collection
@@ -51,7 +65,7 @@ class Catalog:
                 self._by_agency[(registry.agencies.resolve(unit), "unit")].add(row.id)
         registry.agencies.learn_names(self.agency_names())
         registry.places.learn_places(list(dict.fromkeys(r.jurisdiction for r in rows)))
-        self.documents = self._documents(measures_owners or {}, sources or {})
+        self.documents = self._documents(measures_owners or {}, sources or {}, facts or {})
         self.documents_by_key = {d.doc: d for d in self.documents}
         self._agency_rows: dict[tuple[str, str], set[str]] = {}
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
@@ -64,14 +78,15 @@ class Catalog:
         info = store.build_info(collection) if collection is not None else {}
         owners = {k.removeprefix("owner:"): str(v) for k, v in info.items() if k.startswith("owner:")}
         sources = store.sources(collection) if collection is not None else {}
-        return cls(rows, registry, collection, owners, load_links(info.get("lineage")), sources)
+        return cls(rows, registry, collection, owners, load_links(info.get("lineage")), sources, _facts(info))
 
-    def _documents(self, owners: dict[str, str], sources: dict[str, Source]) -> list[DocumentInfo]:
+    def _documents(self, owners: dict[str, str], sources: dict[str, Source],
+                   facts: dict[str, dict[str, str]]) -> list[DocumentInfo]:
         grouped: dict[str, list[Row]] = defaultdict(list)
         for row in self.rows:
             grouped[row.doc].append(row)
         return [DocumentInfo(doc, rows[0].title, rows[0].jurisdiction, len(rows), rows[0].has_lead_column,
-                             owners.get(doc), sources.get(doc)) for doc, rows in grouped.items()]
+                             owners.get(doc), sources.get(doc), facts.get(doc, {})) for doc, rows in grouped.items()]
 
     def agency_names(self) -> list[str]:
         names = {a for r in self.rows for a in (*r.lead, *r.responsible)}

@@ -32,6 +32,7 @@ from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
 from assistant.understand.constructs import (
+    with_about,
     with_count,
     with_extreme,
     with_fragments,
@@ -288,8 +289,8 @@ class Assistant:
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
         plan = with_fragments(plan, engine.grammar.fragments(corrected))
-        plan = asked = with_count(with_extreme(with_positions(plan.model_copy(
-            update={"question": question, "read_as": read_as}), tags), tags), tags)
+        plan = asked = with_about(with_count(with_extreme(with_positions(plan.model_copy(
+            update={"question": question, "read_as": read_as}), tags), tags), tags), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

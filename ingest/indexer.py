@@ -271,15 +271,18 @@ class Indexer:
         return {doc for doc, source in sources.items() if Path(source.file).stem in stems}
 
     def _doc_info(self, previous: Collection | None, replaced: set[str], docs: list[Document]) -> dict[str, str]:
-        """Each document's measures owner (`owner:<doc>`) and source file (`source:<doc>`, JSON), kept across
+        """Each document's measures owner (`owner:<doc>`), facts (`facts:<doc>`, JSON) and source file
+        (`source:<doc>`, JSON), kept across
         builds for the documents not replaced. A file read again unchanged keeps the time it was first ingested."""
         old = self.store.build_info(previous) if previous is not None else {}
         info = {k: str(v) for k, v in old.items()
-                if k.startswith(("owner:", "source:")) and k.split(":", 1)[1] not in replaced}
+                if k.startswith(("owner:", "source:", "facts:")) and k.split(":", 1)[1] not in replaced}
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         for doc in docs:
             if doc.measures_owner:
                 info[f"owner:{doc.key}"] = doc.measures_owner
+            if doc.facts:
+                info[f"facts:{doc.key}"] = json.dumps(doc.facts, ensure_ascii=False)
             if doc.source:
                 info[f"source:{doc.key}"] = _stamped(doc.source, old.get(f"source:{doc.key}"), now).model_dump_json()
         return info

@@ -16,8 +16,10 @@ from ingest.registries import Registry
 from ingest.rows import Column, Document, Measures, Row, Source
 from ingest.table import Table
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: the facts above the table (联系人, 联系电话 …) are kept
 _OWNER = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+)")
+# What the lines above a table say of the list itself ("联系人：齐心  联系电话：…").
+_FACT = re.compile(r"(联系人|联系电话|电话|手机|填报人|填报日期|报送日期|日期)\s*[:：]\s*([^\s:：]+)")
 _NUMBER = re.compile(r"(\d+)[.、．]?")
 _ATTACHMENT = re.compile(r"^附件\s*[:：]?\s*\d*$")
 MAX_CELL_CHARS = 20_000  # the longest real task text is under 600; a longer cell is a paste gone wrong
@@ -150,16 +152,19 @@ def _continue(cells: list[str], more: list[str]) -> list[str]:
     return [a + ("\n" if a and b else "") + b for a, b in zip(cells, more, strict=True)]
 
 
-def _title(preamble: list[str]) -> tuple[str, str | None]:
+def _title(preamble: list[str]) -> tuple[str, str | None, dict[str, str]]:
+    """The title, the unit that filled in the measures (单位（公章）) and the other facts the lines state."""
     owner = None
     lines = []
+    facts: dict[str, str] = {}
     for line in preamble:
         match = _OWNER.search(line)
+        facts |= {name: value for name, value in _FACT.findall(line)}
         if match:
             owner = match.group(1)
-        elif not _ATTACHMENT.match(line):
+        elif not _ATTACHMENT.match(line) and not _FACT.search(line):
             lines.append(line)
-    return clean_text("\n".join(lines)).replace("\n", ""), owner
+    return clean_text("\n".join(lines)).replace("\n", ""), owner, facts
 
 
 def _title_lines(above: list[list[str]]) -> list[str]:
@@ -173,9 +178,9 @@ def _document(found: _List, key: str, path: Path, registry: Registry) -> Documen
     fields = map_headers(found.headers)
     if "text" not in fields:
         raise IngestError(path, f"no task-text column among headers {'、'.join(found.headers)}")
-    title, owner = _title([line for p in found.preamble for line in p.split("\n") if line.strip()])
+    title, owner, facts = _title([line for p in found.preamble for line in p.split("\n") if line.strip()])
     if not title:  # the title may sit in a cell above the header (" \t附件\n环翠区…清单")
-        title, owner = _title(_title_lines(found.above))
+        title, owner, facts = _title(_title_lines(found.above))
     if not title:
         raise IngestError(path, "no title line before the table")
     jurisdiction = registry.places.from_title(title) or _place_from_title(title)
@@ -199,7 +204,7 @@ def _document(found: _List, key: str, path: Path, registry: Registry) -> Documen
         warnings.append(f"column(s) {'、'.join(unmapped)} match no field: ignored")
     columns = [Column(header=NUMBER_HEADER, field="row"),
                *(Column(header=h, field=f) for h, f in zip(found.headers, fields, strict=True))]
-    return Document(key=key, title=title, jurisdiction=jurisdiction, measures_owner=owner, rows=rows,
+    return Document(key=key, title=title, jurisdiction=jurisdiction, measures_owner=owner, facts=facts, rows=rows,
                     columns=columns, warnings=warnings)
 
 

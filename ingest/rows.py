@@ -85,6 +85,8 @@ class Document(BaseModel):
     title: str
     jurisdiction: str
     measures_owner: str | None = None
+    facts: dict[str, str] = Field(default_factory=dict, description="what the lines above the table say of the "
+                                  "list: 联系人, 联系电话, 填报日期 …")
     rows: list[Row]
     source: Source | None = None
     columns: list[Column] = Field(default_factory=list, description="the header mapping, for the ingest preview")

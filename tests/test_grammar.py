@@ -83,3 +83,13 @@ def test_the_kth_among_them_is_the_kth_of_the_previous_rows(assistant: Assistant
 def test_one_slot_switched_keeps_the_others(assistant: Assistant) -> None:
     *_, finance = converse(assistant, "营口市人社局要做哪些工作？", "那瓦房店呢？", "财政局呢？")
     assert ids(finance) == rows_where(assistant, "wafangdian", lambda r: "finance" in r.agency_ids)
+
+
+def test_what_a_list_says_of_itself_above_its_table(assistant: Assistant) -> None:
+    contact = assistant.ask("辽宁那份清单的联系人是谁")
+    assert contact.understood and contact.plan.operation == "about" and contact.citations == []
+    assert "联系人：齐心" in contact.answer and "18904960016" in contact.answer
+    absent = assistant.ask("营口清单的联系人是谁")
+    assert "联系人：清单中未写明" in absent.answer  # never guessed
+    english = assistant.ask("Who is the contact person of the Liaoning list?")
+    assert "contact person: 齐心" in english.answer

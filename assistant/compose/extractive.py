@@ -352,6 +352,23 @@ class ExtractiveAnswerer:
         role = self.t(plan, "group_pick_lead") if plan.fields == ["lead"] else ""
         return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
 
+    def _about(self, plan: QueryPlan, found: Result) -> list[str]:
+        """Each list's facts from the lines above its table, those asked first; a fact it does not state is said
+        to be absent, never guessed."""
+        lines = []
+        for doc in found.docs:
+            info = self.catalog.documents_by_key[doc]
+            known = {"title": info.title, "unit": info.measures_owner, "contact": info.facts.get("联系人"),
+                     "phone": info.facts.get("联系电话") or info.facts.get("电话") or info.facts.get("手机"),
+                     "date": info.facts.get("填报日期") or info.facts.get("报送日期") or info.facts.get("日期")}
+            asked = [*plan.about, *(f for f in ("title", "unit", "contact", "phone") if f not in plan.about)]
+            facts = [self.t(plan, "about_fact", name=self.t(plan, f"about_{f}"),
+                            value=known[f] or self.t(plan, "about_absent"))
+                     for f in asked if known[f] or f in plan.about]
+            lines.append(self.t(plan, "about_line", list=self.label(doc), rows=info.rows,
+                                facts=self.t(plan, "about_sep").join(facts)))
+        return lines
+
     def _group_count(self, plan: QueryPlan, found: Result) -> list[str]:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
         counted = len({rid for g in found.groups for rid in g.rows})

@@ -179,6 +179,10 @@ class Executor:
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
         return [] if whole or plan.count_unit == "category" else rows  # a whole list's size cites no row
 
+    def _about(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
+        """A question about the lists themselves cites no row: the answer reads each document's facts."""
+        return []
+
     def _group_count(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         groups: dict[str, GroupCount] = {}
         agencies = self.catalog.registry.agencies

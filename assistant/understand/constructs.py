@@ -184,3 +184,15 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
     return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom)),
                                    "reference": plan.reference.model_copy(update={"position": position}),
                                    "fields": plan.fields or fields or ["text"]})
+
+
+def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
+    asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
+    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic")
+                                                       for a in plan.atoms()):
+        return plan
+    read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place
+    unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
+    return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
+                                   "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})

@@ -45,6 +45,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
     if kind == "only":
         return any(isinstance(a, OnlyAtom) for a in atoms)
+    if kind == "about":
+        return plan.operation == "about"
     if kind == "reference":
         return plan.reference is not None
     if kind == "count":

@@ -25,7 +25,7 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
-CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference")
+CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4})"
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"

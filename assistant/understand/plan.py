@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 Role = Literal["lead", "responsible", "any", "unit"]
-Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "lineage", "refuse"]
+Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "lineage", "about", "refuse"]
+AboutField = Literal["title", "unit", "contact", "phone", "date"]
 LineageAsk = Literal["parents", "children", "uncovered", "shared"]
 FieldName = Literal["lead", "responsible", "due", "target", "text"]
 GroupBy = Literal["agency", "category", "doc", "role"]
@@ -165,6 +166,8 @@ class QueryPlan(BaseModel):
     quoted: list[str] = Field(default_factory=list, description="quoted phrases, which rank first")
     group_by: GroupBy | None = None
     count_unit: Literal["rows", "category"] = "rows"
+    about: list[AboutField] = Field(default_factory=list, description="an `about` question: what the lines above "
+                                    "a list's table say of it (title, the unit that filled it in, contact, phone)")
     pick: Literal["max", "min"] | None = Field(default=None, description="a group count's answer: the group(s) "
                                                "with the most (or fewest) rows, ties named together")
     fields: list[FieldName] = Field(default_factory=list)
