@@ -36,6 +36,7 @@ from assistant.understand.constructs import (
     with_count,
     with_extreme,
     with_fragments,
+    with_lineage_of_rows,
     with_positions,
     with_reference,
 )
@@ -297,7 +298,8 @@ class Assistant:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         last = self.sessions.last(session_id) if session_id else None
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
-        plan = with_reference(plan, last.plan if last else None, last.row_ids if last else [], tags)
+        previous, rows = (last.plan, last.row_ids) if last else (None, [])
+        plan = with_reference(with_lineage_of_rows(plan, previous, rows, tags), previous, rows, tags)
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})

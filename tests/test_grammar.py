@@ -93,3 +93,15 @@ def test_what_a_list_says_of_itself_above_its_table(assistant: Assistant) -> Non
     assert "联系人：清单中未写明" in absent.answer  # never guessed
     english = assistant.ask("Who is the contact person of the Liaoning list?")
     assert "contact person: 齐心" in english.answer
+
+
+def test_lineage_of_the_previous_rows_in_conversation(assistant: Assistant) -> None:
+    links = assistant.engine.links
+    _, children = converse(assistant, "辽宁省第5项和第9项", "营口清单里落实这些任务的分别是哪几项")
+    expected = {v.child for p in ("liaoning#5", "liaoning#9") for v in links.children_of(p)
+                if v.child.startswith("yingkou#")}
+    assert children.plan.operation == "lineage" and children.plan.lineage == "children" and children.understood
+    assert set(ids(children)) == {"liaoning#5", "liaoning#9"} | expected
+    _, parents = converse(assistant, "瓦房店第10项是什么", "这一项落实的是省里哪几项")
+    every = {v.parent for v in links.parents_of("wafangdian#10")}
+    assert len(every) >= 2 and set(ids(parents)) == {"wafangdian#10"} | every  # each of several parents

@@ -97,8 +97,10 @@ class Executor:
     # -- scope and pool -----------------------------------------------------------------------------------
     def scope_docs(self, plan: QueryPlan) -> tuple[list[str], list[str]]:
         """Documents a plan is about, and the places it names that have no list."""
-        if plan.reference is not None:
-            return list(dict.fromkeys(r.split("#")[0] for r in plan.reference.rows if r in self.catalog.by_id)), []
+        if plan.reference is not None:  # a lineage question about them also reads the lists of the places named
+            named = self.catalog.docs_in(plan.scope.places) if plan.operation == "lineage" else []
+            return list(dict.fromkeys([*(r.split("#")[0] for r in plan.reference.rows if r in self.catalog.by_id),
+                                       *named])), []
         if plan.scope.docs:
             return [d for d in plan.scope.docs if d in {x.doc for x in self.catalog.documents}], []
         if plan.scope.institution:

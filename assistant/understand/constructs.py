@@ -196,3 +196,19 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
     return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
                                    "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
+
+
+def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+    """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (落实 before
+    the reference: children); 这些任务落实的是省里哪项 after local rows: the provincial rows each carries out."""
+    carry = next((t for t in tags if t.kind == "carry"), None)
+    ref = next((t for t in tags if t.kind == "reference"), None)
+    if previous is None or not rows or carry is None or ref is None:
+        return plan
+    kind, _, number = ref.value.partition(":")
+    if number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
+        return plan
+    return plan.model_copy(update={
+        "operation": "lineage", "lineage": "children" if carry.start < ref.start else "parents",
+        "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
+        "refuse_reason": None, "unresolved": []})

@@ -22,7 +22,7 @@ from assistant.understand.lexicon import LEVELS, Lexicon, Tag
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
 _TERMINALS = {
-    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
+    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE",
@@ -67,7 +67,7 @@ class _Tokens(Lexer):
 
 
 def _terminal(tag: Tag) -> str:
-    if tag.kind == "role" and tag.text.isascii():
+    if tag.kind in ("role", "carry") and tag.text.isascii():
         return "ROLE_EN"  # English puts the role before the agency: "led by the tax bureau"
     if tag.text in _ARTICLES:
         return "DE"

@@ -92,7 +92,7 @@ class Lexicon:
                     self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("function", part))
                 if len(parts) > 1:
                     self.entries[name] = (kind, value)
-            elif len(name) >= 2:
+            elif len(name) >= 2 and (kind != "title" or name not in self.entries):  # 落实 is no title word
                 self.entries[name] = (kind, value)
         # The rule parser's cue words: structure, never a topic. Kept apart, as they join words the grammar
         # reads one by one ("牵头哪些" is a role and a question word).
