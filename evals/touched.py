@@ -9,7 +9,8 @@ An item of evals/heldout.jsonl or evals/heldout_touched.jsonl counts as touched 
   (a question may quote a row) nor anywhere in the repository before the set was added (that text was not
   copied from it), and no question of any set shares a longer such run with the piece: a piece is copied from
   its closest question, and a question of a tuned set (evals/sets.toml) that is closer clears the held-out ones;
-- its unknown name (a name no list has) appears in that text.
+- one of its distinctive names, its unknown name (a name no list has) or a name its note quotes (the name
+  variant it tests), appears in that text and nowhere in the lists or the repository before the set.
 Text is read as it is now and as every commit since the set was added wrote it: an item tuned on stays tuned on
 after its wording is taken out again. A piece of text is a line, cut where code syntax (quotes, brackets, #, =)
 separates two strings. tests/fixtures/ is left out: it holds lists, not questions.
@@ -46,6 +47,7 @@ DISCLOSED = ("h-039", "h-048", "h-040", "h-047", "h-043", "h-046", "h-054", "h-0
 ITEM_ID = re.compile(r"\bh-\d{3}\b")
 SYNTAX = re.compile(r"[\n\"'`#=\[\](){}|]")
 CJK = re.compile(r"[\u3400-\u9fff]")
+QUOTED = re.compile(r"“([^”]{2,12})”")
 
 Units = tuple[str, ...]
 
@@ -199,14 +201,17 @@ def copied_wording(questions: list[Question], sources: Sources, fold: Folder) ->
     return found
 
 
-def named_unknowns(item: dict, sources: Sources, fold: Folder) -> list[str]:
-    """The item's unknown names that appear in the scanned text."""
+def distinctive_names(item: dict, sources: Sources, fold: Folder) -> list[str]:
+    """The item's distinctive names (its unknown names, the names its note quotes) that the scanned text has
+    and the older text does not."""
+    names = [turn["unknown"] for turn in item["turns"] if turn.get("unknown")]
+    names += QUOTED.findall(item.get("note", ""))
     found = []
-    for turn in item["turns"]:
-        if name := turn.get("unknown"):
-            where = next((f for text, f in sources.pieces.items() if fold.chars(name) in fold.chars(text)), None)
-            if where:
-                found.append(f"unknown name “{name}” ({where})")
+    for name in dict.fromkeys(names):
+        folded = fold.chars(name)
+        where = next((f for text, f in sources.pieces.items() if folded in fold.chars(text)), None)
+        if where and not sources.older((folded,), english=False):
+            found.append(f"name “{name}” ({where})")
     return found
 
 
@@ -223,7 +228,7 @@ def find_touched(items: list[dict]) -> dict[str, list[str]]:
     for item in items:
         why = ["failures read (README)"] if item["id"] in DISCLOSED else []
         why += ["id named in the repository"] if item["id"] in sources.mentioned - set(DISCLOSED) else []
-        why += sorted(set(wording.get(item["id"], []))) + named_unknowns(item, sources, fold)
+        why += sorted(set(wording.get(item["id"], []))) + distinctive_names(item, sources, fold)
         if why:
             touched[item["id"]] = why
     return touched
