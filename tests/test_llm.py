@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -114,3 +115,17 @@ def test_the_llm_reads_the_plan_then_writes_the_answer(indexed_settings: Setting
     assert answer.mode == "llm" and "人社局作为责任单位参与" in answer.answer
     assert len(answer.citations) == 27 and answer.citations[0].id == "yingkou#1"
 
+
+def test_both_llm_calls_end_within_the_ask_deadline(indexed_settings: Settings, fake_llm: FakeOpenAI) -> None:
+    settings = indexed_settings.model_copy(update={
+        "llm_base_url": fake_llm.base_url, "llm_model": "fake-qwen", "llm_timeout": 30.0,
+        "ask_timeout_seconds": 4.0})
+    slow = Assistant.from_settings(settings)
+    fake_llm.push(json.dumps({"question": "", "operation": "list"}), delay=6.0)
+    fake_llm.push("太慢了", delay=6.0)
+    started = time.monotonic()
+    answer = slow.ask(YINGKOU_HRSS)
+    elapsed = time.monotonic() - started
+    assert len(fake_llm.requests) == 2 and elapsed < 4.0  # 1 s for the plan, 2.6 s for the answer, not 30 s each
+    assert any("LLM plan not used (LLM unavailable" in n for n in answer.notes)
+    assert answer.mode == "extractive" and len(answer.citations) == 27
