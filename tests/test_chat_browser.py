@@ -211,9 +211,9 @@ def test_filters_narrow_the_next_question(browser: WebDriver, server: str) -> No
 
 def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: WebDriver, server: str) -> None:
     open_chat(browser, server)
-    ask_in_chat(browser, "营口市劳动局负责哪些任务？")
+    ask_in_chat(browser, "营口市劳动人事局负责哪些任务？")
     answer = wait_for_answer(browser, 1, "未找到")
-    assert "“劳动局”" in answer and "人社局" in answer
+    assert "“劳动人事局”" in answer and "人社局" in answer
     quoted = texts(browser, "#chatbot [data-testid='bot'] blockquote")
     assert quoted and quoted[-1].startswith("条件：营口市")  # how the question was read, set apart
     WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "营口市人社局负责哪些任务？" in " ".join(
@@ -470,7 +470,7 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     browser.save_screenshot(str(ARTIFACTS / "long-answer.png"))
 
     # 锦州师专's unit: the school's own measures, in the answer and the table.
-    ask_in_chat(browser, "锦州师专教务处负责哪些举措？")
+    ask_in_chat(browser, "锦州师专的教务处承担了哪些举措？")
     wait_for_answer(browser, 3, "教务处")
     measures = browser.execute_script("const a = document.querySelectorAll('#chatbot [data-testid=\"bot\"]');"
                                       "return a[a.length - 1].textContent")  # folded sections included

@@ -12,6 +12,7 @@ from assistant.core import Assistant
 from assistant.settings import Settings
 from evals.metrics import score_answer
 from evals.runner import check_thresholds, run_eval
+from evals.touched import HELDOUT, TOUCHED, find_touched, read_items
 
 
 def test_scores_penalize_missed_and_extra_rows() -> None:
@@ -55,3 +56,10 @@ def test_eval_command_exits_non_zero_below_a_threshold(indexed_settings: Setting
     assert result.returncode == 1
     assert "below threshold: q: fact expected 0.0 < 0.95" in result.stderr
     assert "hit5" not in result.stderr  # the row itself was found
+
+
+def test_the_held_out_items_that_shaped_the_code_are_set_apart() -> None:
+    """A held-out question copied into tests, code, cues or name data (or its id named) is tuned on: it belongs in
+    heldout_touched.jsonl (`python -m evals.touched --move`), and every item there was found so."""
+    touched = find_touched(read_items(HELDOUT) + read_items(TOUCHED))
+    assert sorted(touched) == [item["id"] for item in read_items(TOUCHED)]

@@ -13,7 +13,7 @@ def ids(answer) -> list[str]:
 
 
 def test_a_school_unit_is_answered_from_the_measures(assistant: Assistant) -> None:
-    answer = assistant.ask("锦州师专教务处负责哪些举措？")
+    answer = assistant.ask("锦州师专的教务处承担了哪些举措？")
     assert ids(answer) == ACADEMIC_AFFAIRS
     assert answer.plan is not None and answer.plan.scope.institution == "锦州师范高等专科学校"
     assert [a.role for a in answer.plan.agencies()] == ["unit"]
@@ -31,7 +31,7 @@ def test_a_school_unit_is_answered_from_the_measures(assistant: Assistant) -> No
 
 
 def test_citations_carry_the_measures_and_the_due_date(assistant: Assistant) -> None:
-    answer = assistant.ask("锦州师专教务处负责哪些举措？")
+    answer = assistant.ask("锦州师专的教务处承担了哪些举措？")
     cited = {c.id: c for c in answer.citations}["liaoning#15"]
     assert cited.measures is not None and cited.measures.units == ["教务处"]
     assert cited.measures.actions == "深化课程改革" and cited.measures.due == "2025年；2023年"
@@ -39,7 +39,7 @@ def test_citations_carry_the_measures_and_the_due_date(assistant: Assistant) -> 
     assert cited.list_label == "辽宁省"
     shown = answer.model_dump(mode="json")["citations"][0]
     assert shown["measures"]["targets"] and "due" in shown
-    yingkou = assistant.ask("营口市第3项什么时候完成？").citations[0]
+    yingkou = assistant.ask("营口市第3项的完成时间").citations[0]
     assert yingkou.due == "2022年" and yingkou.measures is None
 
 
@@ -63,7 +63,7 @@ def test_the_school_without_a_unit_is_answered_from_its_measures(assistant: Assi
 
 
 def test_a_follow_up_swaps_the_unit(assistant: Assistant) -> None:
-    first = assistant.ask("锦州师专教务处负责哪些举措？")
+    first = assistant.ask("锦州师专的教务处承担了哪些举措？")
     second = assistant.ask("那招生就业处呢？", session_id=first.session_id)
     assert ids(second) == [f"liaoning#{n}" for n in (4, 7, 14, 22)]
     assert "招生就业处列为责任单位（部门）的有4项" in second.answer

@@ -16,12 +16,22 @@ from assistant.models import Citation
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.understand.lists import citation_pattern
+from assistant.understand.llm_parser import ASK_SHARE
 from assistant.understand.plan import QueryPlan
 from ingest.rows import Row
 
 _CITATION = citation_pattern()
 LIST_INTENTS = ("list", "count", "group_count")
 LANGUAGE = {"zh": "中文", "en": "English"}
+# The share of the ask deadline kept for reading the question, retrieving and composing around the LLM calls.
+ASK_RESERVE = 0.1
+
+
+def answer_timeout(settings: Settings) -> float:
+    """The answer call's timeout: the LLM timeout, cut to what the ask deadline leaves after the plan call's share
+    (when the LLM reads questions too) and the reserve, so that both calls end before the ask's deadline."""
+    share = 1.0 - ASK_RESERVE - (ASK_SHARE if settings.llm_parse_questions else 0.0)
+    return min(settings.llm_timeout, share * settings.ask_timeout_seconds)
 
 
 class LLMAnswerer:
@@ -45,7 +55,7 @@ class LLMAnswerer:
 
         llm = OpenAILike(model=settings.llm_model or "", api_base=settings.llm_base_url,
                          api_key=settings.llm_api_key or "not-needed", is_chat_model=True,
-                         timeout=settings.llm_timeout, max_retries=0, temperature=0.0,
+                         timeout=answer_timeout(settings), max_retries=0, temperature=0.0,
                          context_window=settings.llm_context_tokens + 2048, max_tokens=2048)
         return cls(llm, catalog, templates, fallback, settings.llm_context_tokens)
 

@@ -55,7 +55,7 @@ def _refers_to_all(plan: QueryPlan, folded: str, cues: Cues) -> bool:
 
 
 def _fields_only(plan: QueryPlan) -> bool:
-    """由哪些部门负责？/ 什么时候完成？: a field asked of nothing new (no place, agency, topic or row)."""
+    """哪些单位负责？/ 哪年完成？: a field asked of nothing new (no place, agency, topic or row)."""
     return bool(plan.fields) and plan.where is None and not plan.scope.places and not plan.scope.institution \
         and not (plan.rank and plan.rank.terms) and plan.operation in ("list", "refuse", "search", "fact")
 

@@ -17,6 +17,13 @@ from ingest.registries import Registry
 
 PROMPT_FILE = "plan_system.txt"
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)\s*```", re.DOTALL | re.IGNORECASE)
+# The plan call may take at most this share of the ask deadline; the answer call gets the rest (compose/llm.py).
+ASK_SHARE = 0.25
+
+
+def plan_timeout(settings: Settings) -> float:
+    """The plan call's timeout: the LLM timeout, cut to its share of the ask deadline."""
+    return min(settings.llm_timeout, ASK_SHARE * settings.ask_timeout_seconds)
 
 
 class PlanRejected(ValueError):
@@ -46,7 +53,7 @@ class LLMPlanParser:
 
         llm = OpenAILike(model=settings.llm_model or "", api_base=settings.llm_base_url,
                          api_key=settings.llm_api_key or "not-needed", is_chat_model=True,
-                         timeout=settings.llm_timeout, max_retries=0, temperature=0.0,
+                         timeout=plan_timeout(settings), max_retries=0, temperature=0.0,
                          context_window=settings.llm_context_tokens + 2048, max_tokens=1024)
         prompt = (Path(prompts_dir) / PROMPT_FILE).read_text("utf-8")
         return cls(llm, registry, prompt, known_agencies)

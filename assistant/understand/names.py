@@ -163,10 +163,10 @@ class AgencyNames:
             start = match.start()
             while start > 0 and folded[start - 1] not in self.boundary and _free(spans, start - 1, start):
                 start -= 1
-            if start > 0 and folded[start - 1:start + 1] in self.place_char_words:  # 瓦房店|市场监管局
+            if start > 0 and folded[start - 1:start + 1] in self.place_char_words:  # 营口|市政公用局
                 start -= 1
             surface = folded[start:end]
-            if surface[:2] not in self.place_char_words:  # 市场监管局 keeps its 市; 市劳动局 does not
+            if surface[:2] not in self.place_char_words:  # 市政公用局 keeps its 市; 市气象局 does not
                 surface = self.agencies._strip_level(surface)
             start = end - len(surface)
             if len(surface) < 2 or surface in self.not_names or surface in self.names:

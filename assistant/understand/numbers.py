@@ -1,4 +1,4 @@
-"""Numbers in questions: year expressions (2025年前, 2021—2022年, after 2023) and row references (第8项, 第10至12条)."""
+"""Numbers in questions: year expressions (2025年前, 2021—2022年, after 2023) and row references (第8项, 第20至22条)."""
 
 from __future__ import annotations
 

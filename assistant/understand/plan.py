@@ -29,8 +29,8 @@ class AgencyAtom(BaseModel):
 
 
 class OnlyAtom(BaseModel):
-    """The row names these agencies and no other ("除了市教育局之外没有别的部门负责", "只有税务局参与"); with a role,
-    in that column alone ("X单独牵头": X is the only lead)."""
+    """The row names these agencies and no other ("除教育局外无其他部门参与", "只有税务局参与"); with a role, in
+    that column alone ("X单独牵头": X is the only lead)."""
 
     kind: Literal["only"] = "only"
     agencies: list[str]

@@ -39,7 +39,7 @@ from ingest.registries import Registry
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
-# "哪些国际交流合作的任务": words between the question word and 的任务 say what the tasks are about.
+# "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
 _TASK_OF = re.compile(r"(?:哪些|哪项|哪几项|什么|有关)[^，。？?、]{2,14}?的(?:任务|工作|事项|举措)")
 
 
@@ -127,7 +127,7 @@ class RuleParser:
         where_items: list[Node] = [r.agency_node, *r.other] if r.agency_node else list(r.other)
         if operation in ("fact", "search", "compare"):
             rank = topic.model_copy(update={"terms": topic.terms + [f"{y.year}" for y in r.years]})
-            if operation == "compare":  # "哪些地方…在2022年达到…": the year still filters each list
+            if operation == "compare":  # "哪些地方…到2025年…": the year still filters each list
                 where_items += _joined_years(r.years)
         else:
             where_items += _joined_years(r.years)
@@ -337,7 +337,7 @@ class RuleParser:
         return found
 
     def _only(self, folded: str, names: list[NameMatch]) -> Node | None:
-        """除了A(和B)之外没有别的部门 / 只有A负责: the rows name these agencies and no other."""
+        """除A(和B)外无其他部门 / 只有A负责: the rows name these agencies and no other."""
         c = self.cues
         before = folded[max(0, names[0].start - 6):names[0].start]
         after = folded[names[-1].end:names[-1].end + 14]
@@ -459,7 +459,7 @@ class RuleParser:
         named = next((category for name, category in self._category_names if name in folded), None)
         if named or not self.cues.has("intent.category_marks", folded):
             return named
-        # "“深化产教融合”这部分": a category named by its first clause, when one category has it
+        # "“明确专业办学定位”这一部分": a category named by its first clause, when one category has it
         heads = [c for head, c in self._category_heads if head in folded]
         return heads[0] if len(heads) == 1 else None
 
