@@ -159,7 +159,7 @@ def test_sessions_are_bounded_in_number_and_age() -> None:
 def test_dense_search_ranks_inside_the_filter(assistant: Assistant) -> None:
     searcher = assistant.engine.executor.topics.searcher
     candidates = assistant.engine.catalog.filter(["wafangdian"])
-    ranked = searcher.dense_ranking("瓦房店职业技能培训要完成多少人次？", candidates)
+    ranked = searcher.dense_ranking("瓦房店的职业技能培训目标是多少人次", candidates)
     assert len(ranked) == 57 and all(rid.startswith("wafangdian#") for rid, _ in ranked)
     assert "wafangdian#28" in [rid for rid, _ in ranked[:5]]
     assert ranked[0][1] >= ranked[-1][1] > 0

@@ -71,12 +71,12 @@ def test_these_n_rows_refer_to_the_previous_answer_when_the_number_fits(assistan
 
 
 def test_a_number_that_does_not_fit_the_previous_answer_is_not_understood(assistant: Assistant) -> None:
-    _, these = converse(assistant, "营口市人社局要做哪些工作？", "这两项分别由谁牵头")
+    _, these = converse(assistant, "请把营口人社局名下的活儿都列一下", "这两项谁牵头")
     assert not these.understood and "这两项" in these.unread
 
 
 def test_the_kth_among_them_is_the_kth_of_the_previous_rows(assistant: Assistant) -> None:
-    first, second = converse(assistant, "营口市商务局参与了哪些任务？", "其中第二项的责任单位是？")
+    first, second = converse(assistant, "营口市商务局参与的任务都有哪些", "其中第二项的责任单位是？")
     assert ids(second) == [ids(first)[1]] and second.plan.fields == ["responsible"]
 
 

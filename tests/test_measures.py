@@ -48,7 +48,7 @@ def test_a_unit_named_alone_is_the_school_s_unit(assistant: Assistant) -> None:
     assert answer.plan is not None and answer.plan.scope.institution == "锦州师范高等专科学校"
     assert ids(answer) == [f"liaoning#{n}" for n in (2, 3, 28, 29, 30, 31, 32, 33)]
     assert all("人事处" in (c.measures.units if c.measures else []) for c in answer.citations)
-    count = assistant.ask("锦州师专人事处负责几项举措？")
+    count = assistant.ask("锦州师专的人事处一共负责多少项举措")
     assert count.intent == "count" and "人事处列为责任单位（部门）的共8项" in count.answer
 
 
