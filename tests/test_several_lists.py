@@ -94,3 +94,17 @@ def test_the_llm_may_cite_by_label(llm_several: Assistant, fake_llm: FakeOpenAI)
     assert any("left out 4 of 6" in n for n in answer.notes)
     assert "[营口市·职业教育双高建设#1]" in answer.answer and "[营口市#3]" not in answer.answer
     assert sum("dropped citation" in n for n in answer.notes) == 2
+
+
+def test_a_count_over_two_lists_of_one_title_says_which_list_each_line_is(indexed_settings: Settings,
+                                                                          tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data", lists_dir=tmp_path / "lists")
+    shutil.copytree(indexed_settings.lists_dir, settings.lists_dir)
+    shutil.copy(settings.lists_dir / "yingkou.txt", settings.lists_dir / "yingkou3.txt")  # the same title twice
+    settings.cache_dir.mkdir(parents=True)
+    shutil.copy(indexed_settings.cache_dir / "embeddings.sqlite", settings.cache_dir / "embeddings.sqlite")
+    twice = Assistant.from_settings(settings)
+    twice.ingest_if_empty()
+    lines = [line for line in twice.ask("营口市的清单一共有多少项任务").answer.splitlines() if "共有45项任务" in line]
+    assert len(lines) == 2 and lines[0] != lines[1], lines
+    assert any("yingkou3" in line for line in lines)

@@ -311,7 +311,7 @@ class ExtractiveAnswerer:
             count = found.counts.get(doc, len(rows))
             if plan.count_unit == "category":
                 names = list(dict.fromkeys(r.category for r in self.catalog.filter([doc]) if r.category))
-                lines.append(self.t(plan, "count_categories", title=info.title, count=count,
+                lines.append(self.t(plan, "count_categories", title=self._title(doc, found.docs), count=count,
                                     names=self.t(plan, "list_sep").join(names)))
                 continue
             place = self.label(doc)
@@ -335,11 +335,17 @@ class ExtractiveAnswerer:
                 lines.append(self.t(plan, "count_measures", owner=plan.scope.institution, place=place,
                                     count=count))
             else:
-                lines.append(self.t(plan, "count_whole", title=info.title, count=count))
+                lines.append(self.t(plan, "count_whole", title=self._title(doc, found.docs), count=count))
                 continue
             if rows:
                 lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(self.cite(r) for r in rows)))
         return lines
+
+    def _title(self, doc: str, docs: list[str]) -> str:
+        """A list's title, with its label when another list in the answer has the same title."""
+        title = self.docs[doc].title
+        same = [d for d in docs if d in self.docs and self.docs[d].title == title]
+        return f"{title}（{self.label(doc)}）" if len(same) > 1 else title
 
     def _lineage(self, plan: QueryPlan, found: Result) -> list[str]:
         return self.lineage.lines(plan, found)
