@@ -48,7 +48,7 @@ from assistant.understand.lexicon import Lexicon, question_names
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
-from assistant.understand.rules import RuleParser
+from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.errors import IngestError
 from ingest.preview import Preview, preview_file
@@ -297,6 +297,8 @@ class Assistant:
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         last = self.sessions.last(session_id) if session_id else None
+        expired = [self.templates.render(detect_lang(question), "session_expired")] \
+            if last is None and session_id and self.sessions.expired(session_id) else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_reference(with_lineage_of_rows(plan, previous, rows, tags), previous, rows, tags)
@@ -305,7 +307,7 @@ class Assistant:
                                                           for u in plan.unresolved]})
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
-        return plan, filtered.notes, notes
+        return plan, expired + filtered.notes, notes
 
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""

@@ -105,3 +105,4 @@ def test_lineage_of_the_previous_rows_in_conversation(assistant: Assistant) -> N
     _, parents = converse(assistant, "瓦房店第10项是什么", "这一项落实的是省里哪几项")
     every = {v.parent for v in links.parents_of("wafangdian#10")}
     assert len(every) >= 2 and set(ids(parents)) == {"wafangdian#10"} | every  # each of several parents
+
