@@ -135,3 +135,13 @@ def test_load_script_with_reingests(indexed_settings: Settings, tmp_path: Path) 
     assert report.failed == 0 and report.server_errors == 0 and report.mixed == 0, report.problems
     assert report.reingests >= 1 and len(report.latencies_ms) > 50
     assert report.probe_ms and report.long_ms and report.probe_wrong == 0  # exactly 27 rows, every time
+
+
+def test_a_405_allows_every_method_of_the_path(server: str) -> None:
+    import httpx
+
+    documents = httpx.patch(f"{server}/documents", timeout=30)
+    assert documents.status_code == 405 and set(documents.headers["allow"].split(", ")) >= {"GET", "POST"}
+    link = httpx.post(f"{server}/lineage/yingkou%231/liaoning%231", timeout=30)
+    assert link.status_code == 405 and set(link.headers["allow"].split(", ")) >= {"PUT", "DELETE"}
+    assert link.json()["detail"]  # the same error body as every other error

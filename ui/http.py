@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +17,7 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.catalog import Role
@@ -350,12 +351,32 @@ def _add_error_handlers(app: FastAPI) -> None:
         # 401, 404, 405, 429 …: the same body as every other error, with the exception's headers (Retry-After)
         response = _error(exc.status_code, str(exc.detail))
         response.headers.update(exc.headers or {})
+        if exc.status_code == 405:  # a path served by several routes allows the methods of all of them
+            response.headers["Allow"] = ", ".join(_allowed(request))
         return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The server logs the traceback; the client learns nothing about the code.
         return _error(500, "internal server error")
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some API route serves at the request's path (included routers searched too)."""
+    path = request.url.path
+    methods: set[str] = set()
+    for route in _api_routes(request.app.routes):
+        if route.path_regex.fullmatch(path):
+            methods |= set(route.methods or ())
+    return sorted(methods)
+
+
+def _api_routes(routes: Any) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):  # FastAPI's included router keeps its own routes
+            yield from _api_routes(route.original_router.routes)
 
 
 def _error(status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
