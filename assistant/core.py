@@ -253,6 +253,9 @@ class Assistant:
             session_id = self.sessions.new_id(owner)
         plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
         found = engine.executor.run(plan)
+        if plan.unread:
+            texts = [self.registry.normalize(r.text + (r.measures.targets if r.measures else "")) for r in found.rows]
+            plan = plan.model_copy(update={"unread": engine.coverage.restated(plan, texts)})
         result = engine.answerer.compose(plan, found)
         if not result.abstained and not plan.unresolved:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])

@@ -118,6 +118,15 @@ class Coverage:
                           and (len(w) > 1 or w.isascii()) and w != "s"]
         return words
 
+    def restated(self, plan: QueryPlan, texts: list[str]) -> list[str]:
+        """The unread words left once the rows a plan picked by number or by reference are known: a word that
+        restates what those rows say (第9项要培育多少个高水平专业) was read against them."""
+        by_number = plan.reference is not None or any(isinstance(a, RowsAtom) for a in plan.atoms())
+        if not by_number or not texts:
+            return plan.unread
+        said = "".join(texts).lower()
+        return [w for w in plan.unread if w not in said or self._construct(w)]
+
     def _names_a_list(self, tag: Tag, folded: str) -> bool:
         """教育部 in "教育部与辽宁省…共建任务清单": a name that is part of a list's title names the list."""
         return tag.kind == "agency" and "清单" in folded[tag.end:] and any(tag.text in t for t in self.lexicon.titles)
