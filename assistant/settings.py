@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = WORST_CASE_ASK_BYTES
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
                                   "takes.")
+    max_rows_per_list: int = Field(default=5000, gt=0, description="A list of more rows is refused (422) while "
+                                   "its file is read, before anything is embedded; real lists have tens to "
+                                   "hundreds.")
+    max_pages: int = Field(default=200, gt=0, description="A PDF of more pages is refused (422) before any page "
+                           "is read.")
+    ingest_seconds: float = Field(default=600.0, gt=0, description="Reading and embedding one uploaded or added "
+                                  "list file stops past this many seconds (422); a rebuild bounds each file's "
+                                  "reading by it.")
     rate_limit_per_minute: int = 0
     trusted_proxies: list[str] = Field(default_factory=list, description="Reverse proxies (addresses or networks, "
                                        "JSON list) whose X-Forwarded-For names the client for the rate limit and "

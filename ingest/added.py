@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ingest.errors import IngestError
 from ingest.formats import folder_lists
+from ingest.limits import Deadline
 from ingest.uploads import UploadFolder, stored_name
 
 if TYPE_CHECKING:  # the indexer (Chroma, the embedding model) loads only when a list is ingested
@@ -32,7 +33,8 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
     """Ingest `path` (named `filename` by its sender) as an added list and keep a copy of it in `folder`.
 
     The copy is kept only once the ingest succeeded; IngestError (naming `filename`) leaves the index and the
-    kept files as they were. BundledList when the key is a bundled list's.
+    kept files as they were. BundledList when the key is a bundled list's. The reading and embedding of the
+    file are bounded by the indexer's limits (rows, pages, seconds).
     """
     key = Path(stored_name(filename)).stem
     if (bundled := bundled_file(lists_dir, key)) is not None:
@@ -41,7 +43,8 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
                                     "under another name")
     staged = folder.stage(path, filename)
     try:
-        report = indexer.ingest([staged], progress=progress, on_progress=on_progress)
+        report = indexer.ingest([staged], progress=progress, on_progress=on_progress,
+                                deadline=Deadline(indexer.limits.seconds))
     except BaseException as err:
         folder.discard(staged)
         if isinstance(err, IngestError):  # the sender's file name, not our copy's path

@@ -20,6 +20,7 @@ from tqdm import tqdm
 from ingest.embed_cache import EmbeddingCache
 from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
+from ingest.limits import Deadline, Limits
 from ingest.lineage import dump_links, link_rows
 from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
@@ -29,7 +30,8 @@ from ingest.store import IndexStore, open_store
 if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
     from ingest.embedder import E5Embedding
 
-Progress = Callable[[int, int], None]  # (texts embedded so far, texts to embed), after each batch
+# (texts embedded so far, texts to embed): before the first batch and after each; one that raises stops the ingest
+Progress = Callable[[int, int], None]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,9 @@ class SettingsLike(Protocol):
     data_dir: Path
     chroma_url: str | None
     collection_prefix: str
+    max_rows_per_list: int
+    max_pages: int
+    ingest_seconds: float
 
     @property
     def index_dir(self) -> Path: ...
@@ -153,8 +158,9 @@ class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock_path: Path, manifest_dir: Path) -> None:
+                 lock_path: Path, manifest_dir: Path, limits: Limits | None = None) -> None:
         self.store = store
+        self.limits = limits or Limits()
         self.embedder = embedder
         self.cache = cache
         self.registry = registry
@@ -175,8 +181,10 @@ class Indexer:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def parse(self, paths: list[Path]) -> list[Document]:
-        docs = [doc for path in list_files(paths) for doc in parse_path(path, self.registry)]
+    def parse(self, paths: list[Path], deadline: Deadline | None = None) -> list[Document]:
+        """Every list of the files (each read within `self.limits`, and by `deadline` when one is given)."""
+        docs = [doc for path in list_files(paths)
+                for doc in parse_path(path, self.registry, limits=self.limits, deadline=deadline)]
         seen: dict[str, int] = {}
         for doc in docs:
             seen[doc.key] = seen.get(doc.key, 0) + 1
@@ -185,16 +193,17 @@ class Indexer:
         return docs
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
-               on_progress: Progress | None = None) -> IngestReport:
+               on_progress: Progress | None = None, deadline: Deadline | None = None) -> IngestReport:
         """Add or replace the documents in `paths`; other documents in the index stay.
 
         A file replaces every list read before from a file of its name (stem), also those it no longer holds
         (a Word file of two lists, `x-1` and `x-2`, that now holds one, `x`). Nothing is rebuilt when nothing
         changed, unless `force`. `progress` draws a bar on the terminal; `on_progress` is told how the
-        embedding goes (for a progress bar of the caller's own).
+        embedding goes (for a progress bar of the caller's own); if it raises, the ingest stops there. `deadline`
+        bounds the whole ingest, embedding too (without one, each file's reading is bounded by `self.limits`).
         """
         started = time.perf_counter()
-        docs = self.parse(paths)
+        docs = self.parse(paths, deadline)
         with self._writer_lock():
             previous = self.store.active()
             old_hash = self._hashes(previous)
@@ -215,7 +224,7 @@ class Indexer:
             if force or not (same_build and new == changed == removed == 0):
                 old_rows = self.store.load_rows(previous) if previous is not None and kept else []
                 merged = [r for r in old_rows if r.doc not in replaced] + fresh
-                report.embedded = self._write_build(merged, info, progress, on_progress)
+                report.embedded = self._write_build(merged, info, progress, on_progress, deadline)
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
@@ -287,15 +296,21 @@ class Indexer:
                 info[f"source:{doc.key}"] = _stamped(doc.source, old.get(f"source:{doc.key}"), now).model_dump_json()
         return info
 
-    def _embed(self, rows: list[Row], progress: bool, on_progress: Progress | None = None
-               ) -> tuple[list[np.ndarray], int]:
-        """Each row's vector as float32 (lists of Python floats would take 1.2 GB at 100,000 rows)."""
+    def _embed(self, rows: list[Row], progress: bool, on_progress: Progress | None = None,
+               deadline: Deadline | None = None) -> tuple[list[np.ndarray], int]:
+        """Each row's vector as float32 (lists of Python floats would take 1.2 GB at 100,000 rows). `on_progress`
+        and `deadline` are consulted before each batch: either may stop the work."""
         texts = [passage_text(r) for r in rows]
         vectors = self.cache.get_arrays(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in vectors))
         logged = ProgressLog(len(missing))
+        where = rows[-1].doc if rows else "index"
+        if on_progress is not None and missing:
+            on_progress(0, len(missing))
         with tqdm(total=len(missing), desc="embedding", unit="row", disable=not progress or not missing) as bar:
             for start in range(0, len(missing), EMBED_BATCH):
+                if deadline is not None:
+                    deadline.check(where, f"embedding (row {start} of {len(missing)})")
                 batch = missing[start:start + EMBED_BATCH]
                 fresh = dict(zip(batch, self.embedder.get_text_embedding_batch(batch), strict=True))
                 self.cache.put_many(fresh)
@@ -307,8 +322,8 @@ class Indexer:
         return [vectors[t] for t in texts], len(missing)
 
     def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool,
-                     on_progress: Progress | None = None) -> int:
-        vectors, embedded = self._embed(rows, progress, on_progress)
+                     on_progress: Progress | None = None, deadline: Deadline | None = None) -> int:
+        vectors, embedded = self._embed(rows, progress, on_progress, deadline)
         # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
         build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
         try:
@@ -335,5 +350,6 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     embedder = embedder or E5Embedding()
     store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
+    limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",
-                   settings.data_dir / "manifests")
+                   settings.data_dir / "manifests", limits)

@@ -11,6 +11,7 @@ from ingest.clean import clean_short, clean_text, split_agencies
 from ingest.deadlines import deadline_years, years_named
 from ingest.errors import IngestError
 from ingest.headers import NUMBER_HEADER, map_headers
+from ingest.limits import Deadline, Limits
 from ingest.readers import read_file
 from ingest.registries import Registry
 from ingest.rows import Column, Document, Measures, Row, Source
@@ -37,12 +38,19 @@ class _List:
     notes: list[str] = field(default_factory=list)
 
 
-def parse_path(path: Path, registry: Registry, key: str | None = None) -> list[Document]:
+def parse_path(path: Path, registry: Registry, key: str | None = None, limits: Limits | None = None,
+               deadline: Deadline | None = None) -> list[Document]:
     """Every list in one file (a Word file or workbook may hold several), or IngestError naming file and reason.
 
-    The lists are keyed by `key` (default: the file's stem), `<key>-1`, `<key>-2` … when there are several."""
-    reading = read_file(path)
+    The lists are keyed by `key` (default: the file's stem), `<key>-1`, `<key>-2` … when there are several.
+    A list of more rows than `limits` allow is refused before its rows are made; so is a file still being read
+    when `deadline` (default: `limits.seconds` from now) passes."""
+    limits = limits or Limits()
+    deadline = deadline or Deadline(limits.seconds)
+    reading = read_file(path, limits, deadline)
     lists = _assemble(reading.tables, path)
+    for n, found in enumerate(lists, 1):
+        limits.check_rows(path, len(found.rows), "the list" if len(lists) == 1 else f"list {n}")
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     docs = []
     for n, found in enumerate(lists, 1):
@@ -51,12 +59,13 @@ def parse_path(path: Path, registry: Registry, key: str | None = None) -> list[D
         doc.source = Source(file=path.name, format=reading.format, sha256=sha)
         doc.warnings = [*reading.notes, *found.notes, *doc.warnings]
         docs.append(doc)
+    deadline.check(path, "parsing it")
     return docs
 
 
-def parse_file(path: Path, registry: Registry) -> Document:
+def parse_file(path: Path, registry: Registry, limits: Limits | None = None) -> Document:
     """The one list in a file; IngestError when the file holds none or several."""
-    docs = parse_path(path, registry)
+    docs = parse_path(path, registry, limits=limits)
     if len(docs) > 1:
         raise IngestError(path, f"holds {len(docs)} lists; ingest it with parse_path")
     return docs[0]

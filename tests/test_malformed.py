@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,9 +12,11 @@ import pytest
 from assistant.settings import Settings
 from ingest.errors import IngestError
 from ingest.indexer import open_indexer, passage_text
-from ingest.parser import parse_file
+from ingest.limits import Deadline, Limits
+from ingest.parser import parse_file, parse_path
 from ingest.registries import Registry
 
+FIXTURES = Path(__file__).parent / "fixtures"
 HEAD = "测试市工作任务清单\n\t序号\n\t任务内容\n\t牵头单位\n\t责任单位\n"
 
 
@@ -53,6 +56,46 @@ def test_a_huge_cell_is_refused_naming_its_row(tmp_path, registry: Registry) -> 
         parse_file(path, registry)
 
 
+def test_a_list_over_the_row_limit_is_refused_naming_the_setting(tmp_path, registry: Registry) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(HEAD + body([(str(n), f"任务{n}", "市教育局", "") for n in range(1, 31)]), "utf-8")
+    with pytest.raises(IngestError) as err:
+        parse_file(path, registry, Limits(max_rows=20))
+    assert err.value.reason == "the list has 30 rows, over the limit of 20 (ASSISTANT_MAX_ROWS_PER_LIST)"
+    assert len(parse_file(path, registry, Limits(max_rows=30)).rows) == 30
+
+
+def test_a_word_table_over_the_row_limit_is_refused_before_its_cells_are_read(tmp_path, registry: Registry) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("测试市工作任务清单")
+    table = document.add_table(rows=101, cols=3)
+    for n, row in enumerate(table.rows):
+        for cell, text in zip(row.cells, ["序号", "任务内容", "牵头单位"] if n == 0 else [str(n), f"任务{n}", "市教育局"],
+                              strict=True):
+            cell.text = text
+    document.save(tmp_path / "long.docx")
+    with pytest.raises(IngestError, match=r"a table has 101 rows, over the limit of 20 rows per list "
+                                          r"\(ASSISTANT_MAX_ROWS_PER_LIST\)"):
+        parse_file(tmp_path / "long.docx", registry, Limits(max_rows=20))
+    assert len(parse_file(tmp_path / "long.docx", registry, Limits(max_rows=100)).rows) == 100
+
+
+def test_a_pdf_over_the_page_limit_is_refused(registry: Registry) -> None:
+    with pytest.raises(IngestError, match=r"has 15 pages, over the limit of 5 \(ASSISTANT_MAX_PAGES\)"):
+        parse_file(FIXTURES / "liaoning.pdf", registry, Limits(max_pages=5))
+
+
+def test_a_pdf_read_past_its_time_is_stopped_between_pages(registry: Registry) -> None:
+    ticks = iter(range(1000))  # a clock one second later at each reading: the deadline passes on page 2
+    deadline = Deadline(1.5, clock=lambda: float(next(ticks)))
+    with pytest.raises(IngestError) as err:
+        parse_path(FIXTURES / "liaoning.pdf", registry, deadline=deadline)
+    assert err.value.reason == ("stopped while reading page 2 of 15: over the limit of 1.5 s per file "
+                                "(ASSISTANT_INGEST_SECONDS)")
+
+
 def test_embedding_reads_at_most_the_first_2048_characters() -> None:
     from ingest.embedder import MAX_EMBED_CHARS, clip
 
@@ -82,14 +125,14 @@ def _seed_cache(settings: Settings, texts: list[str], model_name: str) -> None:
 
 def test_ten_thousand_rows_and_a_file_name_with_spaces_and_chinese(tmp_path, registry: Registry,
                                                                    indexed_settings: Settings) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
+    settings = Settings(data_dir=tmp_path / "data", max_rows_per_list=10_000)
     settings.cache_dir.mkdir(parents=True)
     shutil.copy(indexed_settings.cache_dir / "embeddings.sqlite", settings.cache_dir / "embeddings.sqlite")
     path = tmp_path / "测试 清单 2024.txt"
     rows = [(str(n), f"第{n}项任务：建设{n % 97}个实训基地。", "市教育局", "市人力资源和社会保障局、市财政局")
             for n in range(1, 10_001)]
     path.write_text(HEAD + body(rows), "utf-8")
-    doc = parse_file(path, registry)
+    doc = parse_file(path, registry, Limits(max_rows=10_000))
     assert len(doc.rows) == 10_000 and doc.key == "测试 清单 2024"
     indexer = open_indexer(settings, registry=registry)
     _seed_cache(settings, [passage_text(r) for r in doc.rows], indexer.embedder.model_name)

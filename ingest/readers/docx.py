@@ -15,6 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from ingest.errors import IngestError
+from ingest.limits import Limits
 from ingest.table import Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -23,7 +24,10 @@ _SKIP = {f"{W}del", f"{W}delText", f"{W}instrText", f"{W}commentReference", f"{W
          f"{W}endnoteReference", MC_FALLBACK, f"{W}pPr", f"{W}rPr", f"{W}tcPr", f"{W}trPr", f"{W}tblPr"}
 
 
-def read_docx(path: Path) -> list[Table]:
+def read_docx(path: Path, limits: Limits | None = None) -> list[Table]:
+    """The body's tables; IngestError for a table of more rows than `limits` let a list have, counted before
+    any cell is read."""
+    limits = limits or Limits()
     try:
         import docx
         body = docx.Document(str(path)).element.body
@@ -37,6 +41,7 @@ def read_docx(path: Path) -> list[Table]:
             if text:
                 paragraphs.append(text)
         else:
+            limits.check_table(path, sum(1 for _ in _children(block, f"{W}tr")))
             tables.append(Table(paragraphs, _grid(block)))
             paragraphs = []
     return tables

@@ -11,25 +11,29 @@ from pathlib import Path
 from typing import Any
 
 from ingest.errors import IngestError
+from ingest.limits import Deadline, Limits
 from ingest.table import Table
 
-MAX_PAGES = 500
 PARAGRAPH_GAP = 1.5  # a line lower than this many line heights under the one before opens a paragraph
 
 
-def read_pdf(path: Path) -> list[Table]:
+def read_pdf(path: Path, limits: Limits | None = None, deadline: Deadline | None = None) -> list[Table]:
+    """One Table per ruled table of each page; IngestError for more pages than `limits` allow, or once `deadline`
+    has passed, checked after each page (a page of many ruling lines can take pdfplumber tens of seconds)."""
     import pdfplumber
+    limits = limits or Limits()
+    deadline = deadline or Deadline(limits.seconds)
     try:
         pdf = pdfplumber.open(path)
     except Exception as err:  # pdfminer raises several kinds for damaged or encrypted files
         raise IngestError(path, f"cannot open as a PDF ({type(err).__name__}: {err})") from err
     with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise IngestError(path, f"has {len(pdf.pages)} pages (at most {MAX_PAGES})")
+        limits.check_pages(path, len(pdf.pages))
         if not any(page.chars for page in pdf.pages):
             raise IngestError(path, "has no text layer (a scanned PDF): it must be OCR'd first")
         tables: list[Table] = []
-        for page in pdf.pages:
+        for number, page in enumerate(pdf.pages, 1):
+            deadline.check(path, f"reading page {number} of {len(pdf.pages)}")
             found = sorted(page.find_tables(), key=lambda t: t.bbox[1])
             top = 0.0
             for table in found:

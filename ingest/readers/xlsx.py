@@ -7,10 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.limits import Limits
 from ingest.table import Table
 
 
-def read_xlsx(path: Path) -> list[Table]:
+def read_xlsx(path: Path, limits: Limits | None = None) -> list[Table]:
+    """Every sheet with cells as a Table; IngestError for a sheet of more rows than `limits` let a list have,
+    judged by its dimensions before its cells are read."""
+    limits = limits or Limits()
     try:
         from openpyxl import load_workbook
         with open(path, "rb") as handle:  # a stream: openpyxl would judge a path by its extension
@@ -19,6 +23,7 @@ def read_xlsx(path: Path) -> list[Table]:
         raise IngestError(path, f"cannot open as an Excel file ({type(err).__name__}: {err})") from err
     tables = []
     for sheet in book.worksheets:
+        limits.check_table(path, sheet.max_row)
         grid = [[_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
         for merged in sheet.merged_cells.ranges:
             top, left = merged.min_row - 1, merged.min_col - 1
