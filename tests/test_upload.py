@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import socket
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +16,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.settings import Settings
+from ingest.errors import IngestError
 from tests.conftest import ThreadServer
 from tests.test_hardening import private_assistant
 from ui.http import create_app
@@ -207,5 +210,64 @@ def test_the_core_reports_embedding_progress(uploads: Uploads, tmp_path: Path) -
     path.write_bytes(huancui_copy().replace(MARK.encode(), "（进度）".encode()))
     seen: list[tuple[int, int]] = []
     report = uploads.assistant.upload(path, "huancui9.txt", on_progress=lambda done, total: seen.append((done, total)))
-    assert report.docs == ["huancui9"] and report.embedded == 1 and seen == [(1, 1)]
+    assert report.docs == ["huancui9"] and report.embedded == 1 and seen == [(0, 1), (1, 1)]
     assert path.exists()  # the caller's file is copied, not taken
+
+
+def numbered_list(rows: int, mark: str) -> bytes:
+    """A list of `rows` tasks, each worded apart (with `mark`): every row needs embedding."""
+    head = "测试市工作任务清单\n\t序号\n\t任务内容\n\t牵头单位\n"
+    return (head + "".join(f"\n\t{n}\n\t{mark}第{n}项任务：建设实训基地{n}个\n\t市教育局\n"
+                           for n in range(1, rows + 1))).encode()
+
+
+def test_a_list_over_the_row_limit_is_422_naming_the_limit_before_any_embedding(
+        uploads: Uploads, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(uploads.assistant, "settings", uploads.assistant.settings.model_copy(
+        update={"max_rows_per_list": 20}))
+    before = documents(uploads.url)
+    response = upload(uploads.url, "long1.txt", numbered_list(30, "（超限）"))
+    assert response.status_code == 422
+    assert response.json()["detail"] == ("long1.txt: the list has 30 rows, over the limit of 20 "
+                                         "(ASSISTANT_MAX_ROWS_PER_LIST)")
+    assert documents(uploads.url) == before and not list(uploads.folder.glob("long1*"))
+    path = tmp_path / "long.txt"
+    path.write_bytes(numbered_list(30, "（超限）"))
+    seen: list[tuple[int, int]] = []
+    with pytest.raises(IngestError, match="ASSISTANT_MAX_ROWS_PER_LIST"):
+        uploads.assistant.upload(path, "long1.txt", on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == []  # refused before the embedding began
+
+
+def test_a_pdf_over_the_page_limit_is_422(uploads: Uploads, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads.assistant, "settings", uploads.assistant.settings.model_copy(
+        update={"max_pages": 5}))
+    response = upload(uploads.url, "liaoning2.pdf", (FIXTURES / "liaoning.pdf").read_bytes())
+    assert response.status_code == 422
+    assert response.json()["detail"] == "liaoning2.pdf: has 15 pages, over the limit of 5 (ASSISTANT_MAX_PAGES)"
+    assert "liaoning2" not in documents(uploads.url)
+
+
+def test_an_upload_past_its_time_is_422_naming_the_limit(uploads: Uploads, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads.assistant, "settings", uploads.assistant.settings.model_copy(
+        update={"ingest_seconds": 1e-6}))
+    response = upload(uploads.url, "late1.txt", numbered_list(3, "（超时）"))
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("late1.txt: stopped while ")
+    assert "over the limit of 1e-06 s per file (ASSISTANT_INGEST_SECONDS)" in response.json()["detail"]
+    assert "late1" not in documents(uploads.url) and not list(uploads.folder.glob("late1*"))
+
+
+def test_an_upload_whose_client_went_away_stops_and_changes_nothing(uploads: Uploads) -> None:
+    content = numbered_list(400, "（断开）")  # 13 embedding batches: seconds of work on 2 cores
+    boundary = "b0undary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gone1.txt\"\r\n\r\n"
+            .encode() + content + f"\r\n--{boundary}--\r\n".encode())
+    host, port = uploads.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as client:
+        client.sendall(f"POST /documents HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
+                       f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n".encode() + body)
+        time.sleep(0.5)  # received and parsed: the embedding has begun
+    # The writer is single: a removal queued after the upload answers once the upload's work has ended.
+    assert httpx.delete(f"{uploads.url}/documents/nothing-such", timeout=300).status_code == 404
+    assert "gone1" not in documents(uploads.url) and not list(uploads.folder.glob("gone1*"))

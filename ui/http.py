@@ -57,7 +57,7 @@ from ui.security import (
     rate_limit_guard,
     redact_access_log,
 )
-from ui.upload import FRAMING_BYTES, receive_file, refusal
+from ui.upload import FRAMING_BYTES, ClientWatch, receive_file, refusal
 
 log = logging.getLogger(__name__)
 
@@ -278,14 +278,19 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
 
         Its key is the file's name without the suffix (letters, digits, - and _ kept): a key uploaded before is
         replaced, the same file again changes nothing. A file that cannot be read as a list is a 422 naming
-        it, and the index stays as it was. The report names the document (`docs`) and its rows (`row_ids`).
+        it, and the index stays as it was; so is a list over ASSISTANT_MAX_ROWS_PER_LIST rows, a PDF over
+        ASSISTANT_MAX_PAGES pages, or a file not read and embedded within ASSISTANT_INGEST_SECONDS. A client that
+        disconnects stops the work. The report names the document (`docs`) and its rows (`row_ids`).
         """
         path, filename = await receive_file(request, incoming, settings.upload_max_bytes)
+        client = ClientWatch(filename)  # a client that leaves stops the work: no one would read its report
+        watching = asyncio.create_task(client.watch(request))
         try:
-            return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename))
+            return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename, client.check))
         except BundledList as err:
             raise HTTPException(409, str(err)) from None
         finally:
+            watching.cancel()
             path.unlink(missing_ok=True)
 
     @router.delete("/documents/{doc}", responses={**not_found, **bundled})

@@ -6,8 +6,10 @@ refuse it; this reads it as it arrives and stops at the limit.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -15,6 +17,8 @@ from fastapi import HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
+
+from ingest.errors import IngestError
 
 if TYPE_CHECKING:  # a TypedDict the module defines for type checkers only
     from python_multipart.multipart import MultipartCallbacks
@@ -122,3 +126,25 @@ async def receive_file(request: Request, folder: Path, max_bytes: int) -> tuple[
         path.unlink(missing_ok=True)
         raise
     return path, part.filename
+
+
+class ClientWatch:
+    """Whether the client of an upload is still there: `watch` polls the connection while the ingest runs on the
+    writer thread, and `check`, passed to the ingest as its progress callback, stops the work once the client left
+    (a client that closed its connection will read no report: its embedding would hold the writer for nothing)."""
+
+    POLL_SECONDS = 0.5
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.gone = threading.Event()
+
+    async def watch(self, request: Request) -> None:
+        """Runs until cancelled or until the client disconnects (the server says so only when the app asks)."""
+        while not await request.is_disconnected():
+            await asyncio.sleep(self.POLL_SECONDS)
+        self.gone.set()
+
+    def check(self, done: int, total: int) -> None:
+        if self.gone.is_set():
+            raise IngestError(self.filename, f"stopped after embedding {done} of {total} rows: the client went away")
