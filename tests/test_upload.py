@@ -271,3 +271,20 @@ def test_an_upload_whose_client_went_away_stops_and_changes_nothing(uploads: Upl
     # The writer is single: a removal queued after the upload answers once the upload's work has ended.
     assert httpx.delete(f"{uploads.url}/documents/nothing-such", timeout=300).status_code == 404
     assert "gone1" not in documents(uploads.url) and not list(uploads.folder.glob("gone1*"))
+
+
+def test_the_422s_of_a_filter_and_of_a_file_are_documented_with_their_body(uploads: Uploads) -> None:
+    openapi = httpx.get(f"{uploads.url}/openapi.json").json()
+    paths, schemas = openapi["paths"], openapi["components"]["schemas"]
+    ask_422 = paths["/ask"]["post"]["responses"]["422"]
+    upload_422 = paths["/documents"]["post"]["responses"]["422"]
+    assert "errors[0].known" in ask_422["description"] and "file.png" in upload_422["description"]
+    for documented in (ask_422, upload_422):
+        assert documented["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/ErrorBody"
+    assert "known" in schemas["FieldError"]["properties"]
+    refused = httpx.post(f"{uploads.url}/ask", json={"question": "有哪些任务？", "agency": "火星局"}, timeout=60)
+    png = upload(uploads.url, "file.png", b"\x89PNG\r\n")
+    for response in (refused, png):  # the bodies are the documented ErrorBody
+        assert response.status_code == 422 and set(response.json()) == {"detail", "errors"}
+    assert refused.json()["errors"][0]["field"] == "agency" and refused.json()["errors"][0]["known"]
+    assert png.json()["errors"][0]["field"] == "file"

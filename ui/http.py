@@ -181,8 +181,11 @@ def _open_routes(assistant: Assistant) -> APIRouter:
 def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Executor) -> APIRouter:
     router = APIRouter()
 
-    @router.post("/ask", tags=["answers"], responses={503: {"model": ErrorBody, "description":
-                                                            "no answer within ASSISTANT_ASK_TIMEOUT_SECONDS"}})
+    @router.post("/ask", tags=["answers"], responses={
+        422: {"model": ErrorBody, "description": "invalid input, or a `jurisdiction` or `agency` filter naming "
+              "nothing the index holds: `errors[0].field` names the filter, `errors[0].known` the names it holds "
+              "(or the closest ones)"},
+        503: {"model": ErrorBody, "description": "no answer within ASSISTANT_ASK_TIMEOUT_SECONDS"}})
     async def ask(request: AskRequest, http: Request) -> Answer:
         """Answer one question from the lists, citing every row it uses; a session_id continues a chat. Session
         ids are the server's: one it did not issue, or issued to another API key, starts a new session."""
@@ -263,6 +266,10 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         404: {"model": ErrorBody, "description": "the index holds no such list"}}
     bundled: dict[int | str, dict[str, Any]] = {
         409: {"model": ErrorBody, "description": "a bundled list: its file in ASSISTANT_LISTS_DIR is its source"}}
+    not_a_list: dict[int | str, dict[str, Any]] = {422: {"model": ErrorBody, "description": (
+        "the file cannot be read as a list: its name has no list suffix (file.png), or its content is damaged, "
+        "holds no numbered table, or is over ASSISTANT_MAX_ROWS_PER_LIST, ASSISTANT_MAX_PAGES or "
+        "ASSISTANT_INGEST_SECONDS; `detail` names the file and the reason, `errors[0].field` is `file`")}}
     upload_body = {"requestBody": {"required": True, "content": {
         "multipart/form-data": {"schema": UploadForm.model_json_schema()}}}}
 
@@ -272,7 +279,7 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         return [DocumentSummary(doc=d.doc, title=d.title, jurisdiction=d.jurisdiction, rows=d.rows,
                                 source=d.source) for d in assistant.engine.catalog.documents]
 
-    @router.post("/documents", responses=bundled, openapi_extra=upload_body)
+    @router.post("/documents", responses={**bundled, **not_a_list}, openapi_extra=upload_body)
     async def upload(request: Request) -> IngestReport:
         """Ingest one list file (multipart field `file`) and keep it, so that every re-ingest reads it again.
 
