@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +110,49 @@ def test_a_garbage_jieba_cache_is_rebuilt_not_a_failure(tmp_path: Path) -> None:
     tokenizer = Tokenizer(Registry.load(), [], cache_dir=tmp_path)
     assert tokenizer.words("营口市人社局要做哪些工作")[:1] == ["营口市"]
     assert (tmp_path / "jieba.cache").stat().st_size > 1_000_000  # jieba wrote a good cache in its place
+
+
+def _without_file_permission_override() -> list[str]:
+    """A prefix that runs a command as a process that file permissions bind. As root: root without the
+    capabilities that override them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), since `nobody` cannot run this
+    interpreter when it lives under /root (mode 700)."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: no process here is bound by file permissions")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+@pytest.mark.parametrize("args", [["documents"], ["ask", "营口市人社局要做哪些工作？"], ["serve", "--port", "9"]])
+def test_an_index_database_nobody_may_read_exits_3_with_one_line(tmp_path: Path, args: list[str]) -> None:
+    from ingest.store import open_store
+
+    data = tmp_path / "data"
+    open_store(data / "index")
+    database = data / "index" / "chroma.sqlite3"
+    database.chmod(0)
+    cli = str(Path(sys.executable).with_name("policy-assistant"))
+    try:
+        result = subprocess.run([*_without_file_permission_override(), cli, *args], capture_output=True, text=True,
+                                timeout=300, env={**os.environ, "ASSISTANT_DATA_DIR": str(data)})
+    finally:
+        database.chmod(0o644)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: index at {data / 'index'} cannot be read: Permission denied (chroma.sqlite3)"]
+    assert not list(data.glob("index.broken-*"))
+
+
+def test_a_data_directory_this_user_may_not_write_exits_3_with_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o555)
+    cli = str(Path(sys.executable).with_name("policy-assistant"))
+    try:
+        result = subprocess.run([*_without_file_permission_override(), cli, "serve", "--port", "9"],
+                                capture_output=True, text=True, timeout=300,
+                                env={**os.environ, "ASSISTANT_DATA_DIR": str(data)})
+    finally:
+        data.chmod(0o755)
+    assert result.returncode == 3, result.stderr
+    assert result.stderr.strip().splitlines() == [f"error: {data / 'gradio'}: Permission denied"]
