@@ -60,6 +60,9 @@ from ui.upload import FRAMING_BYTES, receive_file, refusal
 
 log = logging.getLogger(__name__)
 
+ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
+ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
         (400, "the request body is not JSON"),
@@ -208,7 +211,7 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
             engine = assistant.engine
             found = list_rows(engine.catalog, doc or None, jurisdiction or None, agency or None, role, engine.names)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc, jurisdiction, agency)) from None
         return [RowPublic.model_validate(r.public()) for r in found]
 
     return router
@@ -216,6 +219,7 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
 
 def _lineage_routes(assistant: Assistant) -> APIRouter:
     router = APIRouter(tags=["lineage"], responses={404: {"model": ErrorBody, "description": "unknown doc or rows"}})
+    row_id = PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")
 
     @router.get("/lineage")
     def lineage(doc: str = Query(..., max_length=100, description="A local list, e.g. yingkou.")) -> list[RowLineage]:
@@ -223,7 +227,7 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
         try:
             return assistant.lineage(doc)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc)) from None
 
     @router.get("/coverage")
     def coverage(parent: str = Query(..., max_length=100, description="A parent list, e.g. liaoning.")
@@ -232,22 +236,22 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
         try:
             return assistant.coverage(parent)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), parent)) from None
 
     def correct(child: str, parent: str, verdict: Verdict) -> dict[str, str]:
         try:
             assistant.correct_link(child, parent, verdict)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), child, parent)) from None
         return {"child": child, "parent": parent, "verdict": verdict}
 
     @router.put("/lineage/{child}/{parent}")
-    def confirm(child: str, parent: str) -> dict[str, str]:
+    def confirm(child: str = row_id, parent: str = row_id) -> dict[str, str]:
         """Confirm a link (e.g. /lineage/yingkou%2312/liaoning%2315): it stays whatever later builds score."""
         return correct(child, parent, "confirmed")
 
     @router.delete("/lineage/{child}/{parent}")
-    def reject(child: str, parent: str) -> dict[str, str]:
+    def reject(child: str = row_id, parent: str = row_id) -> dict[str, str]:
         """Reject a link: it never comes back, across re-ingests."""
         return correct(child, parent, "rejected")
 
@@ -283,7 +287,7 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         try:
             return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename))
         except BundledList as err:
-            raise HTTPException(409, str(err)) from None
+            raise HTTPException(409, echoing(str(err), filename)) from None
         finally:
             path.unlink(missing_ok=True)
 
@@ -295,9 +299,9 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         try:
             return await asyncio.wrap_future(writer.submit(assistant.remove, doc))
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc)) from None
         except BundledList as err:
-            raise HTTPException(409, str(err)) from None
+            raise HTTPException(409, echoing(str(err), doc)) from None
 
     return router
 
@@ -338,12 +342,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownFilter)
     async def unknown_filter(request: Request, exc: UnknownFilter) -> JSONResponse:
         # /ask's jurisdiction or agency naming nothing the index holds: never ignored silently
-        return _error(422, str(exc), [FieldError(field=exc.field, message=str(exc), known=exc.known)])
+        message = echoing(str(exc), exc.value)
+        return _error(422, message, [FieldError(field=exc.field, message=message, known=exc.known)])
 
     @app.exception_handler(IngestError)
     async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
         # One line, "file: reason", naming the file without the server's folders.
-        return _error(422, f"{Path(exc.path).name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
+        name = clipped(Path(exc.path).name)
+        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -356,6 +362,20 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The server logs the traceback; the client learns nothing about the code.
         return _error(500, "internal server error")
+
+
+def clipped(value: str, limit: int = ECHO_MAX_CHARS) -> str:
+    """A client's value as an error message may quote it: its first `limit` characters, … marking a cut."""
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def echoing(message: str, *values: str | None) -> str:
+    """`message` with each client value it quotes (as is or as its repr) cut to ECHO_MAX_CHARS: a 20,000-character
+    id is not sent back whole."""
+    for value in values:
+        if value and len(value) > ECHO_MAX_CHARS:
+            message = message.replace(repr(value), repr(clipped(value))).replace(value, clipped(value))
+    return message
 
 
 def _error(status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
