@@ -12,6 +12,8 @@ from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
 
 KEY_MAX_CHARS = 100
+# The file system names a file in at most 255 bytes: the key and its longest suffix (.docx, .xlsx) must fit.
+KEY_MAX_BYTES = 255 - max(len(suffix) for suffix in LIST_SUFFIXES)
 
 
 def list_sources(lists_dir: Path, uploads_dir: Path) -> list[Path]:
@@ -31,8 +33,10 @@ def document_key(filename: str) -> str:
     if not key:
         raise IngestError(filename or "(no name)", "the file name has no letter, digit or Chinese character "
                                                    "to name the list by")
-    if len(key) > KEY_MAX_CHARS:
-        raise IngestError(filename, f"the file name is longer than {KEY_MAX_CHARS} characters")
+    if len(key) > KEY_MAX_CHARS or len(key.encode()) > KEY_MAX_BYTES:
+        raise IngestError(filename, f"the file name is too long: its key is {len(key)} characters, "
+                                    f"{len(key.encode())} bytes in UTF-8; at most {KEY_MAX_CHARS} characters and "
+                                    f"{KEY_MAX_BYTES} bytes (a Chinese character takes 3)")
     return key
 
 

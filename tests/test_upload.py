@@ -14,6 +14,7 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.settings import Settings
+from ingest.errors import IngestError
 from tests.conftest import ThreadServer
 from tests.test_hardening import private_assistant
 from ui.http import create_app
@@ -209,3 +210,18 @@ def test_the_core_reports_embedding_progress(uploads: Uploads, tmp_path: Path) -
     report = uploads.assistant.upload(path, "huancui9.txt", on_progress=lambda done, total: seen.append((done, total)))
     assert report.docs == ["huancui9"] and report.embedded == 1 and seen == [(1, 1)]
     assert path.exists()  # the caller's file is copied, not taken
+
+
+def test_a_file_name_over_the_file_systems_255_bytes_is_422_naming_the_limit_in_bytes(
+        uploads: Uploads, tmp_path: Path) -> None:
+    too_long = "环" * 84 + ".txt"  # 84 characters, under the 100-character limit, but 252 bytes + 4
+    response = upload(uploads.url, too_long, huancui_copy())
+    assert response.status_code == 422, response.text
+    assert "250 bytes" in response.json()["detail"] and "252 bytes" in response.json()["detail"]
+    path = tmp_path / "any.txt"
+    path.write_bytes(huancui_copy())
+    with pytest.raises(IngestError, match="250 bytes"):  # the chat's upload tab previews through the same core
+        uploads.assistant.preview(path, too_long)
+    fits = upload(uploads.url, "环" * 83 + ".txt", huancui_copy())
+    assert fits.status_code == 200, fits.text
+    assert (uploads.folder / ("环" * 83 + ".txt")).exists()
