@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import gradio as gr
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
@@ -62,6 +62,7 @@ log = logging.getLogger(__name__)
 
 ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
 ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
+RowId = Annotated[str, PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
@@ -219,7 +220,6 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
 
 def _lineage_routes(assistant: Assistant) -> APIRouter:
     router = APIRouter(tags=["lineage"], responses={404: {"model": ErrorBody, "description": "unknown doc or rows"}})
-    row_id = PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")
 
     @router.get("/lineage")
     def lineage(doc: str = Query(..., max_length=100, description="A local list, e.g. yingkou.")) -> list[RowLineage]:
@@ -246,12 +246,12 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
         return {"child": child, "parent": parent, "verdict": verdict}
 
     @router.put("/lineage/{child}/{parent}")
-    def confirm(child: str = row_id, parent: str = row_id) -> dict[str, str]:
+    def confirm(child: RowId, parent: RowId) -> dict[str, str]:
         """Confirm a link (e.g. /lineage/yingkou%2312/liaoning%2315): it stays whatever later builds score."""
         return correct(child, parent, "confirmed")
 
     @router.delete("/lineage/{child}/{parent}")
-    def reject(child: str = row_id, parent: str = row_id) -> dict[str, str]:
+    def reject(child: RowId, parent: RowId) -> dict[str, str]:
         """Reject a link: it never comes back, across re-ingests."""
         return correct(child, parent, "rejected")
 
