@@ -102,6 +102,26 @@ class UploadFolder:
         if staged.parent.parent == self.incoming:
             shutil.rmtree(staged.parent, ignore_errors=True)
 
+    def sweep(self, before: float) -> int:
+        """Delete what `.incoming` holds from before `before` (a time.time()): copies a killed or failed upload or
+        ingest left behind. Anything newer is left alone, as an ingest of this process may be writing it. How many
+        entries went."""
+        if not self.incoming.is_dir():
+            return 0
+        swept = 0
+        for entry in self.incoming.iterdir():
+            try:
+                if entry.lstat().st_mtime >= before:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            except FileNotFoundError:  # gone already
+                continue
+            swept += 1
+        return swept
+
     def _scratch(self) -> Path:
         self.incoming.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(dir=self.incoming))

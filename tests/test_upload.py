@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +20,7 @@ from assistant.settings import Settings
 from ingest.errors import IngestError
 from tests.conftest import ThreadServer
 from tests.test_hardening import private_assistant
-from ui.http import create_app
+from ui.http import create_app, open_assistant
 
 MARK = "（上传版）"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -225,3 +228,26 @@ def test_a_file_name_over_the_file_systems_255_bytes_is_422_naming_the_limit_in_
     fits = upload(uploads.url, "环" * 83 + ".txt", huancui_copy())
     assert fits.status_code == 200, fits.text
     assert (uploads.folder / ("环" * 83 + ".txt")).exists()
+
+
+def test_the_servers_start_deletes_what_killed_uploads_left_but_nothing_newer(
+        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = private_assistant(indexed_settings, tmp_path).settings
+    incoming = settings.uploads_dir / ".incoming"
+    staged = incoming / "tmpkilled" / "huancui2.txt"  # a copy staged for an ingest that was killed
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(huancui_copy())
+    stale = [staged.parent, *(incoming / f"tmp{n}.part" for n in range(13))]  # bodies cut off mid-upload
+    for path in stale[1:]:
+        path.write_bytes(b"--b\r\n")
+    hour_ago = time.time() - 3600
+    for path in stale:
+        os.utime(path, (hour_ago, hour_ago))
+    writing = incoming / "tmpnow.part"  # newer than the start: an ingest of this process may be writing it
+    writing.write_bytes(b"--b\r\n")
+    in_a_minute = time.time() + 60
+    os.utime(writing, (in_a_minute, in_a_minute))
+    with caplog.at_level(logging.INFO, logger="ui.http"):
+        open_assistant(settings)  # what `serve` starts with
+    assert [p.name for p in incoming.iterdir()] == ["tmpnow.part"]
+    assert "deleted 14 staged uploads" in caplog.text

@@ -401,7 +401,12 @@ def _message(problem: Any) -> str:
 
 
 def open_assistant(settings: Settings) -> Assistant:
-    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first."""
+    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first. What earlier
+    processes left in the uploads' work folder (killed or failed uploads) is deleted first."""
+    uploads = UploadFolder(settings.uploads_dir)
+    if swept := uploads.sweep(before=time.time()):
+        log.info("deleted %d staged upload%s left in %s by earlier processes", swept, "s" * (swept != 1),
+                 uploads.incoming)
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest_if_empty()
     if report is not None:
