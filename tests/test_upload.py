@@ -251,3 +251,19 @@ def test_the_servers_start_deletes_what_killed_uploads_left_but_nothing_newer(
         open_assistant(settings)  # what `serve` starts with
     assert [p.name for p in incoming.iterdir()] == ["tmpnow.part"]
     assert "deleted 14 staged uploads" in caplog.text
+
+
+def test_a_list_key_another_file_gave_is_refused_naming_that_file(uploads: Uploads) -> None:
+    two = (FIXTURES / "two_lists.docx").read_bytes()
+    assert upload(uploads.url, "pair.docx", two).json()["docs"] == ["pair-1", "pair-2"]
+    clash = upload(uploads.url, "pair-1.txt", huancui_copy())  # the key of the Word file's first list
+    assert clash.status_code == 422, clash.text
+    assert clash.json()["detail"].startswith("pair-1.txt: the index holds a list 'pair-1' read from pair.docx")
+    assert upload(uploads.url, "duo-1.txt", huancui_copy()).status_code == 200
+    reverse = upload(uploads.url, "duo.docx", two)  # a Word file whose first list would take that key
+    assert reverse.status_code == 422 and "'duo-1' read from duo-1.txt" in reverse.json()["detail"]
+    assert sorted(p.name for p in uploads.folder.glob("pair*")) == ["pair.docx"]
+    assert not (uploads.folder / "duo.docx").exists()
+    assert documents(uploads.url)["pair-1"]["source"]["file"] == "pair.docx"
+    report = httpx.post(f"{uploads.url}/admin/reingest", timeout=300)
+    assert report.status_code == 200 and report.json()["skipped"] == []
