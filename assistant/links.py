@@ -3,46 +3,112 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, TypeAdapter
 
 from assistant.catalog import Catalog
 
 Verdict = Literal["confirmed", "rejected"]
+log = logging.getLogger(__name__)
 
 
 class LinkCorrections:
-    """Corrections kept as JSON in the data directory: they survive every re-ingest and rebuild."""
+    """Officials' corrections kept as JSON in the data directory: they survive every re-ingest and rebuild.
+
+    Each change is written whole to a temporary file that then replaces the file, the copy before it kept as
+    `<file>.bak`. A file that does not read (garbage, cut short) is moved aside as `<file>.broken-<time>`, with a
+    warning, and the backup's corrections take its place: a lineage answer never fails over it.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
+        self.backup = path.with_name(path.name + ".bak")
+        self._lock = threading.RLock()
         self._read: tuple[int, dict[tuple[str, str], Verdict]] = (-1, {})
+        self.all()  # at start: a damaged file is recovered now, and the log says so
 
     def all(self) -> dict[tuple[str, str], Verdict]:
         """The corrections, read from disk only when the file changed (an answer asks once per row)."""
-        try:
-            stamp = self.path.stat().st_mtime_ns
-        except FileNotFoundError:
-            return {}
-        if stamp != self._read[0]:
-            self._read = (stamp, {(c, p): v for c, p, v in json.loads(self.path.read_text("utf-8"))})
-        return dict(self._read[1])
+        with self._lock:
+            try:
+                stamp = self.path.stat().st_mtime_ns
+            except FileNotFoundError:
+                return {}
+            if stamp != self._read[0]:
+                self._read = self._load()
+            return dict(self._read[1])
 
     def set(self, child: str, parent: str, verdict: Verdict) -> None:
         with self._lock:
             current = self.all()
             current[(child, parent)] = verdict
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            part = self.path.with_suffix(".part")
-            part.write_text(json.dumps([[c, p, v] for (c, p), v in sorted(current.items())], ensure_ascii=False),
-                            "utf-8")
-            part.replace(self.path)
+            self._write(current)
             self._read = (-1, {})  # read afresh next time, whatever the file system's clock resolution
+
+    def _load(self) -> tuple[int, dict[tuple[str, str], Verdict]]:
+        """The file's stamp and corrections; a damaged file is recovered first."""
+        try:
+            return self.path.stat().st_mtime_ns, _parsed(self.path.read_bytes())
+        except ValueError as err:  # not JSON, or not a list of [child, parent, verdict]
+            damage = str(err).splitlines()[0]
+        aside = _aside(self.path)
+        os.replace(self.path, aside)
+        try:
+            restored = _parsed(self.backup.read_bytes())
+        except (FileNotFoundError, ValueError) as err:
+            why = "no backup" if isinstance(err, FileNotFoundError) else f"its backup {self.backup.name} is damaged too"
+            log.warning("lineage corrections %s are damaged (%s); moved to %s; %s: starting with no corrections",
+                        self.path, damage, aside.name, why)
+            return -1, {}
+        self._write(restored)
+        log.warning("lineage corrections %s are damaged (%s); moved to %s and restored %d corrections from %s",
+                    self.path, damage, aside.name, len(restored), self.backup.name)
+        return self.path.stat().st_mtime_ns, restored
+
+    def _write(self, corrections: dict[tuple[str, str], Verdict]) -> None:
+        """The whole file replaced at once; the copy it replaces kept as the backup."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps([[c, p, v] for (c, p), v in sorted(corrections.items())], ensure_ascii=False)
+        if self.path.exists():
+            _replace_with(self.backup, self.path.read_bytes())
+        _replace_with(self.path, text.encode())
+
+
+_CORRECTIONS = TypeAdapter(list[tuple[str, str, Verdict]])
+
+
+def _parsed(data: bytes) -> dict[tuple[str, str], Verdict]:
+    """The corrections a file holds; ValueError when it is not a JSON list of [child, parent, verdict]."""
+    return {(c, p): v for c, p, v in _CORRECTIONS.validate_json(data)}
+
+
+def _replace_with(path: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `path`, flushed to disk, then put it in `path`'s place."""
+    handle, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _aside(path: Path) -> Path:
+    """A free `<name>.broken-<time>` beside `path`."""
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    candidates = (path.with_name(f"{path.name}.broken-{stamp}" + (f"-{n}" if n else "")) for n in range(1000))
+    return next(c for c in candidates if not c.exists())
 
 
 @dataclass(frozen=True)

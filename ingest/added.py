@@ -44,7 +44,7 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
     staged = folder.stage(path, filename)
     try:
         report = indexer.ingest([staged], progress=progress, on_progress=on_progress,
-                                deadline=Deadline(indexer.limits.seconds))
+                                deadline=Deadline(indexer.limits.seconds), exclusive=True)
     except BaseException as err:
         folder.discard(staged)
         if isinstance(err, IngestError):  # the sender's file name, not our copy's path

@@ -56,6 +56,17 @@ class SettingsLike(Protocol):
     @property
     def cache_dir(self) -> Path: ...
 
+    @property
+    def uploads_dir(self) -> Path: ...
+
+
+@dataclass
+class SkippedFile:
+    """A kept file (an upload) a full ingest could not read: it stays in its folder, and its lists as they were."""
+
+    file: str
+    reason: str
+
 
 @dataclass
 class IngestReport:
@@ -73,6 +84,7 @@ class IngestReport:
     switched: bool
     docs: list[str] = field(default_factory=list)
     row_ids: list[str] = field(default_factory=list)
+    skipped: list[SkippedFile] = field(default_factory=list)
 
     @property
     def rows_of_docs(self) -> int:
@@ -81,9 +93,10 @@ class IngestReport:
 
     def summary(self) -> str:
         state = "index switched" if self.switched else "index unchanged"
+        skipped = "".join(f"; skipped {s.file}: {s.reason}" for s in self.skipped)
         return (f"{self.documents} documents, {self.rows} rows: {self.new} new, {self.changed} changed, "
                 f"{self.unchanged} unchanged, {self.removed} removed; {self.embedded} embedded; "
-                f"{self.seconds:.1f} s ({state})")
+                f"{self.seconds:.1f} s ({state}){skipped}")
 
 
 def passage_text(row: Row) -> str:
@@ -158,7 +171,8 @@ class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock_path: Path, manifest_dir: Path, limits: Limits | None = None) -> None:
+                 lock_path: Path, manifest_dir: Path, limits: Limits | None = None,
+                 kept_dir: Path | None = None) -> None:
         self.store = store
         self.limits = limits or Limits()
         self.embedder = embedder
@@ -166,6 +180,8 @@ class Indexer:
         self.registry = registry
         self.lock_path = lock_path
         self.manifest_dir = manifest_dir
+        # Uploads: a file of this folder that does not read is skipped by an ingest of the folder, not fatal to it
+        self.kept_dir = kept_dir.resolve() if kept_dir is not None else None
 
     def build_info(self) -> dict[str, str]:
         return {"embedding_model": self.embedder.model_name, "parser_version": PARSER_VERSION,
@@ -181,19 +197,44 @@ class Indexer:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def parse(self, paths: list[Path], deadline: Deadline | None = None) -> list[Document]:
-        """Every list of the files (each read within `self.limits`, and by `deadline` when one is given)."""
-        docs = [doc for path in list_files(paths)
-                for doc in parse_path(path, self.registry, limits=self.limits, deadline=deadline)]
-        seen: dict[str, int] = {}
-        for doc in docs:
-            seen[doc.key] = seen.get(doc.key, 0) + 1
-            if seen[doc.key] > 1:
-                raise IngestError(doc.key, "two files have the same name (a document's key is its file stem)")
-        return docs
+    def parse(self, paths: list[Path], deadline: Deadline | None = None
+              ) -> tuple[list[Document], list[SkippedFile]]:
+        """The documents of the files in `paths` (each read within `self.limits`, and by `deadline` when one is
+        given), and the kept files skipped.
+
+        IngestError for a file that does not read, or whose list has the key of another file's list, unless the
+        file is in the kept folder (`kept_dir`): that one is skipped, logged and reported, and stays where it
+        is. Kept files are read after all others, so a bundled list keeps its key.
+        """
+        files = sorted(list_files(paths), key=self._is_kept)  # stable: each group in its given order
+        docs: list[Document] = []
+        skipped: list[SkippedFile] = []
+        read_from: dict[str, Path] = {}
+        for path in files:
+            try:
+                found = parse_path(path, self.registry, limits=self.limits, deadline=deadline)
+                if taken := next((d.key for d in found if d.key in read_from), None):
+                    raise IngestError(path, f"its list {taken!r} has the key of a list read from "
+                                            f"{read_from[taken].name}: two files give the same key (a document's "
+                                            "key is its file stem)")
+            except (IngestError, OSError) as err:
+                if not self._is_kept(path):
+                    raise
+                reason = err.reason if isinstance(err, IngestError) else f"cannot be read ({err.strerror or err})"
+                log.warning("skipped %s kept in %s: %s; the file stays there, and the lists read from it before "
+                            "stay in the index", path.name, path.parent, reason)
+                skipped.append(SkippedFile(path.name, reason))
+                continue
+            read_from.update((d.key, path) for d in found)
+            docs.extend(found)
+        return docs, skipped
+
+    def _is_kept(self, path: Path) -> bool:
+        return self.kept_dir is not None and path.resolve().parent == self.kept_dir
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
-               on_progress: Progress | None = None, deadline: Deadline | None = None) -> IngestReport:
+               on_progress: Progress | None = None, deadline: Deadline | None = None,
+               exclusive: bool = False) -> IngestReport:
         """Add or replace the documents in `paths`; other documents in the index stay.
 
         A file replaces every list read before from a file of its name (stem), also those it no longer holds
@@ -201,11 +242,16 @@ class Indexer:
         changed, unless `force`. `progress` draws a bar on the terminal; `on_progress` is told how the
         embedding goes (for a progress bar of the caller's own); if it raises, the ingest stops there. `deadline`
         bounds the whole ingest, embedding too (without one, each file's reading is bounded by `self.limits`).
+        `exclusive` (a list added from outside): IngestError when a list's key is held by a list of a file of another
+        name, which a rebuild reading both files could not tell apart. A kept file that does not read is skipped
+        (see `parse`).
         """
         started = time.perf_counter()
-        docs = self.parse(paths, deadline)
+        docs, skipped = self.parse(paths, deadline)
         with self._writer_lock():
             previous = self.store.active()
+            if exclusive and previous is not None:
+                self._refuse_taken_keys(previous, docs)
             old_hash = self._hashes(previous)
             replaced = {doc.key for doc in docs} | self._read_from(previous, docs)
             fresh = [r for d in docs for r in d.rows]
@@ -220,7 +266,7 @@ class Indexer:
             total = len(kept) + len(fresh)
             report = IngestReport(len({_doc_of(rid) for rid in kept} | {d.key for d in docs}), total, new, changed,
                                   total - new - changed, removed, 0, 0.0, False, [d.key for d in docs],
-                                  list(fresh_hash))
+                                  list(fresh_hash), skipped)
             if force or not (same_build and new == changed == removed == 0):
                 old_rows = self.store.load_rows(previous) if previous is not None and kept else []
                 merged = [r for r in old_rows if r.doc not in replaced] + fresh
@@ -247,6 +293,18 @@ class Indexer:
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
+
+    def _refuse_taken_keys(self, build: Collection, docs: list[Document]) -> None:
+        """IngestError when one of `docs` has the key of a list `build` read from a file of another name."""
+        sources = self.store.sources(build)
+        stems = {Path(d.source.file).stem for d in docs if d.source}
+        for doc in docs:
+            held = sources.get(doc.key)
+            if held is not None and Path(held.file).stem not in stems:
+                file = doc.source.file if doc.source else doc.key
+                raise IngestError(file, f"the index holds a list {doc.key!r} read from {held.file}: a rebuild, "
+                                        "reading both files, could not tell the two apart. Rename the file, or "
+                                        f"remove {held.file}'s lists first")
 
     def _hashes(self, build: Collection | None) -> dict[str, str]:
         """Row id -> content hash of a build: from its manifest, else read from the index (then kept)."""
@@ -352,4 +410,4 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",
-                   settings.data_dir / "manifests", limits)
+                   settings.data_dir / "manifests", limits, kept_dir=settings.uploads_dir)

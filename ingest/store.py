@@ -55,13 +55,16 @@ _FAULTS = ("disk is full", "disk full", "no space", "permission denied", "readon
 def _is_damaged(index_dir: Path) -> str | None:
     """Why the embedded index's database is damaged (empty, not SQLite, its schema unreadable), or None."""
     db = index_dir / "chroma.sqlite3"
-    if not db.exists():
-        return None
-    if db.stat().st_size == 0:
-        return "chroma.sqlite3 is empty"
-    with open(db, "rb") as handle:
-        if handle.read(16) != b"SQLite format 3\x00":
-            return "chroma.sqlite3 is not an SQLite database"
+    try:  # a file we may not read (permission, an I/O error) is not damage: nothing is moved
+        if not db.exists():
+            return None
+        if db.stat().st_size == 0:
+            return "chroma.sqlite3 is empty"
+        with open(db, "rb") as handle:
+            if handle.read(16) != b"SQLite format 3\x00":
+                return "chroma.sqlite3 is not an SQLite database"
+    except OSError as err:
+        raise StorageError(f"index at {index_dir} cannot be read: {err.strerror or err} ({db.name})") from err
     try:  # the schema must read: cheap, unlike a full integrity check of a large index at every start
         with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
             con.execute("SELECT count(*) FROM collections").fetchone()

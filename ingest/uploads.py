@@ -12,6 +12,8 @@ from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
 
 KEY_MAX_CHARS = 100
+# The file system names a file in at most 255 bytes: the key and its longest suffix (.docx, .xlsx) must fit.
+KEY_MAX_BYTES = 255 - max(len(suffix) for suffix in LIST_SUFFIXES)
 
 
 def list_sources(lists_dir: Path, uploads_dir: Path) -> list[Path]:
@@ -31,8 +33,10 @@ def document_key(filename: str) -> str:
     if not key:
         raise IngestError(filename or "(no name)", "the file name has no letter, digit or Chinese character "
                                                    "to name the list by")
-    if len(key) > KEY_MAX_CHARS:
-        raise IngestError(filename, f"the file name is longer than {KEY_MAX_CHARS} characters")
+    if len(key) > KEY_MAX_CHARS or len(key.encode()) > KEY_MAX_BYTES:
+        raise IngestError(filename, f"the file name is too long: its key is {len(key)} characters, "
+                                    f"{len(key.encode())} bytes in UTF-8; at most {KEY_MAX_CHARS} characters and "
+                                    f"{KEY_MAX_BYTES} bytes (a Chinese character takes 3)")
     return key
 
 
@@ -97,6 +101,26 @@ class UploadFolder:
         """Delete a staged or withdrawn file (only ever something under `.incoming`)."""
         if staged.parent.parent == self.incoming:
             shutil.rmtree(staged.parent, ignore_errors=True)
+
+    def sweep(self, before: float) -> int:
+        """Delete what `.incoming` holds from before `before` (a time.time()): copies a killed or failed upload or
+        ingest left behind. Anything newer is left alone, as an ingest of this process may be writing it. How many
+        entries went."""
+        if not self.incoming.is_dir():
+            return 0
+        swept = 0
+        for entry in self.incoming.iterdir():
+            try:
+                if entry.lstat().st_mtime >= before:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+            except FileNotFoundError:  # gone already
+                continue
+            swept += 1
+        return swept
 
     def _scratch(self) -> Path:
         self.incoming.mkdir(parents=True, exist_ok=True)

@@ -145,3 +145,20 @@ def test_a_405_allows_every_method_of_the_path(server: str) -> None:
     link = httpx.post(f"{server}/lineage/yingkou%231/liaoning%231", timeout=30)
     assert link.status_code == 405 and set(link.headers["allow"].split(", ")) >= {"PUT", "DELETE"}
     assert link.json()["detail"]  # the same error body as every other error
+
+
+def test_an_error_quotes_at_most_80_characters_of_what_the_client_sent(server: str) -> None:
+    def quoted(response: httpx.Response) -> str:
+        detail = response.json()["detail"]
+        assert "x" * 80 not in detail and len(detail) < 1000, detail
+        return str(detail)
+
+    long_id = "x" * 110 + "#1"  # within a row id's length: looked up, and named in the 404
+    link = httpx.put(f"{server}/lineage/{long_id.replace('#', '%23')}/liaoning%231", timeout=30)
+    assert link.status_code == 404 and "'" + "x" * 79 + "…' to 'liaoning#1'" in quoted(link)
+    huge = httpx.put(f"{server}/lineage/{'x' * 20_000}/liaoning%231", timeout=30)
+    assert huge.status_code == 422 and "at most 120 characters" in quoted(huge)
+    named = httpx.post(f"{server}/documents", files={"file": ("x" * 1000 + ".txt", b"1")}, timeout=30)
+    assert named.status_code == 422 and quoted(named).startswith("x" * 79 + "…: ")
+    agency = httpx.post(f"{server}/ask", json={"question": "有哪些任务？", "agency": "x" * 100}, timeout=30)
+    assert agency.status_code == 422 and "x" * 79 + "…" in quoted(agency)

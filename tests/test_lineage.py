@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -11,13 +12,18 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+import pytest
 
 from assistant.core import Assistant
+from assistant.overview import overview
 from assistant.settings import Settings
 from evals.lineage import load_gold, score_links
 from ingest.lineage import LinkSettings, choose_links, link_rows, score_pairs
 from ingest.registries import Registry
 from ingest.rows import Row
+from tests.conftest import ThreadServer
+from tests.test_hardening import private_assistant
+from ui.http import create_app
 
 CITIES = ("yingkou", "wafangdian")
 
@@ -133,3 +139,38 @@ def test_lineage_and_coverage_commands(indexed_settings: Settings) -> None:
     assert table[14].startswith("liaoning#15") and "yingkou: yingkou#12" in table[14]
     missing = run("lineage", "nowhere")
     assert missing.returncode == 2 and "no document 'nowhere'" in missing.stderr
+
+
+def test_damaged_corrections_are_moved_aside_and_the_backups_kept(
+        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = private_assistant(indexed_settings, tmp_path).settings
+    corrections = settings.data_dir / "lineage-corrections.json"
+    first = Assistant.from_settings(settings)
+    first.correct_link("yingkou#2", "liaoning#2", "confirmed")
+    first.correct_link("yingkou#12", "liaoning#15", "rejected")  # the backup holds the first correction only
+    corrections.write_bytes(b"\x00\xffnot json at all")
+    with caplog.at_level(logging.WARNING, logger="assistant.links"):
+        assistant = Assistant.from_settings(settings)  # a start: what can be read is recovered
+    server = ThreadServer(create_app(assistant, settings), settings)
+    url = server.start()
+    try:
+        def parents_of(child: str) -> dict[str, bool]:
+            rows = httpx.get(f"{url}/lineage", params={"doc": "yingkou"}, timeout=30)
+            assert rows.status_code == 200, rows.text
+            return {p["id"]: p["confirmed"] for r in rows.json() if r["child"] == child for p in r["parents"]}
+
+        assert parents_of("yingkou#2")["liaoning#2"] is True  # from the backup
+        assert "moved to lineage-corrections.json.broken-" in caplog.text and "restored 1 corrections" in caplog.text
+        assert httpx.put(f"{url}/lineage/yingkou%2312/liaoning%2315", timeout=30).status_code == 200
+        whole = corrections.read_bytes()
+        corrections.write_bytes(whole[:len(whole) // 2])  # cut in half while the server runs
+        assert overview(assistant).coverage_table  # the chat's 总览 tab
+        assert httpx.get(f"{url}/coverage", params={"parent": "liaoning"}, timeout=30).status_code == 200
+        assert httpx.delete(f"{url}/lineage/yingkou%2312/liaoning%2315", timeout=30).status_code == 200
+        assert parents_of("yingkou#2")["liaoning#2"] is True and "liaoning#15" not in parents_of("yingkou#12")
+        answer = assistant.ask("营口第12项落实的是省里哪项任务？")
+        assert answer.plan is not None and answer.plan.lineage == "parents"
+    finally:
+        server.stop()
+    aside = sorted(p.read_bytes() for p in settings.data_dir.glob("lineage-corrections.json.broken-*"))
+    assert aside == sorted([b"\x00\xffnot json at all", whole[:len(whole) // 2]])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ from assistant.settings import Settings
 from ingest.errors import IngestError
 from tests.conftest import ThreadServer
 from tests.test_hardening import private_assistant
-from ui.http import create_app
+from ui.http import create_app, open_assistant
 
 MARK = "（上传版）"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -288,3 +290,57 @@ def test_the_422s_of_a_filter_and_of_a_file_are_documented_with_their_body(uploa
         assert response.status_code == 422 and set(response.json()) == {"detail", "errors"}
     assert refused.json()["errors"][0]["field"] == "agency" and refused.json()["errors"][0]["known"]
     assert png.json()["errors"][0]["field"] == "file"
+
+
+def test_a_file_name_over_the_file_systems_255_bytes_is_422_naming_the_limit_in_bytes(
+        uploads: Uploads, tmp_path: Path) -> None:
+    too_long = "环" * 84 + ".txt"  # 84 characters, under the 100-character limit, but 252 bytes + 4
+    response = upload(uploads.url, too_long, huancui_copy())
+    assert response.status_code == 422, response.text
+    assert "250 bytes" in response.json()["detail"] and "252 bytes" in response.json()["detail"]
+    path = tmp_path / "any.txt"
+    path.write_bytes(huancui_copy())
+    with pytest.raises(IngestError, match="250 bytes"):  # the chat's upload tab previews through the same core
+        uploads.assistant.preview(path, too_long)
+    fits = upload(uploads.url, "环" * 83 + ".txt", huancui_copy())
+    assert fits.status_code == 200, fits.text
+    assert (uploads.folder / ("环" * 83 + ".txt")).exists()
+
+
+def test_the_servers_start_deletes_what_killed_uploads_left_but_nothing_newer(
+        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = private_assistant(indexed_settings, tmp_path).settings
+    incoming = settings.uploads_dir / ".incoming"
+    staged = incoming / "tmpkilled" / "huancui2.txt"  # a copy staged for an ingest that was killed
+    staged.parent.mkdir(parents=True)
+    staged.write_bytes(huancui_copy())
+    stale = [staged.parent, *(incoming / f"tmp{n}.part" for n in range(13))]  # bodies cut off mid-upload
+    for path in stale[1:]:
+        path.write_bytes(b"--b\r\n")
+    hour_ago = time.time() - 3600
+    for path in stale:
+        os.utime(path, (hour_ago, hour_ago))
+    writing = incoming / "tmpnow.part"  # newer than the start: an ingest of this process may be writing it
+    writing.write_bytes(b"--b\r\n")
+    in_a_minute = time.time() + 60
+    os.utime(writing, (in_a_minute, in_a_minute))
+    with caplog.at_level(logging.INFO, logger="ui.http"):
+        open_assistant(settings)  # what `serve` starts with
+    assert [p.name for p in incoming.iterdir()] == ["tmpnow.part"]
+    assert "deleted 14 staged uploads" in caplog.text
+
+
+def test_a_list_key_another_file_gave_is_refused_naming_that_file(uploads: Uploads) -> None:
+    two = (FIXTURES / "two_lists.docx").read_bytes()
+    assert upload(uploads.url, "pair.docx", two).json()["docs"] == ["pair-1", "pair-2"]
+    clash = upload(uploads.url, "pair-1.txt", huancui_copy())  # the key of the Word file's first list
+    assert clash.status_code == 422, clash.text
+    assert clash.json()["detail"].startswith("pair-1.txt: the index holds a list 'pair-1' read from pair.docx")
+    assert upload(uploads.url, "duo-1.txt", huancui_copy()).status_code == 200
+    reverse = upload(uploads.url, "duo.docx", two)  # a Word file whose first list would take that key
+    assert reverse.status_code == 422 and "'duo-1' read from duo-1.txt" in reverse.json()["detail"]
+    assert sorted(p.name for p in uploads.folder.glob("pair*")) == ["pair.docx"]
+    assert not (uploads.folder / "duo.docx").exists()
+    assert documents(uploads.url)["pair-1"]["source"]["file"] == "pair.docx"
+    report = httpx.post(f"{uploads.url}/admin/reingest", timeout=300)
+    assert report.status_code == 200 and report.json()["skipped"] == []

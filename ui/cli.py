@@ -269,6 +269,9 @@ def main() -> None:
     except StorageError as err:  # disk full, permission, a lock: the operator's to fix; nothing was moved
         click.echo(f"error: {err}", err=True)
         sys.exit(3)
+    except PermissionError as err:  # a data directory this user may not write (the chat's folder, a cache)
+        click.echo(f"error: {err.filename or 'the data directory'}: {err.strerror or err}", err=True)
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import gradio as gr
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
@@ -60,6 +60,10 @@ from ui.security import (
 from ui.upload import FRAMING_BYTES, ClientWatch, receive_file, refusal
 
 log = logging.getLogger(__name__)
+
+ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
+ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
+RowId = Annotated[str, PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")]
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
@@ -212,7 +216,7 @@ def _guarded_routes(assistant: Assistant, settings: Settings, ask_thread: Execut
             engine = assistant.engine
             found = list_rows(engine.catalog, doc or None, jurisdiction or None, agency or None, role, engine.names)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc, jurisdiction, agency)) from None
         return [RowPublic.model_validate(r.public()) for r in found]
 
     return router
@@ -227,7 +231,7 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
         try:
             return assistant.lineage(doc)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc)) from None
 
     @router.get("/coverage")
     def coverage(parent: str = Query(..., max_length=100, description="A parent list, e.g. liaoning.")
@@ -236,22 +240,22 @@ def _lineage_routes(assistant: Assistant) -> APIRouter:
         try:
             return assistant.coverage(parent)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), parent)) from None
 
     def correct(child: str, parent: str, verdict: Verdict) -> dict[str, str]:
         try:
             assistant.correct_link(child, parent, verdict)
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), child, parent)) from None
         return {"child": child, "parent": parent, "verdict": verdict}
 
     @router.put("/lineage/{child}/{parent}")
-    def confirm(child: str, parent: str) -> dict[str, str]:
+    def confirm(child: RowId, parent: RowId) -> dict[str, str]:
         """Confirm a link (e.g. /lineage/yingkou%2312/liaoning%2315): it stays whatever later builds score."""
         return correct(child, parent, "confirmed")
 
     @router.delete("/lineage/{child}/{parent}")
-    def reject(child: str, parent: str) -> dict[str, str]:
+    def reject(child: RowId, parent: RowId) -> dict[str, str]:
         """Reject a link: it never comes back, across re-ingests."""
         return correct(child, parent, "rejected")
 
@@ -295,7 +299,7 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         try:
             return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename, client.check))
         except BundledList as err:
-            raise HTTPException(409, str(err)) from None
+            raise HTTPException(409, echoing(str(err), filename)) from None
         finally:
             watching.cancel()
             path.unlink(missing_ok=True)
@@ -308,9 +312,9 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         try:
             return await asyncio.wrap_future(writer.submit(assistant.remove, doc))
         except UnknownName as err:
-            raise HTTPException(404, str(err)) from None
+            raise HTTPException(404, echoing(str(err), doc)) from None
         except BundledList as err:
-            raise HTTPException(409, str(err)) from None
+            raise HTTPException(409, echoing(str(err), doc)) from None
 
     return router
 
@@ -351,12 +355,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(UnknownFilter)
     async def unknown_filter(request: Request, exc: UnknownFilter) -> JSONResponse:
         # /ask's jurisdiction or agency naming nothing the index holds: never ignored silently
-        return _error(422, str(exc), [FieldError(field=exc.field, message=str(exc), known=exc.known)])
+        message = echoing(str(exc), exc.value)
+        return _error(422, message, [FieldError(field=exc.field, message=message, known=exc.known)])
 
     @app.exception_handler(IngestError)
     async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
         # One line, "file: reason", naming the file without the server's folders.
-        return _error(422, f"{Path(exc.path).name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
+        name = clipped(Path(exc.path).name)
+        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -391,6 +397,20 @@ def _api_routes(routes: Any) -> Iterator[APIRoute]:
             yield from _api_routes(route.original_router.routes)
 
 
+def clipped(value: str, limit: int = ECHO_MAX_CHARS) -> str:
+    """A client's value as an error message may quote it: its first `limit` characters, … marking a cut."""
+    return value if len(value) <= limit else value[:limit - 1] + "…"
+
+
+def echoing(message: str, *values: str | None) -> str:
+    """`message` with each client value it quotes (as is or as its repr) cut to ECHO_MAX_CHARS: a 20,000-character
+    id is not sent back whole."""
+    for value in values:
+        if value and len(value) > ECHO_MAX_CHARS:
+            message = message.replace(repr(value), repr(clipped(value))).replace(value, clipped(value))
+    return message
+
+
 def _error(status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
     return JSONResponse(ErrorBody(detail=detail, errors=errors or []).model_dump(), status_code=status)
 
@@ -414,7 +434,12 @@ def _message(problem: Any) -> str:
 
 
 def open_assistant(settings: Settings) -> Assistant:
-    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first."""
+    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first. What earlier
+    processes left in the uploads' work folder (killed or failed uploads) is deleted first."""
+    uploads = UploadFolder(settings.uploads_dir)
+    if swept := uploads.sweep(before=time.time()):
+        log.info("deleted %d staged upload%s left in %s by earlier processes", swept, "s" * (swept != 1),
+                 uploads.incoming)
     assistant = Assistant.from_settings(settings)
     report = assistant.ingest_if_empty()
     if report is not None:
