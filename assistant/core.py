@@ -53,7 +53,7 @@ from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.errors import IngestError
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
-from ingest.store import IndexStore, open_store
+from ingest.store import IndexStore, open_store, private_dir
 from ingest.uploads import UploadFolder, list_sources, stored_name
 
 if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
@@ -108,6 +108,7 @@ class Assistant:
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_tiktoken_cache()))
+        private_dir(settings.data_dir)
         store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
         return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
                    templates=Templates(settings.prompts_dir),

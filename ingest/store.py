@@ -43,6 +43,17 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
     return chromadb.PersistentClient(path=str(index_dir), settings=settings)
 
 
+def private_dir(path: Path) -> Path:
+    """The data directory, made if missing, readable by its owner alone: the officials' uploads and corrections
+    are in it, and an old Office file is converted as another user (`nobody`) who must not read them."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077 and path.stat().st_uid == os.getuid():
+        path.chmod(0o700)
+        log.info("data directory %s was readable by others (%o): now owner only", path, mode)
+    return path
+
+
 class StorageError(RuntimeError):
     """The index cannot be opened for a reason that is not damage (disk full, permission, a lock): nothing is
     moved aside; the operator must fix the cause."""

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from assistant.core import Assistant
+from assistant.settings import Settings
 from ingest.clean import clean_text, split_agencies
 from ingest.errors import IngestError
 from ingest.parser import parse_file, parse_path
@@ -303,3 +305,12 @@ def test_the_preview_shows_title_place_columns_rows_and_warnings(registry: Regis
     assert "政策内容 → 任务内容 · 牵头单位 → 牵头 · 责任单位 → 责任" in text
     assert "warning: named .txt but is a xlsx file: read as xlsx" in text
     assert "… 40 more rows" in text
+
+
+def test_the_data_directory_is_its_owners_alone(indexed_settings: Settings, tmp_path: Path) -> None:
+    """Old Office files are converted as another user: the uploads and corrections must not be readable by it."""
+    shared = tmp_path / "shared-data"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    Assistant.from_settings(indexed_settings.model_copy(update={"data_dir": shared}))
+    assert shared.stat().st_mode & 0o077 == 0
