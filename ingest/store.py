@@ -50,7 +50,7 @@ def private_dir(path: Path) -> Path:
     mode = path.stat().st_mode & 0o777
     if mode & 0o077 and path.stat().st_uid == os.getuid():
         path.chmod(0o700)
-        log.info("data directory %s was readable by others (%o): now owner only", path, mode)
+        log.debug("data directory %s was readable by others (%o): now owner only", path, mode)
     return path
 
 
