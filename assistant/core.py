@@ -31,15 +31,7 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import (
-    with_about,
-    with_count,
-    with_extreme,
-    with_fragments,
-    with_lineage_of_rows,
-    with_positions,
-    with_reference,
-)
+from assistant.understand.constructs import with_constructs, with_fragments, with_previous_rows
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -294,8 +286,7 @@ class Assistant:
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
         plan = with_fragments(plan, engine.grammar.fragments(corrected))
-        plan = asked = with_about(with_count(with_extreme(with_positions(plan.model_copy(
-            update={"question": question, "read_as": read_as}), tags), tags), tags), tags)
+        plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:
@@ -305,7 +296,7 @@ class Assistant:
             if last is None and session_id and self.sessions.expired(session_id) else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
-        plan = with_reference(with_lineage_of_rows(plan, previous, rows, tags), previous, rows, tags)
+        plan = with_previous_rows(plan, previous, rows, tags)
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})

@@ -212,3 +212,13 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
         "operation": "lineage", "lineage": "children" if carry.start < ref.start else "parents",
         "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
         "refuse_reason": None, "unresolved": []})
+
+
+def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts."""
+    return with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+
+
+def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+    """The constructs that tie a question to the previous answer's rows: their lineage, or the rows themselves."""
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags), previous, rows, tags)
