@@ -106,3 +106,11 @@ def test_lineage_of_the_previous_rows_in_conversation(assistant: Assistant) -> N
     every = {v.parent for v in links.parents_of("wafangdian#10")}
     assert len(every) >= 2 and set(ids(parents)) == {"wafangdian#10"} | every  # each of several parents
 
+
+
+def test_a_year_named_in_the_task_or_none(assistant: Assistant) -> None:
+    named = assistant.ask("营口清单里，任务内容标明了具体年份的有几条")
+    expected = rows_where(assistant, "yingkou", lambda r: r.years)
+    assert ids(named) == expected and f"{len(expected)}项" in named.answer and "写有年份" in named.plan_line
+    none = assistant.ask("环翠区有哪些任务年份也没写")
+    assert ids(none) == rows_where(assistant, "huancui", lambda r: not r.years)

@@ -68,7 +68,10 @@ class PlanLine:
     def node(self, lang: str, node: Node) -> str:
         if isinstance(node, Group):
             if node.kind == "not":
-                return self.t(lang, "plan_not", item=self.node(lang, node.items[0]))
+                inner = node.items[0]
+                if isinstance(inner, EmptyAtom):  # not empty: the field is filled in
+                    return self.t(lang, "plan_filled", field=self.t(lang, f"field_{inner.field}"))
+                return self.t(lang, "plan_not", item=self.node(lang, inner))
             joined = self.t(lang, f"plan_{node.kind}").join(self.node(lang, i) for i in node.items)
             return f"({joined})" if len(node.items) > 1 else joined
         if isinstance(node, AgencyAtom):

@@ -355,4 +355,6 @@ def _empty(row: Row, name: str) -> bool:
         return not row.responsible
     if name == "due":
         return not (row.due or (row.measures and row.measures.due))
+    if name == "year":
+        return not row.years
     return row.measures is None or row.measures.is_empty()

@@ -24,7 +24,7 @@ from assistant.understand.plan import (
 )
 
 _FIELDS = ("lead", "responsible", "due", "text", "measures")
-_EMPTY_FIELDS = ("lead", "responsible", "due", "measures")
+_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year")
 _ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
 

@@ -88,10 +88,11 @@ class RowsAtom(BaseModel):
 
 
 class EmptyAtom(BaseModel):
-    """The row leaves this field empty (no 牵头单位, no 责任单位, no completion time, no measures)."""
+    """The row leaves this field empty (no 牵头单位, no 责任单位, no completion time, no measures, no year named in
+    its task text)."""
 
     kind: Literal["empty"] = "empty"
-    field: Literal["lead", "responsible", "due", "measures"]
+    field: Literal["lead", "responsible", "due", "measures", "year"]
 
 
 class FigureAtom(BaseModel):
