@@ -127,10 +127,11 @@ def _write_settings(path: Path) -> None:
 
 def _run(command: list[str], home: str, path: Path, options: dict[str, Any]) -> str:
     """Run LibreOffice in its own process group, killed whole when it overruns the time limit. It gets none of the
-    server's environment (keys among it): a path, a language, and the temporary folder as its home."""
+    server's environment (keys among it): a path, a language, and the temporary folder as its home and working
+    directory (the server's own may be closed to the user it runs as)."""
     env = {"PATH": os.environ.get("PATH", os.defpath), "LANG": "C.UTF-8", "HOME": home, "TMPDIR": home}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-                               start_new_session=True, **options)
+                               start_new_session=True, cwd=home, **options)
     try:
         output, _ = process.communicate(timeout=CONVERT_SECONDS)
     except subprocess.TimeoutExpired as err:
