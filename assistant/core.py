@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from assistant.catalog import Catalog
 from assistant.compose.extractive import Composition, ExtractiveAnswerer
+from assistant.compose.understanding import with_reading
 from assistant.execute.embedding import LazyEmbedder, QueryEmbedder
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
@@ -36,7 +37,7 @@ from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
 from assistant.understand.grammar import Grammar
-from assistant.understand.lexicon import Lexicon, question_names
+from assistant.understand.lexicon import Lexicon
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
@@ -118,10 +119,7 @@ class Assistant:
                             ListNames.from_catalog(catalog))
         links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
-        lexicon = Lexicon(question_names(self.registry, catalog.categories(),
-                                                 [d.title for d in catalog.documents], title_words), tokenizer.is_word,
-                          [*self.cues.structure_words(), *self.cues.glossary],
-                          {a.id: a.aliases[0] if a.aliases else a.name for a in self.registry.agencies.by_id.values()})
+        lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
                       coverage, self._llm_parser(names))
@@ -254,10 +252,7 @@ class Assistant:
             self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        shown = [self.templates.render(plan.lang, f"read_as_{r.why}", typed=r.typed, name=r.name) for r in plan.read_as]
-        text = _with_notes(result.text, result.plan_line, shown + overridden)
-        if plan.unread:
-            text = self.templates.render(plan.lang, "not_understood", words=_quoted(plan.unread, plan.lang)) + "\n" + text
+        text = with_reading(result.text, result.plan_line, plan, overridden, self.templates)
         return Answer(answer=text, citations=result.citations, understood=plan.understood, unread=plan.unread,
                       session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
@@ -324,19 +319,6 @@ class Assistant:
         if doc not in docs:
             raise UnknownName(f"no document {doc!r}; documents: " + ", ".join(docs))
         return doc
-
-
-def _with_notes(text: str, plan_line: str, notes: list[str]) -> str:
-    """The answer text with one line per note (a filter the question overrode) under its plan line."""
-    if not notes:
-        return text
-    head, rest = (plan_line, text[len(plan_line):].lstrip("\n")) if plan_line and text.startswith(plan_line) \
-        else ("", text)
-    return "\n".join(part for part in (head, *notes, rest) if part)
-
-
-def _quoted(words: list[str], lang: str) -> str:
-    return ", ".join(f'"{w}"' for w in words) if lang == "en" else "、".join(f"「{w}」" for w in words)
 
 
 def _is_bundled(doc: str, file: Path) -> str:

@@ -20,6 +20,9 @@ from pathlib import Path
 
 from pypinyin import Style, pinyin
 
+from assistant.catalog import Catalog
+from assistant.tokenize import Tokenizer
+from assistant.understand.cues import Cues
 from assistant.understand.plan import ReadAs
 from ingest.registries import Registry
 
@@ -106,6 +109,7 @@ class Lexicon:
         self.longest = max(len(w) for w in [*self.entries, *self.cue_entries])
         self.titles = [name for name, (kind, _) in names.items() if kind == "title" and len(name) > 8]
         self.is_word = is_word
+        self._tagged = lru_cache(maxsize=2048)(self._tag)
         self._by_sound: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
         for name, (kind, _) in names.items():
             # two-character agency words (各市, 人社, 文旅) sound like too many everyday pairs (个市, 各是)
@@ -115,11 +119,24 @@ class Lexicon:
                 key = tuple(s[0] for s in sound)
                 self._by_sound.setdefault((len(name), key[0]), []).append((name, key))
 
+    @classmethod
+    def from_catalog(cls, registry: Registry, catalog: Catalog, tokenizer: Tokenizer, cues: Cues) -> Lexicon:
+        """The lexicon of an index: its names (registries, categories, list titles and their words), the rule
+        parser's cue words as structure, and each agency's short name for the agency groups."""
+        titles = [d.title for d in catalog.documents]
+        title_words = {w for t in titles for w in tokenizer.content_words(t)}
+        short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
+        return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
+                   [*cues.structure_words(), *cues.glossary], short)
+
     # -- tagging --------------------------------------------------------------------------------------------
     def tag(self, folded: str, known: Iterable[str] = (), cues: bool = True) -> list[Tag]:
         """Spans of `folded`, left to right, longest entry first; `known` phrases (the words a plan used) are
         tagged `used` before anything else; `cues=False` leaves the rule parser's cue phrases out. Characters no
-        entry covers are left out of the result."""
+        entry covers are left out of the result. One question is read by several steps: tagged once each way."""
+        return list(self._tagged(folded, tuple(sorted({k for k in known if k})), cues))
+
+    def _tag(self, folded: str, known: tuple[str, ...], cues: bool) -> tuple[Tag, ...]:
         tags: list[Tag] = []
         taken = [False] * len(folded)
         for phrase in sorted({k for k in known if k}, key=len, reverse=True):
@@ -140,7 +157,7 @@ class Lexicon:
             taken[found.start:found.end] = [True] * (found.end - found.start)
             i = found.end
         tags += self._english(folded, taken)
-        return sorted(tags, key=lambda t: t.start)
+        return tuple(sorted(tags, key=lambda t: t.start))
 
     def _at(self, folded: str, i: int, taken: list[bool], cues: bool = True) -> Tag | None:
         """The longest entry, pattern or number starting at i that covers no taken character."""
