@@ -96,6 +96,15 @@ class Catalog:
     def docs_in(self, jurisdictions: list[str]) -> list[str]:
         return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
 
+    def lineage_sides(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The documents with a list of a lower place below them, and those with a list of a higher place
+        above them: a row of the first kind is carried out, a row of the second carries one out."""
+        places = self.registry.places
+        info = {d.doc: d.jurisdiction for d in self.documents}
+        above = {d for d in info for o in info if info[d] in places.chain(info[o])[1:]}
+        below = {o for d in info for o in info if info[d] in places.chain(info[o])[1:]}
+        return frozenset(above), frozenset(below)
+
     def docs_of_institution(self, name: str) -> list[str]:
         """The lists holding an institution's own measures, else the lists of its jurisdiction."""
         owned = [d.doc for d in self.documents if d.measures_owner == name]

@@ -32,7 +32,13 @@ from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_constructs, with_fragments, with_previous_rows
+from assistant.understand.constructs import (
+    with_constructs,
+    with_fragments,
+    with_previous_rows,
+    with_terms_read,
+    without_structure_terms,
+)
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -114,12 +120,12 @@ class Assistant:
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
         title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
         names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
+        lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues)
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
-                            ListNames.from_catalog(catalog))
+                            ListNames.from_catalog(catalog), lexicon.closed_words())
         links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
-        lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
                       coverage, self._llm_parser(names))
@@ -280,7 +286,8 @@ class Assistant:
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
-        plan = with_fragments(plan, engine.grammar.fragments(corrected))
+        plan = with_fragments(without_structure_terms(plan, tags, corrected), engine.grammar.fragments(corrected))
+        plan = with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected)
         plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}), tags)
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
@@ -291,7 +298,7 @@ class Assistant:
             if last is None and session_id and self.sessions.expired(session_id) else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
-        plan = with_previous_rows(plan, previous, rows, tags)
+        plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides())
         if plan.unresolved:
             plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
                                                           for u in plan.unresolved]})

@@ -36,6 +36,7 @@ class Agency:
     name: str
     aliases: tuple[str, ...] = ()
     english: tuple[str, ...] = ()
+    collective: bool = False  # 各县区, 各市: several bodies, not one agency
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,10 @@ class AgencyRegistry:
         if stripped in self.cell_aliases:
             return self.cell_aliases[stripped]
         return f"name:{stripped}"
+
+    def is_collective(self, agency_id: str) -> bool:
+        """Whether the id names several bodies at once (各县区, 各市), not one agency."""
+        return agency_id in self.by_id and self.by_id[agency_id].collective
 
     def display_name(self, agency_id: str) -> str:
         if agency_id in self.by_id:
@@ -244,8 +249,8 @@ class Registry:
         variants = tomllib.loads((folder / "variants.toml").read_text("utf-8"))["variants"]
         normalize = Normalizer(variants)
         agency_data = tomllib.loads((folder / "agencies.toml").read_text("utf-8"))
-        agencies = [Agency(a["id"], a["name"], tuple(a.get("aliases", ())), tuple(a.get("english", ())))
-                    for a in agency_data["agency"]]
+        agencies = [Agency(a["id"], a["name"], tuple(a.get("aliases", ())), tuple(a.get("english", ())),
+                           a.get("collective", False)) for a in agency_data["agency"]]
         cell_only = {alias: a["id"] for a in agency_data["agency"] for alias in a.get("cell_only", ())}
         place_data = tomllib.loads((folder / "jurisdictions.toml").read_text("utf-8"))
         places = [Jurisdiction(p["name"], p["level"], p.get("parent"), tuple(p.get("aliases", ())),

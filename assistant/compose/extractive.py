@@ -352,10 +352,11 @@ class ExtractiveAnswerer:
 
     def _picked(self, plan: QueryPlan, found: Result, group: str) -> str:
         """The group(s) with the most (or fewest) rows, every tied group named."""
-        sizes = [len(g.rows) for g in found.groups]
+        candidates = [g for g in found.groups if not g.collective] or found.groups  # 各县区 is no one agency
+        sizes = [len(g.rows) for g in candidates]
         best = max(sizes) if plan.pick == "max" else min(sizes)
-        names = self.t(plan, "list_sep").join(g.label for g in found.groups if len(g.rows) == best)
-        role = self.t(plan, "group_pick_lead") if plan.fields == ["lead"] else ""
+        names = self.t(plan, "list_sep").join(g.label for g in candidates if len(g.rows) == best)
+        role = self.t(plan, f"group_pick_{plan.fields[0]}") if plan.fields in (["lead"], ["responsible"]) else ""
         return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
 
     def _about(self, plan: QueryPlan, found: Result) -> list[str]:

@@ -13,6 +13,7 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    SizeAtom,
     TextAtom,
     TopicAtom,
     YearAtom,
@@ -43,6 +44,10 @@ class PlanLine:
                            group=self.t(lang, f"plan_group_{plan.group_by or 'doc'}"))
         if plan.operation == "lineage" and plan.lineage:
             operation = self.t(lang, f"plan_lineage_{plan.lineage}")
+        if plan.groups is not None:
+            names = self.t(lang, "list_sep").join(plan.groups.names)
+            operation += self.t(lang, "plan_groups_among" if plan.groups.among else "plan_groups_excluding",
+                                names=names)
         if plan.operation == "count" and plan.count_unit == "category":
             operation = self.t(lang, "plan_op_count_categories")
         if plan.fields:
@@ -87,6 +92,8 @@ class PlanLine:
             return self.t(lang, "plan_category", name=node.name)
         if isinstance(node, OnlyAtom):
             names = self.t(lang, "list_sep").join(node.names)
+            if node.ignoring:
+                names += self.t(lang, "plan_only_ignoring", names=self.t(lang, "list_sep").join(node.ignoring_names))
             return self.t(lang, "plan_only_role", names=names, field=self.t(lang, f"field_{node.role}")) \
                 if node.role != "any" else self.t(lang, "plan_only", names=names)
         if isinstance(node, TextAtom):
@@ -104,4 +111,7 @@ class PlanLine:
             return self.t(lang, "plan_empty", field=self.t(lang, f"field_{node.field}"))
         if isinstance(node, FigureAtom):
             return self.t(lang, "plan_figure")
+        if isinstance(node, SizeAtom):
+            return self.t(lang, "plan_size_any" if node.field == "any" else "plan_size",
+                          field=self.t(lang, f"field_{node.field}"), count=node.count)
         return ""

@@ -21,11 +21,13 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    SizeAtom,
     TextAtom,
     TopicAtom,
     YearAtom,
     iter_atoms,
 )
+from ingest.registries import AgencyRegistry
 from ingest.rows import Row
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个|所|门|名|项|人|万|亿|家|本|支|类|次|分|倍|:|：)|"
@@ -42,6 +44,7 @@ class GroupCount:
     rows: list[str]
     lead: int = 0
     responsible: int = 0
+    collective: bool = False  # 各县区: several bodies, never "the agency with the most"
 
 
 @dataclass
@@ -188,12 +191,15 @@ class Executor:
     def _group_count(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         groups: dict[str, GroupCount] = {}
         agencies = self.catalog.registry.agencies
+        limit = plan.groups
         for row in rows:
             if plan.group_by == "agency":
-                keys = [(a, "lead") for a in row.lead_ids] if plan.fields == ["lead"] else \
-                    [(a, "lead") for a in row.lead_ids] + [(a, "responsible") for a in row.responsible_ids]
+                keys = _agency_keys(plan, row, agencies)
                 for agency_id, role in _first_roles(keys):
-                    group = groups.setdefault(agency_id, GroupCount(agency_id, agencies.display_name(agency_id), []))
+                    if limit and (limit.among and agency_id not in limit.among or agency_id in limit.excluding):
+                        continue
+                    group = groups.setdefault(agency_id, GroupCount(agency_id, agencies.display_name(agency_id), [],
+                                                                    collective=agencies.is_collective(agency_id)))
                     group.rows.append(row.id)
                     setattr(group, role, getattr(group, role) + 1)
             else:
@@ -284,6 +290,20 @@ def _with_linked(rows: list[Row], links: list[LinkView], catalog: Catalog, side:
     return [catalog.by_id[i] for i in dict.fromkeys([*(r.id for r in rows), *other])]
 
 
+def _agency_keys(plan: QueryPlan, row: Row, agencies: AgencyRegistry) -> list[tuple[str, str]]:
+    """The agencies a count by agency counts a row under, with their roles: the institution's own units for its
+    measures; the lead (or responsible) column alone when the plan asks for that column."""
+    if plan.scope.institution and row.measures is not None:
+        return [(agencies.resolve(u), "responsible") for u in row.measures.units]
+    lead = [(a, "lead") for a in row.lead_ids]
+    responsible = [(a, "responsible") for a in row.responsible_ids]
+    if plan.fields == ["lead"]:
+        return lead
+    if plan.fields == ["responsible"]:
+        return responsible
+    return lead + responsible
+
+
 def _first_roles(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Each agency once per row, lead before responsible."""
     seen: dict[str, str] = {}
@@ -300,13 +320,24 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
             return row.measures is not None and any(resolve(u) == atom.agency for u in row.measures.units)
         role = atom.role if row.has_lead_column else "any"
         return row.id in catalog.agency_rows(atom.agency, role)
-    if isinstance(atom, OnlyAtom):
-        if atom.role != "any" and row.has_lead_column:
+    if isinstance(atom, OnlyAtom):  # the agencies named are these, no more and no fewer
+        units = {catalog.registry.agencies.resolve(u) for u in (row.measures.units if row.measures else [])}
+        if units and set(atom.agencies) <= units:  # 只有教务处: the institution's own units, in its measures
+            named = units
+        elif atom.role != "any" and row.has_lead_column:
             named = set(row.lead_ids if atom.role == "lead" else row.responsible_ids)
+        elif atom.role == "lead":  # a list without a lead column leads with nobody
+            named = set()
         else:
-            named = set(row.agency_ids) | {catalog.registry.agencies.resolve(u) for u in
-                                           (row.measures.units if row.measures else [])}
-        return bool(named) and named <= set(atom.agencies)
+            named = set(row.agency_ids)
+        named -= set(atom.ignoring)
+        return bool(named) and named == set(atom.agencies)
+    if isinstance(atom, SizeAtom):
+        if atom.field == "lead" and not row.has_lead_column:
+            return False
+        cells = row.lead_ids if atom.field == "lead" else row.responsible_ids if atom.field == "responsible" \
+            and row.has_lead_column else row.agency_ids
+        return len(set(cells)) == atom.count
     if isinstance(atom, TextAtom):
         fold = catalog.registry.normalize
         cells = _cells(row, atom.field)

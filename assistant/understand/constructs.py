@@ -4,6 +4,8 @@ a field filled or empty) where the plan lacks them."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.understand.grammar import Fragment
 from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
@@ -11,12 +13,15 @@ from assistant.understand.plan import (
     AgencyAtom,
     EmptyAtom,
     Group,
+    GroupLimit,
     Node,
     OnlyAtom,
     QueryPlan,
     Reference,
     RowsAtom,
+    SizeAtom,
     TextAtom,
+    TopicAtom,
     all_of,
     iter_atoms_signed,
     not_of,
@@ -60,20 +65,43 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A count by group whose answer is the top (or bottom) group, when the question asks for the most or fewest
-    of something countable: grouped by what it names (部门, 类, 清单), agencies by default; 牵头 counts leads."""
+    of something countable: grouped by what it names (部门, 类, 清单), agencies by default; 牵头 counts leads, a
+    column the question names counts that column alone. Agencies named with 除了 / 之外 are left out of the groups; with
+    a comparative (A和B哪个更多) the count is over the agencies named."""
     extreme = next((t for t in tags if t.kind == "extreme"), None)
     if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
         return plan
-    pick = "min" if extreme.value in ("min", "fewest", "least", "smallest", "lowest") else "max"
-    named = [t.value for t in tags if t.kind == "group" and t.start < extreme.start]  # 清单里哪个部门…最多
-    group_by = named[-1] if named else plan.group_by or "agency"
-    leads = "lead" in plan.fields or any("牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags)
-    fields = ["lead"] if group_by == "agency" and leads else []
-    operation_ok = plan.operation in ("list", "count", "group_count", "refuse", "search")
-    if not operation_ok:
+    if plan.operation not in ("list", "count", "group_count", "refuse", "search"):
         return plan
-    return plan.model_copy(update={"operation": "group_count", "group_by": group_by, "pick": pick,
-                                   "fields": fields, "rank": None, "refuse_reason": None})
+    pick = "min" if extreme.value in ("min", "less") else "max"
+    group_by = _group_named(tags, extreme) or plan.group_by or "agency"
+    leads = "lead" in plan.fields or any("牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags)
+    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")]
+    fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
+    update: dict = {"operation": "group_count", "group_by": group_by, "pick": pick, "fields": fields, "rank": None,
+                    "refuse_reason": None}
+    if group_by == "agency":
+        left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
+        named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
+        between = extreme.value in ("more", "less") and len(named) >= 2
+        if left_out or between:
+            limit = GroupLimit(among=[a.agency for a in named] if between else [],
+                               excluding=[a.agency for a in left_out],
+                               names=[a.name for a in (named if between else left_out)])
+            dropped = {a.agency for a in left_out} | ({a.agency for a in named} if between else set())
+            update |= {"groups": limit,
+                       "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped)}
+    return plan.model_copy(update=update)
+
+
+def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
+    """What the question ranks (部门, 类别, 清单), the group word nearest the extreme; 清单 right after a place
+    (营口清单里) names the scope, not a group."""
+    named = [t for k, t in enumerate(tags) if t.kind == "group"
+             and not (t.value == "doc" and k and tags[k - 1].kind == "place")]
+    if not named:
+        return None
+    return min(named, key=lambda t: abs(t.start - extreme.start)).value
 
 
 def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
@@ -81,7 +109,7 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
-    for fragment in fragments:
+    for fragment in sorted(fragments, key=lambda f: f.kind == "ignore"):  # 各县区不算 may come first
         where = _with_fragment(where, fragment, negations)
     if where == plan.where:
         return plan
@@ -117,8 +145,19 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
     if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
         kept = without(where, lambda a: isinstance(a, OnlyAtom)
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)
-        only = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role)  # type: ignore[arg-type]
+        kept = without(kept, lambda a: isinstance(a, AgencyAtom) and a.agency in f.ignoring)
+        only = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
+                        ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
         return all_of([n for n in (kept, only) if n is not None])
+    if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):
+            return where
+        return _ignoring(kept, f)
+    if f.kind == "size":
+        if any(isinstance(a, SizeAtom) for a, _ in signed):
+            return where
+        return all_of([n for n in (where, SizeAtom(field=f.role)) if n is not None])  # type: ignore[arg-type]
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
         if any(isinstance(a, TextAtom) for a, _ in signed):
             return where
@@ -132,6 +171,16 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
         return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
     return where
+
+
+def _ignoring(node: Node | None, f: Fragment) -> Node | None:
+    """The tree with each only-these condition leaving the fragment's agencies out of its comparison."""
+    if isinstance(node, OnlyAtom):
+        return node.model_copy(update={"ignoring": [*node.ignoring, *f.agencies],
+                                       "ignoring_names": [*node.ignoring_names, *f.names]})
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [_ignoring(i, f) for i in node.items]})
+    return node
 
 
 def _with_role(node: Node | None, agencies: set[str], role: str) -> Node | None:
@@ -198,9 +247,13 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                                    "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
 
 
-def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
-    """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (落实 before
-    the reference: children); 这些任务落实的是省里哪项 after local rows: the provincial rows each carries out."""
+def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                         sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
+    """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
+    这些任务落实的是省里哪项 after local rows: the provincial rows each carries out (parents). The rows say which:
+    a row of a list with nothing above it can only be carried out, a row of a list with nothing below it can only
+    carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
+    a list with both does the word order decide (落实 before the reference: children)."""
     carry = next((t for t in tags if t.kind == "carry"), None)
     ref = next((t for t in tags if t.kind == "reference"), None)
     if previous is None or not rows or carry is None or ref is None:
@@ -208,10 +261,76 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     kind, _, number = ref.value.partition(":")
     if number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
         return plan
+    above, below = sides
+    docs = {r.split("#")[0] for r in rows}
+    if docs <= above - below:
+        lineage = "children"
+    elif docs <= below - above:
+        lineage = "parents"
+    else:
+        lineage = "children" if carry.start < ref.start else "parents"
     return plan.model_copy(update={
-        "operation": "lineage", "lineage": "children" if carry.start < ref.start else "parents",
+        "operation": "lineage", "lineage": lineage,
         "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
         "refuse_reason": None, "unresolved": []})
+
+
+_STRUCTURE = ("function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
+              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about")
+_CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
+
+
+def without_structure_terms(plan: QueryPlan, tags: list[Tag], folded: str = "") -> QueryPlan:
+    """Topic terms that are structure words (一栏, 没关系: words of the lexicon's closed classes, wherever the
+    question says them) are no topic: taken out of the plan's topic condition, and out of its ranking when other
+    conditions select the rows."""
+    structure = {t.text for t in tags if t.kind in _STRUCTURE}
+    covered = [False] * len(folded)
+    for t in tags:
+        if t.kind in _STRUCTURE and t.end <= len(folded):
+            covered[t.start:t.end] = [True] * (t.end - t.start)
+
+    def structural(term: str) -> bool:
+        if term in structure or any(term in s for s in structure if len(s) > len(term)):
+            return True
+        spans = [m.span() for m in re.finditer(re.escape(term), folded)]
+        return bool(spans) and all(all(covered[a:b]) for a, b in spans)
+
+    def kept(terms: list[str]) -> list[str]:
+        return [t for t in terms if not structural(t)]
+
+    where = plan.where
+    for atom in [a for a in plan.atoms() if isinstance(a, TopicAtom)]:
+        terms = kept(atom.terms)
+        if terms != atom.terms:
+            where = without(where, lambda a, atom=atom: a is atom)
+            if terms:
+                where = all_of([n for n in (where, atom.model_copy(update={
+                    "terms": terms, "nouns": [n for n in atom.nouns if n in terms]})) if n is not None])
+    plan = plan.model_copy(update={"where": where})
+    conditions = any(a.kind in _CONDITIONS for a in plan.atoms())
+    if plan.rank is not None and conditions and plan.operation in ("fact", "search") \
+            and not any(isinstance(a, RowsAtom) for a in plan.atoms()):
+        terms = kept(plan.rank.terms)
+        if not terms:
+            return plan.model_copy(update={"operation": "list", "rank": None})
+        if terms != plan.rank.terms:
+            plan = plan.model_copy(update={"rank": plan.rank.model_copy(update={"terms": terms})})
+    return plan
+
+
+def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
+    """The rule parser's unmatched English words, without those the lexicon reads ("a single unit", "rather")."""
+    covered = [False] * len(folded)
+    for t in tags:
+        covered[t.start:t.end] = [True] * (t.end - t.start)
+
+    def read(word: str) -> bool:
+        spans = [m.span() for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded)]
+        return bool(spans) and all(all(covered[a:b]) for a, b in spans)
+
+    kept = [u for u in plan.unresolved if u.kind != "term" or not all(read(w) for w in u.surface.split())]
+    return plan if len(kept) == len(plan.unresolved) else plan.model_copy(update={"unresolved": kept})
 
 
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -219,6 +338,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
 
 
-def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                       sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
     """The constructs that tie a question to the previous answer's rows: their lineage, or the rows themselves."""
-    return with_reference(with_lineage_of_rows(plan, previous, rows, tags), previous, rows, tags)
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags)

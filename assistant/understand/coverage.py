@@ -19,6 +19,7 @@ from assistant.understand.plan import (
     OnlyAtom,
     QueryPlan,
     RowsAtom,
+    SizeAtom,
     TextAtom,
     TopicAtom,
     iter_atoms,
@@ -41,10 +42,17 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     """Whether the plan holds the construct a construct word asks for."""
     atoms = plan.atoms()
     if kind == "negation":
-        return _has_not(plan.where) or any(isinstance(a, EmptyAtom | OnlyAtom) for a in atoms) \
+        return _has_not(plan.where) or bool(plan.groups and plan.groups.excluding) or any(isinstance(a, EmptyAtom | OnlyAtom) for a in atoms) \
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
+    if kind == "single":
+        return any(isinstance(a, SizeAtom) for a in atoms)
+    if kind == "ignore":
+        return any(isinstance(a, OnlyAtom) and a.ignoring for a in atoms)
+    if kind == "blank":
+        return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":
-        return any(isinstance(a, OnlyAtom) for a in atoms)
+        return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
+            or any(isinstance(a, TextAtom) and a.whole for a in atoms)
     if kind == "about":
         return plan.operation == "about"
     if kind == "reference":
@@ -95,7 +103,9 @@ class Coverage:
         used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
         tags = self.lexicon.tag(folded, [p for p in used if not self._construct(p)])
         agencies = {a.agency for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)}
-        agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in o.agencies}
+        agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in [*o.agencies, *o.ignoring]}
+        if plan.groups:
+            agencies |= {*plan.groups.among, *plan.groups.excluding}
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
         unread: list[str] = []
         covered = [False] * len(folded)

@@ -25,11 +25,11 @@ _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE",
+    "negation:close": "CLOSE", "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE",
 }
-_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN"}
+_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
-FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role"]
+FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class Fragment:
     text: str = ""
     text_is_agency: bool = False
     either: bool = False  # the agencies are joined by 或 / or: any of them
+    ignoring: tuple[str, ...] = ()  # only: agencies left out of the comparison (ids, then names as written)
+    ignoring_names: tuple[str, ...] = ()
 
 
 class TagToken(Token):
@@ -133,6 +135,24 @@ class _Fragments(Transformer):
 
     def only_role(self, items: list[Any]) -> Fragment:
         return self.only(items)
+
+    def only_field(self, items: list[Any]) -> Fragment:
+        return self.only(items)
+
+    def only_besides(self, items: list[Any]) -> Fragment:
+        lists = [i for i in items if isinstance(i, list)]
+        left_out, kept = _names(lists[:1]), _names(lists[1:])
+        field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
+        role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
+        return Fragment("only", *kept, role=role, ignoring=left_out[0], ignoring_names=left_out[1])
+
+    def ignore(self, items: list[Any]) -> Fragment:
+        return Fragment("ignore", *_names(items))
+
+    def size(self, items: list[Any]) -> Fragment:
+        field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
+        role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
+        return Fragment("size", role=role)
 
     def only(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")

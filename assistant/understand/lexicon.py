@@ -28,13 +28,15 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
-CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about")
+CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
+              "ignore")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4})"
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
     rf"|第?\s*{_NUMBER}\s*(?:项|条|个|号|行|点|家|类|位|名|年|月|日|%|万|人次|人|所|个百分点)?"
     r"|#\s*\d{1,3}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_NAME_KINDS = ("agency", "place", "institution", "category", "title", "agency_group")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class Lexicon:
             for value, group in (english.items() if isinstance(english, dict) else [("", english)]):
                 for word in group:  # a phrase is an entry like a Chinese word; a single word is looked up whole
                     (self.entries if " " in word else self.english)[word] = (kind, value or word)
+        self.topical = frozenset(data["function"].get("topical", []))
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
@@ -128,6 +131,11 @@ class Lexicon:
         short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
                    [*cues.structure_words(), *cues.glossary], short)
+
+    def closed_words(self) -> frozenset[str]:
+        """The Chinese words of the closed classes (function words, negators, fields, …): never a topic."""
+        return frozenset(w for w, (kind, _) in self.entries.items()
+                         if kind not in _NAME_KINDS and not w.isascii() and w not in self.topical)
 
     # -- tagging --------------------------------------------------------------------------------------------
     def tag(self, folded: str, known: Iterable[str] = (), cues: bool = True) -> list[Tag]:

@@ -36,6 +36,9 @@ class OnlyAtom(BaseModel):
     agencies: list[str]
     names: list[str]
     role: Literal["lead", "responsible", "any"] = "any"
+    ignoring: list[str] = Field(default_factory=list, description="agencies left out of the comparison "
+                                "(除了各县区之外只写了财政局, 各县区不算)")
+    ignoring_names: list[str] = Field(default_factory=list)
 
 
 class TextAtom(BaseModel):
@@ -95,6 +98,14 @@ class EmptyAtom(BaseModel):
     field: Literal["lead", "responsible", "due", "measures", "year"]
 
 
+class SizeAtom(BaseModel):
+    """The column names this many agencies ("牵头单位只有一个", "led by a single unit")."""
+
+    kind: Literal["size"] = "size"
+    field: Literal["lead", "responsible", "any"] = "any"
+    count: int = 1
+
+
 class FigureAtom(BaseModel):
     """The row states a quantified target (a figure in its text or targets)."""
 
@@ -108,10 +119,19 @@ class Group(BaseModel):
     items: list[Node]
 
 
-Atom = AgencyAtom | OnlyAtom | TextAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom
+Atom = AgencyAtom | OnlyAtom | TextAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom | FigureAtom \
+    | SizeAtom
 Node = Annotated[Group | AgencyAtom | OnlyAtom | TextAtom | YearAtom | TopicAtom | CategoryAtom | RowsAtom | EmptyAtom
-                 | FigureAtom, Field(discriminator="kind")]
+                 | FigureAtom | SizeAtom, Field(discriminator="kind")]
 Group.model_rebuild()
+
+
+class GroupLimit(BaseModel):
+    """Which agencies a count by agency counts: only these (`among`), or all but these (`excluding`)."""
+
+    among: list[str] = Field(default_factory=list)
+    excluding: list[str] = Field(default_factory=list)
+    names: list[str] = Field(default_factory=list, description="the agencies as the question wrote them")
 
 
 class Scope(BaseModel):
@@ -171,6 +191,8 @@ class QueryPlan(BaseModel):
                                     "a list's table say of it (title, the unit that filled it in, contact, phone)")
     pick: Literal["max", "min"] | None = Field(default=None, description="a group count's answer: the group(s) "
                                                "with the most (or fewest) rows, ties named together")
+    groups: GroupLimit | None = Field(default=None, description="a group count by agency over some agencies only "
+                                      "(市委编办和发改委哪个多), or leaving some out (除了教育局哪个部门最多)")
     fields: list[FieldName] = Field(default_factory=list)
     reference: Reference | None = None
     followup: Literal["new", "replace", "narrow", "refer"] = "new"

@@ -90,7 +90,8 @@ class RuleParser:
 
     def __init__(self, registry: Registry, tokenizer: Tokenizer, names: AgencyNames, categories: list[str],
                  title_words: set[str], cues: Cues | None = None, list_places: set[str] | None = None,
-                 titles: list[str] | None = None, lists: ListNames | None = None) -> None:
+                 titles: list[str] | None = None, lists: ListNames | None = None,
+                 structure: frozenset[str] = frozenset()) -> None:
         self.registry = registry
         self.lists = lists or ListNames([])
         self.list_places = list_places or set()
@@ -101,7 +102,8 @@ class RuleParser:
         self.categories = categories
         self.title_words = title_words
         self.cues = cues or Cues.load()
-        self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)}
+        # never topic words: the cues' words, and the lexicon's closed classes (几条, 一栏, 出现次数)
+        self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)} | structure
         self._english_cue_words = {w for cue in self.cues.all_words() if cue.isascii()
                                    for w in re.findall(r"[a-z]+", cue.lower())}
         self._category_names = [(name, c) for c in categories
@@ -131,7 +133,8 @@ class RuleParser:
                 where_items += _joined_years(r.years)
         else:
             where_items += _joined_years(r.years)
-            if r.topic and (r.topic_marked or r.quoted) and not any(isinstance(o, CategoryAtom) for o in r.other):
+            if (r.topic or r.quoted) and (r.topic_marked or r.quoted) \
+                    and not any(isinstance(o, CategoryAtom) for o in r.other):
                 where_items.append(topic)
         lineage = self._lineage(r)
         if lineage is not None:  # the rows named, and the lists asked about, are all a lineage question needs
@@ -166,11 +169,36 @@ class RuleParser:
             return "shared"
         if c.has("lineage.uncovered", f) and province:
             return "uncovered"
+        owner = self._ref_owner(r) if r.refs and c.has("lineage.carry", f) else None
+        if owner is not None:  # 辽宁清单第20项…瓦房店…落实: the row's own list says which way the links go
+            upper = owner in self._provinces or owner == "province"
+            if upper and (local or c.has("lineage.children", f)):
+                return "children"
+            if not upper and province:
+                return "parents"
         if c.has("lineage.parents", f) and r.refs:
             return "parents"
         if c.has("lineage.children", f) and r.refs and province:
             return "children"
         return None
+
+    def _ref_owner(self, r: Reading) -> str | None:
+        """The place whose list the first row number belongs to: the place (or 省里) said last before it, else
+        the first one said after it."""
+        start = r.refs[0].span[0]
+        said: list[tuple[int, str]] = []
+        for mention in self.registry.places.find(r.folded).jurisdictions:
+            at = r.folded.find(mention.surface)
+            if at >= 0:
+                said.append((at, mention.key))
+        cue = self.cues.find("lineage.province", r.folded)
+        if cue >= 0:
+            said.append((cue, "province"))
+        before = [s for s in said if s[0] < start]
+        after = [s for s in said if s[0] > start]
+        if before:
+            return max(before)[1]
+        return min(after)[1] if after else None
 
     def _operation(self, r: Reading, fields: list[FieldName]) -> tuple[str, str | None, str]:
         c, f = self.cues, r.folded
