@@ -142,7 +142,8 @@ class Catalog:
         key = (agency_id, role)
         if key not in self._agency_rows:
             roles = ("lead", "responsible", "unit") if role == "any" else (role,)
-            self._agency_rows[key] = set().union(*(self._by_agency.get((agency_id, r), set()) for r in roles))
+            ids = [agency_id, *self.registry.agencies.covering(agency_id)]  # 科技局's work: 科工局's rows too
+            self._agency_rows[key] = set().union(*(self._by_agency.get((a, r), set()) for a in ids for r in roles))
         return self._agency_rows[key]
 
     def indexed_agencies(self) -> set[str]:

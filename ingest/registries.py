@@ -37,6 +37,7 @@ class Agency:
     aliases: tuple[str, ...] = ()
     english: tuple[str, ...] = ()
     collective: bool = False  # 各县区, 各市: several bodies, not one agency
+    covers: tuple[str, ...] = ()  # 科工局: the agencies whose work this merged one does
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,10 @@ class AgencyRegistry:
         if stripped in self.cell_aliases:
             return self.cell_aliases[stripped]
         return f"name:{stripped}"
+
+    def covering(self, agency_id: str) -> list[str]:
+        """The merged agencies that do this agency's work (科工局 for 科技局): a row naming one names it."""
+        return [a.id for a in self.by_id.values() if agency_id in a.covers]
 
     def is_collective(self, agency_id: str) -> bool:
         """Whether the id names several bodies at once (各县区, 各市), not one agency."""
@@ -250,7 +255,8 @@ class Registry:
         normalize = Normalizer(variants)
         agency_data = tomllib.loads((folder / "agencies.toml").read_text("utf-8"))
         agencies = [Agency(a["id"], a["name"], tuple(a.get("aliases", ())), tuple(a.get("english", ())),
-                           a.get("collective", False)) for a in agency_data["agency"]]
+                           a.get("collective", False), tuple(a.get("covers", ())))
+                    for a in agency_data["agency"]]
         cell_only = {alias: a["id"] for a in agency_data["agency"] for alias in a.get("cell_only", ())}
         place_data = tomllib.loads((folder / "jurisdictions.toml").read_text("utf-8"))
         places = [Jurisdiction(p["name"], p["level"], p.get("parent"), tuple(p.get("aliases", ())),

@@ -339,6 +339,9 @@ class ExtractiveAnswerer:
                 continue
             if rows:
                 lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(self.cite(r) for r in rows)))
+        counted = [found.counts.get(d, len(found.by_doc.get(d, []))) for d in found.docs]
+        if len(counted) > 1 and plan.count_unit != "category":  # several lists: their total first
+            lines.insert(0, self.t(plan, "count_total", lists=len(counted), count=sum(counted)))
         return lines
 
     def _title(self, doc: str, docs: list[str]) -> str:

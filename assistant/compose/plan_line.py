@@ -97,7 +97,8 @@ class PlanLine:
             return self.t(lang, "plan_only_role", names=names, field=self.t(lang, f"field_{node.role}")) \
                 if node.role != "any" else self.t(lang, "plan_only", names=names)
         if isinstance(node, TextAtom):
-            return self.t(lang, "plan_text_whole" if node.whole else "plan_text",
+            key = "plan_text_whole" if node.whole else "plan_text" if node.at == "any" else f"plan_text_{node.at}"
+            return self.t(lang, key,
                           field=self.t(lang, f"field_{node.field}"), text=node.text)
         if isinstance(node, RowsAtom):
             if node.start == node.end and node.start < 0:

@@ -25,8 +25,10 @@ from assistant.understand.plan import (
     TextAtom,
     TopicAtom,
     YearAtom,
+    all_of,
     iter_atoms,
 )
+from ingest.deadlines import years_named
 from ingest.registries import AgencyRegistry
 from ingest.rows import Row
 
@@ -131,6 +133,13 @@ class Executor:
         return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
 
     def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:
+        positions = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom) and a.within]
+        if positions and isinstance(plan.where, Group) and plan.where.kind == "and" and len(plan.where.items) > 1:
+            # 这一类的最后一条: the other conditions first, then the position among their rows, list by list
+            rest = plan.model_copy(update={"where": all_of([i for i in plan.where.items if i not in positions])})
+            rows = self._filtered(rest, pool, result)
+            return [r for a in positions for doc in dict.fromkeys(r.doc for r in rows)
+                    for r in _at_positions([x for x in rows if x.doc == doc], a)]
         if plan.where is None:
             return pool
         topic_rows: dict[int, set[str]] = {}
@@ -344,14 +353,18 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         wanted = fold(atom.text)
         if atom.whole:
             return [fold(c) for c in cells] == [wanted]
+        if atom.at == "start":
+            return bool(cells) and fold(cells[0]).startswith(wanted)
+        if atom.at == "end":
+            return bool(cells) and fold(cells[-1]).endswith(wanted)
         return any(wanted in fold(c) for c in cells)
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
             return atom.year in years and (atom.until or atom.year) in years
         return any(atom.holds(y) for y in years)
-    if isinstance(atom, CategoryAtom):
-        return row.category == atom.name
+    if isinstance(atom, CategoryAtom):  # two lists may write one category with or without its full stop
+        return (row.category or "").rstrip("。.；; ") == atom.name.rstrip("。.；; ")
     if isinstance(atom, RowsAtom):
         last = catalog.last_row(row.doc)
         start, end = (n if n > 0 else last + n + 1 for n in (atom.start, atom.end))
@@ -366,6 +379,12 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     return True
 
 
+def _at_positions(rows: list[Row], atom: RowsAtom) -> list[Row]:
+    """The rows at a position among `rows` (in list order); negative positions count from the end."""
+    start, end = (n if n > 0 else len(rows) + n + 1 for n in (atom.start, atom.end))
+    return [r for k, r in enumerate(rows, 1) if min(start, end) <= k <= max(start, end)]
+
+
 def _cells(row: Row, name: str) -> list[str]:
     """A column's text as the list writes it: its names one by one for the agency columns."""
     if name == "lead":
@@ -376,6 +395,10 @@ def _cells(row: Row, name: str) -> list[str]:
         return [d for d in (row.due, row.measures.due if row.measures else None) if d]
     if name == "measures":
         return [row.measures.actions, row.measures.targets, *row.measures.units] if row.measures else []
+    if name in ("actions", "targets"):
+        return [t for t in [getattr(row.measures, name)] if t] if row.measures else []
+    if name == "units":
+        return list(row.measures.units) if row.measures else []
     return [row.text]
 
 
@@ -386,6 +409,8 @@ def _empty(row: Row, name: str) -> bool:
         return not row.responsible
     if name == "due":
         return not (row.due or (row.measures and row.measures.due))
-    if name == "year":
-        return not row.years
+    if name == "year":  # a year the task text itself names (not its completion time)
+        return not years_named(row.text)
+    if name in ("actions", "targets", "units"):
+        return not _cells(row, name)
     return row.measures is None or row.measures.is_empty()

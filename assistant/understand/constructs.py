@@ -5,6 +5,7 @@ a field filled or empty) where the plan lacks them."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from assistant.understand.grammar import Fragment
 from assistant.understand.lexicon import Tag
@@ -28,8 +29,8 @@ from assistant.understand.plan import (
     without,
 )
 
-_FIELDS = ("lead", "responsible", "due", "text", "measures")
-_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year")
+_FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
+_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "actions", "targets", "units")
 _ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
 
@@ -40,11 +41,11 @@ def position_atom(tag: Tag) -> RowsAtom | None:
     if n < 1:
         return None
     if where in ("first", "first_one"):
-        return RowsAtom(start=1, end=n)
+        return RowsAtom(start=1, end=n, within=True)
     if where in ("last", "last_one"):
-        return RowsAtom(start=-n, end=-1)
+        return RowsAtom(start=-n, end=-1, within=True)
     if where == "from_end":
-        return RowsAtom(start=-n, end=-n)
+        return RowsAtom(start=-n, end=-n, within=True)
     return None
 
 
@@ -109,6 +110,10 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
+    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units
+        fragments = [replace(f, field="units") if f.field == "responsible" else f for f in fragments]
+    if any(f.kind in ("empty", "filled") for f in fragments):  # the grammar reads which fields, and how
+        where = without(where, lambda a: isinstance(a, EmptyAtom))
     for fragment in sorted(fragments, key=lambda f: f.kind == "ignore"):  # 各县区不算 may come first
         where = _with_fragment(where, fragment, negations)
     if where == plan.where:
@@ -146,9 +151,9 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         kept = without(where, lambda a: isinstance(a, OnlyAtom)
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)
         kept = without(kept, lambda a: isinstance(a, AgencyAtom) and a.agency in f.ignoring)
-        only = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
-                        ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
-        return all_of([n for n in (kept, only) if n is not None])
+        only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
+                              ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
+        return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
     if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):
@@ -157,13 +162,15 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
     if f.kind == "size":
         if any(isinstance(a, SizeAtom) for a, _ in signed):
             return where
-        return all_of([n for n in (where, SizeAtom(field=f.role)) if n is not None])  # type: ignore[arg-type]
+        size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
+        return all_of([n for n in (where, size) if n is not None])
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
         if any(isinstance(a, TextAtom) for a, _ in signed):
             return where
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name == f.text
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
                        or a.kind == "topic" and all(t in f.text for t in a.terms))
-        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole")  # type: ignore[arg-type]
+        kept = _without_terms(kept, f.text)
+        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
         return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])
     if f.kind in ("empty", "filled") and f.field in _EMPTY_FIELDS:
         if any(isinstance(a, EmptyAtom) and a.field == f.field for a, _ in signed):
@@ -171,6 +178,18 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
         return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
     return where
+
+
+def _without_terms(node: Node | None, text: str) -> Node | None:
+    """The tree with the topic terms a literal text holds taken out (“市文旅广电局”: its words are no topic)."""
+    if isinstance(node, TopicAtom):
+        terms = [t for t in node.terms if t not in text]
+        return node.model_copy(update={"terms": terms, "nouns": [n for n in node.nouns if n in terms]}) \
+            if terms else None
+    if isinstance(node, Group):
+        items = [i for i in (_without_terms(i, text) for i in node.items) if i is not None]
+        return node.model_copy(update={"items": items}) if items else None
+    return node
 
 
 def _ignoring(node: Node | None, f: Fragment) -> Node | None:
@@ -238,7 +257,7 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
 def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
     asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
-    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic")
+    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic", "empty")
                                                        for a in plan.atoms()):
         return plan
     read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag
+from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
@@ -64,7 +65,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "position":
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
-        return any(isinstance(a, TextAtom | TopicAtom) for a in atoms) or bool(plan.rank and plan.rank.terms)
+        return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms)
     return True
 
 
@@ -151,6 +152,8 @@ class Coverage:
             return tag.value in agencies
         if tag.kind == "place":
             return tag.value in places or not plan.scope.places and plan.scope.institution is not None
+        if tag.kind == "single" and ":" in tag.value:  # 两个部门 after two agencies counts them
+            return _holds(tag.kind, plan) or cn_number(tag.value.partition(":")[2]) == len(agencies)
         if tag.kind in CONSTRUCTS:
             return _holds(tag.kind, plan)
         return True

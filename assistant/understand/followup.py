@@ -69,7 +69,8 @@ def _narrow(plan: QueryPlan, previous: QueryPlan, rows: list[str], folded: str, 
     in that role)."""
     operation = plan.operation
     where = plan.where
-    if not plan.agencies() and _role_only(folded, cues):
+    named = plan.agencies() or plan.agencies(negated=True) or any(a.kind == "only" for a in iter_atoms(where))
+    if not named and _role_only(folded, cues):
         role = "lead" if cues.has("role.lead", folded) else "responsible"
         where = all_of([n for n in (where, _with_role(_agency_part(previous.where), role)) if n is not None])
     if operation in ("search", "refuse", "compare"):
@@ -110,8 +111,12 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues) -> Q
     where: Node | None = previous.where
     new_agencies = [a for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)]
     if new_agencies:
+        roles = {a.role for a in iter_atoms(where) if isinstance(a, AgencyAtom)}
         where = without(where, lambda a: a.kind == "agency")
-        where = all_of([n for n in (where, _agency_part(plan.where)) if n is not None])
+        swapped = _agency_part(plan.where)
+        if len(roles) == 1 and roles != {"any"} and not _role_only(folded, cues):  # 那税务局呢: in the same role
+            swapped = _with_role(swapped, roles.pop())
+        where = all_of([n for n in (where, swapped) if n is not None])
     elif _role_only(folded, cues):
         role = "lead" if cues.has("role.lead", folded) else "responsible"
         where = _with_role(where, role)

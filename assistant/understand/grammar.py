@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +18,7 @@ from lark import Lark, Token, Transformer, Tree
 from lark.lexer import Lexer
 
 from assistant.understand.lexicon import LEVELS, Lexicon, Tag
+from assistant.understand.numbers import cn_number
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
@@ -47,6 +48,9 @@ class Fragment:
     either: bool = False  # the agencies are joined by 或 / or: any of them
     ignoring: tuple[str, ...] = ()  # only: agencies left out of the comparison (ids, then names as written)
     ignoring_names: tuple[str, ...] = ()
+    negated: bool = False  # only: not these alone (不是X单独牵头)
+    count: int = 1  # size: how many agencies the column names
+    at: str = "any"  # literal: anywhere in the cell, at its start or at its end
 
 
 class TagToken(Token):
@@ -83,7 +87,8 @@ def _terminal(tag: Tag) -> str:
 
 def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
     """Quoted phrases, then the lexicon's tags; an untagged run of Chinese characters is one WORD."""
-    quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)]
+    quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)
+              if lexicon.entries.get(m.group(1), ("", ""))[0] != "field"]  # “具体举措” names the column
     masked = folded
     for start, end, _ in quotes:
         masked = masked[:start] + " " * (end - start) + masked[end:]
@@ -136,6 +141,9 @@ class _Fragments(Transformer):
     def only_role(self, items: list[Any]) -> Fragment:
         return self.only(items)
 
+    def neg_only(self, items: list[Any]) -> Fragment:
+        return replace(self.only(items), negated=True)
+
     def only_field(self, items: list[Any]) -> Fragment:
         return self.only(items)
 
@@ -152,7 +160,9 @@ class _Fragments(Transformer):
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        return Fragment("size", role=role)
+        single = next(t for t in _flat(items) if t.type == "SINGLE")
+        _, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
+        return Fragment("size", role=role, count=cn_number(number) if number else 1)
 
     def only(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
@@ -200,7 +210,9 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     field = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
     target = next(i for i in reversed(items) if isinstance(i, Token) and i.type in ("QUOTE", "AGENCY", "PLACE",
                                                                                     "WORD"))
-    return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY")
+    said = [t.tag.value for t in _flat(items) if t.type == "LITERAL"]  # type: ignore[attr-defined]
+    at = next((a for a in said if a in ("start", "end")), "any")
+    return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at)
 
 
 class Grammar:

@@ -31,10 +31,17 @@ _START = re.compile(rf"(?:自|从)?\s*{_YEAR}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d
 _YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 
 
+ENGLISH_NUMBERS = {w: n for n, w in enumerate(
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
+
+
 def cn_number(text: str) -> int:
-    """An Arabic or Chinese number up to 999: 12, 十二, 二十三, 一百零五."""
+    """An Arabic, Chinese or English number up to 999: 12, 十二, 二十三, 一百零五, three."""
     if text.isdigit():
         return int(text)
+    if text.lower() in ENGLISH_NUMBERS:
+        return ENGLISH_NUMBERS[text.lower()]
     total, current = 0, 0
     for char in text:
         if char == "百":

@@ -46,9 +46,11 @@ class TextAtom(BaseModel):
     (`whole`: "责任单位只写了'学校'")."""
 
     kind: Literal["text"] = "text"
-    field: Literal["lead", "responsible", "due", "text", "measures"]
+    field: Literal["lead", "responsible", "due", "text", "measures", "actions", "targets", "units"]
     text: str
     whole: bool = False
+    at: Literal["any", "start", "end"] = Field(default="any", description="where in the cell: anywhere, at its "
+                                               "start (starts with), at its end (ends in)")
 
 
 class YearAtom(BaseModel):
@@ -88,6 +90,8 @@ class RowsAtom(BaseModel):
     kind: Literal["rows"] = "rows"
     start: int
     end: int
+    within: bool = Field(default=False, description="a position (最后一条, the first three) among the rows the other "
+                         "conditions select, not a 序号")
 
 
 class EmptyAtom(BaseModel):
@@ -95,7 +99,7 @@ class EmptyAtom(BaseModel):
     its task text)."""
 
     kind: Literal["empty"] = "empty"
-    field: Literal["lead", "responsible", "due", "measures", "year"]
+    field: Literal["lead", "responsible", "due", "measures", "year", "actions", "targets", "units"]
 
 
 class SizeAtom(BaseModel):

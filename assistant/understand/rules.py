@@ -39,6 +39,10 @@ from ingest.registries import Registry
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
+_HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
+_HEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:部门|单位|系统)|口")  # 国资监管部门: the head after a word
+_NOT_PLACE_AFTER = set("委直里级场民政属辖")
+_SUFFIXES = ("局", "厅", "委", "办", "部", "会", "处", "院", "室", "中心", "部门", "单位")  # a name complete in itself
 # "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
 _TASK_OF = re.compile(r"(?:哪些|哪项|哪几项|什么|有关)[^，。？?、]{2,14}?的(?:任务|工作|事项|举措)")
 
@@ -358,6 +362,8 @@ class RuleParser:
                 start -= 1
             before = folded[start - 1] if start else ""
             name = folded[start:match.end()]
+            if folded[match.end():match.end() + 1] in _NOT_PLACE_AFTER:
+                continue  # 市委, 市直, 市里: 市 as a level, not the end of a place name
             if match.start() - start >= 2 and (not before or before in self.names.boundary or not
                                                 ("\u4e00" <= before <= "\u9fff")) \
                     and not name.startswith(tuple(self.cues.words("places.not_places"))):
@@ -411,6 +417,7 @@ class RuleParser:
             groups[-1].append(atom)
         if c.has("coordination.each", folded) and not c.has("coordination.jointly", folded):
             kinds = ["or" for _ in kinds]
+        kinds = self._shared_heads(folded, names, groups, kinds)
         nodes: list[Node] = []
         for items, kind, negated in zip(groups, kinds, negated_groups, strict=True):
             node: Node = items[0] if len(items) == 1 else Group(kind=kind, items=items)  # type: ignore[arg-type]
@@ -418,6 +425,23 @@ class RuleParser:
                 node = not_of(node if kind == "or" or len(items) == 1 else Group(kind="or", items=items))
             nodes.append(node)
         return all_of(nodes)
+
+    def _shared_heads(self, folded: str, names: list[NameMatch], groups: list[list[Node]],
+                      kinds: list[str]) -> list[str]:
+        """审计和国资部门 / 科技、工信部门: stems joined under one head noun name a group of agencies, any of them
+        (unless 都 / 共同 asks for all of them together)."""
+        if self.cues.has("coordination.jointly", folded):
+            return kinds
+        out, k = list(kinds), 0
+        for g, items in enumerate(groups):
+            members, k = names[k:k + len(items)], k + len(items)
+            if len(members) < 2 or out[g] != "and":
+                continue
+            last = members[-1]
+            headed = last.surface.endswith(_HEADS) or bool(_HEAD_AFTER.match(folded, last.end))
+            if headed and not any(m.surface.endswith(_SUFFIXES) for m in members[:-1]):
+                out[g] = "or"
+        return out
 
     def _joined(self, folded: str, a: NameMatch, b: NameMatch) -> bool:
         between = folded[a.end:b.start]
