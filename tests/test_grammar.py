@@ -45,8 +45,8 @@ def test_what_a_cell_literally_says(assistant: Assistant) -> None:
 
 
 def test_a_field_left_empty_or_filled(assistant: Assistant) -> None:
-    empty = assistant.ask("锦州师专没有填具体举措的任务有几项")
-    expected = rows_where(assistant, "liaoning", lambda r: r.measures is None or r.measures.is_empty())
+    empty = assistant.ask("锦州师专没有填具体举措的任务有几项")  # 具体举措: the actions column, not the targets
+    expected = rows_where(assistant, "liaoning", lambda r: r.measures is None or not r.measures.actions)
     assert ids(empty) == expected and f"{len(expected)}项" in empty.answer
 
 

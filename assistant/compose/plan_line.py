@@ -100,6 +100,8 @@ class PlanLine:
             key = "plan_text_whole" if node.whole else "plan_text" if node.at == "any" else f"plan_text_{node.at}"
             return self.t(lang, key,
                           field=self.t(lang, f"field_{node.field}"), text=node.text)
+        if isinstance(node, RowsAtom) and node.within:
+            return self.t(lang, "plan_within", item=self.node(lang, node.model_copy(update={"within": False})))
         if isinstance(node, RowsAtom):
             if node.start == node.end and node.start < 0:
                 return self.t(lang, "plan_row_from_end", number=-node.start)

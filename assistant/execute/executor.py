@@ -27,11 +27,13 @@ from assistant.understand.plan import (
     YearAtom,
     all_of,
     iter_atoms,
+    iter_atoms_signed,
 )
 from ingest.deadlines import years_named
 from ingest.registries import AgencyRegistry
 from ingest.rows import Row
 
+_MEASURE_FIELDS = ("measures", "actions", "targets", "units")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个|所|门|名|项|人|万|亿|家|本|支|类|次|分|倍|:|：)|"
                      r"[一二三四五六七八九十百千万两]+(?:个|所|门|名|项|人次|支|家|类)|1\s*[:：]\s*\d+")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
@@ -129,7 +131,8 @@ class Executor:
             if plan.reference.position is not None:
                 ids = ids[plan.reference.position - 1:plan.reference.position]
             return [self.catalog.by_id[i] for i in ids if i in self.catalog.by_id]
-        asks_missing = any(isinstance(a, EmptyAtom) and a.field == "measures" for a in plan.atoms())
+        asks_missing = any(isinstance(a, EmptyAtom) and a.field in _MEASURE_FIELDS and not negated
+                           for a, negated in iter_atoms_signed(plan.where))  # rows the institution left blank
         return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
 
     def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:

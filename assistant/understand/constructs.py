@@ -49,12 +49,23 @@ def position_atom(tag: Tag) -> RowsAtom | None:
     return None
 
 
+_SELECTORS = ("agency", "agency_group", "category", "field", "negation", "only", "literal", "has", "blank", "single")
+
+
+def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
+    """A position said after a condition counts among the rows it selects (这一类的最后一条); said before it, the
+    position is the list's own (前10项里没有X的)."""
+    after = any(t.kind in _SELECTORS and t.start < position.start for t in tags)
+    return atom if after else atom.model_copy(update={"within": False})
+
+
 def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """The plan with the rows its position words name, when it selects no rows yet. Positions count within each
     list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
     if plan.reference:
         return plan
-    atoms: list[Node] = [a for t in tags if t.kind == "position" and (a := position_atom(t)) is not None]
+    atoms: list[Node] = [_scoped(a, t, tags) for t in tags if t.kind == "position"
+                         and (a := position_atom(t)) is not None]
     counted = [t for t in tags if t.kind == "position" and ":" in t.value]
     if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted:
         return plan  # the rules read the row already (第N项, the last one), unless a count says how many

@@ -30,7 +30,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore")
-_NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
+_NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
