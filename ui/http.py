@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from assistant.catalog import Role
 from assistant.core import Assistant, BundledList
@@ -45,6 +46,7 @@ from ui.chat import CSS as CHAT_CSS
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
 from ui.chat_guard import ChatGuard
+from ui.mcp_server import build_mcp, http_app
 from ui.openai_models import OpenAIError
 from ui.openai_routes import is_openai_path, openai_error, openai_routes
 from ui.page import ChinesePage
@@ -89,9 +91,12 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     ask_thread = AskPools()  # long questions on threads of their own: they never queue a short one
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")  # the single writer
 
+    mcp = build_mcp(assistant)  # its HTTP endpoint, /mcp, is added below; its sessions run in the lifespan
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with mcp.session_manager.run():
+            yield
         ask_thread.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=False, cancel_futures=True)
 
@@ -109,6 +114,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
     app.include_router(openai_routes(assistant, settings, ask_thread), responses=OPENAI_ERROR_RESPONSES,
                        dependencies=[Depends(rate_limit_guard(limiter)), Depends(bearer_key_guard(settings.access_keys))])
+    app.router.routes.append(Route("/mcp", http_app(mcp, settings.access_keys, limiter)))  # every method
     _add_error_handlers(app)
     redact_access_log()
     app.add_middleware(ChinesePage, path="/ui")  # Gradio's own strings in Chinese, whatever the browser's language
