@@ -152,8 +152,9 @@ def openai_routes(assistant: Assistant, settings: Settings, ask_thread: Executor
         return ModelCard(id=model, created=created)
 
     @router.post("/chat/completions", response_model=ChatCompletion, responses={
-        200: {"content": {"text/event-stream": {"schema": {"type": "string", "description": (
-            "With `stream: true`: `data: <ChatCompletionChunk JSON>` events, then `data: [DONE]`.")}}}},
+        200: {"content": {"text/event-stream": {"schema": {  # one event (OpenAPI 3.1: the schema of each)
+            "type": "object", "required": ["data"], "properties": {"data": {"type": "string", "description": (
+                "A ChatCompletionChunk as JSON; the last event's data is `[DONE]`.")}}}}}},
         400: {"model": OpenAIError, "description": "invalid request"},
         404: {"model": OpenAIError, "description": "unknown model"},
         503: {"model": OpenAIError, "description": "no answer within ASSISTANT_ASK_TIMEOUT_SECONDS"}})
