@@ -160,3 +160,13 @@ def test_the_key_is_a_bearer_token_and_refusals_are_in_openai_shape(start_server
                                                           messages=[{"role": "user", "content": TURNS[0]}])
     assert len(cited(completion)) == 27
     assert httpx.get(f"{url}/v1/models", headers={"X-API-Key": KEY}, timeout=10).status_code == 200
+
+
+def test_a_body_over_the_chat_limit_is_a_413_in_openai_shape(start_server: Callable[..., str]) -> None:
+    url = start_server(chat_max_body_bytes=4096)
+    messages = [{"role": "user", "content": "问" * 1500}] * 3
+    response = httpx.post(f"{url}/v1/chat/completions", json={"model": "policy-assistant", "messages": messages},
+                          timeout=10)
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+    assert httpx.post(f"{url}/ask", json={"question": "问" * 1500}, timeout=30).status_code == 200

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -48,7 +47,7 @@ from ui.chat import build_chat
 from ui.chat_guard import ChatGuard
 from ui.mcp_server import build_mcp, http_app
 from ui.openai_models import OpenAIError
-from ui.openai_routes import is_openai_path, openai_error, openai_routes
+from ui.openai_routes import is_openai_path, openai_error, openai_error_body, openai_routes
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
@@ -148,7 +147,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
 def _refusal_body(path: str, detail: str) -> dict[str, Any]:
     """A 413's body: OpenAI's error shape under /v1, ours elsewhere."""
     if is_openai_path(path):
-        return json.loads(openai_error(413, detail).body)
+        return openai_error_body(413, detail)
     return ErrorBody(detail=detail).model_dump()
 
 

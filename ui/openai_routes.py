@@ -63,10 +63,14 @@ class OpenAIProblem(HTTPException):
 
 
 def openai_error(status: int, message: str, param: str | None = None, code: str | None = None) -> JSONResponse:
-    """An error body in OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`."""
+    """An error response in OpenAI's shape, `{"error": {"message", "type", "param", "code"}}`."""
+    return JSONResponse(openai_error_body(status, message, param, code), status_code=status)
+
+
+def openai_error_body(status: int, message: str, param: str | None = None, code: str | None = None) -> dict[str, Any]:
     detail = OpenAIErrorDetail(message=message, type=ERROR_TYPES.get(status, "server_error"), param=param,
                                code=code or ERROR_CODES.get(status))
-    return JSONResponse(OpenAIError(error=detail).model_dump(), status_code=status)
+    return OpenAIError(error=detail).model_dump()
 
 
 def is_openai_path(path: str) -> bool:
