@@ -61,7 +61,8 @@ def measure_chat(client: httpx.Client, conversations: list[list[str]], n: int
     (the two requests of a turn in alternating order); and how many answered with a status other than 200."""
     ask: dict[str, list[float]] = {"first": [], "follow-up": []}
     chat: dict[str, list[float]] = {"first": [], "follow-up": []}
-    failures, session_id, earlier = 0, None, []
+    failures, session_id = 0, None
+    earlier: list[str] = []
     for index, (new, question) in enumerate(itertools.islice(turns(conversations), n)):
         kind = "first" if new else "follow-up"
         earlier = [] if new else earlier
