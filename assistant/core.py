@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -28,7 +30,7 @@ from assistant.links import (
 from assistant.listing import UnknownName
 from assistant.models import Answer
 from assistant.models import Filters as AnswerFilters
-from assistant.sessions import SessionStore
+from assistant.sessions import SessionStore, Turn
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
@@ -52,6 +54,7 @@ from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.errors import IngestError
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
+from ingest.rows import Row
 from ingest.store import IndexStore, open_store, private_dir
 from ingest.uploads import UploadFolder, list_sources, stored_name
 
@@ -106,7 +109,7 @@ class Assistant:
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> Assistant:
         settings = settings or Settings()
-        os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(_tiktoken_cache()))
+        os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache_dir()))
         private_dir(settings.data_dir)
         store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
         return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
@@ -245,39 +248,69 @@ class Assistant:
 
         `owner` fingerprints who asks (an API key, a chat login): only the owner a session id was issued to
         continues it; any other id, made up or borrowed, starts a new session."""
-        engine = self.engine
         if not session_id or not self.sessions.issued(session_id, owner):
             session_id = self.sessions.new_id(owner)
-        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
+        last, expired = self._memory(session_id)
+        answer, turn = self._answer(question, last, expired, jurisdiction, agency)
+        if turn is not None:
+            self.sessions.remember(session_id, turn.plan, turn.row_ids)
+        return answer.model_copy(update={"session_id": session_id})
+
+    def converse(self, question: str, previous: Sequence[str] = (), jurisdiction: str | None = None,
+                 agency: str | None = None) -> Answer:
+        """Answer `question` as the last turn of a conversation whose earlier questions are `previous`, oldest
+        first: each is read again in order, as a session would have read it, so that 那瓦房店呢？ follows the
+        question before it. Nothing is remembered afterwards, and the Answer's session_id is empty: the caller
+        (an OpenAI-style client, an agent) holds the conversation."""
+        last: Turn | None = None
+        for earlier in previous:
+            _, turn = self._answer(earlier, last, False, jurisdiction, agency)
+            last = turn or last  # a turn that abstained or named nothing known leaves the memory as it was
+        answer, _ = self._answer(question, last, False, jurisdiction, agency)
+        return answer
+
+    def _answer(self, question: str, last: Turn | None, expired: bool, jurisdiction: str | None,
+                agency: str | None) -> tuple[Answer, Turn | None]:
+        """The answer to one turn after `last`, and the turn to remember (None when there is nothing to carry)."""
+        engine = self.engine
+        plan, overridden, notes = self._read(question, last, expired, jurisdiction, agency)
         found = engine.executor.run(plan)
         if plan.unread:
             texts = [self.registry.normalize(r.text + (r.measures.targets if r.measures else "")) for r in found.rows]
             plan = plan.model_copy(update={"unread": engine.coverage.restated(plan, texts)})
         result = engine.answerer.compose(plan, found)
+        turn = None
         if not result.abstained and not plan.unresolved:
-            self.sessions.remember(session_id, plan, [r.id for r in found.rows] or [c.id for c in result.citations])
+            turn = Turn(plan, [r.id for r in found.rows] or [c.id for c in result.citations], time.monotonic())
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
         text = with_reading(result.text, result.plan_line, plan, overridden, self.templates)
-        return Answer(answer=text, citations=result.citations, understood=plan.understood, unread=plan.unread,
-                      session_id=session_id,
-                      abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
-                      intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
-                      unresolved=plan.unresolved,
-                      filters=AnswerFilters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
-                                      agencies=[a.agency for a in plan.agencies()],
-                                      role=next((a.role for a in plan.agencies()), "any"), years=years,
-                                      topic=plan.rank.terms if plan.rank else []))
+        answer = Answer(answer=text, citations=result.citations, understood=plan.understood, unread=plan.unread,
+                        session_id="",
+                        abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
+                        intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
+                        unresolved=plan.unresolved,
+                        filters=AnswerFilters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
+                                              agencies=[a.agency for a in plan.agencies()],
+                                              role=next((a.role for a in plan.agencies()), "any"), years=years,
+                                              topic=plan.rank.terms if plan.rank else []))
+        return answer, turn
 
     def plan(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
              agency: str | None = None) -> tuple[QueryPlan, list[str]]:
         """The plan of a question in its conversation: rules (or the LLM, when configured), then the
         follow-up merge with the previous turn, then the explicit filters (a place or agency the question
         names wins over them: the notes say so). UnknownFilter for a filter naming nothing the index holds."""
-        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
+        last, expired = self._memory(session_id) if session_id else (None, False)
+        plan, overridden, notes = self._read(question, last, expired, jurisdiction, agency)
         return plan, overridden + notes
 
-    def _read(self, question: str, session_id: str | None, jurisdiction: str | None,
+    def _memory(self, session_id: str) -> tuple[Turn | None, bool]:
+        """The session's last turn, and whether it had one this server no longer remembers."""
+        last = self.sessions.last(session_id)
+        return last, last is None and self.sessions.expired(session_id)
+
+    def _read(self, question: str, last: Turn | None, expired: bool, jurisdiction: str | None,
               agency: str | None) -> tuple[QueryPlan, list[str], list[str]]:
         """plan(), with the lines on filters the question overrode apart from the other notes."""
         engine = self.engine
@@ -293,9 +326,7 @@ class Assistant:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
-        last = self.sessions.last(session_id) if session_id else None
-        expired = [self.templates.render(detect_lang(question), "session_expired")] \
-            if last is None and session_id and self.sessions.expired(session_id) else []  # said, never silent
+        lost = [self.templates.render(detect_lang(question), "session_expired")] if expired else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides())
@@ -304,7 +335,14 @@ class Assistant:
                                                           for u in plan.unresolved]})
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
-        return plan, expired + filtered.notes, notes
+        return plan, lost + filtered.notes, notes
+
+    def row(self, row_id: str) -> Row:
+        """One row by its id, `<doc>#<row>` (UnknownName for an id the index does not hold)."""
+        row = self.engine.catalog.by_id.get(row_id)
+        if row is None:
+            raise UnknownName(f"no row {row_id!r} in the index; ids are <doc>#<row>, e.g. yingkou#3")
+        return row
 
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
@@ -338,7 +376,7 @@ def _load_embedder() -> QueryEmbedder:
     return E5Embedding()
 
 
-def _tiktoken_cache() -> Path:
+def tiktoken_cache_dir() -> Path:
     """llama-index-core's bundled tiktoken encodings, found without importing it (a second of start-up)."""
     spec = importlib.util.find_spec("llama_index.core")
     assert spec is not None and spec.origin is not None, "llama-index-core is a dependency"

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
                                 "list): each key's chat and /ask sessions are its own.")
     cors_origins: list[str] = Field(default_factory=list)
     max_body_bytes: int = WORST_CASE_ASK_BYTES
+    chat_max_body_bytes: int = Field(default=1024 * 1024, description="The largest body of POST "
+                                     "/v1/chat/completions: clients send the whole conversation, answers too.")
+    chat_replay_turns: int = Field(default=10, ge=0, description="How many earlier user messages of a chat "
+                                   "completion are asked again, as its conversation (the latest ones).")
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, description="The largest list file POST /documents "
                                   "takes.")
     max_rows_per_list: int = Field(default=5000, gt=0, description="A list of more rows is refused (422) while "

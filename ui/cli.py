@@ -257,6 +257,15 @@ def serve(host: str, port: int) -> None:
     run_server(_settings(), host, port)
 
 
+@cli.command(name="mcp")
+def mcp_command() -> None:
+    """Serve the MCP tools (ask, list_tasks, get_task, lineage, coverage, list_documents) over stdin / stdout, for
+    an agent that starts this command. No key: whoever can start it can read the data directory."""
+    from ui.mcp_server import run_stdio
+
+    run_stdio(_ready_assistant(_settings()))
+
+
 cli.add_command(bench_command, name="bench")
 
 

@@ -19,6 +19,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from assistant.catalog import Role
 from assistant.core import Assistant, BundledList
@@ -44,6 +45,9 @@ from ui.chat import CSS as CHAT_CSS
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
 from ui.chat_guard import ChatGuard
+from ui.mcp_server import build_mcp, http_app
+from ui.openai_models import OpenAIError
+from ui.openai_routes import is_openai_path, openai_error, openai_error_body, openai_routes
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
@@ -51,6 +55,7 @@ from ui.security import (
     LoginGuard,
     RateLimiter,
     api_key_guard,
+    bearer_key_guard,
     key_owner,
     log_answer,
     matching_key,
@@ -65,6 +70,12 @@ ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
 ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
 RowId = Annotated[str, PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")]
 
+OPENAI_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": OpenAIError, "description": text} for code, text in (
+        (400, "invalid request, or the body is not JSON"),
+        (401, "Authorization: Bearer <key> missing or wrong (only when ASSISTANT_API_KEY is set)"),
+        (413, "request body over ASSISTANT_CHAT_MAX_BODY_BYTES"), (429, "too many requests"))
+}
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
         (400, "the request body is not JSON"),
@@ -79,9 +90,12 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     ask_thread = AskPools()  # long questions on threads of their own: they never queue a short one
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")  # the single writer
 
+    mcp = build_mcp(assistant)  # its HTTP endpoint, /mcp, is added below; its sessions run in the lifespan
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with mcp.session_manager.run():
+            yield
         ask_thread.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=False, cancel_futures=True)
 
@@ -97,6 +111,9 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.include_router(_document_routes(assistant, settings, writer), dependencies=guards,
                        responses=ERROR_RESPONSES)
     app.include_router(_admin_routes(assistant, writer), dependencies=guards, responses=ERROR_RESPONSES)
+    app.include_router(openai_routes(assistant, settings, ask_thread), responses=OPENAI_ERROR_RESPONSES,
+                       dependencies=[Depends(rate_limit_guard(limiter)), Depends(bearer_key_guard(settings.access_keys))])
+    app.router.routes.append(Route("/mcp", http_app(mcp, settings.access_keys, limiter)))  # every method
     _add_error_handlers(app)
     redact_access_log()
     app.add_middleware(ChinesePage, path="/ui")  # Gradio's own strings in Chinese, whatever the browser's language
@@ -106,10 +123,12 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
         app.add_middleware(LoginGuard, path="/ui/login")
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
                        streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
-                                                          refusal(settings.upload_max_bytes))})
+                                                          refusal(settings.upload_max_bytes))},
+                       limits={("POST", "/v1/chat/completions"): settings.chat_max_body_bytes},
+                       refusal_body=_refusal_body)
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
-                           allow_headers=["Content-Type", "X-API-Key"])
+                           allow_headers=["Content-Type", "X-API-Key", "Authorization"])
     use_gradio_folder(settings.data_dir)  # the Blocks, the mount and each event's file check read it
     chat = build_chat(assistant, limiter, ask_thread)
     gr.mount_gradio_app(app, chat, path="/ui", footer_links=[], run_history=False,  # no English footer
@@ -123,6 +142,13 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     # not a path the client names; Gradio checks that only in apps it launched itself, so a mounted app says so.
     chat.has_launched = True
     return app
+
+
+def _refusal_body(path: str, detail: str) -> dict[str, Any]:
+    """A 413's body: OpenAI's error shape under /v1, ours elsewhere."""
+    if is_openai_path(path):
+        return openai_error_body(413, detail)
+    return ErrorBody(detail=detail).model_dump()
 
 
 def _offline_docs(app: FastAPI) -> None:
@@ -348,8 +374,11 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid_input(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = exc.errors()
         if any(p.get("type") == "json_invalid" for p in problems):
-            return _error(400, "the request body is not valid JSON")
+            return _error(400, "the request body is not valid JSON", path=request.url.path)
         errors = [FieldError(field=_field(p["loc"]), message=_message(p)) for p in problems]
+        if is_openai_path(request.url.path):  # OpenAI answers a bad parameter 400, naming it
+            return openai_error(400, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors),
+                                errors[0].field if errors else None)
         return _error(422, "invalid input: " + "; ".join(f"{e.field} {e.message}" for e in errors), errors)
 
     @app.exception_handler(UnknownFilter)
@@ -367,7 +396,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # 401, 404, 405, 429 …: the same body as every other error, with the exception's headers (Retry-After)
-        response = _error(exc.status_code, str(exc.detail))
+        response = _error(exc.status_code, str(exc.detail), path=request.url.path, param=getattr(exc, "param", None),
+                          code=getattr(exc, "code", None))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:  # a path served by several routes allows the methods of all of them
             response.headers["Allow"] = ", ".join(_allowed(request))
@@ -376,7 +406,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The server logs the traceback; the client learns nothing about the code.
-        return _error(500, "internal server error")
+        return _error(500, "internal server error", path=request.url.path)
 
 
 def _allowed(request: Request) -> list[str]:
@@ -411,7 +441,11 @@ def echoing(message: str, *values: str | None) -> str:
     return message
 
 
-def _error(status: int, detail: str, errors: list[FieldError] | None = None) -> JSONResponse:
+def _error(status: int, detail: str, errors: list[FieldError] | None = None, path: str = "",
+           param: str | None = None, code: str | None = None) -> JSONResponse:
+    """Our error body; under /v1, OpenAI's (`{"error": {"message", "type", "param", "code"}}`)."""
+    if is_openai_path(path):
+        return openai_error(status, detail, param, code)
     return JSONResponse(ErrorBody(detail=detail, errors=errors or []).model_dump(), status_code=status)
 
 

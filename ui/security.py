@@ -14,7 +14,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 
 from fastapi import HTTPException, Request, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -53,6 +53,34 @@ def api_key_guard(keys: list[str]) -> Callable[..., None]:
                                 headers={"WWW-Authenticate": "APIKey"})
 
     return check
+
+
+def bearer_key_guard(keys: list[str]) -> Callable[..., None]:
+    """api_key_guard for clients that send the key as OpenAI's do, `Authorization: Bearer <key>` (X-API-Key works
+    too); lets everything through when there is no key."""
+    if not keys:
+        return lambda: None
+    bearer = HTTPBearer(auto_error=False, description="ASSISTANT_API_KEY (or one of ASSISTANT_API_KEYS).")
+    header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as for /ask.")
+
+    def check(credentials: HTTPAuthorizationCredentials | None = Security(bearer),
+              key: str | None = Security(header)) -> None:
+        if presented_key(credentials.credentials if credentials else None, key, keys) is None:
+            raise HTTPException(401, "missing or wrong API key: send the header Authorization: Bearer <key>",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    return check
+
+
+def presented_key(bearer: str | None, header: str | None, keys: list[str]) -> str | None:
+    """The key of `keys` that a request presents, as a bearer token or as X-API-Key."""
+    return matching_key(bearer, keys) or matching_key(header, keys)
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header value."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
 def key_owner(request: Request, keys: list[str]) -> str | None:
@@ -118,34 +146,40 @@ class BodySizeLimit:
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int,
-                 streamed: Mapping[tuple[str, str], tuple[int, str]] | None = None) -> None:
+                 streamed: Mapping[tuple[str, str], tuple[int, str]] | None = None,
+                 limits: Mapping[tuple[str, str], int] | None = None,
+                 refusal_body: Callable[[str, str], dict] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.streamed = dict(streamed or {})
+        self.limits = dict(limits or {})  # routes with a limit of their own, enforced as max_bytes is
+        self.refusal_body = refusal_body or (lambda _path, detail: {"detail": detail, "errors": []})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        own = self.streamed.get((scope["method"], scope["path"]))
-        limit, refusal = own or (self.max_bytes, f"request body over {self.max_bytes} bytes")
+        route = (scope["method"], scope["path"])
+        own = self.streamed.get(route)
+        limit = self.limits.get(route, self.max_bytes)
+        limit, refusal = own or (limit, f"request body over {limit} bytes")
         length = dict(scope["headers"]).get(b"content-length")
         if length is not None:
             if not length.isdigit() or int(length) > limit:
-                await self._refuse(send, refusal)
+                await self._refuse(send, refusal, scope["path"])
                 return
             await self.app(scope, receive, send)  # the server holds a body to its Content-Length
             return
         if own is not None:
             await self.app(scope, receive, send)
             return
-        body = await self._read_up_to_limit(receive)
+        body = await self._read_up_to_limit(receive, limit)
         if body is None:
-            await self._refuse(send, refusal)
+            await self._refuse(send, refusal, scope["path"])
             return
         await self.app(scope, replay_body(body, receive), send)
 
-    async def _read_up_to_limit(self, receive: Receive) -> bytes | None:
+    async def _read_up_to_limit(self, receive: Receive, limit: int) -> bytes | None:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -154,13 +188,13 @@ class BodySizeLimit:
                 return b"".join(chunks)
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.max_bytes:
+            if size > limit:
                 return None
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _refuse(self, send: Send, detail: str) -> None:
-        body = json.dumps({"detail": detail, "errors": []}).encode()
+    async def _refuse(self, send: Send, detail: str, path: str) -> None:
+        body = json.dumps(self.refusal_body(path, detail)).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                    (b"connection", b"close")]
         await send({"type": "http.response.start", "status": 413, "headers": headers})
