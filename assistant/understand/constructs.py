@@ -359,7 +359,10 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
         spans = [m.span() for m in re.finditer(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded)]
         return bool(spans) and all(all(covered[a:b]) for a, b in spans)
 
-    kept = [u for u in plan.unresolved if u.kind != "term" or not all(read(w) for w in u.surface.split())]
+    if plan.where is not None:  # the question's conditions were read: its other words are reported as unread
+        kept = [u for u in plan.unresolved if u.kind != "term"]
+    else:
+        kept = [u for u in plan.unresolved if u.kind != "term" or not all(read(w) for w in u.surface.split())]
     return plan if len(kept) == len(plan.unresolved) else plan.model_copy(update={"unresolved": kept})
 
 

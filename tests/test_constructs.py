@@ -1,0 +1,154 @@
+"""More constructs of the grammar and the plan, each answer checked against the catalog's own rows: only-these with
+a column and with agencies left out, how many agencies a column names, a blank said after its column, the most and
+the fewest with agencies left out or compared, positions among selected rows, a cell's start or end, groups named
+by a shared head noun, and lineage whose direction the rows' own list decides."""
+
+from __future__ import annotations
+
+from assistant.core import Assistant
+from ingest.deadlines import years_named
+
+
+def ids(answer) -> list[str]:  # type: ignore[no-untyped-def]
+    return [c.id for c in answer.citations]
+
+
+def rows_where(assistant: Assistant, doc: str, keep) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.id for r in assistant.engine.catalog.filter([doc]) if keep(r)]
+
+
+def converse(assistant: Assistant, *questions: str):  # type: ignore[no-untyped-def]
+    session, answers = None, []
+    for question in questions:
+        answers.append(assistant.ask(question, session_id=session))
+        session = answers[-1].session_id
+    return answers
+
+
+def test_only_these_in_one_column_leaving_some_out(assistant: Assistant) -> None:
+    said = assistant.ask("营口表里责任单位一栏除开各县区以外仅写了市财政局的，列给我")
+    expected = rows_where(assistant, "yingkou", lambda r: set(r.responsible_ids) - {"counties_districts"}
+                          == {"finance"})
+    assert said.understood and ids(said) == expected and len(expected) >= 3
+    assert "（各县区不计）" in said.plan_line
+    aside = assistant.ask("营口表里责任单位只有市人社局的条目，各县区不算在内")
+    assert ids(aside) == rows_where(assistant, "yingkou", lambda r: set(r.responsible_ids)
+                                    - {"counties_districts"} == {"hrss"})
+
+
+def test_only_these_means_exactly_these(assistant: Assistant) -> None:
+    pair = assistant.ask("瓦房店表中仅由市教育局与人社局这两个部门承担的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education", "hrss"})
+    assert ids(pair) == expected and expected
+
+
+def test_how_many_agencies_a_column_names(assistant: Assistant) -> None:
+    one = assistant.ask("环翠区的表，责任单位栏只列了一个单位的条目")
+    assert ids(one) == rows_where(assistant, "huancui", lambda r: len(set(r.responsible_ids)) == 1)
+    two = assistant.ask("营口表里牵头单位写了两个单位的条目")
+    assert ids(two) == rows_where(assistant, "yingkou", lambda r: len(set(r.lead_ids)) == 2) and two.understood
+    english = assistant.ask("In Huancui, list the items whose lead column holds a single unit")
+    assert ids(english) == rows_where(assistant, "huancui", lambda r: len(set(r.lead_ids)) == 1)
+
+
+def test_a_blank_said_after_its_column(assistant: Assistant) -> None:
+    blank = assistant.ask("环翠区表格里责任单位那一栏空着的条目")
+    assert ids(blank) == rows_where(assistant, "huancui", lambda r: not r.responsible) and blank.understood
+
+
+def test_the_most_leaving_an_agency_out_never_picks_a_collective(assistant: Assistant) -> None:
+    answer = assistant.ask("营口表里刨除市教育局以外，哪一个部门出现的条目最多")
+    counts: dict[str, int] = {}
+    for row in assistant.engine.catalog.filter(["yingkou"]):
+        for agency in set(row.agency_ids) - {"education"}:
+            counts[agency] = counts.get(agency, 0) + 1
+    registry = assistant.engine.catalog.registry.agencies
+    best = max(n for a, n in counts.items() if not registry.is_collective(a))
+    assert answer.understood and f"（{best}项）" in answer.answer.splitlines()[1]
+    assert "（不计教育局）" in answer.plan_line
+
+
+def test_two_agencies_compared(assistant: Assistant) -> None:
+    answer = assistant.ask("营口表中，市委编办同市发改委比，谁参与的条目更多？")
+    catalog = assistant.engine.catalog
+    staffing = len(catalog.agency_rows("staffing") & set(rows_where(assistant, "yingkou", lambda r: True)))
+    reform = len(catalog.agency_rows("development_reform") & set(rows_where(assistant, "yingkou", lambda r: True)))
+    assert answer.understood and "只比较" in answer.plan_line
+    assert f"{max(staffing, reform)}项" in answer.answer and str(min(staffing, reform)) in answer.answer
+
+
+def test_the_column_counted_and_an_institutions_units(assistant: Assistant) -> None:
+    column = assistant.ask("环翠表格的责任单位栏里，哪个部门露面次数最多")
+    counts: dict[str, int] = {}
+    for row in assistant.engine.catalog.filter(["huancui"]):
+        for agency in set(row.responsible_ids):
+            counts[agency] = counts.get(agency, 0) + 1
+    assert column.plan.fields == ["responsible"] and f"（{max(counts.values())}项）" in column.answer
+    units = assistant.ask("锦州师专自己的各处室里，哪个处室承担的举措最多")
+    assert units.plan.scope.institution and "教务处" in units.answer.splitlines()[1]
+
+
+def test_a_position_among_the_rows_a_condition_selects(assistant: Assistant) -> None:
+    catalog = assistant.engine.catalog
+    category = catalog.by_id["wafangdian#30"].category
+    last = assistant.ask(f"瓦房店“{category}”这一类排最末的那条")
+    assert ids(last) == rows_where(assistant, "wafangdian", lambda r: r.category == category)[-1:]
+    first_ten = assistant.ask("营口表前十条当中跟市财政局没关系的条目")
+    assert ids(first_ten) == rows_where(assistant, "yingkou", lambda r: r.row <= 10 and "finance" not in r.agency_ids)
+
+
+def test_a_cell_starting_or_ending_with_a_text(assistant: Assistant) -> None:
+    starts = assistant.ask("In Wafangdian, list rows whose responsible cell starts with 市人社局")
+    assert ids(starts) == rows_where(assistant, "wafangdian", lambda r: r.responsible[:1] == ["市人社局"])
+    assert starts.understood and ids(starts)
+
+
+def test_a_quoted_column_name_is_the_column(assistant: Assistant) -> None:
+    answer = assistant.ask("锦州师专给“具体举措”填了内容的一共几条")
+    expected = rows_where(assistant, "liaoning", lambda r: r.measures is not None and r.measures.actions)
+    assert ids(answer) == expected and f"{len(expected)}项" in answer.answer
+
+
+def test_a_year_in_the_task_text_itself(assistant: Assistant) -> None:
+    answer = assistant.ask("Which Liaoning rows mention a specific year in the task text itself?")
+    assert ids(answer) == rows_where(assistant, "liaoning", lambda r: years_named(r.text))
+
+
+def test_stems_under_one_head_noun_are_any_of_them(assistant: Assistant) -> None:
+    answer = assistant.ask("营口的审计与国资监管部门各自沾手了哪些条目")
+    assert ids(answer) == rows_where(assistant, "yingkou", lambda r: {"audit", "state_assets"} & set(r.agency_ids))
+    assert "或" in answer.plan_line
+
+
+def test_a_merged_bureau_does_the_work_of_those_it_covers(assistant: Assistant) -> None:
+    answer = assistant.ask("瓦房店表中和科技、工信部门相关的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: {"science", "industry_it", "science_industry"}
+                          & set(r.agency_ids))
+    assert ids(answer) == expected and expected
+
+
+def test_not_the_only_one_among_the_previous_rows(assistant: Assistant) -> None:
+    first, narrowed = converse(assistant, "营口市商务局经手的条目有哪些", "这些当中哪条并非市教育局独自牵头")
+    expected = [i for i in ids(first) if set(assistant.engine.catalog.by_id[i].lead_ids) != {"education"}]
+    assert ids(narrowed) == expected and expected
+
+
+def test_a_switched_agency_keeps_the_role_asked(assistant: Assistant) -> None:
+    _, switched = converse(assistant, "环翠区委组织部领衔牵头的条目", "换成区税务局呢？")
+    assert ids(switched) == rows_where(assistant, "huancui", lambda r: "tax" in r.lead_ids)
+
+
+def test_lineage_direction_comes_from_the_rows_own_list(assistant: Assistant) -> None:
+    links = assistant.engine.links
+    children = assistant.ask("辽宁那张表的第20条，瓦房店拿哪几条去承接？")
+    expected = {v.child for v in links.children_of("liaoning#20") if v.child.startswith("wafangdian#")}
+    assert children.plan.lineage == "children" and set(ids(children)) == {"liaoning#20"} | expected
+    _, followed = converse(assistant, "把辽宁表的第3条调出来", "这一项在营口、瓦房店两边分别由哪几条承接")
+    below = {v.child for v in links.children_of("liaoning#3")}
+    assert followed.plan.lineage == "children" and set(ids(followed)) == {"liaoning#3"} | below
+
+
+def test_a_count_over_several_lists_gives_the_total(assistant: Assistant) -> None:
+    answer = assistant.ask("全部四张表合起来一共多少条")
+    total = len(assistant.engine.catalog.rows)
+    assert f"合计{total}项" in answer.answer.splitlines()[1]
