@@ -152,3 +152,10 @@ def test_a_count_over_several_lists_gives_the_total(assistant: Assistant) -> Non
     answer = assistant.ask("全部四张表合起来一共多少条")
     total = len(assistant.engine.catalog.rows)
     assert f"合计{total}项" in answer.answer.splitlines()[1]
+
+
+def test_the_row_naming_the_most_agencies(assistant: Assistant) -> None:
+    answer = assistant.ask("营口表里，哪一条的责任单位列得最多？")
+    sizes = {r.id: len(set(r.responsible_ids)) for r in assistant.engine.catalog.filter(["yingkou"])}
+    best = max(sizes.values())
+    assert ids(answer) == [i for i, n in sizes.items() if n == best] and f"（{best}个）" in answer.answer

@@ -356,9 +356,13 @@ class ExtractiveAnswerer:
     def _picked(self, plan: QueryPlan, found: Result, group: str) -> str:
         """The group(s) with the most (or fewest) rows, every tied group named."""
         candidates = [g for g in found.groups if not g.collective] or found.groups  # 各县区 is no one agency
-        sizes = [len(g.rows) for g in candidates]
+        sizes = [g.total for g in candidates]
         best = max(sizes) if plan.pick == "max" else min(sizes)
-        names = self.t(plan, "list_sep").join(g.label for g in candidates if len(g.rows) == best)
+        if plan.group_by == "row":
+            field = self.t(plan, f"field_{plan.fields[0]}" if plan.fields else "field_any_agency")
+            cites = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key]) for g in candidates)
+            return self.t(plan, f"group_pick_row_{plan.pick}", rows=cites, field=field, count=best)
+        names = self.t(plan, "list_sep").join(g.label for g in candidates if g.total == best)
         role = self.t(plan, f"group_pick_{plan.fields[0]}") if plan.fields in (["lead"], ["responsible"]) else ""
         return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
 
@@ -383,6 +387,9 @@ class ExtractiveAnswerer:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
         counted = len({rid for g in found.groups for rid in g.rows})
         lines = [self.t(plan, "group_summary", rows=counted, groups=len(found.groups), group=group)]
+        if plan.group_by == "row":  # the rows picked, each with its cells
+            return [self._picked(plan, found, group)] + [self.row_line(plan, r) for r in found.rows] \
+                if found.groups else [self.t(plan, "group_summary", rows=0, groups=0, group=group)]
         if plan.pick and found.groups:
             lines.insert(0, self._picked(plan, found, group))
         if plan.group_by == "agency":

@@ -49,6 +49,11 @@ class GroupCount:
     lead: int = 0
     responsible: int = 0
     collective: bool = False  # 各县区: several bodies, never "the agency with the most"
+    size: int | None = None  # a row ranked by how many agencies it names (its own group of one)
+
+    @property
+    def total(self) -> int:
+        return len(self.rows) if self.size is None else self.size
 
 
 @dataclass
@@ -204,6 +209,12 @@ class Executor:
         groups: dict[str, GroupCount] = {}
         agencies = self.catalog.registry.agencies
         limit = plan.groups
+        if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
+            sized = [GroupCount(r.id, r.id, [r.id], size=len({a for a, _ in _agency_keys(plan, r, agencies)}))
+                     for r in rows]
+            best = (max if plan.pick != "min" else min)((g.total for g in sized), default=0)
+            result.groups = [g for g in sized if g.total == best]
+            return [self.catalog.by_id[g.key] for g in result.groups]
         for row in rows:
             if plan.group_by == "agency":
                 keys = _agency_keys(plan, row, agencies)

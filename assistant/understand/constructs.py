@@ -86,9 +86,12 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.operation not in ("list", "count", "group_count", "refuse", "search"):
         return plan
     pick = "min" if extreme.value in ("min", "less") else "max"
+    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")]
+    if _asks_for_a_row(tags) and not _group_named(tags, extreme):  # 哪项任务的责任单位最多: rows by their size
+        return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
+                                       "fields": columns[:1], "rank": None, "refuse_reason": None})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
     leads = "lead" in plan.fields or any("牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags)
-    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")]
     fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
     update: dict = {"operation": "group_count", "group_by": group_by, "pick": pick, "fields": fields, "rank": None,
                     "refuse_reason": None}
@@ -104,6 +107,19 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
             update |= {"groups": limit,
                        "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped)}
     return plan.model_copy(update=update)
+
+
+_ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
+
+
+def _asks_for_a_row(tags: list[Tag]) -> bool:
+    """哪项 / 哪一条 / which task: the question asks which row, not which agency or category."""
+    for k, tag in enumerate(tags):
+        if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务"):
+            return True
+        if tag.text in ("which", "哪个") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
+            return True
+    return False
 
 
 def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
