@@ -27,6 +27,7 @@ from assistant.understand.plan import (
     QueryPlan,
     RowsAtom,
     Scope,
+    TextAtom,
     TopicAtom,
     Unresolved,
     YearAtom,
@@ -144,6 +145,8 @@ class RuleParser:
         if lineage is not None:  # the rows named, and the lists asked about, are all a lineage question needs
             operation, rank = "lineage", None
             where_items = [n for n in where_items if all(a.kind == "rows" for a in iter_atoms(n))]
+            if not r.refs and r.quoted:  # 辽宁“…”一项: the row is the one whose task text says it
+                where_items.append(TextAtom(field="text", text=r.quoted[0]))
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
             fields = ["lead"]
         plan = QueryPlan(
@@ -173,10 +176,10 @@ class RuleParser:
             return "shared"
         if c.has("lineage.uncovered", f) and province:
             return "uncovered"
-        owner = self._ref_owner(r) if r.refs and c.has("lineage.carry", f) else None
+        owner = self._ref_owner(r) if (r.refs or r.quoted) and c.has("lineage.carry", f) else None
         if owner is not None:  # 辽宁清单第20项…瓦房店…落实: the row's own list says which way the links go
             upper = owner in self._provinces or owner == "province"
-            if upper and (local or c.has("lineage.children", f)):
+            if upper and (local or c.has("lineage.children", f) or c.has("lineage.locals", f)):
                 return "children"
             if not upper and province:
                 return "parents"
@@ -189,7 +192,7 @@ class RuleParser:
     def _ref_owner(self, r: Reading) -> str | None:
         """The place whose list the first row number belongs to: the place (or 省里) said last before it, else
         the first one said after it."""
-        start = r.refs[0].span[0]
+        start = r.refs[0].span[0] if r.refs else r.folded.find(self.registry.normalize(r.quoted[0]).lower())
         said: list[tuple[int, str]] = []
         for mention in self.registry.places.find(r.folded).jurisdictions:
             at = r.folded.find(mention.surface)
