@@ -173,7 +173,9 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
                              zip(f.agencies, f.names, strict=True)]
         negated = not_of(atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms))
-        return all_of([n for n in (kept, negated) if n is not None])
+        involved: list[Node] = [AgencyAtom(agency=a, name=n, role="any") for a, n in zip(f.agencies, f.names,
+                                                                                            strict=True)]
+        return all_of([n for n in (kept, *(involved if f.involved else []), negated) if n is not None])
     if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
         kept = without(where, lambda a: isinstance(a, OnlyAtom)
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)

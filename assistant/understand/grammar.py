@@ -49,6 +49,7 @@ class Fragment:
     ignoring: tuple[str, ...] = ()  # only: agencies left out of the comparison (ids, then names as written)
     ignoring_names: tuple[str, ...] = ()
     negated: bool = False  # only: not these alone (不是X单独牵头)
+    involved: bool = False  # neg: the agencies are in the rows, only not in that role (X参与但不牵头)
     count: int = 1  # size: how many agencies the column names
     at: str = "any"  # literal: anywhere in the cell, at its start or at its end
 
@@ -134,6 +135,10 @@ class _Fragments(Transformer):
 
     def neg_role(self, items: list[Any]) -> Fragment:
         return self.neg(items)
+
+    def neg_role_after(self, items: list[Any]) -> Fragment:
+        after = _flat(items)[[t.type for t in _flat(items)].index("NEG_PRE"):]
+        return Fragment("neg", *_names(items), role=_role(after), involved=True)
 
     def only_except(self, items: list[Any]) -> Fragment:
         return Fragment("only", *_names(items))

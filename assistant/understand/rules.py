@@ -23,7 +23,6 @@ from assistant.understand.plan import (
     FigureAtom,
     Group,
     Node,
-    OnlyAtom,
     QueryPlan,
     RowsAtom,
     Scope,
@@ -373,61 +372,34 @@ class RuleParser:
                 found.append((start, match.end()))
         return found
 
-    def _only(self, folded: str, names: list[NameMatch]) -> Node | None:
-        """除A(和B)外无其他部门 / 只有A负责: the rows name these agencies and no other."""
-        c = self.cues
-        before = folded[max(0, names[0].start - 6):names[0].start]
-        after = folded[names[-1].end:names[-1].end + 14]
-        excepted = c.has("negation.except_open", before) and c.has("intent.no_other", after)
-        if not (excepted or c.has("intent.only", before)) or not all(
-                self._joined(folded, a, b) for a, b in zip(names, names[1:], strict=False)):
-            return None
-        return OnlyAtom(agencies=[m.agency or "" for m in names], names=[m.surface for m in names])
-
     def _agency_condition(self, folded: str, names: list[NameMatch], refs: list) -> Node | None:
-        """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role and negation."""
+        """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role. Negation and
+        only-these are the grammar's (assistant/understand/grammar.lark), which knows their scope."""
         if not names:
             return None
-        only = self._only(folded, names)
-        if only is not None:
-            return only
         c = self.cues
         roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
                  for i, m in enumerate(names)]
         for i in range(len(roles) - 2, -1, -1):  # "A和B牵头": A takes the role of the agency it is joined to
-            following = roles[i + 1]
-            if roles[i] is None and following is not None and self._joined(folded, names[i], names[i + 1]):
-                roles[i] = following
+            if roles[i] is None and roles[i + 1] is not None and self._joined(folded, names[i], names[i + 1]):
+                roles[i] = roles[i + 1]
         global_role = self._role_before(folded, names[0]) if all(r is None for r in roles) else None
         groups: list[list[Node]] = [[]]
         kinds: list[str] = ["and"]
-        negated_groups: list[bool] = [self._negated_before(folded, names[0])]
         for i, m in enumerate(names):
-            role, role_negated = roles[i] or (global_role or ("any", False))
+            role = roles[i] or global_role or "any"
             atom: Node = AgencyAtom(agency=m.agency or "", name=m.surface, role=role)  # type: ignore[arg-type]
-            if role_negated:
-                atom = Group(kind="and", items=[AgencyAtom(agency=m.agency or "", name=m.surface, role="any"),
-                                                not_of(atom)])
             if i and not self._joined(folded, names[i - 1], m):
                 groups.append([])
                 kinds.append("and")
-                negated_groups.append(self._negated_before(folded, m))
-            elif i and self._negated_before(folded, m) and not negated_groups[-1]:
-                atom = not_of(atom)
-            if i and self._joined(folded, names[i - 1], m) and c.has("coordination.or",
-                                                                   folded[names[i - 1].end:m.start]):
+            elif i and c.has("coordination.or", folded[names[i - 1].end:m.start]):
                 kinds[-1] = "or"
             groups[-1].append(atom)
         if c.has("coordination.each", folded) and not c.has("coordination.jointly", folded):
             kinds = ["or" for _ in kinds]
         kinds = self._shared_heads(folded, names, groups, kinds)
-        nodes: list[Node] = []
-        for items, kind, negated in zip(groups, kinds, negated_groups, strict=True):
-            node: Node = items[0] if len(items) == 1 else Group(kind=kind, items=items)  # type: ignore[arg-type]
-            if negated:
-                node = not_of(node if kind == "or" or len(items) == 1 else Group(kind="or", items=items))
-            nodes.append(node)
-        return all_of(nodes)
+        return all_of([items[0] if len(items) == 1 else Group(kind=kind, items=items)  # type: ignore[arg-type]
+                       for items, kind in zip(groups, kinds, strict=True)])
 
     def _shared_heads(self, folded: str, names: list[NameMatch], groups: list[list[Node]],
                       kinds: list[str]) -> list[str]:
@@ -458,39 +430,20 @@ class RuleParser:
                                    for j in (*self.cues.words("coordination.and"),
                                              *self.cues.words("coordination.or")) if j.strip())
 
-    def _role_after(self, folded: str, m: NameMatch, limit: int) -> tuple[str, bool] | None:
+    def _role_after(self, folded: str, m: NameMatch, limit: int) -> str | None:
         window = folded[m.end:min(limit, m.end + (8 if folded[m.end:m.end + 1] > "\u3000" else 16))]
-        for role in ("lead", "responsible"):
-            at = self.cues.find(f"role.{role}", window)
-            if at >= 0:
-                negated = any(window[:at].rstrip().endswith(n) for n in ("不", "未", "没有", "没", "非", "不是", "not",
-                                                                        "doesn't", "does not", "don't"))
-                return role, negated
-        return None
+        return next((role for role in ("lead", "responsible") if self.cues.find(f"role.{role}", window) >= 0), None)
 
-    def _role_before(self, folded: str, m: NameMatch) -> tuple[str, bool] | None:
+    def _role_before(self, folded: str, m: NameMatch) -> str | None:
         window = folded[max(0, m.start - 8):m.start]
         for role in ("lead", "responsible"):
             if self.cues.has(f"role.{role}", window):
-                return role, False
+                return role
         if self.cues.has("role.lead", folded) and not self.cues.has("role.responsible", folded):
-            return "lead", False
+            return "lead"
         if self.cues.has("role.responsible", folded):
-            return "responsible", False
+            return "responsible"
         return None
-
-    def _negated_before(self, folded: str, m: NameMatch) -> bool:
-        """A negation cue right before the agency (English: before its article), or 除A外, or A不参与."""
-        window = re.sub(r"(?:\s|\b(?:the|a|an|any|by|from)\b|由|让|需要|要|省委|市委|区委|县委|省|市|区|县)+$", "",
-                        folded[max(0, m.start - 24):m.start])
-        if any(window.endswith(c.strip()) for c in self.cues.words("negation.before")):
-            return True
-        after = folded[m.end:m.end + 12].lstrip()
-        if any(after.startswith(c) for c in self.cues.words("negation.after")):
-            return True
-        opened = any(c in window for c in self.cues.words("negation.except_open"))
-        closed = any(folded[m.end:m.end + 3].startswith(c) for c in self.cues.words("negation.except_close"))
-        return opened and closed
 
     def _empty_fields(self, folded: str) -> list[Node]:
         nodes: list[Node] = []
