@@ -18,7 +18,6 @@ from assistant.understand.numbers import row_refs, year_atoms
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
-    EmptyAtom,
     FieldName,
     FigureAtom,
     Group,
@@ -32,7 +31,6 @@ from assistant.understand.plan import (
     YearAtom,
     all_of,
     iter_atoms,
-    not_of,
 )
 from ingest.registries import Registry
 
@@ -290,7 +288,6 @@ class RuleParser:
         if refs:
             spans = [RowsAtom(start=r.start, end=r.end) for r in refs]
             other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=cast(list[Node], spans)))
-        other += self._empty_fields(folded)
         if self.cues.has("intent.figure", folded):
             other.append(FigureAtom())
         category = self._category(question)
@@ -444,22 +441,6 @@ class RuleParser:
         if self.cues.has("role.responsible", folded):
             return "responsible"
         return None
-
-    def _empty_fields(self, folded: str) -> list[Node]:
-        nodes: list[Node] = []
-        for field in ("lead", "responsible", "due", "measures"):
-            for cue in self.cues.words(f"empty.{field}"):
-                at = folded.find(cue)
-                if at < 0:
-                    continue
-                before = re.sub(r"(列出|列明|写明|填写|标明|注明|列|写|填|的)$", "", folded[max(0, at - 6):at]).rstrip()
-                if any(before.endswith(n.strip()) for n in self.cues.words("empty.negators")):
-                    nodes.append(EmptyAtom(field=field))  # type: ignore[arg-type]
-                elif any(before.endswith(a) for a in self.cues.words("empty.affirm")) \
-                        and folded[at + len(cue):at + len(cue) + 1] in ("的", "") and field != "lead":
-                    nodes.append(not_of(EmptyAtom(field=field)))  # type: ignore[arg-type]
-                break
-        return nodes
 
     def _category(self, question: str) -> str | None:
         """A category (主要任务) the question quotes by name, e.g. “打造‘双师型’教师队伍”."""
