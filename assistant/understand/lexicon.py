@@ -134,9 +134,13 @@ class Lexicon:
                    [*cues.structure_words(), *cues.glossary], short)
 
     def closed_words(self) -> frozenset[str]:
-        """The Chinese words of the closed classes (function words, negators, fields, …): never a topic."""
-        return frozenset(w for w, (kind, _) in self.entries.items()
-                         if kind not in _NAME_KINDS and not w.isascii() and w not in self.topical)
+        """The words of the closed classes (function words, negators, fields, …; Chinese, and each English word
+        of them): never a topic."""
+        chinese = {w for w, (kind, _) in self.entries.items()
+                   if kind not in _NAME_KINDS and not w.isascii() and w not in self.topical}
+        english = {part for w, (kind, _) in [*self.entries.items(), *self.english.items()]
+                   if kind not in _NAME_KINDS and w.isascii() for part in re.findall(r"[a-z]+", w)}
+        return frozenset(chinese | english)
 
     # -- tagging --------------------------------------------------------------------------------------------
     def tag(self, folded: str, known: Iterable[str] = (), cues: bool = True) -> list[Tag]:

@@ -107,7 +107,7 @@ class RuleParser:
         # never topic words: the cues' words, and the lexicon's closed classes (几条, 一栏, 出现次数)
         self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)} | structure
         self._english_cue_words = {w for cue in self.cues.all_words() if cue.isascii()
-                                   for w in re.findall(r"[a-z]+", cue.lower())}
+                                   for w in re.findall(r"[a-z]+", cue.lower())} | {w for w in structure if w.isascii()}
         self._category_names = [(name, c) for c in categories
                                 if len(name := _QUOTES.sub("", registry.normalize(c)).rstrip("。")) >= MIN_CATEGORY_CHARS]
         self._category_heads = [(head, c) for c in categories if len(head := re.split(
@@ -259,7 +259,7 @@ class RuleParser:
         """English words of the question that nothing understood: no stopword, cue, place, agency or glossary."""
         if r.lang != "en":
             return []
-        known = set(self.cues.words("english.stop")) | self._english_cue_words
+        known = set(self._english_cue_words)
         covered = " ".join([*(m.surface for m in r.names), *(m.group(0) for m in
                             self._glossary.finditer(r.folded))])
         known |= set(re.findall(r"[a-z]+", covered))
