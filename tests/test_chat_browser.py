@@ -367,6 +367,36 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     assert "落实生均拨款制度" in answer
 
 
+def test_a_word_list_of_real_size_with_merged_cells_uploads_through_the_chat(browser: WebDriver,
+                                                                           private_server: str,
+                                                                           tmp_path: Path) -> None:
+    """60 rows, group rows merged across, lead cells merged down, a photo: over 200 KB, far over /ask's body limit."""
+    from tests.big_list import PLACE, TITLE, write_big_list
+
+    fixture = write_big_list(tmp_path / "县级清单.docx")
+    assert fixture.stat().st_size > 200_000
+    open_chat(browser, private_server)
+    tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "上传清单")
+    tab.click()
+    browser.find_element(By.CSS_SELECTOR, "#upload-file input[type='file']").send_keys(str(fixture))
+    WebDriverWait(browser, 60).until(lambda d: TITLE in " ".join(texts(d, "#upload-preview")),
+                                     message="the preview of the large list did not appear")
+    preview = " ".join(texts(browser, "#upload-preview"))
+    assert f"地区：{PLACE}" in preview and "共 60 行" in preview
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "upload-large-preview.png"))
+    browser.find_element(By.CSS_SELECTOR, "#upload-confirm").click()
+    WebDriverWait(browser, 180).until(lambda d: "已导入" in " ".join(texts(d, "#upload-result")),
+                                      message="the large list was not ingested")
+    assert "共 60 行" in " ".join(texts(browser, "#upload-result"))
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "问答").click()
+    ask_in_chat(browser, f"{PLACE}的县财政局牵头负责的事项有哪些？")
+    assert "负责20项任务" in wait_for_answer(browser, 1, "县财政局")
+    wait_for_table(browser, PLACE, 20)
+    answer = browser.execute_script("return document.querySelector('#chatbot [data-testid=\"bot\"]').textContent")
+    assert f"{PLACE}#21" in answer and f"{PLACE}#40" in answer and f"{PLACE}#41" not in answer  # folded rows too
+
+
 def test_html_and_markdown_in_list_cells_and_questions_are_shown_as_text_and_fetch_nothing(
         browser: WebDriver, private_server: str) -> None:
     import httpx

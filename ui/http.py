@@ -61,6 +61,7 @@ from ui.upload import FRAMING_BYTES, ClientWatch, receive_file, refusal
 
 log = logging.getLogger(__name__)
 
+CHAT_UPLOAD = "/ui/gradio_api/upload"  # where the chat's file box sends a file
 ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
 ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
 RowId = Annotated[str, PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")]
@@ -104,9 +105,11 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.add_middleware(ChatGuard, prefix="/ui", bind_sessions=bool(settings.access_keys))
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
+    # Both upload routes, POST /documents and the chat's (Gradio's /upload, which streams to disk and stops at
+    # max_file_size), take a list file up to ASSISTANT_UPLOAD_MAX_BYTES, not the small body limit meant for /ask.
+    upload_limit = (settings.upload_max_bytes + FRAMING_BYTES, refusal(settings.upload_max_bytes))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
-                                                          refusal(settings.upload_max_bytes))})
+                       streamed={("POST", "/documents"): upload_limit, ("POST", CHAT_UPLOAD): upload_limit})
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["Content-Type", "X-API-Key"])
