@@ -7,10 +7,11 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from assistant.catalog import Catalog
 from assistant.compose.extractive import Composition, ExtractiveAnswerer
+from assistant.did_you_mean import in_scope
 from assistant.execute.embedding import LazyEmbedder, QueryEmbedder
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
@@ -244,7 +245,7 @@ class Assistant:
         engine = self.engine
         if not session_id or not self.sessions.issued(session_id, owner):
             session_id = self.sessions.new_id(owner)
-        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
+        plan, overridden, notes, unused = self._read(question, session_id, jurisdiction, agency)
         found = engine.executor.run(plan)
         if plan.unread:
             texts = [self.registry.normalize(r.text + (r.measures.targets if r.measures else "")) for r in found.rows]
@@ -262,7 +263,7 @@ class Assistant:
                       session_id=session_id,
                       abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
                       intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
-                      unresolved=plan.unresolved,
+                      unresolved=plan.unresolved, follow_ups=result.follow_ups, unused_filters=unused,
                       filters=AnswerFilters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
                                       agencies=[a.agency for a in plan.agencies()],
                                       role=next((a.role for a in plan.agencies()), "any"), years=years,
@@ -273,12 +274,13 @@ class Assistant:
         """The plan of a question in its conversation: rules (or the LLM, when configured), then the
         follow-up merge with the previous turn, then the explicit filters (a place or agency the question
         names wins over them: the notes say so). UnknownFilter for a filter naming nothing the index holds."""
-        plan, overridden, notes = self._read(question, session_id, jurisdiction, agency)
+        plan, overridden, notes, _ = self._read(question, session_id, jurisdiction, agency)
         return plan, overridden + notes
 
     def _read(self, question: str, session_id: str | None, jurisdiction: str | None,
-              agency: str | None) -> tuple[QueryPlan, list[str], list[str]]:
-        """plan(), with the lines on filters the question overrode apart from the other notes."""
+              agency: str | None) -> tuple[QueryPlan, list[str], list[str], list[Literal["jurisdiction", "agency"]]]:
+        """plan(), with the lines on filters the question overrode apart from the other notes, and which filters
+        those were ("jurisdiction", "agency")."""
         engine = self.engine
         notes: list[str] = []
         folded = engine.parser.fold(question)
@@ -297,12 +299,14 @@ class Assistant:
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags)
-        if plan.unresolved:
-            plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
-                                                          for u in plan.unresolved]})
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
-        return plan, expired + filtered.notes, notes
+        if plan.unresolved:  # offer only names the lists asked about hold, each as the question re-asked
+            docs = engine.executor.scope_docs(plan)[0]
+            plan = plan.model_copy(update={"unresolved": [
+                u.with_questions(question, folded) for u in in_scope(plan.unresolved, docs, engine.catalog,
+                                                                     engine.names)]})
+        return plan, expired + filtered.notes, notes, filtered.unused
 
     def lineage(self, doc: str) -> list[RowLineage]:
         """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""

@@ -227,6 +227,23 @@ def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: We
     wait_for_table(browser, "营口市", 27)
 
 
+def test_an_agency_without_tasks_in_the_role_asked_offers_its_other_rows_in_one_click(browser: WebDriver,
+                                                                                     server: str) -> None:
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市的财政局牵头负责的事项有哪些？")
+    answer = wait_for_answer(browser, 1, "没有牵头的任务")
+    assert "作为责任单位参与24项任务" in answer and "没有列出" not in answer
+    offered = "营口市财政局作为责任单位参与哪些任务？"
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: offered in " ".join(texts(d, "#suggestions")),
+                                                message="the rows of the other role were not offered")
+    assert "接着问" in " ".join(texts(browser, "#suggestions"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "follow-up-other-role.png"))
+    next(e for e in browser.find_elements(By.CSS_SELECTOR, "#suggestions button") if offered in e.text).click()
+    assert "24项" in wait_for_answer(browser, 2, "财政局")
+    wait_for_table(browser, "营口市", 24)
+
+
 def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
     open_chat(browser, server)
     browser.set_window_size(1366, 900)
@@ -477,6 +494,7 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     ask_in_chat(browser, "环翠区哪些任务要在2023年完成？")
     answer = wait_for_answer(browser, 1, "环翠区")
     assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选" in answer
+    assert "（筛选 部门：财政局）" in answer and "筛选 地区" not in answer  # the footer names only what was used
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "chips.png"))  # the README's screenshot (docs/chat.png)
     browser.find_element(By.CSS_SELECTOR, "#chip-place").click()  # removed: the chip goes, the box empties

@@ -81,6 +81,7 @@ def as_text(text: str) -> str:
 def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     """The answer (its 【section】 lines kept out of the list above), then a line on citations and filters."""
     english = answer.plan is not None and answer.plan.lang == "en"  # an English answer is English to its end
+    place, agency = answer.used_filters(place, agency)  # never name a filter the question overrode
     if english:
         filters = ", ".join(f"{label}: {value}" for label, value in (("place", place), ("agency", agency)) if value)
         footer = f"{len(answer.citations)} rows cited; see the table below." if answer.citations else ""
@@ -145,10 +146,17 @@ def row_view(catalog: Catalog, row_id: str) -> str:
     return "\n".join(f"**{name}**：{as_text(value)}  " for name, value in fields if value)
 
 
+UNRESOLVED_LABEL = "未找到的名称：您是否指（点击即按此提问）"
+FOLLOW_UP_LABEL = "接着问（点击即按此提问）"
+
+
 def suggestions(answer: Answer | None) -> gr.Dataset:
-    """The questions to ask instead, for names the answer could not match (clicking one asks it)."""
+    """The questions to ask instead, for names the answer could not match, else the ones worth asking next (the
+    rows of the other role when the agency has none in the role asked): clicking one asks it."""
     asked = [q for u in (answer.unresolved if answer else []) for q in u.questions]
-    return gr.Dataset(samples=[[q] for q in asked], visible=bool(asked))
+    label = UNRESOLVED_LABEL if asked else FOLLOW_UP_LABEL
+    asked = asked or (answer.follow_ups if answer else [])
+    return gr.Dataset(samples=[[q] for q in asked], visible=bool(asked), label=label)
 
 
 class Downloads:
@@ -283,7 +291,7 @@ class ChatTurns:
         history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
-        files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),
+        files = self.downloads.write(answer, question, *answer.used_filters(_chosen(place), _chosen(agency)),
                                      self.assistant.engine.catalog) if answer.citations else (None, None)
         return ("", answer.session_id, history, history, table, [c.id for c in answer.citations], "",
                 *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
@@ -369,7 +377,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                           scale=6, elem_id="question", autofocus=True)
                     ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
                     clear = gr.Button("清空对话", scale=1, elem_id="clear")
-                suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
+                suggested = gr.Dataset(components=[question], samples=[], label=UNRESOLVED_LABEL,
                                        visible=False, elem_id="suggestions")
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
                 table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目（点表头排序，点一行看全文）", interactive=False, wrap=True,
