@@ -152,6 +152,11 @@ def test_chat_answers_follow_ups_cites_rows_and_downloads_them(browser: WebDrive
     assert len(table) == rows + 1 and {line[0] for line in table[1:]} == {"瓦房店市"}
     sheet = load_workbook(download(browser, "download-xlsx", downloads, ".xlsx")).active
     assert "那瓦房店呢？" in sheet["A1"].value and sheet.max_row == rows + 2 and sheet["A3"].value == "瓦房店市"
+    from docx import Document
+
+    word = Document(str(download(browser, "download-docx", downloads, ".docx")))
+    assert [c.text for c in word.tables[0].rows[0].cells] == ["序号", "任务", "牵头", "责任", "完成时间"]
+    assert len(word.tables[0].rows) == rows + 1
 
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"the chat page logged errors: {errors}"
@@ -457,7 +462,7 @@ def test_docs_render_offline_from_packaged_assets(browser: WebDriver, server: st
 
 
 
-ENGLISH_ALLOWED = {"CSV", "Excel", "XLSX", "API", "key"}  # the page's own names for file formats and the key
+ENGLISH_ALLOWED = {"CSV", "Excel", "XLSX", "Word", "DOCX", "API", "key"}  # the page's own names for file formats and the key
 
 
 def visible_english(driver: WebDriver) -> set[str]:

@@ -26,6 +26,7 @@ from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
 from assistant.picker import AgencyPicker
+from assistant.word_export import write_docx
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer, login_owner
 
@@ -160,7 +161,7 @@ def suggestions(answer: Answer | None) -> gr.Dataset:
 
 
 class Downloads:
-    """Citation tables as CSV and XLSX under one temp folder (removed at exit); files live an hour."""
+    """Citation tables as CSV, XLSX and DOCX under one temp folder (removed at exit); files live an hour."""
 
     def __init__(self, keep_seconds: float = 3600) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="policy-assistant-downloads-")
@@ -168,13 +169,13 @@ class Downloads:
         self.keep_seconds = keep_seconds
 
     def write(self, answer: Answer, question: str, place: str | None, agency: str | None,
-              catalog: Catalog) -> tuple[Path, Path]:
-        """The answer's cited rows as .csv and .xlsx named by subject and date (assistant.exports)."""
+              catalog: Catalog) -> tuple[Path, Path, Path]:
+        """The answer's cited rows as .csv, .xlsx and .docx named by subject and date (assistant.exports)."""
         self._prune()
         folder = self.root / uuid.uuid4().hex
         folder.mkdir()
         table = exports.build_export(answer, question, catalog, date.today(), place=place, agency=agency)
-        return exports.write_csv(table, folder), exports.write_xlsx(table, folder)
+        return exports.write_csv(table, folder), exports.write_xlsx(table, folder), write_docx(table, folder)
 
     def write_overview(self, found: overview.Overview) -> tuple[Path, Path]:
         """The two matrices as .xlsx files, for the overview's download buttons."""
@@ -264,7 +265,7 @@ class ChatTurns:
         if not question:  # a hint, and everything stays as it was (gr.Error would mark every output as failed)
             gr.Info("请先在输入框中输入问题。")
             same = gr.skip()
-            return (same, session_id, history, same, same, same, same, same, same, same)
+            return (same, session_id, history, same, same, same, same, same, same, same, same)
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
             raise gr.Error("提问太频繁了，请稍后再试。")
@@ -281,7 +282,7 @@ class ChatTurns:
                     f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
             history = [*history, asked, {"role": "assistant", "content": note}]
             same = gr.skip()
-            return (same, session_id, history, history, same, same, same, same, same, same)
+            return (same, session_id, history, history, same, same, same, same, same, same, same)
         except gr.Error:
             raise
         except Exception:
@@ -292,7 +293,7 @@ class ChatTurns:
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
         files = self.downloads.write(answer, question, *answer.used_filters(_chosen(place), _chosen(agency)),
-                                     self.assistant.engine.catalog) if answer.citations else (None, None)
+                                     self.assistant.engine.catalog) if answer.citations else (None, None, None)
         return ("", answer.session_id, history, history, table, [c.id for c in answer.citations], "",
                 *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
 
@@ -316,7 +317,7 @@ class ChatTurns:
         hidden = gr.DownloadButton(value=None, visible=False)
         owner = login_owner(request.cookies) if request else None
         return (self.assistant.sessions.new_id(owner), [], [], citation_table(None), [], "", hidden, hidden,
-                suggestions(None))
+                hidden, suggestions(None))
 
     def load_overview(self) -> tuple[Any, ...]:
         """Both matrices over the current index, as tables and as .xlsx downloads."""
@@ -390,9 +391,10 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 with gr.Row():
                     csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
                     xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
+                    docx_file = gr.DownloadButton("下载 Word（DOCX）", visible=False, elem_id="download-docx")
                 inputs = [question, session, history, place, agency]
                 outputs = [question, session, history, chatbot, table, cited, row_detail, csv_file, xlsx_file,
-                           suggested]
+                           docx_file, suggested]
                 for trigger in (question.submit, ask.click):
                     trigger(turns.respond, inputs, outputs, api_visibility="private").then(
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
@@ -401,7 +403,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
                 for cleared in (clear.click, chatbot.clear):  # 清空对话 and the chat's bin icon: a new session
                     cleared(turns.clear, None, [session, history, chatbot, table, cited, row_detail, csv_file,
-                                                xlsx_file, suggested], api_visibility="private")
+                                                xlsx_file, docx_file, suggested], api_visibility="private")
                 chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
                 place.change(turns.agency_choices, [place, agency], agency, api_visibility="private")
                 for box in (place, agency):
