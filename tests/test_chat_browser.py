@@ -249,6 +249,36 @@ def test_an_agency_without_tasks_in_the_role_asked_offers_its_other_rows_in_one_
     wait_for_table(browser, "营口市", 24)
 
 
+def test_the_login_page_says_what_the_name_is_for_and_shows_every_failure(
+        browser: WebDriver, start_server) -> None:  # type: ignore[no-untyped-def]
+    url = start_server(api_key="right-key", rate_limit_per_minute=0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1366, 390):
+        browser.set_window_size(width, 900)
+        browser.get(f"{url}/ui/")
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "不校验" in d.find_element(By.TAG_NAME, "body").text,
+                                                    message="the login form does not say what the name is for")
+        name, key = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text'], input[type='password']")[:2]
+        login = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "登录")
+        key.send_keys("whatever")
+        login.click()  # no name: said on the page, not a silent 422
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "请填写用户名" in " ".join(texts(d, "#login-error")),
+                                                    message="a login without a name showed nothing")
+        browser.save_screenshot(str(ARTIFACTS / f"login-{width}.png"))
+        name.send_keys(f"测试{width}")
+        key.send_keys("wrong")
+        login.click()  # a wrong key: Gradio's own message, in Chinese
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "凭据不正确" in d.find_element(By.TAG_NAME, "body").text,
+                                                    message="a wrong key showed nothing")
+        assert not texts(browser, "#login-error")
+    name, key = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text'], input[type='password']")[:2]
+    name.send_keys("王五")
+    key.send_keys("right-key")
+    next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "登录").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"),
+                                                message="the right key did not open the chat")
+
+
 def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
     open_chat(browser, server)
     browser.set_window_size(1366, 900)

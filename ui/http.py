@@ -47,6 +47,7 @@ from ui.chat_guard import ChatGuard
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
+    LOGIN_HELP,
     BodySizeLimit,
     LoginGuard,
     RateLimiter,
@@ -121,7 +122,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                         show_error=False,
                         i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS,
                         max_file_size=settings.upload_max_bytes,
-                        auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
+                        auth=_chat_login(settings.access_keys), auth_message=LOGIN_HELP)
     # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
     # not a path the client names; Gradio checks that only in apps it launched itself, so a mounted app says so.
     chat.has_launched = True
