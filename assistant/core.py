@@ -174,7 +174,7 @@ class Assistant:
         try:
             return preview_file(path, self.registry, key=Path(stored_name(filename)).stem)
         except IngestError as err:  # the client's file name, not the server's path
-            raise IngestError(filename, err.reason) from None
+            raise IngestError(filename, err.message) from None
 
     def upload(self, path: Path, filename: str, on_progress: Progress | None = None) -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.

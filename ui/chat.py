@@ -27,6 +27,7 @@ from assistant.listing import UnknownName
 from assistant.models import Answer
 from assistant.picker import AgencyPicker
 from assistant.word_export import write_docx
+from ingest.messages import say
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer, login_owner
 
@@ -263,12 +264,12 @@ class ChatTurns:
                 request: gr.Request) -> tuple[Any, ...]:
         question = (text or "").strip()
         if not question:  # a hint, and everything stays as it was (gr.Error would mark every output as failed)
-            gr.Info("请先在输入框中输入问题。")
+            gr.Info("请先在输入框中输入问题。", title=say("title_info"))
             same = gr.skip()
             return (same, session_id, history, same, same, same, same, same, same, same, same)
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
-            raise gr.Error("提问太频繁了，请稍后再试。")
+            raise gr.Error("提问太频繁了，请稍后再试。", title=say("title_error"))
         owner = login_owner(request.cookies) if request else None
         if session_id and not self.assistant.sessions.issued(session_id, owner):
             session_id, history = None, []  # another login's conversation (a borrowed session_hash): none of it
@@ -287,7 +288,7 @@ class ChatTurns:
             raise
         except Exception:
             log.exception("chat: the assistant failed")
-            raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
+            raise gr.Error("抱歉，回答时出错了，请稍后再试。", title=say("title_error")) from None
         log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
         history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
@@ -310,7 +311,7 @@ class ChatTurns:
         try:
             return future.result(timeout=self.assistant.settings.ask_timeout_seconds)
         except FutureTimeout:
-            raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。") from None
+            raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。", title=say("title_error")) from None
 
     def clear(self, request: gr.Request) -> tuple[Any, ...]:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
@@ -343,12 +344,12 @@ class ChatTurns:
     def correct(self, verdict: Verdict, parent: str | None, child: str | None) -> None:
         """Confirm or reject the chosen link (an official's correction; it holds across re-ingests)."""
         if not (parent and child):
-            raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。")
+            raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。", title=say("title_error"))
         try:
             self.assistant.correct_link(child, parent, verdict)
         except UnknownName as err:
-            raise gr.Error(str(err)) from None
-        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}")
+            raise gr.Error(str(err), title=say("title_error")) from None
+        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}", title=say("title_info"))
 
 
 def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,

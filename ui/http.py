@@ -366,7 +366,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
         # One line, "file: reason", naming the file without the server's folders.
         name = clipped(Path(exc.path).name)
-        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
+        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason, code=exc.code,
+                                                                message_zh=exc.message.zh)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
