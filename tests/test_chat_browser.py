@@ -279,6 +279,42 @@ def test_the_login_page_says_what_the_name_is_for_and_shows_every_failure(
                                                 message="the right key did not open the chat")
 
 
+def test_a_phone_wide_page_shows_the_chat_table_and_matrices_readably(browser: WebDriver, server: str) -> None:
+    """At 390 px: the 对话 label covers no answer, the 清单 column does not wrap one character a line, and the
+    matrix headers (营口市 牵头/责任) are not clipped."""
+    browser.set_window_size(390, 1000)
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")
+    wait_for_answer(browser, 1, "27项")
+    wait_for_table(browser, "营口市", 27)
+    covered = """const label = document.querySelector('#chatbot [data-testid="block-label"]');
+        const first = document.querySelector('#chatbot [data-testid="bot"] blockquote');
+        if (!label || !first) return null;
+        const a = label.getBoundingClientRect(), b = first.getBoundingClientRect();
+        return a.bottom > b.top && b.bottom > a.top && a.right > b.left && b.right > a.left;"""
+    browser.execute_script("document.querySelector('#chatbot').scrollIntoView({block: 'start'})")
+    assert browser.execute_script(covered) is False, "the 对话 label covers the answer's 条件 line"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "chat-390.png"))
+    browser.execute_script("document.querySelector('#citations').scrollIntoView({block: 'start'})")
+    place = browser.execute_script(
+        "const c = document.querySelector(\"#citations [role='gridcell'][data-col='0']\");"
+        "const r = c.getBoundingClientRect(); return [r.width, r.height];")
+    assert place[0] >= 48, f"the 清单 column is {place[0]:.0f} px wide: 营口市 wraps a character a line"
+    browser.save_screenshot(str(ARTIFACTS / "table-390.png"))
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "总览").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "营口市 牵头/责任" in " ".join(texts(d, "#responsibility [role='columnheader']")))
+    clipped = ("return [...document.querySelectorAll('#responsibility [role=\"columnheader\"], "
+               "#responsibility [role=\"gridcell\"]')]"
+               ".filter(c => c.innerText.trim() && c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)")
+    assert not browser.execute_script(clipped), "matrix cells are clipped at 390 px"
+    heights = browser.execute_script("return [...document.querySelectorAll('#responsibility [role=\"columnheader\"]')]"
+                                     ".map(c => c.getBoundingClientRect().height)")
+    assert max(heights) < 80, "a matrix header wraps a character or two a line"
+    browser.save_screenshot(str(ARTIFACTS / "overview-390.png"))
+
+
 def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
     open_chat(browser, server)
     browser.set_window_size(1366, 900)

@@ -51,11 +51,21 @@ SHOW_ANSWER_TOP = """() => {
   const last = answers[answers.length - 1];
   if (last) last.scrollIntoView({block: "start"});
 }"""
-# The notice above an answer that did not read every word of its question, and those words in it.
+# The notice above an answer that did not read every word of its question, and those words in it. An answer
+# scrolled to the top of the chat box stops below the box's 对话 label, not under it. On a phone the citation
+# table's 清单 and 序号 columns, and every column of the matrices (牵头 12 / 责任 24), keep a readable width (Gradio's
+# percentages give 清单 one character a line and clip the counts); the tables scroll sideways instead.
 CSS = """#chatbot .unread-notice {border: 1px solid #f59e0b; border-left-width: 6px; background: #fffbeb;
   color: #78350f; border-radius: 6px; padding: 6px 10px;}
 #chatbot .unread-notice mark {background: #fde68a; color: inherit; font-weight: 700; padding: 0 2px;
-  border-radius: 3px;}"""
+  border-radius: 3px;}
+#chatbot [data-testid='bot'] {scroll-margin-top: 40px;}
+@media (max-width: 640px) {
+  #citations [data-col='0'], #citations [data-heading='0'], #citations [data-col='1'], #citations [data-heading='1']
+    {width: 76px !important; min-width: 76px !important; max-width: 76px !important; flex: 0 0 76px !important;}
+  #responsibility [data-col], #responsibility [data-heading], #coverage [data-col], #coverage [data-heading]
+    {width: 104px !important; min-width: 104px !important; max-width: 104px !important; flex: 0 0 104px !important;}
+}"""
 
 
 def citation_table(answer: Answer | None) -> pd.DataFrame:
