@@ -281,12 +281,23 @@ def test_the_login_page_says_what_the_name_is_for_and_shows_every_failure(
 
 def test_a_phone_wide_page_shows_the_chat_table_and_matrices_readably(browser: WebDriver, server: str) -> None:
     """At 390 px: the 对话 label covers no answer, the 清单 column does not wrap one character a line, and the
-    matrix headers (营口市 牵头/责任) are not clipped."""
-    browser.set_window_size(390, 1000)
+    matrix headers (营口市 牵头/责任) are not clipped. At 1366 px the whole citation table, 完成时间 too, fits."""
+    browser.set_window_size(1366, 900)
     open_chat(browser, server)
     ask_in_chat(browser, "营口市人社局要做哪些工作？")
     wait_for_answer(browser, 1, "27项")
     wait_for_table(browser, "营口市", 27)
+    browser.execute_script("document.querySelector('#citations').scrollIntoView({block: 'start'})")
+    fits = """const view = document.querySelector('#citations .virtual-table-viewport') ||
+                             document.querySelector('#citations [role="grid"]').parentElement;
+        const due = [...document.querySelectorAll('#citations [role="columnheader"]')]
+            .find(h => h.innerText.trim() === '完成时间').getBoundingClientRect();
+        return view.scrollWidth <= view.clientWidth + 1 && due.right <= view.getBoundingClientRect().right + 1;"""
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: d.execute_script(fits),
+                                                message="完成时间 is off-screen at 1366 px")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "table-1366.png"))
+    browser.set_window_size(390, 1000)
     covered = """const label = document.querySelector('#chatbot [data-testid="block-label"]');
         const first = document.querySelector('#chatbot [data-testid="bot"] blockquote');
         if (!label || !first) return null;

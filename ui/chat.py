@@ -395,7 +395,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目（点表头排序，点一行看全文）", interactive=False, wrap=True,
                                      buttons=[],  # Gradio's fullscreen and copy buttons have English tooltips
                                      show_search="filter",
-                                     column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
+                                     column_widths=["9%", "6%", "15%", "22%", "40%", "8%"], elem_id="citations")
                 cited = gr.State([])
                 row_detail = gr.Markdown(elem_id="row-view")
                 table.select(turns.show_row, cited, row_detail, api_visibility="private")
