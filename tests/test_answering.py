@@ -215,3 +215,13 @@ def test_did_you_mean_offers_only_agencies_the_lists_asked_about_name(assistant:
     assert not any(c.startswith("人事处") for c in hrss.candidates)
     everywhere = assistant.ask("体育局都承担了哪些事项？").unresolved[0]  # every list: 教育部 has rows there
     assert any(c.startswith("教育部") for c in everywhere.candidates)
+
+
+def test_a_long_answer_of_short_sections_is_not_a_wall_of_folds(assistant: Assistant) -> None:
+    """18 rows in 8 sections open as they are; only a section of many rows is folded."""
+    from ui.chat import format_reply
+
+    many = format_reply(assistant.ask("瓦房店的财政局都要负责哪些任务？"), None, None)
+    assert many.count("<details") >= 5 and many.count("<details>") == 0  # every short section open
+    one = format_reply(assistant.ask("营口市人社局都参与了哪些事项？"), None, None)
+    assert one.count("<details>") == 1 and "（27项）" in one  # one section of 27 rows: folded under its count
