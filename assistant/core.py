@@ -9,11 +9,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from assistant.catalog import Catalog
 from assistant.compose.extractive import Composition, ExtractiveAnswerer
 from assistant.compose.understanding import with_reading
+from assistant.did_you_mean import in_scope
 from assistant.execute.embedding import LazyEmbedder, QueryEmbedder
 from assistant.execute.executor import Executor, Result
 from assistant.execute.hybrid import HybridSearcher
@@ -180,7 +181,7 @@ class Assistant:
         try:
             return preview_file(path, self.registry, key=Path(stored_name(filename)).stem)
         except IngestError as err:  # the client's file name, not the server's path
-            raise IngestError(filename, err.reason) from None
+            raise IngestError(filename, err.message) from None
 
     def upload(self, path: Path, filename: str, on_progress: Progress | None = None) -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.
@@ -273,7 +274,7 @@ class Assistant:
                 agency: str | None) -> tuple[Answer, Turn | None]:
         """The answer to one turn after `last`, and the turn to remember (None when there is nothing to carry)."""
         engine = self.engine
-        plan, overridden, notes = self._read(question, last, expired, jurisdiction, agency)
+        plan, overridden, notes, unused = self._read(question, last, expired, jurisdiction, agency)
         found = engine.executor.run(plan)
         if plan.unread:
             texts = [self.registry.normalize(r.text + (r.measures.targets if r.measures else "")) for r in found.rows]
@@ -289,7 +290,7 @@ class Assistant:
                         session_id="",
                         abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
                         intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
-                        unresolved=plan.unresolved,
+                        unresolved=plan.unresolved, follow_ups=result.follow_ups, unused_filters=unused,
                         filters=AnswerFilters(jurisdictions=plan.scope.places, institution=plan.scope.institution,
                                               agencies=[a.agency for a in plan.agencies()],
                                               role=next((a.role for a in plan.agencies()), "any"), years=years,
@@ -302,7 +303,7 @@ class Assistant:
         follow-up merge with the previous turn, then the explicit filters (a place or agency the question
         names wins over them: the notes say so). UnknownFilter for a filter naming nothing the index holds."""
         last, expired = self._memory(session_id) if session_id else (None, False)
-        plan, overridden, notes = self._read(question, last, expired, jurisdiction, agency)
+        plan, overridden, notes, _ = self._read(question, last, expired, jurisdiction, agency)
         return plan, overridden + notes
 
     def _memory(self, session_id: str) -> tuple[Turn | None, bool]:
@@ -311,8 +312,9 @@ class Assistant:
         return last, last is None and self.sessions.expired(session_id)
 
     def _read(self, question: str, last: Turn | None, expired: bool, jurisdiction: str | None,
-              agency: str | None) -> tuple[QueryPlan, list[str], list[str]]:
-        """plan(), with the lines on filters the question overrode apart from the other notes."""
+              agency: str | None) -> tuple[QueryPlan, list[str], list[str], list[Literal["jurisdiction", "agency"]]]:
+        """plan(), with the lines on filters the question overrode apart from the other notes, and which filters
+        those were ("jurisdiction", "agency")."""
         engine = self.engine
         notes: list[str] = []
         folded = engine.parser.fold(question)
@@ -330,12 +332,14 @@ class Assistant:
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides())
-        if plan.unresolved:
-            plan = plan.model_copy(update={"unresolved": [u.with_questions(question, folded)
-                                                          for u in plan.unresolved]})
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
-        return plan, lost + filtered.notes, notes
+        if plan.unresolved:  # offer only names the lists asked about hold, each as the question re-asked
+            docs = engine.executor.scope_docs(plan)[0]
+            plan = plan.model_copy(update={"unresolved": [
+                u.with_questions(question, folded) for u in in_scope(plan.unresolved, docs, engine.catalog,
+                                                                     engine.names)]})
+        return plan, lost + filtered.notes, notes, filtered.unused
 
     def row(self, row_id: str) -> Row:
         """One row by its id, `<doc>#<row>` (UnknownName for an id the index does not hold)."""

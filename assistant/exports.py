@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
 
 from assistant.catalog import Catalog
 from assistant.models import Answer, Citation
@@ -37,6 +38,8 @@ class ExportTable:
     header: list[str]
     rows: list[list[str | int]]
     widths: list[float]
+    subject: list[str]
+    day: date
 
 
 def build_export(answer: Answer, question: str, catalog: Catalog, today: date,
@@ -49,7 +52,7 @@ def build_export(answer: Answer, question: str, catalog: Catalog, today: date,
     title = _title(answer, question, subject, place, agency, today)
     body = [cells(r) for r in rows]
     return ExportTable(stem=file_stem(subject, today), title=title, header=header, rows=body,
-                       widths=_widths(header, body))
+                       widths=_widths(header, body), subject=subject, day=today)
 
 
 def write_csv(table: ExportTable, folder: Path) -> Path:
@@ -72,9 +75,27 @@ def write_xlsx(table: ExportTable, folder: Path) -> Path:
     format_table(sheet, header_row=2, widths=table.widths)
     sheet["A1"].alignment = Alignment(wrap_text=True, vertical="center")
     sheet.row_dimensions[1].height = LINE_HEIGHT * wrapped_lines(table.title, sum(table.widths))
+    _for_print(sheet, len(table.header))
     path = folder / f"{table.stem}.xlsx"
     book.save(path)
     return path
+
+
+def _for_print(sheet: Worksheet, columns: int) -> None:
+    """A4 landscape, every column on one page's width (as many pages down as it takes), the header row on every
+    page, and thin borders round every cell of the table, as a printed list has them."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0  # 0: as many pages as the rows need
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4  # inches
+    thin = Side(style="thin")
+    for row in sheet.iter_rows(min_row=2, max_col=columns):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
 def file_stem(subject: list[str], today: date) -> str:

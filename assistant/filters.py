@@ -8,6 +8,7 @@ is an error listing the names it does hold (422 over HTTP, a note in the chat), 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from assistant.catalog import Catalog
 from assistant.listing import UnknownName
@@ -35,6 +36,7 @@ class UnknownFilter(UnknownName):
 class Filtered:
     plan: QueryPlan
     notes: list[str]  # one line per filter the question overrode
+    unused: list[Literal["jurisdiction", "agency"]]  # the filters the question overrode: "jurisdiction", "agency"
 
 
 class Filters:
@@ -56,6 +58,7 @@ class Filters:
         """`plan` with the filters laid over it; `asked` is the question's own reading (before follow-up
         merging), which tells whether the question itself named a place or an agency."""
         notes: list[str] = []
+        unused: list[Literal["jurisdiction", "agency"]] = []
         if agency and self.names.resolve(agency)[0] is None and self.registry.places.find(agency).institutions:
             jurisdiction, agency = jurisdiction or agency, None  # the picker offers 锦州师专 beside agencies
         if jurisdiction:
@@ -65,6 +68,7 @@ class Filters:
                 plan = self._limit_place(plan, place)
             elif set(named) != set(place[1]):
                 notes.append(NOTES[plan.lang].format(named="、".join(named), chip=jurisdiction))
+                unused.append("jurisdiction")
         if agency:
             agency_id = self._agency(agency)
             named_agencies = asked.agencies()
@@ -72,7 +76,8 @@ class Filters:
                 plan = self._limit_agency(plan, agency_id, agency)
             elif agency_id not in {a.agency for a in named_agencies}:
                 notes.append(NOTES[plan.lang].format(named="、".join(a.name for a in named_agencies), chip=agency))
-        return Filtered(plan, notes)
+                unused.append("agency")
+        return Filtered(plan, notes, unused)
 
     def _place(self, name: str) -> tuple[str, list[str]]:
         """("institution", [key]) or ("places", [keys]) of a place the index holds lists of; else UnknownFilter."""

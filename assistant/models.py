@@ -75,5 +75,15 @@ class Answer(BaseModel):
     unread: list[str] = Field(default_factory=list, description="Words of the question the plan did not use: "
                               "content words nothing read, and construct words (最多, 前五条, 写的是) whose construct "
                               "the plan does not hold.")
+    follow_ups: list[str] = Field(default_factory=list, description="Questions worth asking next, e.g. the other "
+                                  "role when the agency has no task in the role asked.")
+    unused_filters: list[Literal["jurisdiction", "agency"]] = Field(
+        default_factory=list, description="The explicit filters the question overrode (it named a place or "
+        "agency of its own): the answer did not use them.")
     unresolved: list[Unresolved] = Field(default_factory=list, description="Names that matched nothing, each "
                                          "with the closest known names (`candidates`) to offer as choices.")
+
+    def used_filters(self, place: str | None, agency: str | None) -> tuple[str | None, str | None]:
+        """The chosen place and agency filters that this answer used (None for one the question overrode)."""
+        return (None if "jurisdiction" in self.unused_filters else place,
+                None if "agency" in self.unused_filters else agency)

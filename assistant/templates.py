@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+DOUBLED = "清单清单"
+
 
 class Templates:
     """Named templates filled by name with str.format_map: no template text lives in code."""
@@ -15,7 +17,9 @@ class Templates:
                          for lang in ("zh", "en")}
 
     def render(self, lang: str, key: str, /, **values: object) -> str:
-        return self._answers[lang][key].format_map(values)
+        # A list of a shared place may be named by its key or title (营口市产教融合清单): before a template's own
+        # 清单 (「{place}清单中」) the word is said once, not 「…任务清单清单中」.
+        return self._answers[lang][key].format_map(values).replace(DOUBLED, "清单")
 
     def text(self, name: str) -> str:
         """A whole prompt file, e.g. llm_system.txt."""

@@ -48,7 +48,7 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
     except BaseException as err:
         folder.discard(staged)
         if isinstance(err, IngestError):  # the sender's file name, not our copy's path
-            raise IngestError(filename, err.reason) from None
+            raise IngestError(filename, err.message) from None
         raise
     folder.keep(staged)
     return report
@@ -70,7 +70,7 @@ def add_paths(indexer: Indexer, folder: UploadFolder, lists_dir: Path, paths: li
             try:
                 reports.append(add_list(indexer, folder, lists_dir, path, path.name, progress=progress))
             except IngestError as err:  # named by the path given, as an ingest of the file in place would be
-                raise IngestError(path, err.reason) from None
+                raise IngestError(path, err.message) from None
     return reports
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.messages import Message
 
 # Rows above a table's first task row (title, group headers, the 序号 header): a table may hold this many more
 # rows than the list it carries before a reader refuses it without looking further.
@@ -26,8 +27,8 @@ class Limits:
     def check_rows(self, path: Path | str, rows: int, what: str = "the list") -> None:
         """IngestError when `rows` task rows are over the bound."""
         if rows > self.max_rows:
-            raise IngestError(path, f"{what} has {rows} rows, over the limit of {self.max_rows} "
-                                    "(ASSISTANT_MAX_ROWS_PER_LIST)")
+            raise IngestError(path, Message.of("too_many_rows", what=what, what_zh="清单", rows=rows,
+                                               limit=self.max_rows))
 
     def check_table(self, path: Path | str, rows: int) -> None:
         """IngestError when a table (header rows included) holds more rows than any list within the bound."""
@@ -37,7 +38,7 @@ class Limits:
 
     def check_pages(self, path: Path | str, pages: int) -> None:
         if pages > self.max_pages:
-            raise IngestError(path, f"has {pages} pages, over the limit of {self.max_pages} (ASSISTANT_MAX_PAGES)")
+            raise IngestError(path, Message.of("too_many_pages", pages=pages, limit=self.max_pages))
 
 
 @dataclass

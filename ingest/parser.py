@@ -12,6 +12,7 @@ from ingest.deadlines import deadline_years, years_named
 from ingest.errors import IngestError
 from ingest.headers import NUMBER_HEADER, map_headers
 from ingest.limits import Deadline, Limits
+from ingest.messages import Message
 from ingest.readers import read_file
 from ingest.registries import Registry
 from ingest.rows import Column, Document, Measures, Row, Source
@@ -35,7 +36,7 @@ class _List:
     number_col: int
     headers: list[str]
     rows: list[tuple[list[str], str]] = field(default_factory=list)  # (cells after 序号, group row just above)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def parse_path(path: Path, registry: Registry, key: str | None = None, limits: Limits | None = None,
@@ -109,13 +110,12 @@ def _assemble(tables: list[Table], path: Path) -> list[_List]:
             continue
         _add_rows(current, body, table, path)
     if not lists:
-        what = "no table" if not tables else f"no table with a {NUMBER_HEADER} header"
-        raise IngestError(path, f"{what}: a task list is a table whose header row has a {NUMBER_HEADER} column")
+        raise IngestError(path, Message.of("no_table" if not tables else "no_numbered_table"))
     if skipped:
-        lists[0].notes.append(f"{skipped} table(s) without a {NUMBER_HEADER} header were skipped")
+        lists[0].notes.append(Message.of("tables_skipped", count=skipped))
     for found in lists:
         if not found.rows:
-            raise IngestError(path, "header found but no numbered rows")
+            raise IngestError(path, Message.of("no_numbered_rows"))
     return lists
 
 
@@ -150,10 +150,12 @@ def _add_rows(found: _List, body: list[list[str]], table: Table, path: Path) -> 
         elif len(set(values)) == 1:
             group = clean_text(next(x for x in cells if clean_short(x))).replace("\n", "")
         else:
-            after = f"after row {len(found.rows)}" if found.rows else "before row 1"
-            found.notes.append(f"skipped a row without 序号 {after}: {'｜'.join(values)[:40]}")
+            after = (f"第 {len(found.rows)} 行后", f"after row {len(found.rows)}") if found.rows else ("第 1 行前",
+                                                                                               "before row 1")
+            found.notes.append(Message.of("row_without_number", after=after[0], after_en=after[1],
+                                          text="｜".join(values)[:40]))
     if repeated:
-        found.notes.append(f"{repeated} repeated header row(s) skipped")
+        found.notes.append(Message.of("repeated_headers", count=repeated))
 
 
 def _continue(cells: list[str], more: list[str]) -> list[str]:
@@ -186,17 +188,17 @@ def _title_lines(above: list[list[str]]) -> list[str]:
 def _document(found: _List, key: str, path: Path, registry: Registry) -> Document:
     fields = map_headers(found.headers)
     if "text" not in fields:
-        raise IngestError(path, f"no task-text column among headers {'、'.join(found.headers)}")
+        raise IngestError(path, Message.of("no_task_column", headers="、".join(found.headers)))
     title, owner, facts = _title([line for p in found.preamble for line in p.split("\n") if line.strip()])
     if not title:  # the title may sit in a cell above the header (" \t附件\n环翠区…清单")
         title, owner, facts = _title(_title_lines(found.above))
     if not title:
-        raise IngestError(path, "no title line before the table")
+        raise IngestError(path, Message.of("no_title"))
     jurisdiction = registry.places.from_title(title) or _place_from_title(title)
     if not jurisdiction:
-        raise IngestError(path, f"cannot tell the jurisdiction from the title {title!r}")
+        raise IngestError(path, Message.of("unknown_place", title=title))
     rows: list[Row] = []
-    warnings: list[str] = []
+    warnings: list[Message] = []
     for cells, group in found.rows:
         longest = max(map(len, cells), default=0)
         if longest > MAX_CELL_CHARS:
@@ -207,10 +209,10 @@ def _document(found: _List, key: str, path: Path, registry: Registry) -> Documen
         row = _make_row(key, len(rows) + 1, values, jurisdiction, title, "lead" in fields, category, registry)
         rows.append(row)
         if not (row.lead or row.responsible or (row.measures and row.measures.units)):
-            warnings.append(f"row {row.row} names no agency")
+            warnings.append(Message.of("row_without_agency", row=row.row))
     unmapped = [h for h, f in zip(found.headers, fields, strict=True) if f is None]
     if unmapped:
-        warnings.append(f"column(s) {'、'.join(unmapped)} match no field: ignored")
+        warnings.append(Message.of("columns_ignored", columns="、".join(unmapped)))
     columns = [Column(header=NUMBER_HEADER, field="row"),
                *(Column(header=h, field=f) for h, f in zip(found.headers, fields, strict=True))]
     return Document(key=key, title=title, jurisdiction=jurisdiction, measures_owner=owner, facts=facts, rows=rows,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from ingest.messages import Message
 from ingest.parser import parse_path
 from ingest.registries import Registry
 from ingest.rows import Column, Document
@@ -37,7 +38,7 @@ class Preview(BaseModel):
     rows: int
     columns: list[Column]
     first_rows: list[PreviewRow]
-    warnings: list[str]
+    warnings: list[Message]
 
 
 def preview_documents(docs: list[Document]) -> list[Preview]:
@@ -74,6 +75,6 @@ def preview_text(previews: list[Preview]) -> str:
             lines.append(f"  {r.row:>3}  {text[:40]}{'…' if len(text) > 40 else ''}  [{agencies}]")
         if p.rows > len(p.first_rows):
             lines.append(f"  … {p.rows - len(p.first_rows)} more rows")
-        lines.extend(f"  warning: {w}" for w in p.warnings)
+        lines.extend(f"  warning: {w.en}" for w in p.warnings)
         blocks.append("\n".join(lines))
     return "\n".join(blocks)

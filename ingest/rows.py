@@ -7,6 +7,8 @@ import json
 
 from pydantic import BaseModel, Field
 
+from ingest.messages import Message
+
 PUBLIC_ROW_KEYS = (
     "id", "doc", "row", "jurisdiction", "title", "category", "text", "lead", "responsible", "due", "measures",
 )
@@ -90,4 +92,5 @@ class Document(BaseModel):
     rows: list[Row]
     source: Source | None = None
     columns: list[Column] = Field(default_factory=list, description="the header mapping, for the ingest preview")
-    warnings: list[str] = Field(default_factory=list, description="skipped rows, rows naming no agency, …")
+    warnings: list[Message] = Field(default_factory=list, description="skipped rows, rows naming no agency, …: "
+                                    "each a code of the message catalogue with its Chinese and English text")

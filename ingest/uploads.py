@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 
 from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
+from ingest.messages import Message
 
 KEY_MAX_CHARS = 100
 # The file system names a file in at most 255 bytes: the key and its longest suffix (.docx, .xlsx) must fit.
@@ -31,8 +32,7 @@ def document_key(filename: str) -> str:
     stem = PurePosixPath(_base_name(filename)).stem
     key = "".join(ch for ch in stem if ch.isalnum() or ch in "-_")
     if not key:
-        raise IngestError(filename or "(no name)", "the file name has no letter, digit or Chinese character "
-                                                   "to name the list by")
+        raise IngestError(filename or "(no name)", Message.of("bad_file_name"))
     if len(key) > KEY_MAX_CHARS or len(key.encode()) > KEY_MAX_BYTES:
         raise IngestError(filename, f"the file name is too long: its key is {len(key)} characters, "
                                     f"{len(key.encode())} bytes in UTF-8; at most {KEY_MAX_CHARS} characters and "

@@ -163,3 +163,65 @@ def test_dense_search_ranks_inside_the_filter(assistant: Assistant) -> None:
     assert len(ranked) == 57 and all(rid.startswith("wafangdian#") for rid, _ in ranked)
     assert "wafangdian#28" in [rid for rid, _ in ranked[:5]]
     assert ranked[0][1] >= ranked[-1][1] > 0
+
+
+def test_an_agency_with_no_task_in_the_role_asked_is_said_to_have_tasks_in_the_other(assistant: Assistant) -> None:
+    """Not 「没有列出财政局的任务」: 营口市财政局 leads none but is a responsible unit in 24 tasks."""
+    lead = assistant.ask("营口市的财政局牵头负责的事项有哪些？")
+    assert not lead.citations and "没有列出" not in lead.answer
+    assert "财政局没有牵头的任务；它作为责任单位参与24项任务" in lead.answer
+    assert lead.follow_ups == ["营口市财政局作为责任单位参与哪些任务？"]
+    other = assistant.ask(lead.follow_ups[0])  # the follow-up offered gives those rows
+    assert len(other.citations) == 24 and all(c.role == "responsible" for c in other.citations)
+    english = assistant.ask("In Yingkou, which items are led by the finance bureau?")
+    assert "leads no task; it is a responsible unit (责任单位) in 24 tasks" in english.answer
+    assert "names no task" not in english.answer and len(english.follow_ups) == 1
+    unknown = assistant.ask("营口市人大牵头负责的事项有哪些？")  # named in no row at all: still "no task"
+    assert "没有列出人大的任务" in unknown.answer and not unknown.follow_ups
+
+
+def test_a_narrowing_to_the_lead_role_says_how_many_the_agency_shares(assistant: Assistant) -> None:
+    first = assistant.ask("营口市人社局都参与了哪些事项？")
+    assert len(first.citations) == 27
+    lead = assistant.ask("这些里面由它牵头的呢？", session_id=first.session_id)
+    assert not lead.citations and "人社局没有牵头的任务；它作为责任单位参与27项任务" in lead.answer
+
+
+def test_the_footer_names_only_the_filters_the_answer_used(assistant: Assistant) -> None:
+    """A place or agency the question names wins over the chosen filter: the footer does not name that filter."""
+    from ui.chat import format_reply
+
+    other_place = assistant.ask("瓦房店清单里跟实训基地沾边的有哪些？", jurisdiction="营口市")
+    assert other_place.unused_filters == ["jurisdiction"] and "未使用“营口市”筛选" in other_place.answer
+    assert "（筛选 地区" not in format_reply(other_place, "营口市", None)
+    both = assistant.ask("营口市财政局那头要办的事情有哪些？", jurisdiction="营口市", agency="人社局")
+    assert both.unused_filters == ["agency"] and len(both.citations) == 24
+    footer = format_reply(both, "营口市", "人社局").splitlines()[-1]
+    assert "地区：营口市" in footer and "人社局" not in footer
+    english = assistant.ask("Which tasks does the Huancui finance bureau take part in?", jurisdiction="营口市")
+    assert english.unused_filters == ["jurisdiction"] and "filters" not in format_reply(english, "营口市", None)
+
+
+def test_did_you_mean_offers_only_agencies_the_lists_asked_about_name(assistant: Assistant) -> None:
+    """Each suggestion is a question with rows behind it: none leads to 「…清单中没有列出…的任务」."""
+    scoped = assistant.ask("营口市的体育局都承担了哪些事项？")
+    [name] = scoped.unresolved
+    assert name.candidates[0].startswith("教育局（市教育局")  # best first, named as the 营口 list writes it
+    assert not any(c.startswith(("教育部", "人事处")) for c in name.candidates)  # in other lists only
+    for question in name.questions:
+        assert assistant.ask(question).citations, question
+    hrss = assistant.ask("营口市劳动人事局负责哪些任务？").unresolved[0]
+    assert hrss.candidates[0].startswith("人社局") and "省人力资源社会保障厅" not in hrss.candidates[0]
+    assert not any(c.startswith("人事处") for c in hrss.candidates)
+    everywhere = assistant.ask("体育局都承担了哪些事项？").unresolved[0]  # every list: 教育部 has rows there
+    assert any(c.startswith("教育部") for c in everywhere.candidates)
+
+
+def test_a_long_answer_of_short_sections_is_not_a_wall_of_folds(assistant: Assistant) -> None:
+    """18 rows in 8 sections open as they are; only a section of many rows is folded."""
+    from ui.chat import format_reply
+
+    many = format_reply(assistant.ask("瓦房店的财政局都要负责哪些任务？"), None, None)
+    assert many.count("<details") >= 5 and many.count("<details>") == 0  # every short section open
+    one = format_reply(assistant.ask("营口市人社局都参与了哪些事项？"), None, None)
+    assert one.count("<details>") == 1 and "（27项）" in one  # one section of 27 rows: folded under its count

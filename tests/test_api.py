@@ -268,6 +268,7 @@ def test_a_filter_naming_nothing_the_index_holds_is_a_422_with_the_known_names(s
 def test_a_place_named_in_the_question_wins_over_the_filter_and_says_so(server: str) -> None:
     body = ask(server, {"question": "环翠区哪些任务要在2023年完成？", "jurisdiction": "营口市"}).json()
     assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选。" in body["answer"]
+    assert body["unused_filters"] == ["jurisdiction"]  # machine-readable: a client's footer leaves it out
     assert body["citations"] and {c["jurisdiction"] for c in body["citations"]} == {"环翠区"}
     same = ask(server, {"question": "营口市人社局要做哪些工作？", "jurisdiction": "营口市"}).json()
     assert "筛选" not in same["answer"] and len(same["citations"]) == 27

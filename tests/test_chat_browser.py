@@ -152,6 +152,11 @@ def test_chat_answers_follow_ups_cites_rows_and_downloads_them(browser: WebDrive
     assert len(table) == rows + 1 and {line[0] for line in table[1:]} == {"瓦房店市"}
     sheet = load_workbook(download(browser, "download-xlsx", downloads, ".xlsx")).active
     assert "那瓦房店呢？" in sheet["A1"].value and sheet.max_row == rows + 2 and sheet["A3"].value == "瓦房店市"
+    from docx import Document
+
+    word = Document(str(download(browser, "download-docx", downloads, ".docx")))
+    assert [c.text for c in word.tables[0].rows[0].cells] == ["序号", "任务", "牵头", "责任", "完成时间"]
+    assert len(word.tables[0].rows) == rows + 1
 
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"the chat page logged errors: {errors}"
@@ -225,6 +230,100 @@ def test_the_plan_line_and_clickable_suggestions_for_an_unknown_name(browser: We
     suggestion.click()
     assert "27项" in wait_for_answer(browser, 2, "人社局")
     wait_for_table(browser, "营口市", 27)
+
+
+def test_an_agency_without_tasks_in_the_role_asked_offers_its_other_rows_in_one_click(browser: WebDriver,
+                                                                                     server: str) -> None:
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市的财政局牵头负责的事项有哪些？")
+    answer = wait_for_answer(browser, 1, "没有牵头的任务")
+    assert "作为责任单位参与24项任务" in answer and "没有列出" not in answer
+    offered = "营口市财政局作为责任单位参与哪些任务？"
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: offered in " ".join(texts(d, "#suggestions")),
+                                                message="the rows of the other role were not offered")
+    assert "接着问" in " ".join(texts(browser, "#suggestions"))
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "follow-up-other-role.png"))
+    next(e for e in browser.find_elements(By.CSS_SELECTOR, "#suggestions button") if offered in e.text).click()
+    assert "24项" in wait_for_answer(browser, 2, "财政局")
+    wait_for_table(browser, "营口市", 24)
+
+
+def test_the_login_page_says_what_the_name_is_for_and_shows_every_failure(
+        browser: WebDriver, start_server) -> None:  # type: ignore[no-untyped-def]
+    url = start_server(api_key="right-key", rate_limit_per_minute=0)
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in (1366, 390):
+        browser.set_window_size(width, 900)
+        browser.get(f"{url}/ui/")
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "不校验" in d.find_element(By.TAG_NAME, "body").text,
+                                                    message="the login form does not say what the name is for")
+        name, key = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text'], input[type='password']")[:2]
+        login = next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "登录")
+        key.send_keys("whatever")
+        login.click()  # no name: said on the page, not a silent 422
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "请填写用户名" in " ".join(texts(d, "#login-error")),
+                                                    message="a login without a name showed nothing")
+        browser.save_screenshot(str(ARTIFACTS / f"login-{width}.png"))
+        name.send_keys(f"测试{width}")
+        key.send_keys("wrong")
+        login.click()  # a wrong key: Gradio's own message, in Chinese
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "凭据不正确" in d.find_element(By.TAG_NAME, "body").text,
+                                                    message="a wrong key showed nothing")
+        assert not texts(browser, "#login-error")
+    name, key = browser.find_elements(By.CSS_SELECTOR, "textarea, input[type='text'], input[type='password']")[:2]
+    name.send_keys("王五")
+    key.send_keys("right-key")
+    next(b for b in browser.find_elements(By.TAG_NAME, "button") if b.text.strip() == "登录").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#question textarea"),
+                                                message="the right key did not open the chat")
+
+
+def test_a_phone_wide_page_shows_the_chat_table_and_matrices_readably(browser: WebDriver, server: str) -> None:
+    """At 390 px: the 对话 label covers no answer, the 清单 column does not wrap one character a line, and the
+    matrix headers (营口市 牵头/责任) are not clipped. At 1366 px the whole citation table, 完成时间 too, fits."""
+    browser.set_window_size(1366, 900)
+    open_chat(browser, server)
+    ask_in_chat(browser, "营口市人社局要做哪些工作？")
+    wait_for_answer(browser, 1, "27项")
+    wait_for_table(browser, "营口市", 27)
+    browser.execute_script("document.querySelector('#citations').scrollIntoView({block: 'start'})")
+    fits = """const view = document.querySelector('#citations .virtual-table-viewport') ||
+                             document.querySelector('#citations [role="grid"]').parentElement;
+        const due = [...document.querySelectorAll('#citations [role="columnheader"]')]
+            .find(h => h.innerText.trim() === '完成时间').getBoundingClientRect();
+        return view.scrollWidth <= view.clientWidth + 1 && due.right <= view.getBoundingClientRect().right + 1;"""
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: d.execute_script(fits),
+                                                message="完成时间 is off-screen at 1366 px")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "table-1366.png"))
+    browser.set_window_size(390, 1000)
+    covered = """const label = document.querySelector('#chatbot [data-testid="block-label"]');
+        const first = document.querySelector('#chatbot [data-testid="bot"] blockquote');
+        if (!label || !first) return null;
+        const a = label.getBoundingClientRect(), b = first.getBoundingClientRect();
+        return a.bottom > b.top && b.bottom > a.top && a.right > b.left && b.right > a.left;"""
+    browser.execute_script("document.querySelector('#chatbot').scrollIntoView({block: 'start'})")
+    assert browser.execute_script(covered) is False, "the 对话 label covers the answer's 条件 line"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "chat-390.png"))
+    browser.execute_script("document.querySelector('#citations').scrollIntoView({block: 'start'})")
+    place = browser.execute_script(
+        "const c = document.querySelector(\"#citations [role='gridcell'][data-col='0']\");"
+        "const r = c.getBoundingClientRect(); return [r.width, r.height];")
+    assert place[0] >= 48, f"the 清单 column is {place[0]:.0f} px wide: 营口市 wraps a character a line"
+    browser.save_screenshot(str(ARTIFACTS / "table-390.png"))
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "总览").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "营口市 牵头/责任" in " ".join(texts(d, "#responsibility [role='columnheader']")))
+    clipped = ("return [...document.querySelectorAll('#responsibility [role=\"columnheader\"], "
+               "#responsibility [role=\"gridcell\"]')]"
+               ".filter(c => c.innerText.trim() && c.scrollWidth > c.clientWidth + 1).map(c => c.innerText)")
+    assert not browser.execute_script(clipped), "matrix cells are clipped at 390 px"
+    heights = browser.execute_script("return [...document.querySelectorAll('#responsibility [role=\"columnheader\"]')]"
+                                     ".map(c => c.getBoundingClientRect().height)")
+    assert max(heights) < 80, "a matrix header wraps a character or two a line"
+    browser.save_screenshot(str(ARTIFACTS / "overview-390.png"))
 
 
 def test_words_the_question_did_not_read_are_a_notice_above_the_answer(browser: WebDriver, server: str) -> None:
@@ -344,7 +443,7 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     preview = " ".join(texts(browser, "#upload-preview"))
     assert "地区：测试市" in preview and "共 8 行" in preview and "special_groups" in preview
     assert "任务内容 → 任务内容" in preview and "牵头单位 → 牵头" in preview
-    assert "1 repeated header row(s) skipped" in preview
+    assert "提示：跳过了 1 个重复的表头行" in preview and "skipped" not in preview  # the catalogue's Chinese
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda d: "一、提升办学条件" in " ".join(texts(d, "#upload-rows [role='gridcell']")),
         message="the preview table did not show the first rows with their group")
@@ -365,6 +464,36 @@ def test_upload_tab_previews_then_ingests_a_word_list_that_is_answered_at_once(b
     ask_in_chat(browser, "测试市财政局牵头哪些任务？")
     answer = wait_for_answer(browser, 1, "测试市#4")
     assert "落实生均拨款制度" in answer
+
+
+def test_a_word_list_of_real_size_with_merged_cells_uploads_through_the_chat(browser: WebDriver,
+                                                                           private_server: str,
+                                                                           tmp_path: Path) -> None:
+    """60 rows, group rows merged across, lead cells merged down, a photo: over 200 KB, far over /ask's body limit."""
+    from tests.big_list import PLACE, TITLE, write_big_list
+
+    fixture = write_big_list(tmp_path / "县级清单.docx")
+    assert fixture.stat().st_size > 200_000
+    open_chat(browser, private_server)
+    tab = next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "上传清单")
+    tab.click()
+    browser.find_element(By.CSS_SELECTOR, "#upload-file input[type='file']").send_keys(str(fixture))
+    WebDriverWait(browser, 60).until(lambda d: TITLE in " ".join(texts(d, "#upload-preview")),
+                                     message="the preview of the large list did not appear")
+    preview = " ".join(texts(browser, "#upload-preview"))
+    assert f"地区：{PLACE}" in preview and "共 60 行" in preview
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "upload-large-preview.png"))
+    browser.find_element(By.CSS_SELECTOR, "#upload-confirm").click()
+    WebDriverWait(browser, 180).until(lambda d: "已导入" in " ".join(texts(d, "#upload-result")),
+                                      message="the large list was not ingested")
+    assert "共 60 行" in " ".join(texts(browser, "#upload-result"))
+    next(b for b in browser.find_elements(By.CSS_SELECTOR, "[role='tab']") if b.text.strip() == "问答").click()
+    ask_in_chat(browser, f"{PLACE}的县财政局牵头负责的事项有哪些？")
+    assert "负责20项任务" in wait_for_answer(browser, 1, "县财政局")
+    wait_for_table(browser, PLACE, 20)
+    answer = browser.execute_script("return document.querySelector('#chatbot [data-testid=\"bot\"]').textContent")
+    assert f"{PLACE}#21" in answer and f"{PLACE}#40" in answer and f"{PLACE}#41" not in answer  # folded rows too
 
 
 def test_html_and_markdown_in_list_cells_and_questions_are_shown_as_text_and_fetch_nothing(
@@ -410,7 +539,7 @@ def test_docs_render_offline_from_packaged_assets(browser: WebDriver, server: st
 
 
 
-ENGLISH_ALLOWED = {"CSV", "Excel", "XLSX", "API", "key"}  # the page's own names for file formats and the key
+ENGLISH_ALLOWED = {"CSV", "Excel", "XLSX", "Word", "DOCX", "API", "key"}  # the page's own names for file formats and the key
 
 
 def visible_english(driver: WebDriver) -> set[str]:
@@ -447,6 +576,7 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     ask_in_chat(browser, "环翠区哪些任务要在2023年完成？")
     answer = wait_for_answer(browser, 1, "环翠区")
     assert "您的问题提到环翠区，已按环翠区回答，未使用“营口市”筛选" in answer
+    assert "（筛选 部门：财政局）" in answer and "筛选 地区" not in answer  # the footer names only what was used
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "chips.png"))  # the README's screenshot (docs/chat.png)
     browser.find_element(By.CSS_SELECTOR, "#chip-place").click()  # removed: the chip goes, the box empties

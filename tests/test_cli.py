@@ -158,7 +158,7 @@ class Terminal:
         self._wait(lambda: self.screen.rfind("问> ") > self.screen.rfind(ANSWER), "prompt after the answer")
 
     def quit(self) -> int:
-        os.write(self.master, b"\r")  # an empty line ends the chat
+        os.write(self.master, "退出\r".encode())
         code = self.process.wait(timeout=30)
         os.close(self.master)
         return code
@@ -166,6 +166,9 @@ class Terminal:
 
 def test_chat_on_a_terminal_edits_lines_and_recalls_questions_across_sessions(warm_data_dir: Path) -> None:
     first = Terminal(warm_data_dir)
+    assert "结束：输入“退出”" in first.screen and "Ctrl-D" in first.screen  # how to leave, said at the start
+    os.write(first.master, b"\r")  # an empty Enter asks again: the chat goes on
+    first._wait(lambda: first.screen.count("问> ") == 2, "a second prompt after an empty line")
     first.ask(LIST_QUESTION + "\r")
     first.ask(UP + "\r")  # Up recalls the question just asked
     assert first.quit() == 0
@@ -187,3 +190,38 @@ def test_chat_on_a_pipe_answers_names_unread_words_on_stderr_and_keeps_no_histor
     assert ANSWER in result.stdout and "未理解：「航天」" in result.stdout
     assert [line for line in result.stderr.splitlines() if line.startswith("unread:")] == ["unread: 航天"]
     assert not (data_dir / "chat_history").exists()
+
+
+def test_ask_with_an_empty_question_is_a_usage_error_like_the_apis_422(tmp_data_dir: Path) -> None:
+    for blank in ("", "   "):
+        result = subprocess.run([CLI, "ask", blank], capture_output=True, text=True, timeout=120,
+                                env={**os.environ, "ASSISTANT_DATA_DIR": str(tmp_data_dir)})
+        assert result.returncode == 2 and "问题为空" in result.stderr and not result.stdout
+    assert not list(tmp_data_dir.glob("*"))  # refused before any index was built
+
+
+def test_chat_goes_on_after_an_empty_line_and_ends_at_the_word_for_leaving(indexed_settings: Settings,
+                                                                          tmp_path: Path) -> None:
+    data_dir = tmp_path / "piped"
+    shutil.copytree(indexed_settings.data_dir, data_dir)
+    result = subprocess.run([CLI, "chat"], input=f"\n{LIST_QUESTION}\n退出\n{UNREAD_QUESTION}\n",
+                            capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(ANSWER) == 1 and "航天" not in result.stdout  # nothing asked after 退出
+    assert "结束：输入“退出”" in result.stderr and "结束" not in result.stdout
+
+
+def test_serve_on_a_port_in_use_says_so_in_chinese_naming_the_port_before_loading_anything(
+        tmp_data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = subprocess.run([CLI, "serve", "--host", "127.0.0.1", "--port", str(port)], capture_output=True,
+                                text=True, timeout=120, env={**os.environ, "ASSISTANT_DATA_DIR": str(tmp_data_dir)})
+    assert result.returncode == 3
+    assert f"端口 {port} 已被占用" in result.stderr and f"--port {port + 1}" in result.stderr
+    assert "embedding model" not in result.stderr and "Traceback" not in result.stderr

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from assistant.core import Assistant
 from assistant.exports import ExportTable, build_export, file_stem, write_csv, write_xlsx
 from assistant.models import Answer, Citation
+from assistant.word_export import write_docx
 
 DAY = date(2026, 11, 23)
 YINGKOU_HRSS = "营口市人社局要做哪些工作？"
@@ -113,10 +114,58 @@ def test_chat_download_buttons_give_these_files(assistant: Assistant, tmp_path: 
 
     monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio"))
     out = ChatTurns(assistant).respond(YINGKOU_HRSS, None, [], "不限", "不限", None)  # type: ignore[arg-type]
-    csv_button, xlsx_button = out[7], out[8]
+    csv_button, xlsx_button, docx_button = out[7], out[8], out[9]
+    assert docx_button.value["orig_name"] == f"营口市-人力资源和社会保障局-任务-{date.today().isoformat()}.docx"
     today = date.today().isoformat()
     assert csv_button.value["orig_name"] == f"营口市-人力资源和社会保障局-任务-{today}.csv"
     assert xlsx_button.value["orig_name"] == f"营口市-人力资源和社会保障局-任务-{today}.xlsx"
     sheet = load_workbook(xlsx_button.value["path"]).active
     assert YINGKOU_HRSS in sheet["A1"].value and today in sheet["A1"].value
     assert len(lines(sheet)) == 27
+
+
+def test_xlsx_prints_on_a4_landscape_one_page_wide_with_the_header_on_every_page(assistant: Assistant,
+                                                                               tmp_path: Path) -> None:
+    _, table = export(assistant, "瓦房店市人社局要办的事有哪些？")  # 46 rows: several printed pages
+    sheet = load_workbook(write_xlsx(table, tmp_path)).active
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape" and str(setup.paperSize) == "9"  # 9: A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1 and setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$2:$2"  # the header row repeated on every page
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    assert all(c.border.left.style == c.border.bottom.style == "thin" for c in cells)
+    numbers = [row[1] for row in sheet.iter_rows(min_row=3)]
+    assert len(numbers) == 46 and all(c.data_type == "n" and isinstance(c.value, int) for c in numbers)
+
+
+def test_docx_is_a_formal_table_of_the_cited_rows(assistant: Assistant, tmp_path: Path) -> None:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml.ns import qn
+
+    answer, table = export(assistant, YINGKOU_HRSS)
+    path = write_docx(table, tmp_path)
+    assert path.name == "营口市-人力资源和社会保障局-任务-2026-11-23.docx"
+    document = Document(str(path))  # opens as a Word document
+    assert document.sections[0].orientation == WD_ORIENT.LANDSCAPE
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs[0] == "营口市 人力资源和社会保障局 任务一览"
+    assert any(YINGKOU_HRSS in p for p in paragraphs) and any("导出日期：2026-11-23　共 27 条" in p for p in paragraphs)
+    [grid] = document.tables
+    rows = [[c.text for c in row.cells] for row in grid.rows]
+    assert rows[0] == ["序号", "任务", "牵头", "责任", "完成时间"]
+    assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on every page
+    catalog = assistant.engine.catalog
+    expected = [catalog.by_id[c.id] for c in answer.citations]
+    assert [r[0] for r in rows[1:]] == [str(r.row) for r in expected]
+    assert [r[1] for r in rows[1:]] == [r.text for r in expected]
+    assert rows[-1] == ["45", expected[-1].text, "市教育局", "、".join(expected[-1].responsible), "2022年"]
+
+
+def test_docx_names_the_list_of_each_row_when_several_are_cited(assistant: Assistant, tmp_path: Path) -> None:
+    from docx import Document
+
+    _, table = export(assistant, "环翠区和营口市的税务局各管哪几项？")
+    rows = [[c.text for c in row.cells] for row in Document(str(write_docx(table, tmp_path))).tables[0].rows]
+    assert rows[0] == ["清单", "序号", "任务", "牵头", "责任", "完成时间"]
+    assert {r[0] for r in rows[1:]} == {"营口市", "环翠区"}

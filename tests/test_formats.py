@@ -179,7 +179,8 @@ def test_group_rows_a_repeated_header_and_cells_of_several_paragraphs(registry: 
                     split_agencies(e["responsible"])) for e in expected["rows"]]
     assert doc.rows[1].responsible == ["市自然资源和规划局", "市住房城乡建设局", "市财政局"]
     assert doc.rows[5].responsible == ["各县（市、区）人民政府"]
-    assert "1 repeated header row(s) skipped" in doc.warnings
+    assert "1 repeated header row(s) skipped" in [w.en for w in doc.warnings]
+    assert [w.code for w in doc.warnings] == ["repeated_headers"] and "重复的表头" in doc.warnings[0].zh
 
 
 def test_a_table_split_in_several_is_one_list(registry: Registry) -> None:
@@ -214,7 +215,7 @@ def test_bad_files_fail_with_one_line(name: str, reason: str, registry: Registry
 def test_the_format_is_judged_by_content_not_name(name: str, fmt: str, registry: Registry) -> None:
     doc = parse_file(FIXTURES / name, registry)
     assert doc.source is not None and doc.source.format == fmt and len(doc.rows) in (16, 45)
-    assert f"named {Path(name).suffix} but is a {fmt} file: read as {fmt}" in doc.warnings
+    assert f"named {Path(name).suffix} but is a {fmt} file: read as {fmt}" in [w.en for w in doc.warnings]
 
 
 def test_an_image_and_a_damaged_zip_are_refused(tmp_path: Path, registry: Registry) -> None:

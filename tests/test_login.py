@@ -179,3 +179,18 @@ def test_a_borrowed_chat_session_gets_nothing_of_its_owner(assistant) -> None:  
     assert "营口" not in mallory_history[0]["content"] + mallory_history[1]["content"]
     _, same, alice_history, *_ = turns.respond("那瓦房店呢？", session, history, "不限", "不限", alice)
     assert same == session and len(alice_history) == 4 and "瓦房店" in alice_history[3]["content"]
+
+
+def test_a_login_without_a_name_is_told_what_the_name_is_for_and_is_not_counted(
+        start_server: Callable[..., str]) -> None:
+    url = start_server(api_key="right-key", rate_limit_per_minute=0)
+    for blank in ("", "  ") * 4:  # more than the free failures
+        refused = httpx.post(f"{url}/ui/login", data={"username": blank, "password": "guess"}, timeout=10)
+        assert refused.status_code == 422 and "请填写用户名" in refused.json()["detail"]
+    assert _login(url, "right-key", user="张三") == 200  # none of them counted toward the back-off
+    for n in range(4):
+        _login(url, f"guess-{n}", user="李四")
+    waiting = httpx.post(f"{url}/ui/login", data={"username": "李四", "password": "x"}, timeout=10)
+    assert waiting.status_code == 429 and "登录失败次数过多" in waiting.json()["detail"]
+    page = httpx.get(f"{url}/ui/", timeout=30).text
+    assert "不校验，只用来分开计算各人的登录失败次数" in page  # the login form says what the name is for

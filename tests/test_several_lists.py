@@ -108,3 +108,18 @@ def test_a_count_over_two_lists_of_one_title_says_which_list_each_line_is(indexe
     lines = [line for line in twice.ask("营口市的清单一共有多少项任务").answer.splitlines() if "共有45项任务" in line]
     assert len(lines) == 2 and lines[0] != lines[1], lines
     assert any("yingkou3" in line for line in lines)
+
+
+def test_a_list_named_by_a_key_ending_in_qingdan_is_not_called_qingdan_twice(indexed_settings: Settings,
+                                                                             tmp_path: Path) -> None:
+    """Two lists of one place under one title are named by their keys; 营口市产教融合清单 + 「清单中」 is said once."""
+    settings = Settings(data_dir=tmp_path / "data", lists_dir=tmp_path / "lists")
+    shutil.copytree(indexed_settings.lists_dir, settings.lists_dir)
+    shutil.copy(settings.lists_dir / "yingkou.txt", settings.lists_dir / "营口市产教融合清单.txt")
+    settings.cache_dir.mkdir(parents=True)
+    shutil.copy(indexed_settings.cache_dir / "embeddings.sqlite", settings.cache_dir / "embeddings.sqlite")
+    assistant = Assistant.from_settings(settings)
+    assistant.ingest_if_empty()
+    answer = assistant.ask("营口市的财政局牵头负责的事项有哪些？")
+    assert "营口市产教融合清单中，财政局没有牵头的任务" in answer.answer
+    assert "清单清单" not in answer.answer

@@ -344,3 +344,21 @@ def test_a_list_key_another_file_gave_is_refused_naming_that_file(uploads: Uploa
     assert documents(uploads.url)["pair-1"]["source"]["file"] == "pair.docx"
     report = httpx.post(f"{uploads.url}/admin/reingest", timeout=300)
     assert report.status_code == 200 and report.json()["skipped"] == []
+
+
+def test_the_chats_upload_route_takes_a_list_of_real_size_and_refuses_one_over_the_upload_limit(
+        uploads: Uploads, tmp_path: Path) -> None:
+    """The chat's file box posts to Gradio's /upload: ASSISTANT_UPLOAD_MAX_BYTES governs it, not /ask's body limit."""
+    from tests.big_list import write_big_list
+
+    big = write_big_list(tmp_path / "县级清单.docx").read_bytes()
+    assert len(big) > 200_000 > uploads.assistant.settings.max_body_bytes
+
+    def post(url: str) -> httpx.Response:
+        return httpx.post(f"{url}/ui/gradio_api/upload", files={"files": ("县级清单.docx", big)}, timeout=60)
+
+    taken = post(uploads.url)
+    assert taken.status_code == 200, taken.text
+    assert Path(taken.json()[0]).name == "县级清单.docx" and Path(taken.json()[0]).read_bytes() == big
+    refused = post(uploads.start(upload_max_bytes=len(big) // 2))
+    assert refused.status_code == 413 and "ASSISTANT_UPLOAD_MAX_BYTES" in refused.json()["detail"]

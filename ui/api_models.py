@@ -78,6 +78,9 @@ class FieldError(BaseModel):
     message: str
     known: list[str] = Field(default_factory=list, description="For a filter naming nothing the index holds: "
                              "the names it does hold (or the closest ones).")
+    code: str | None = Field(default=None, description="For a file that cannot be read as a list: the message "
+                             "catalogue's code (no_table, image_not_list, unknown_place, …; `unreadable` for others).")
+    message_zh: str | None = Field(default=None, description="The same message in Chinese, as the chat shows it.")
 
 
 class ErrorBody(BaseModel):

@@ -26,6 +26,8 @@ from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
 from assistant.picker import AgencyPicker
+from assistant.word_export import write_docx
+from ingest.messages import say
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer, login_owner
 
@@ -49,11 +51,21 @@ SHOW_ANSWER_TOP = """() => {
   const last = answers[answers.length - 1];
   if (last) last.scrollIntoView({block: "start"});
 }"""
-# The notice above an answer that did not read every word of its question, and those words in it.
+# The notice above an answer that did not read every word of its question, and those words in it. An answer
+# scrolled to the top of the chat box stops below the box's 对话 label, not under it. On a phone the citation
+# table's 清单 and 序号 columns, and every column of the matrices (牵头 12 / 责任 24), keep a readable width (Gradio's
+# percentages give 清单 one character a line and clip the counts); the tables scroll sideways instead.
 CSS = """#chatbot .unread-notice {border: 1px solid #f59e0b; border-left-width: 6px; background: #fffbeb;
   color: #78350f; border-radius: 6px; padding: 6px 10px;}
 #chatbot .unread-notice mark {background: #fde68a; color: inherit; font-weight: 700; padding: 0 2px;
-  border-radius: 3px;}"""
+  border-radius: 3px;}
+#chatbot [data-testid='bot'] {scroll-margin-top: 40px;}
+@media (max-width: 640px) {
+  #citations [data-col='0'], #citations [data-heading='0'], #citations [data-col='1'], #citations [data-heading='1']
+    {width: 76px !important; min-width: 76px !important; max-width: 76px !important; flex: 0 0 76px !important;}
+  #responsibility [data-col], #responsibility [data-heading], #coverage [data-col], #coverage [data-heading]
+    {width: 104px !important; min-width: 104px !important; max-width: 104px !important; flex: 0 0 104px !important;}
+}"""
 
 
 def citation_table(answer: Answer | None) -> pd.DataFrame:
@@ -81,6 +93,7 @@ def as_text(text: str) -> str:
 def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
     """The answer (its 【section】 lines kept out of the list above), then a line on citations and filters."""
     english = answer.plan is not None and answer.plan.lang == "en"  # an English answer is English to its end
+    place, agency = answer.used_filters(place, agency)  # never name a filter the question overrode
     if english:
         filters = ", ".join(f"{label}: {value}" for label, value in (("place", place), ("agency", agency)) if value)
         footer = f"{len(answer.citations)} rows cited; see the table below." if answer.citations else ""
@@ -115,7 +128,8 @@ SECTION = re.compile(r"^(【[^】\n]+】|\[[A-Z][^\]\n]*\])$", re.MULTILINE)
 
 def folded(text: str, open_: bool) -> str:
     """Each 【section】 (English: [Section]) of an answer as a collapsible block whose title counts its rows;
-    the summary above them stays the answer's first lines."""
+    the summary above them stays the answer's first lines. Unless `open_`, a section of more than OPEN_ROWS rows
+    is folded; a short one stays open (18 rows in 8 sections would otherwise take 8 clicks to read)."""
     parts = SECTION.split(text)
     if len(parts) < 3:
         return text
@@ -123,7 +137,8 @@ def folded(text: str, open_: bool) -> str:
     for title, body in zip(parts[1::2], parts[2::2], strict=False):
         count = sum(1 for line in body.splitlines() if line.startswith("- "))
         label = f"{title}（{count}项）" if title.startswith("【") else f"{title} ({count})"
-        blocks.append(f"<details{' open' if open_ else ''}><summary>{label}</summary>\n\n{body.strip()}\n\n"
+        shown = open_ or count <= OPEN_ROWS
+        blocks.append(f"<details{' open' if shown else ''}><summary>{label}</summary>\n\n{body.strip()}\n\n"
                       "</details>")
     return "\n\n".join(b for b in blocks if b)
 
@@ -145,14 +160,21 @@ def row_view(catalog: Catalog, row_id: str) -> str:
     return "\n".join(f"**{name}**：{as_text(value)}  " for name, value in fields if value)
 
 
+UNRESOLVED_LABEL = "未找到的名称：您是否指（点击即按此提问）"
+FOLLOW_UP_LABEL = "接着问（点击即按此提问）"
+
+
 def suggestions(answer: Answer | None) -> gr.Dataset:
-    """The questions to ask instead, for names the answer could not match (clicking one asks it)."""
+    """The questions to ask instead, for names the answer could not match, else the ones worth asking next (the
+    rows of the other role when the agency has none in the role asked): clicking one asks it."""
     asked = [q for u in (answer.unresolved if answer else []) for q in u.questions]
-    return gr.Dataset(samples=[[q] for q in asked], visible=bool(asked))
+    label = UNRESOLVED_LABEL if asked else FOLLOW_UP_LABEL
+    asked = asked or (answer.follow_ups if answer else [])
+    return gr.Dataset(samples=[[q] for q in asked], visible=bool(asked), label=label)
 
 
 class Downloads:
-    """Citation tables as CSV and XLSX under one temp folder (removed at exit); files live an hour."""
+    """Citation tables as CSV, XLSX and DOCX under one temp folder (removed at exit); files live an hour."""
 
     def __init__(self, keep_seconds: float = 3600) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="policy-assistant-downloads-")
@@ -160,13 +182,13 @@ class Downloads:
         self.keep_seconds = keep_seconds
 
     def write(self, answer: Answer, question: str, place: str | None, agency: str | None,
-              catalog: Catalog) -> tuple[Path, Path]:
-        """The answer's cited rows as .csv and .xlsx named by subject and date (assistant.exports)."""
+              catalog: Catalog) -> tuple[Path, Path, Path]:
+        """The answer's cited rows as .csv, .xlsx and .docx named by subject and date (assistant.exports)."""
         self._prune()
         folder = self.root / uuid.uuid4().hex
         folder.mkdir()
         table = exports.build_export(answer, question, catalog, date.today(), place=place, agency=agency)
-        return exports.write_csv(table, folder), exports.write_xlsx(table, folder)
+        return exports.write_csv(table, folder), exports.write_xlsx(table, folder), write_docx(table, folder)
 
     def write_overview(self, found: overview.Overview) -> tuple[Path, Path]:
         """The two matrices as .xlsx files, for the overview's download buttons."""
@@ -254,12 +276,12 @@ class ChatTurns:
                 request: gr.Request) -> tuple[Any, ...]:
         question = (text or "").strip()
         if not question:  # a hint, and everything stays as it was (gr.Error would mark every output as failed)
-            gr.Info("请先在输入框中输入问题。")
+            gr.Info("请先在输入框中输入问题。", title=say("title_info"))
             same = gr.skip()
-            return (same, session_id, history, same, same, same, same, same, same, same)
+            return (same, session_id, history, same, same, same, same, same, same, same, same)
         client = request.client.host if request and request.client else "unknown"
         if self.limiter and self.limiter.retry_after(client) is not None:
-            raise gr.Error("提问太频繁了，请稍后再试。")
+            raise gr.Error("提问太频繁了，请稍后再试。", title=say("title_error"))
         owner = login_owner(request.cookies) if request else None
         if session_id and not self.assistant.sessions.issued(session_id, owner):
             session_id, history = None, []  # another login's conversation (a borrowed session_hash): none of it
@@ -273,18 +295,18 @@ class ChatTurns:
                     f"问题未回答。请移除或更换该筛选。可选：{as_text(known)}")
             history = [*history, asked, {"role": "assistant", "content": note}]
             same = gr.skip()
-            return (same, session_id, history, history, same, same, same, same, same, same)
+            return (same, session_id, history, history, same, same, same, same, same, same, same)
         except gr.Error:
             raise
         except Exception:
             log.exception("chat: the assistant failed")
-            raise gr.Error("抱歉，回答时出错了，请稍后再试。") from None
+            raise gr.Error("抱歉，回答时出错了，请稍后再试。", title=say("title_error")) from None
         log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
         history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
         table = citation_table(answer)
-        files = self.downloads.write(answer, question, _chosen(place), _chosen(agency),
-                                     self.assistant.engine.catalog) if answer.citations else (None, None)
+        files = self.downloads.write(answer, question, *answer.used_filters(_chosen(place), _chosen(agency)),
+                                     self.assistant.engine.catalog) if answer.citations else (None, None, None)
         return ("", answer.session_id, history, history, table, [c.id for c in answer.citations], "",
                 *(gr.DownloadButton(value=f, visible=f is not None) for f in files), suggestions(answer))
 
@@ -301,14 +323,14 @@ class ChatTurns:
         try:
             return future.result(timeout=self.assistant.settings.ask_timeout_seconds)
         except FutureTimeout:
-            raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。") from None
+            raise gr.Error("系统繁忙，暂时没有得到回答，请稍后再试。", title=say("title_error")) from None
 
     def clear(self, request: gr.Request) -> tuple[Any, ...]:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
         hidden = gr.DownloadButton(value=None, visible=False)
         owner = login_owner(request.cookies) if request else None
         return (self.assistant.sessions.new_id(owner), [], [], citation_table(None), [], "", hidden, hidden,
-                suggestions(None))
+                hidden, suggestions(None))
 
     def load_overview(self) -> tuple[Any, ...]:
         """Both matrices over the current index, as tables and as .xlsx downloads."""
@@ -334,12 +356,12 @@ class ChatTurns:
     def correct(self, verdict: Verdict, parent: str | None, child: str | None) -> None:
         """Confirm or reject the chosen link (an official's correction; it holds across re-ingests)."""
         if not (parent and child):
-            raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。")
+            raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。", title=say("title_error"))
         try:
             self.assistant.correct_link(child, parent, verdict)
         except UnknownName as err:
-            raise gr.Error(str(err)) from None
-        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}")
+            raise gr.Error(str(err), title=say("title_error")) from None
+        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}", title=say("title_info"))
 
 
 def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
@@ -369,22 +391,23 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                           scale=6, elem_id="question", autofocus=True)
                     ask = gr.Button("提问", variant="primary", scale=1, elem_id="ask")
                     clear = gr.Button("清空对话", scale=1, elem_id="clear")
-                suggested = gr.Dataset(components=[question], samples=[], label="未找到的名称：您是否指（点击即按此提问）",
+                suggested = gr.Dataset(components=[question], samples=[], label=UNRESOLVED_LABEL,
                                        visible=False, elem_id="suggestions")
                 gr.Examples(EXAMPLES, inputs=question, label="示例问题（点击填入）")
                 table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目（点表头排序，点一行看全文）", interactive=False, wrap=True,
                                      buttons=[],  # Gradio's fullscreen and copy buttons have English tooltips
                                      show_search="filter",
-                                     column_widths=["10%", "7%", "18%", "25%", "40%"], elem_id="citations")
+                                     column_widths=["9%", "6%", "15%", "22%", "40%", "8%"], elem_id="citations")
                 cited = gr.State([])
                 row_detail = gr.Markdown(elem_id="row-view")
                 table.select(turns.show_row, cited, row_detail, api_visibility="private")
                 with gr.Row():
                     csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
                     xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
+                    docx_file = gr.DownloadButton("下载 Word（DOCX）", visible=False, elem_id="download-docx")
                 inputs = [question, session, history, place, agency]
                 outputs = [question, session, history, chatbot, table, cited, row_detail, csv_file, xlsx_file,
-                           suggested]
+                           docx_file, suggested]
                 for trigger in (question.submit, ask.click):
                     trigger(turns.respond, inputs, outputs, api_visibility="private").then(
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
@@ -393,7 +416,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                         None, None, None, js=SHOW_ANSWER_TOP, api_visibility="private")
                 for cleared in (clear.click, chatbot.clear):  # 清空对话 and the chat's bin icon: a new session
                     cleared(turns.clear, None, [session, history, chatbot, table, cited, row_detail, csv_file,
-                                                xlsx_file, suggested], api_visibility="private")
+                                                xlsx_file, docx_file, suggested], api_visibility="private")
                 chat.load(turns.filter_choices, None, [place, agency], api_visibility="private")
                 place.change(turns.agency_choices, [place, agency], agency, api_visibility="private")
                 for box in (place, agency):

@@ -15,6 +15,7 @@ import pandas as pd
 from assistant.core import Assistant, BundledList
 from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES
+from ingest.messages import say
 from ingest.preview import Preview, mapping_line
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def preview_markdown(previews: list[Preview], held: dict[str, int]) -> str:
         lines = [f"**{p.title}**", "",
                  f"- 地区：{p.jurisdiction}；共 **{p.rows}** 行；文件 {p.file}（{p.format}）；清单代号 `{p.doc}`{replaces}",
                  f"- 列的识别：{mapping_line(p.columns)}"]
-        lines.extend(f"- 提示：{w}" for w in p.warnings)
+        lines.extend(f"- 提示：{w.zh}" for w in p.warnings)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -57,7 +58,7 @@ class UploadPanel:
         try:
             previews = self.assistant.preview(path, path.name)
         except IngestError as err:
-            message = f"**无法读取** {path.name}：{err.reason}"
+            message = f"**无法读取** {path.name}：{err.message.zh}"
             return gr.Markdown(message), gr.Dataframe(preview_rows([]), visible=False), gr.Button(visible=False), ""
         held = {d.doc: d.rows for d in self.assistant.engine.catalog.documents}
         shown = preview_rows(previews)
@@ -67,7 +68,7 @@ class UploadPanel:
     def confirm(self, file: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """Ingest the previewed file; the index switches when it is done, so it can be asked about at once."""
         if not file:
-            raise gr.Error("请先选择文件。")
+            raise gr.Error("请先选择文件。", title=say("title_error"))
         path = Path(file)
         progress(0.05, desc="读取清单")
 
@@ -77,11 +78,11 @@ class UploadPanel:
         try:
             report = self.assistant.upload(path, path.name, on_progress=embedding)
         except (IngestError, BundledList) as err:
-            reason = err.reason if isinstance(err, IngestError) else str(err)
+            reason = err.message.zh if isinstance(err, IngestError) else str(err)
             return f"**未导入** {path.name}：{reason}", gr.Button(visible=False)
         except Exception:
             log.exception("chat upload of %s failed", path.name)
-            raise gr.Error("导入时出错了，索引保持不变。") from None
+            raise gr.Error("导入时出错了，索引保持不变。", title=say("title_error")) from None
         progress(1.0, desc="完成")
         keys = "、".join(f"`{k}`" for k in report.docs) or path.stem
         state = "已导入" if report.switched else "内容与已导入的相同，未作改动"

@@ -210,6 +210,8 @@ def ask(question: str, session_id: str | None, jurisdiction: str | None, agency:
     read are named on stderr (`unread: …`); the exit code stays 0."""
     from ui.cli_chat import echo_unread
 
+    if not question.strip():  # as /ask's 422: nothing to answer, and a script must see it
+        raise click.UsageError("问题为空：请给出一个问题，例如 policy-assistant ask \"营口市人社局要做哪些工作？\"")
     answer = _ready_assistant(_settings()).ask(question, session_id, jurisdiction, agency)
     if as_json:  # its `understood` and `unread` say it
         click.echo(answer.model_dump_json(indent=2))
@@ -222,7 +224,7 @@ def ask(question: str, session_id: str | None, jurisdiction: str | None, agency:
 
 @cli.command()
 def chat() -> None:
-    """An interactive conversation in the terminal (empty line or Ctrl-D ends it); on a terminal, the arrow
+    """An interactive conversation in the terminal (退出, exit or Ctrl-D ends it); on a terminal, the arrow
     keys edit the line and recall earlier questions (kept in <data dir>/chat_history)."""
     from ui.cli_chat import run_chat
 

@@ -39,6 +39,17 @@ def line_editing(history: Path) -> Callable[[], None]:
     return save
 
 
+def forget_last_line() -> None:
+    """Drop the line just typed from the history (the word that ends the chat is no question to recall)."""
+    if not sys.stdin.isatty():
+        return
+    with contextlib.suppress(ImportError, ValueError):
+        import readline
+
+        if (length := readline.get_current_history_length()) > 0:
+            readline.remove_history_item(length - 1)
+
+
 def echo_unread(answer: Answer) -> None:
     """For an answer that did not read every word: `unread: 航天` on stderr, seen on a terminal even when the
     answer itself is piped (its first line says 未理解 too)."""
@@ -46,17 +57,25 @@ def echo_unread(answer: Answer) -> None:
         click.echo(f"unread: {', '.join(answer.unread)}", err=True)
 
 
+HINT = "输入问题后按回车；空行不会结束对话。结束：输入“退出”（或 exit），或按 Ctrl-D / Ctrl-C。"
+LEAVE = {"退出", "结束", "exit", "quit", "q"}
+
+
 def run_chat(assistant: Assistant, history: Path) -> None:
-    """Ask each line in one session until an empty line, Ctrl-D or Ctrl-C."""
+    """Ask each line in one session until 退出 (exit, quit), Ctrl-D or Ctrl-C; an empty line asks again."""
     save_history = line_editing(history)
     session_id = assistant.sessions.new_id()
+    click.echo(HINT, err=True)  # on the terminal, not in an answer piped on
     try:
         while True:
             try:
                 question = click.prompt("问", prompt_suffix="> ", default="", show_default=False)
             except (EOFError, click.Abort):
                 break
-            if not question.strip():
+            if not question.strip():  # an Enter pressed by mistake does not end the conversation
+                continue
+            if question.strip().lower() in LEAVE:
+                forget_last_line()
                 break
             answer = assistant.ask(question, session_id)
             click.echo(answer.answer)

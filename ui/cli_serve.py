@@ -3,6 +3,7 @@ start-up line that says where the chat and the API are."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
 import sys
@@ -31,6 +32,22 @@ class ReadyServer(uvicorn.Server):
             click.echo(ready_line(self.config.host, self.config.port))
 
 
+def port_problem(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (in use, not allowed, no such address), None when it can.
+    Bound the way uvicorn binds (SO_REUSEADDR), then let go."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            return (f"端口 {port} 已被占用（{host}:{port}），可能是另一个 policy-assistant serve。"
+                    f"请先停止占用它的程序，或换一个端口：policy-assistant serve --port {port + 1}")
+        return f"无法在 {host}:{port} 上监听：{err.strerror or err}。请换一个地址或端口（--host、--port）。"
+    return None
+
+
 def server_config(app: Any, settings: Settings, **options: Any) -> uvicorn.Config:
     """uvicorn's config for the app. X-Forwarded-For (and -Proto) count only from settings.trusted_proxies: uvicorn
     alone believes them from 127.0.0.1, so behind a same-host proxy that passes the header on, every client could
@@ -53,6 +70,9 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     """One uvicorn process with one worker: it alone owns the embedded index (the Chroma rule). An empty index
     is ingested first, with its progress logged."""
     configure_logging()
+    if (problem := port_problem(host, port)) is not None:  # say so now, not after loading the index and model
+        click.echo(problem, err=True)
+        sys.exit(STARTUP_FAILURE)
     use_gradio_folder(settings.data_dir)  # before Gradio is imported: parts of it read the folder only then
     from ui.http import create_app, open_assistant  # Gradio and FastAPI: only this command needs them
 

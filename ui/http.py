@@ -51,6 +51,7 @@ from ui.openai_routes import is_openai_path, openai_error, openai_error_body, op
 from ui.page import ChinesePage
 from ui.pools import AskPools
 from ui.security import (
+    LOGIN_HELP,
     BodySizeLimit,
     LoginGuard,
     RateLimiter,
@@ -66,6 +67,7 @@ from ui.upload import FRAMING_BYTES, ClientWatch, receive_file, refusal
 
 log = logging.getLogger(__name__)
 
+CHAT_UPLOAD = "/ui/gradio_api/upload"  # where the chat's file box sends a file
 ECHO_MAX_CHARS = 80  # of a client's value quoted back in an error message
 ROW_ID_MAX_CHARS = 120  # `<doc>#<row>`: a key of up to 100 characters, a file's list number, the row's
 RowId = Annotated[str, PathParam(max_length=ROW_ID_MAX_CHARS, description="A row, `<doc>#<row>`.")]
@@ -121,9 +123,11 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     app.add_middleware(ChatGuard, prefix="/ui", bind_sessions=bool(settings.access_keys))
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
         app.add_middleware(LoginGuard, path="/ui/login")
+    # Both upload routes, POST /documents and the chat's (Gradio's /upload, which streams to disk and stops at
+    # max_file_size), take a list file up to ASSISTANT_UPLOAD_MAX_BYTES, not the small body limit meant for /ask.
+    upload_limit = (settings.upload_max_bytes + FRAMING_BYTES, refusal(settings.upload_max_bytes))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes,
-                       streamed={("POST", "/documents"): (settings.upload_max_bytes + FRAMING_BYTES,
-                                                          refusal(settings.upload_max_bytes))},
+                       streamed={("POST", "/documents"): upload_limit, ("POST", CHAT_UPLOAD): upload_limit},
                        limits={("POST", "/v1/chat/completions"): settings.chat_max_body_bytes},
                        refusal_body=_refusal_body)
     if settings.cors_origins:  # added last, so it is outermost: refusals carry CORS headers too
@@ -137,7 +141,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
                         show_error=False,
                         i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS,
                         max_file_size=settings.upload_max_bytes,
-                        auth=_chat_login(settings.access_keys), auth_message="请输入访问密钥（API key）登录")
+                        auth=_chat_login(settings.access_keys), auth_message=LOGIN_HELP)
     # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
     # not a path the client names; Gradio checks that only in apps it launched itself, so a mounted app says so.
     chat.has_launched = True
@@ -391,7 +395,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bad_list(request: Request, exc: IngestError) -> JSONResponse:
         # One line, "file: reason", naming the file without the server's folders.
         name = clipped(Path(exc.path).name)
-        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason)])
+        return _error(422, f"{name}: {exc.reason}", [FieldError(field="file", message=exc.reason, code=exc.code,
+                                                                message_zh=exc.message.zh)])
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -24,6 +24,10 @@ from assistant.models import Answer
 log = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60.0
+NO_NAME = "请填写用户名：任意名字即可（例如您的姓名），它不是密码，只用来分开计算各人的登录失败次数。"
+TOO_MANY = "登录失败次数过多，请 {seconds} 秒后再试。"
+LOGIN_HELP = ("用户名：任意名字即可（例如您的姓名），不校验，只用来分开计算各人的登录失败次数；"
+              "密码：管理员给您的访问密钥（API key）。")
 
 
 def fingerprint(secret: str) -> str:
@@ -265,6 +269,9 @@ class LoginGuard:
         address = (scope.get("client") or ("unknown", 0))[0]
         body = await _read_body(receive)  # BodySizeLimit, outside this middleware, bounds it
         name = await _login_name(scope, body)
+        if not name:  # no key is checked without a name, so nothing is guessed: said, and not counted
+            await _refuse_login(send, 422, NO_NAME)
+            return
         wait = self.attempt(name, address)
         if wait > 0:
             await _too_many(send, wait)
@@ -311,10 +318,17 @@ async def _login_name(scope: Scope, body: bytes) -> str:
 
 
 async def _too_many(send: Send, wait: float) -> None:
-    body = json.dumps({"detail": f"too many failed logins: retry in {math.ceil(wait)} s", "errors": []}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-               (b"retry-after", str(math.ceil(wait)).encode())]
-    await send({"type": "http.response.start", "status": 429, "headers": headers})
+    seconds = math.ceil(wait)
+    await _refuse_login(send, 429, TOO_MANY.format(seconds=seconds), [(b"retry-after", str(seconds).encode())])
+
+
+async def _refuse_login(send: Send, status: int, detail: str,
+                        extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    """A refusal the login page shows as it is (its script puts `detail` under the form)."""
+    body = json.dumps({"detail": detail, "errors": []}, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+               *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

@@ -29,6 +29,7 @@ class Composition:
     mode: str = "extractive"
     notes: list[str] = field(default_factory=list)
     plan_line: str = ""
+    follow_ups: list[str] = field(default_factory=list)
 
 
 class ExtractiveAnswerer:
@@ -63,7 +64,8 @@ class ExtractiveAnswerer:
             agencies = [a.agency for a in plan.agencies()]
             citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
                          for r in found.rows]
-            result = Composition("\n".join(lines).strip(), citations)
+            result = Composition("\n".join(lines).strip(), citations,
+                                 follow_ups=self._role_follow_ups(plan, found))
         result.plan_line = line
         result.text = f"{line}\n{result.text}"
         return result
@@ -185,6 +187,36 @@ class ExtractiveAnswerer:
             text += self.t(plan, "role_never_lead")
         return text
 
+    def _none_in_role(self, plan: QueryPlan, doc: str, place: str, label: str) -> str:
+        """No row names the agency in the role asked: say so, and how many name it in the other role (it is
+        not "no task" when the agency leads none but is a responsible unit in 24)."""
+        other, count = self._other_role(plan, doc)
+        if not count:
+            return self.t(plan, "list_none", place=place, agency=label)
+        asked = "lead" if other == "responsible" else "responsible"
+        return self.t(plan, f"list_none_as_{asked}", place=place, agency=label, count=count)
+
+    def _other_role(self, plan: QueryPlan, doc: str) -> tuple[str, int]:
+        """For a question about one role (牵头 or 责任), the other role and how many rows of `doc` name the
+        agency in it; ("", 0) for a question about any role."""
+        atoms = plan.agencies()
+        roles = frozenset(a.role for a in atoms)
+        other = {frozenset({"lead"}): "responsible", frozenset({"responsible"}): "lead"}.get(roles, "")
+        return other, len(self.catalog.filter([doc], [a.agency for a in atoms], other)) if other else 0  # type: ignore[arg-type]
+
+    def _role_follow_ups(self, plan: QueryPlan, found: Result) -> list[str]:
+        """The question to ask next when the agency has no task in the role asked but has some in the other:
+        those rows one click away."""
+        if found.rows or plan.operation != "list" or not self._one_agency(plan) or plan.scope.institution:
+            return []
+        name = plan.agencies()[0].name
+        asks = []
+        for doc in found.docs:
+            other, count = self._other_role(plan, doc)
+            if count and self.docs[doc].has_lead_column:
+                asks.append(self.t(plan, f"follow_up_as_{other}", place=self.docs[doc].jurisdiction, agency=name))
+        return list(dict.fromkeys(asks))
+
     def _one_agency(self, plan: QueryPlan) -> bool:
         """The plan is "what does agency X do" (one agency, nothing else but a role)."""
         where = plan.where
@@ -212,7 +244,8 @@ class ExtractiveAnswerer:
             elif one_agency:
                 label = self._agency_label(plan, rows)
                 if not rows:
-                    lines.append(self.t(plan, "list_none", place=place, agency=label))
+                    lines.append(self._none_in_role(plan, doc, place, label) if info.has_lead_column
+                                 else self.t(plan, "list_none", place=place, agency=label))
                     continue
                 key = "list_summary_split" if info.has_lead_column else "list_summary_nolead"
                 if doc in found.no_lead_column:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.limits import Deadline, Limits
+from ingest.messages import Message
 from ingest.readers.archive import check_zip
 from ingest.readers.sniff import name_note, sniff
 from ingest.table import Table
@@ -22,7 +23,7 @@ MAX_OFFICE_BYTES = 50 * 1024 * 1024  # Word files with pictures are larger than 
 class Reading:
     format: str
     tables: list[Table]
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message] = field(default_factory=list)
 
 
 def read_file(path: Path, limits: Limits | None = None, deadline: Deadline | None = None) -> Reading:
@@ -36,7 +37,7 @@ def read_file(path: Path, limits: Limits | None = None, deadline: Deadline | Non
         raise IngestError(path, "not a regular file")
     size = path.stat().st_size
     if size == 0:
-        raise IngestError(path, "file is empty")
+        raise IngestError(path, Message.of("file_empty"))
     fmt = sniff(path)
     if fmt != "txt" and size > MAX_OFFICE_BYTES:
         raise IngestError(path, f"file is larger than {MAX_OFFICE_BYTES // 2**20} MB")

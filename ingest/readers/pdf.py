@@ -12,6 +12,7 @@ from typing import Any
 
 from ingest.errors import IngestError
 from ingest.limits import Deadline, Limits
+from ingest.messages import Message
 from ingest.table import Table
 
 PARAGRAPH_GAP = 1.5  # a line lower than this many line heights under the one before opens a paragraph
@@ -30,7 +31,7 @@ def read_pdf(path: Path, limits: Limits | None = None, deadline: Deadline | None
     with pdf:
         limits.check_pages(path, len(pdf.pages))
         if not any(page.chars for page in pdf.pages):
-            raise IngestError(path, "has no text layer (a scanned PDF): it must be OCR'd first")
+            raise IngestError(path, Message.of("scanned_pdf"))
         tables: list[Table] = []
         for number, page in enumerate(pdf.pages, 1):
             deadline.check(path, f"reading page {number} of {len(pdf.pages)}")
@@ -45,7 +46,7 @@ def read_pdf(path: Path, limits: Limits | None = None, deadline: Deadline | None
                 tables.append(Table(preamble, grid, continued=bool(tables) and not preamble))
                 top = table.bbox[3]
     if not tables:
-        raise IngestError(path, "no ruled table found: a task list is a table whose header row has a 序号 column")
+        raise IngestError(path, Message.of("no_ruled_table"))
     return tables
 
 

@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from ingest.errors import IngestError
+from ingest.messages import Message
 
 # What a format is called when its file name says so (for the "named .docx but is a PDF" note).
 SUFFIX_FORMATS = {".txt": "txt", ".docx": "docx", ".xlsx": "xlsx", ".pdf": "pdf", ".doc": "doc", ".wps": "wps",
@@ -26,9 +27,9 @@ def sniff(path: Path) -> str:
     if head == _OLE:
         return _ole_kind(path)
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
-        raise IngestError(path, "an image, not a list: a scanned list must be OCR'd first")
+        raise IngestError(path, Message.of("image_not_list"))
     if head.startswith(b"{\\rtf"):
-        raise IngestError(path, "an RTF file: save it as .docx")
+        raise IngestError(path, Message.of("rtf_file"))
     return "txt"
 
 
@@ -43,7 +44,7 @@ def _zip_kind(path: Path) -> str:
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "content.xml" in names:
-        raise IngestError(path, "an OpenDocument file (.odt/.ods): save it as .docx or .xlsx")
+        raise IngestError(path, Message.of("opendocument_file"))
     raise IngestError(path, "a zip archive that is neither a Word (.docx) nor an Excel (.xlsx) file")
 
 
@@ -58,10 +59,10 @@ def _ole_kind(path: Path) -> str:
     raise IngestError(path, "an old Office (OLE) file that holds neither a Word document nor a workbook")
 
 
-def name_note(path: Path, fmt: str) -> str | None:
+def name_note(path: Path, fmt: str) -> Message | None:
     """A remark when the file's name says another format than its content."""
     named = SUFFIX_FORMATS.get(path.suffix.lower())
     same = {fmt, {"wps": "doc", "doc": "wps", "et": "xls", "xls": "et"}.get(fmt)}
     if named and named not in same:
-        return f"named {path.suffix} but is a {fmt} file: read as {fmt}"
+        return Message.of("format_mismatch", suffix=path.suffix, format=fmt)
     return None

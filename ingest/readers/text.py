@@ -10,6 +10,7 @@ from pathlib import Path
 from ingest.clean import clean_short
 from ingest.errors import IngestError
 from ingest.headers import NUMBER_HEADER
+from ingest.messages import Message
 from ingest.table import Table
 
 _NUMBER = re.compile(r"\d+")
@@ -32,13 +33,13 @@ def read_text(path: Path) -> str:
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(path, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     if not data.strip():
-        raise IngestError(path, "file is empty")
+        raise IngestError(path, Message.of("file_empty"))
     if b"\x00" in data:
-        raise IngestError(path, "binary file, not a text export of a table")
+        raise IngestError(path, Message.of("binary_text"))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        raise IngestError(path, f"not UTF-8 text (invalid byte at offset {err.start}); save it as UTF-8") from err
+        raise IngestError(path, Message.of("not_utf8", offset=err.start)) from err
 
 
 def split_cells(text: str) -> Layout:
@@ -106,7 +107,7 @@ def _group_rows(cells: list[str], width: int, path: Path) -> list[list[str]]:
         else:
             rows[-1].append(cell)
     if not rows:
-        raise IngestError(path, "header found but no numbered rows")
+        raise IngestError(path, Message.of("no_numbered_rows"))
     if len(rows[-1]) != width:
         raise IngestError(path, f"row {len(rows)}: has {len(rows[-1])} of {width} columns")
     return rows
