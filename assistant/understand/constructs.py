@@ -324,7 +324,7 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
 
 
 _STRUCTURE = ("function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
-              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about")
+              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
 
