@@ -159,3 +159,9 @@ def test_the_row_naming_the_most_agencies(assistant: Assistant) -> None:
     sizes = {r.id: len(set(r.responsible_ids)) for r in assistant.engine.catalog.filter(["yingkou"])}
     best = max(sizes.values())
     assert ids(answer) == [i for i, n in sizes.items() if n == best] and f"（{best}个）" in answer.answer
+
+
+def test_the_unit_a_figure_question_asks_in_picks_the_row(assistant: Assistant) -> None:
+    answer = assistant.ask("营口那边职业技能培训一年要搞多少人？")
+    assert answer.plan.unit == "people"
+    assert ids(answer) == ["yingkou#18"] and "1万人" in answer.answer

@@ -291,7 +291,7 @@ class Executor:
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None or not rows:
             return rows[:1] if plan.reference else []
-        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted)
+        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit)
 
     def _search(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None:

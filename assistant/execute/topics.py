@@ -71,15 +71,17 @@ class Topics:
         kept = [row for row, score in scored if score >= 0.9 * top][:TOPIC_ROWS_UNANCHORED]
         return (self.in_order(kept) if ordered else kept), anchor
 
-    def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str]) -> list[Row]:
+    def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
+               unit: str | None = None) -> list[Row]:
         """Fact rows: fused BM25 and dense rank, then the row whose best clause holds the most topic words and a
-        figure first; others only while they tie with it."""
+        figure first; others only while they tie with it. With a unit asked (多少人), a row whose figure carries it
+        breaks the tie."""
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
         ranked = self.searcher.rank(dense_text, pool, " ".join(quoted + topic.terms))[:FACT_CANDIDATES]
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]
-        scored = [(clause_score(row, words), fused, row) for row, fused in ranked]
+        scored = [((*clause_score(row, words), has_unit(row, unit)), fused, row) for row, fused in ranked]
         best = max(scored, key=lambda item: (item[0], item[1]))
         ties = [row for score, _, row in scored if score == best[0] and row is not best[2]]
         return [best[2], *ties][:FACT_ROWS]
@@ -94,6 +96,23 @@ class Topics:
 
     def in_order(self, rows: list[Row]) -> list[Row]:
         return sorted(rows, key=lambda r: self.catalog.position[r.id])
+
+
+_UNITS = {
+    "people": re.compile(r"\d[\d.,]*\s*(?:万)?(?:人次|人|名)"),
+    "time": re.compile(r"\d[\d.,]*\s*(?:个月|年|天|小时|周)|[一二三四五六七八九十两]+(?:个月|年)"),
+    "money": re.compile(r"\d[\d.,]*\s*(?:亿|万)?元"),
+    "share": re.compile(r"\d[\d.,]*\s*[%％]|\d+\s*[:：]\s*\d+|百分之"),
+    "count": re.compile(r"\d[\d.,]*\s*(?:个|所|门|家|项|支|本|类)"),
+}
+
+
+def has_unit(row: Row, unit: str | None) -> bool:
+    """Whether the row's text or targets state a figure in the unit asked (any row does when none is asked)."""
+    if unit is None or unit not in _UNITS:
+        return False
+    texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
+    return any(_UNITS[unit].search(t) for t in texts)
 
 
 def clause_score(row: Row, words: list[str]) -> tuple[int, bool]:

@@ -323,7 +323,7 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
         "refuse_reason": None, "unresolved": []})
 
 
-_STRUCTURE = ("function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
+_STRUCTURE = ("unit", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
               "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
@@ -384,8 +384,15 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
     return plan if len(kept) == len(plan.unresolved) else plan.model_copy(update={"unresolved": kept})
 
 
+def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """The measure a figure question asks in (多少人, 多长时间), for ranking the rows whose figure carries it first."""
+    unit = next((t.value for t in tags if t.kind == "unit"), None)
+    return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search") else plan
+
+
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts."""
+    plan = with_unit(plan, tags)
     return with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
 
 

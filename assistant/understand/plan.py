@@ -189,6 +189,8 @@ class QueryPlan(BaseModel):
     where: Node | None = None
     rank: TopicAtom | None = Field(default=None, description="words that rank rows for a fact, search or compare")
     quoted: list[str] = Field(default_factory=list, description="quoted phrases, which rank first")
+    unit: str | None = Field(default=None, description="the measure a figure question asks in (多少人: 人, 多长时间: "
+                             "a time); a row whose figure carries it answers first")
     group_by: GroupBy | None = None
     count_unit: Literal["rows", "category"] = "rows"
     about: list[AboutField] = Field(default_factory=list, description="an `about` question: what the lines above "
