@@ -35,21 +35,17 @@ from assistant.sessions import SessionStore, Turn
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import (
-    with_constructs,
-    with_fragments,
-    with_previous_rows,
-    with_terms_read,
-    without_structure_terms,
-)
+from assistant.understand.constructs import with_constructs, with_terms_read, without_structure_terms
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
+from assistant.understand.fragments import with_fragments
 from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
+from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
 from ingest.errors import IngestError

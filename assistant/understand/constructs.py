@@ -1,37 +1,25 @@
-"""Constructs the rule parser does not read, added to its plan: rows by position (前五条, 最后三项), the largest or
-smallest group of a count (哪个部门牵头最多), and the grammar's fragments (negation, only, a column's literal text,
-a field filled or empty) where the plan lacks them."""
+"""Constructs read from the tags alone, added to the rule parser's plan: rows by position (前五条, 最后三项), the
+largest or smallest group of a count (哪个部门牵头最多), counts, the measure a figure is asked in, a list's own facts;
+and structure words taken out of its topic. The grammar's fragments are added in `fragments.py`, the previous
+answer's rows in `previous.py`."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from assistant.understand.grammar import Fragment
 from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
-    EmptyAtom,
-    Group,
     GroupLimit,
     Node,
-    OnlyAtom,
     QueryPlan,
-    Reference,
     RowsAtom,
-    SizeAtom,
-    TextAtom,
     TopicAtom,
     all_of,
     iter_atoms_signed,
-    not_of,
     without,
 )
-
-_FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
-_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "actions", "targets", "units")
-_ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
 
 def position_atom(tag: Tag) -> RowsAtom | None:
@@ -132,155 +120,11 @@ def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
     return min(named, key=lambda t: abs(t.start - extreme.start)).value
 
 
-def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
-    """The plan with each construct the grammar read that it does not hold yet. A negated or only-these agency
-    replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
-    where = plan.where
-    negations = any(f.kind == "neg" for f in fragments)
-    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units
-        fragments = [replace(f, field="units") if f.field == "responsible" else f for f in fragments]
-    if any(f.kind in ("empty", "filled") for f in fragments):  # the grammar reads which fields, and how
-        where = without(where, lambda a: isinstance(a, EmptyAtom))
-    for fragment in sorted(fragments, key=lambda f: f.kind == "ignore"):  # 各县区不算 may come first
-        where = _with_fragment(where, fragment, negations)
-    if where == plan.where:
-        return plan
-    conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
-    operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
-        else plan.operation
-    rank = plan.rank if operation in ("fact", "search", "compare") else None
-    return plan.model_copy(update={"where": where, "operation": operation, "rank": rank,
-                                   "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
-
-
-def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> Node | None:
-    """`negations`: the grammar read the question's negators, so an agency outside them is not negated."""
-    signed = list(iter_atoms_signed(where))
-    if f.kind == "role":  # the role word right after the agencies is theirs, whatever else the question says
-        if f.either and len(f.agencies) > 1:  # A或B牵头: any of them, in that role
-            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
-            anyone = Group(kind="or", items=[AgencyAtom(agency=a, name=n, role=f.role)  # type: ignore[arg-type]
-                                             for a, n in zip(f.agencies, f.names, strict=True)])
-            return all_of([n for n in (kept, anyone) if n is not None])
-        if negations and any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
-            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # not negated
-            named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
-                                 zip(f.agencies, f.names, strict=True)]
-            return all_of([n for n in (kept, *named) if n is not None])
-        return _with_role(where, set(f.agencies), f.role)
-    if f.kind == "neg" and f.agencies:  # the grammar knows the negator's scope and role: its atom wins
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
-        atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
-                             zip(f.agencies, f.names, strict=True)]
-        negated = not_of(atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms))
-        involved: list[Node] = [AgencyAtom(agency=a, name=n, role="any") for a, n in zip(f.agencies, f.names,
-                                                                                            strict=True)]
-        return all_of([n for n in (kept, *(involved if f.involved else []), negated) if n is not None])
-    if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
-        kept = without(where, lambda a: isinstance(a, OnlyAtom)
-                       or isinstance(a, AgencyAtom) and a.agency in f.agencies)
-        kept = without(kept, lambda a: isinstance(a, AgencyAtom) and a.agency in f.ignoring)
-        only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
-                              ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
-        return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
-    if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
-        if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):
-            return where
-        return _ignoring(kept, f)
-    if f.kind == "size":
-        if any(isinstance(a, SizeAtom) for a, _ in signed):
-            return where
-        size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
-        return all_of([n for n in (where, size) if n is not None])
-    if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
-        if any(isinstance(a, TextAtom) for a, _ in signed):
-            return where
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
-                       or a.kind == "topic" and all(t in f.text for t in a.terms))
-        kept = _without_terms(kept, f.text)
-        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
-        return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])
-    if f.kind in ("empty", "filled") and f.field in _EMPTY_FIELDS:
-        if any(isinstance(a, EmptyAtom) and a.field == f.field for a, _ in signed):
-            return where
-        empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
-        return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
-    return where
-
-
-def _without_terms(node: Node | None, text: str) -> Node | None:
-    """The tree with the topic terms a literal text holds taken out (“市文旅广电局”: its words are no topic)."""
-    if isinstance(node, TopicAtom):
-        terms = [t for t in node.terms if t not in text]
-        return node.model_copy(update={"terms": terms, "nouns": [n for n in node.nouns if n in terms]}) \
-            if terms else None
-    if isinstance(node, Group):
-        items = [i for i in (_without_terms(i, text) for i in node.items) if i is not None]
-        return node.model_copy(update={"items": items}) if items else None
-    return node
-
-
-def _ignoring(node: Node | None, f: Fragment) -> Node | None:
-    """The tree with each only-these condition leaving the fragment's agencies out of its comparison."""
-    if isinstance(node, OnlyAtom):
-        return node.model_copy(update={"ignoring": [*node.ignoring, *f.agencies],
-                                       "ignoring_names": [*node.ignoring_names, *f.names]})
-    if isinstance(node, Group):
-        return node.model_copy(update={"items": [_ignoring(i, f) for i in node.items]})
-    return node
-
-
-def _with_role(node: Node | None, agencies: set[str], role: str) -> Node | None:
-    if isinstance(node, AgencyAtom) and node.agency in agencies and node.role != "unit":
-        return node.model_copy(update={"role": role})
-    if isinstance(node, Group) and node.kind != "not":
-        return node.model_copy(update={"items": [_with_role(i, agencies, role) for i in node.items]})
-    return node
-
-
 def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows."""
     if plan.operation == "list" and plan.reference is None and any(t.kind == "count" for t in tags):
         return plan.model_copy(update={"operation": "count"})
     return plan
-
-
-def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
-    """这两项 / 这一项 / 它 / 这些 tie the question to the previous answer's rows when the number fits: all of them,
-    the one, or exactly as many as named. A number that does not fit (这两项 after 27 rows) ties nothing, and the
-    word stays unread. 其中第二项: the second of the previous rows."""
-    if previous is None or not rows:
-        return plan
-    fields = list(dict.fromkeys(t.value for t in tags if t.kind == "field" and t.value in _ASKED_FIELDS))
-    if plan.reference is not None:
-        return _position_within(plan, fields)
-    named = [t for t in tags if t.kind == "reference"]
-    if not named:
-        return plan
-    kind, _, number = named[0].value.partition(":")
-    wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
-    if wanted != len(rows):
-        return plan
-    operation = plan.operation if plan.operation in ("count", "group_count") else "list"
-    return plan.model_copy(update={
-        "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
-        "reference": Reference(rows=rows), "where": without(plan.where, lambda a: a.kind == "topic"),
-        "fields": plan.fields or fields or ["text"], "refuse_reason": None, "unresolved": []})
-
-
-def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
-    """其中第二项 within the previous rows is the second of them, not row 2 of the list."""
-    assert plan.reference is not None
-    refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    if plan.followup != "narrow" or len(refs) != 1 or refs[0].start != refs[0].end \
-            or not 1 <= abs(refs[0].start) <= len(plan.reference.rows):
-        return plan
-    k = refs[0].start
-    position = k if k > 0 else len(plan.reference.rows) + k + 1
-    return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom)),
-                                   "reference": plan.reference.model_copy(update={"position": position}),
-                                   "fields": plan.fields or fields or ["text"]})
 
 
 def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -293,34 +137,6 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
     return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
                                    "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
-
-
-def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
-                         sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
-    """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
-    这些任务落实的是省里哪项 after local rows: the provincial rows each carries out (parents). The rows say which:
-    a row of a list with nothing above it can only be carried out, a row of a list with nothing below it can only
-    carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
-    a list with both does the word order decide (落实 before the reference: children)."""
-    carry = next((t for t in tags if t.kind == "carry"), None)
-    ref = next((t for t in tags if t.kind == "reference"), None)
-    if previous is None or not rows or carry is None or ref is None:
-        return plan
-    kind, _, number = ref.value.partition(":")
-    if number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
-        return plan
-    above, below = sides
-    docs = {r.split("#")[0] for r in rows}
-    if docs <= above - below:
-        lineage = "children"
-    elif docs <= below - above:
-        lineage = "parents"
-    else:
-        lineage = "children" if carry.start < ref.start else "parents"
-    return plan.model_copy(update={
-        "operation": "lineage", "lineage": lineage,
-        "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
-        "refuse_reason": None, "unresolved": []})
 
 
 _STRUCTURE = ("unit", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
@@ -396,7 +212,3 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
 
 
-def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
-                       sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
-    """The constructs that tie a question to the previous answer's rows: their lineage, or the rows themselves."""
-    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags)

@@ -1,0 +1,134 @@
+"""The grammar's fragments added to a plan: negation with its scope, only-these (with agencies left out, or
+negated), how many agencies a column names, a column's literal text, fields left empty or filled. A fragment's atom
+replaces what the rule parser made of the same words."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant.understand.grammar import Fragment
+from assistant.understand.plan import (
+    AgencyAtom,
+    EmptyAtom,
+    Group,
+    Node,
+    OnlyAtom,
+    QueryPlan,
+    SizeAtom,
+    TextAtom,
+    TopicAtom,
+    all_of,
+    iter_atoms_signed,
+    not_of,
+    without,
+)
+
+_FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
+_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "actions", "targets", "units")
+
+
+def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
+    """The plan with each construct the grammar read that it does not hold yet. A negated or only-these agency
+    replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
+    where = plan.where
+    negations = any(f.kind == "neg" for f in fragments)
+    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units
+        fragments = [replace(f, field="units") if f.field == "responsible" else f for f in fragments]
+    if any(f.kind in ("empty", "filled") for f in fragments):  # the grammar reads which fields, and how
+        where = without(where, lambda a: isinstance(a, EmptyAtom))
+    for fragment in sorted(fragments, key=lambda f: f.kind == "ignore"):  # 各县区不算 may come first
+        where = _with_fragment(where, fragment, negations)
+    if where == plan.where:
+        return plan
+    conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
+    operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
+        else plan.operation
+    rank = plan.rank if operation in ("fact", "search", "compare") else None
+    return plan.model_copy(update={"where": where, "operation": operation, "rank": rank,
+                                   "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
+
+
+def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> Node | None:
+    """`negations`: the grammar read the question's negators, so an agency outside them is not negated."""
+    signed = list(iter_atoms_signed(where))
+    if f.kind == "role":  # the role word right after the agencies is theirs, whatever else the question says
+        if f.either and len(f.agencies) > 1:  # A或B牵头: any of them, in that role
+            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+            anyone = Group(kind="or", items=[AgencyAtom(agency=a, name=n, role=f.role)  # type: ignore[arg-type]
+                                             for a, n in zip(f.agencies, f.names, strict=True)])
+            return all_of([n for n in (kept, anyone) if n is not None])
+        if negations and any(neg and isinstance(a, AgencyAtom) and a.agency in f.agencies for a, neg in signed):
+            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # not negated
+            named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
+                                 zip(f.agencies, f.names, strict=True)]
+            return all_of([n for n in (kept, *named) if n is not None])
+        return _with_role(where, set(f.agencies), f.role)
+    if f.kind == "neg" and f.agencies:  # the grammar knows the negator's scope and role: its atom wins
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
+                             zip(f.agencies, f.names, strict=True)]
+        negated = not_of(atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms))
+        involved: list[Node] = [AgencyAtom(agency=a, name=n, role="any") for a, n in zip(f.agencies, f.names,
+                                                                                            strict=True)]
+        return all_of([n for n in (kept, *(involved if f.involved else []), negated) if n is not None])
+    if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
+        kept = without(where, lambda a: isinstance(a, OnlyAtom)
+                       or isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        kept = without(kept, lambda a: isinstance(a, AgencyAtom) and a.agency in f.ignoring)
+        only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
+                              ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
+        return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
+    if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):
+            return where
+        return _ignoring(kept, f)
+    if f.kind == "size":
+        if any(isinstance(a, SizeAtom) for a, _ in signed):
+            return where
+        size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
+        return all_of([n for n in (where, size) if n is not None])
+    if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
+        if any(isinstance(a, TextAtom) for a, _ in signed):
+            return where
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
+                       or a.kind == "topic" and all(t in f.text for t in a.terms))
+        kept = _without_terms(kept, f.text)
+        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
+        return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])
+    if f.kind in ("empty", "filled") and f.field in _EMPTY_FIELDS:
+        if any(isinstance(a, EmptyAtom) and a.field == f.field for a, _ in signed):
+            return where
+        empty = EmptyAtom(field=f.field)  # type: ignore[arg-type]
+        return all_of([n for n in (where, empty if f.kind == "empty" else not_of(empty)) if n is not None])
+    return where
+
+
+def _without_terms(node: Node | None, text: str) -> Node | None:
+    """The tree with the topic terms a literal text holds taken out (“市文旅广电局”: its words are no topic)."""
+    if isinstance(node, TopicAtom):
+        terms = [t for t in node.terms if t not in text]
+        return node.model_copy(update={"terms": terms, "nouns": [n for n in node.nouns if n in terms]}) \
+            if terms else None
+    if isinstance(node, Group):
+        items = [i for i in (_without_terms(i, text) for i in node.items) if i is not None]
+        return node.model_copy(update={"items": items}) if items else None
+    return node
+
+
+def _ignoring(node: Node | None, f: Fragment) -> Node | None:
+    """The tree with each only-these condition leaving the fragment's agencies out of its comparison."""
+    if isinstance(node, OnlyAtom):
+        return node.model_copy(update={"ignoring": [*node.ignoring, *f.agencies],
+                                       "ignoring_names": [*node.ignoring_names, *f.names]})
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [_ignoring(i, f) for i in node.items]})
+    return node
+
+
+def _with_role(node: Node | None, agencies: set[str], role: str) -> Node | None:
+    if isinstance(node, AgencyAtom) and node.agency in agencies and node.role != "unit":
+        return node.model_copy(update={"role": role})
+    if isinstance(node, Group) and node.kind != "not":
+        return node.model_copy(update={"items": [_with_role(i, agencies, role) for i in node.items]})
+    return node

@@ -1,0 +1,81 @@
+"""Questions tied to the previous answer's rows: 这两项 / 这一项 / 它 / 其中第二项 refer to them, and 落实这些任务的
+是哪几项 asks for their lineage, in the direction their own list allows."""
+
+from __future__ import annotations
+
+from assistant.understand.lexicon import Tag
+from assistant.understand.numbers import cn_number
+from assistant.understand.plan import QueryPlan, Reference, RowsAtom, without
+
+_ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
+
+
+def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+    """这两项 / 这一项 / 它 / 这些 tie the question to the previous answer's rows when the number fits: all of them,
+    the one, or exactly as many as named. A number that does not fit (这两项 after 27 rows) ties nothing, and the
+    word stays unread. 其中第二项: the second of the previous rows."""
+    if previous is None or not rows:
+        return plan
+    fields = list(dict.fromkeys(t.value for t in tags if t.kind == "field" and t.value in _ASKED_FIELDS))
+    if plan.reference is not None:
+        return _position_within(plan, fields)
+    named = [t for t in tags if t.kind == "reference"]
+    if not named:
+        return plan
+    kind, _, number = named[0].value.partition(":")
+    wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
+    if wanted != len(rows):
+        return plan
+    operation = plan.operation if plan.operation in ("count", "group_count") else "list"
+    return plan.model_copy(update={
+        "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
+        "reference": Reference(rows=rows), "where": without(plan.where, lambda a: a.kind == "topic"),
+        "fields": plan.fields or fields or ["text"], "refuse_reason": None, "unresolved": []})
+
+
+def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
+    """其中第二项 within the previous rows is the second of them, not row 2 of the list."""
+    assert plan.reference is not None
+    refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    if plan.followup != "narrow" or len(refs) != 1 or refs[0].start != refs[0].end \
+            or not 1 <= abs(refs[0].start) <= len(plan.reference.rows):
+        return plan
+    k = refs[0].start
+    position = k if k > 0 else len(plan.reference.rows) + k + 1
+    return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom)),
+                                   "reference": plan.reference.model_copy(update={"position": position}),
+                                   "fields": plan.fields or fields or ["text"]})
+
+
+def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                         sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
+    """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
+    这些任务落实的是省里哪项 after local rows: the provincial rows each carries out (parents). The rows say which:
+    a row of a list with nothing above it can only be carried out, a row of a list with nothing below it can only
+    carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
+    a list with both does the word order decide (落实 before the reference: children)."""
+    carry = next((t for t in tags if t.kind == "carry"), None)
+    ref = next((t for t in tags if t.kind == "reference"), None)
+    if previous is None or not rows or carry is None or ref is None:
+        return plan
+    kind, _, number = ref.value.partition(":")
+    if number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
+        return plan
+    above, below = sides
+    docs = {r.split("#")[0] for r in rows}
+    if docs <= above - below:
+        lineage = "children"
+    elif docs <= below - above:
+        lineage = "parents"
+    else:
+        lineage = "children" if carry.start < ref.start else "parents"
+    return plan.model_copy(update={
+        "operation": "lineage", "lineage": lineage,
+        "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
+        "refuse_reason": None, "unresolved": []})
+
+
+def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                       sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
+    """The constructs that tie a question to the previous answer's rows: their lineage, or the rows themselves."""
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags)
