@@ -21,6 +21,7 @@ from assistant.settings import Settings
 from evals import local_server
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
+from state import StateStore, open_state
 from tests.fake_openai import FakeOpenAI
 from ui.cli_serve import server_config
 from ui.http import create_app
@@ -110,15 +111,28 @@ class ThreadServer:
         self.socket.close()
 
 
+def stderr_lines(text: str) -> list[str]:
+    """A command's stderr without the line naming the data directory (every test sets ASSISTANT_DATA_DIR)."""
+    return [line for line in text.strip().splitlines() if not line.startswith("data directory: ")]
+
+
+def fresh_state(folder: Path) -> StateStore:
+    """A state store of its own (SQLite in `folder`): rate-limit and login counts that no earlier test left."""
+    return open_state(None, folder)
+
+
 @pytest.fixture(scope="session")
-def start_server(assistant: Assistant, indexed_settings: Settings) -> Iterator[Callable[..., str]]:
+def start_server(assistant: Assistant, indexed_settings: Settings,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """`start_server(**changes)`: create_app over the session assistant, settings changed as given
-    (api_key=, rate_limit_per_minute=, log_questions=, cors_origins=...), served in a thread; its base URL."""
+    (api_key=, rate_limit_per_minute=, log_questions=, cors_origins=...), served in a thread; its base URL.
+    Each server counts requests and failed logins in a state store of its own, as a new deployment would."""
     servers: list[ThreadServer] = []
 
     def start(**changes: Any) -> str:
         settings = indexed_settings.model_copy(update=changes)
-        server = ThreadServer(create_app(assistant, settings), settings)
+        state = fresh_state(tmp_path_factory.mktemp("counters"))
+        server = ThreadServer(create_app(assistant, settings, state), settings)
         servers.append(server)
         return server.start()
 
