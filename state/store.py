@@ -158,8 +158,8 @@ class StateStore:
         p = schema.pointers
         with self._writing() as conn:
             if expected == 0:
-                moved = conn.execute(self._insert(p).values(name=name, active=active, version=1)
-                                     .on_conflict_do_nothing()).rowcount
+                inserted = self._insert(p).values(name=name, active=active, version=1).on_conflict_do_nothing()
+                moved = len(conn.execute(inserted.returning(p.c.name)).all())
             else:
                 moved = conn.execute(update(p).where(and_(p.c.name == name, p.c.version == expected))
                                      .values(active=active, version=p.c.version + 1)).rowcount

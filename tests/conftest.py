@@ -23,6 +23,7 @@ from evals.local_server import free_port
 from ingest.indexer import open_indexer
 from state import StateStore, open_state
 from tests.fake_openai import FakeOpenAI
+from tests.postgres import LocalPostgres, server_binaries
 from ui.cli_serve import server_config
 from ui.http import create_app
 
@@ -55,6 +56,19 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     indexer.ingest([settings.lists_dir], progress=False)
     indexer.cache.close()  # checkpoints the sqlite file, so warm_data_dir can copy it whole
     return settings
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server started for this session (Debian's binaries, as `nobody` when we are root); the
+    tests that use it skip, saying why, only when the binaries are not installed."""
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed: `make test` installs "
+                    "Debian's postgresql package when run as root")
+    server = LocalPostgres(binaries).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")

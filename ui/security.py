@@ -113,9 +113,8 @@ class RateLimiter:
         """Count one request: None when it is allowed, else the seconds until this client may retry."""
         if self.per_minute <= 0:
             return None
-        now = self.clock()
-
         def count(counters: dict[str, Counter]) -> float | None:
+            now = self.clock()  # read under the lock: a request that waited for it is not counted as earlier
             times = [t for t in counters[key].times if now - t < WINDOW_SECONDS]
             counters[key].times = times
             if len(times) >= self.per_minute:
@@ -124,7 +123,7 @@ class RateLimiter:
             return None
 
         key = f"rate:{client}"
-        return self.state.change_counters([key], count, now, forget_after=WINDOW_SECONDS)
+        return self.state.change_counters([key], count, self.clock(), forget_after=WINDOW_SECONDS)
 
 
 def rate_limit_guard(limiter: RateLimiter) -> Callable[[Request], None]:
@@ -232,9 +231,9 @@ class LoginGuard:
         """Count one login attempt as failed until it succeeds: 0 when it may be checked, else the seconds until
         it may be tried again (a refused attempt is not counted)."""
         frees = {_pair_key(name, address): self.free, _address_key(address): self.address_free}
-        now = self.clock()
 
         def count(counters: dict[str, Counter]) -> float:
+            now = self.clock()  # read under the lock: a guess that waited for it is not counted as earlier
             wait = max(counters[key].until - now for key in frees)
             if wait > 0:
                 return wait
@@ -244,7 +243,7 @@ class LoginGuard:
             return 0.0
 
         with self._lock:
-            return self.state.change_counters(list(frees), count, now)
+            return self.state.change_counters(list(frees), count, self.clock())
 
     def _backoff(self, count: int, free: int) -> float:
         return 0.0 if count <= free else min(2.0 ** (count - free - 1), self.max_wait)
