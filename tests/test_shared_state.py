@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from assistant.core import Assistant
 from assistant.settings import Settings
 from state import open_state
 from tests.conftest import ThreadServer
+from tests.postgres import fresh_database
 from tests.test_hardening import private_assistant
 from ui.http import create_app
 
@@ -24,7 +26,8 @@ FIRST, FOLLOW_UP = "营口市人社局要做哪些工作？", "那瓦房店呢�
 
 
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_LISTS_DIR": str(settings.lists_dir)}
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(settings.data_dir), "ASSISTANT_LISTS_DIR": str(settings.lists_dir),
+           **({"ASSISTANT_DATABASE_URL": settings.database_url} if settings.database_url else {})}
     return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -72,10 +75,16 @@ def test_two_servers_count_a_clients_requests_together(assistant: Assistant, ind
             server.stop()
 
 
-def test_a_server_answers_from_a_build_the_cli_activated_within_2_s(indexed_settings: Settings,
-                                                                     tmp_path: Path) -> None:
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_a_server_answers_from_a_build_the_cli_activated_within_2_s(
+        indexed_settings: Settings, tmp_path: Path, store: str, request: pytest.FixtureRequest) -> None:
     assistant = private_assistant(indexed_settings, tmp_path)
     settings = assistant.settings
+    if store == "postgresql":  # the pointer in PostgreSQL: the server hears the CLI's NOTIFY
+        settings = settings.model_copy(update={"database_url": fresh_database(request.getfixturevalue(
+            "postgres_url"))})
+        assistant = Assistant.from_settings(settings)
+        assistant.ingest_if_empty()  # a new pointer: the lists are ingested again (their vectors are cached)
     server = ThreadServer(create_app(assistant, settings), settings)
     url = server.start()
     added = tmp_path / "elsewhere" / "营口 补充清单.txt"

@@ -14,6 +14,7 @@ from assistant.links import LinkCorrections
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
 from state import Pointer, StalePointer, StateStore, StateUnavailable, open_state
+from tests.postgres import fresh_database
 from ui.security import LoginGuard, RateLimiter
 
 Opener = Callable[[], StateStore]
@@ -28,15 +29,10 @@ def open_two(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]
         def opener() -> StateStore:
             return open_state(None, tmp_path / "data")
     else:
-        url = request.getfixturevalue("postgres_url")
-        database = f"t{time.time_ns()}"
-        admin = open_state(url, tmp_path)
-        with admin.engine.connect() as conn:
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(f"CREATE DATABASE {database}")
-        admin.close()
+        database = fresh_database(request.getfixturevalue("postgres_url"))
 
         def opener() -> StateStore:
-            return open_state(url.rsplit("/", 1)[0] + f"/{database}", tmp_path)
+            return open_state(database, tmp_path)
 
     def tracked() -> StateStore:
         opened.append(opener())

@@ -33,6 +33,9 @@ def where_lines(settings: Settings) -> list[str]:
     """What a command says on stderr before it starts: the data directory when it is not the default one, and
     the state store when it is not the data directory's SQLite file."""
     lines = [] if settings.data_dir_is_default else [f"data directory: {settings.data_dir} (ASSISTANT_DATA_DIR)"]
+    if settings.data_dir_is_default and (Path(".assistant") / "index").is_dir():  # where it was before
+        lines.append(f"data directory: {settings.data_dir}; the one this folder holds is used with "
+                     "ASSISTANT_DATA_DIR=.assistant")
     if settings.database_url:
         lines.append(f"state store: {_without_password(settings.database_url)} (ASSISTANT_DATABASE_URL)")
     return lines
