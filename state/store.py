@@ -109,8 +109,9 @@ class StateStore:
             ordered = sorted(set(keys))  # one lock order for every writer
             conn.execute(self._insert(c).values([{"key": k, "count": 0, "until": 0.0, "times": "[]", "touched": now}
                                                  for k in ordered]).on_conflict_do_nothing())
-            rows = conn.execute(select(c).where(c.c.key.in_(ordered)).order_by(c.c.key).with_for_update()).all()
-            counters = {r.key: Counter(r.count, r.until, json.loads(r.times)) for r in rows}
+            rows = conn.execute(select(c.c.key, c.c.count, c.c.until, c.c.times).where(c.c.key.in_(ordered))
+                                .order_by(c.c.key).with_for_update()).all()
+            counters = {key: Counter(count, until, json.loads(times)) for key, count, until, times in rows}
             result = change(counters)
             for key, counter in counters.items():
                 if counter.empty:
