@@ -105,7 +105,7 @@ class Assistant:
         self.corrections = corrections
         self.settings = settings
         self._lock = threading.Lock()
-        self._refreshing = threading.Lock()
+        self._refreshing = threading.RLock()  # one reload at a time: the writer's or the follower's
         self._writer = threading.Lock()
         self._write_embedder: E5Embedding | None = None
         self.cues = Cues.load()
@@ -253,10 +253,11 @@ class Assistant:
     def reload(self) -> None:
         """Rebuild from the active index build (after an ingest); answers in flight keep the old one. An engine
         built from an older pointer than the one in use (two reloads crossing) is not swapped in."""
-        engine = self._build_engine()
-        with self._lock:
-            if engine.pointer.version >= self.engine.pointer.version:
-                self.engine = engine
+        with self._refreshing:
+            engine = self._build_engine()
+            with self._lock:
+                if engine.pointer.version >= self.engine.pointer.version:
+                    self.engine = engine
 
     def refresh(self, wait: float = 0.0) -> bool:
         """Switch to the active build if the pointer moved since the engine was built (an ingest by the CLI or by
@@ -265,7 +266,7 @@ class Assistant:
         moved = self.state.wait_pointer(self.store.prefix, seen, wait)
         if moved == seen:
             return False
-        with self._refreshing:  # one reload at a time: a second follower finds the engine switched already
+        with self._refreshing:  # after a reload in progress (this process's writer's), nothing is left to do
             if self.engine.pointer == seen:
                 self.reload()
         return True
