@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint ingest eval clean office chromium
+.PHONY: run test lint ingest eval clean office chromium postgresql
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,8 @@ run: $(VENV)/.installed office
 	$(BIN)/policy-assistant serve --host $(HOST) --port $(PORT)
 
 # Debian packages, installed when missing if we are root with apt-get (else the tests that need them skip and
-# say so): LibreOffice converts .doc/.wps/.xls/.et lists; Chromium drives the chat test.
+# say so): LibreOffice converts .doc/.wps/.xls/.et lists; Chromium drives the chat test; PostgreSQL's server
+# binaries (initdb, pg_ctl) run the state store's tests against a real PostgreSQL.
 APT_INSTALL := apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y
 CAN_APT := command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]
 office:
@@ -36,13 +37,18 @@ chromium:
 		$(APT_INSTALL) chromium chromium-driver fonts-noto-cjk; \
 	fi
 
-test: $(VENV)/.installed-test office chromium
+postgresql:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && $(CAN_APT); then \
+		$(APT_INSTALL) postgresql; \
+	fi
+
+test: $(VENV)/.installed-test office chromium postgresql
 	$(BIN)/python -m pytest
 	ASSISTANT_DATA_DIR=$$(mktemp -d) $(BIN)/policy-assistant eval
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check assistant ingest ui evals tests
-	$(BIN)/mypy assistant ingest ui evals
+	$(BIN)/ruff check assistant ingest ui evals state tests
+	$(BIN)/mypy assistant ingest ui evals state
 	$(BIN)/lint-imports
 
 ingest: $(VENV)/.installed

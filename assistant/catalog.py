@@ -13,6 +13,7 @@ from ingest.lineage import Link, load_links
 from ingest.registries import Registry
 from ingest.rows import Row, Source
 from ingest.store import IndexStore
+from state import Pointer
 
 Role = Literal["lead", "responsible", "any"]
 
@@ -71,8 +72,9 @@ class Catalog:
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
 
     @classmethod
-    def load(cls, store: IndexStore, registry: Registry) -> Catalog:
-        collection = store.active()
+    def load(cls, store: IndexStore, registry: Registry, pointer: Pointer | None = None) -> Catalog:
+        """The active build's catalog (the build `pointer` names, when given)."""
+        collection = store.active(pointer)
         rows = store.load_rows(collection) if collection is not None else []
         rows.sort(key=lambda r: (r.doc, r.row))
         info = store.build_info(collection) if collection is not None else {}

@@ -54,6 +54,7 @@ from ingest.registries import Registry
 from ingest.rows import Row
 from ingest.store import IndexStore, open_store, private_dir
 from ingest.uploads import UploadFolder, list_sources, stored_name
+from state import Pointer, StateStore, open_state
 
 if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
     from ingest.embedder import E5Embedding
@@ -83,6 +84,7 @@ class Engine:
     lexicon: Lexicon
     grammar: Grammar
     coverage: Coverage
+    pointer: Pointer  # the build pointer as it was when this engine was built
     llm_parser: PlanParser | None = None
 
 
@@ -90,14 +92,16 @@ class Assistant:
     """Answers questions over the task lists; `ask` is the one entry point for CLI, HTTP and chat."""
 
     def __init__(self, store: IndexStore, registry: Registry, embedder: QueryEmbedder, templates: Templates,
-                 sessions: SessionStore, settings: Settings) -> None:
+                 sessions: SessionStore, corrections: LinkCorrections, settings: Settings) -> None:
         self.store = store
         self.registry = registry
         self.embedder = embedder
         self.templates = templates
         self.sessions = sessions
+        self.corrections = corrections
         self.settings = settings
         self._lock = threading.Lock()
+        self._refreshing = threading.RLock()  # one reload at a time: the writer's or the follower's
         self._writer = threading.Lock()
         self._write_embedder: E5Embedding | None = None
         self.cues = Cues.load()
@@ -108,13 +112,22 @@ class Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache_dir()))
         private_dir(settings.data_dir)
-        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
+        state = open_state(settings.database_url, settings.data_dir)
+        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
         return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
                    templates=Templates(settings.prompts_dir),
-                   sessions=SessionStore(settings.session_max, settings.session_ttl_seconds), settings=settings)
+                   sessions=SessionStore(state, settings.session_max, settings.session_ttl_seconds),
+                   corrections=LinkCorrections(state, settings.data_dir / "lineage-corrections.json"),
+                   settings=settings)
+
+    @property
+    def state(self) -> StateStore:
+        """The state store: sessions, counters, corrections and the build pointer."""
+        return self.store.state
 
     def _build_engine(self) -> Engine:
-        catalog = Catalog.load(self.store, self.registry)
+        pointer = self.store.pointer()
+        catalog = Catalog.load(self.store, self.registry, pointer)
         words = [*catalog.agency_names(), *self.registry.agencies.aliases,
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
@@ -124,11 +137,11 @@ class Assistant:
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
                             ListNames.from_catalog(catalog), lexicon.closed_words())
-        links = LinkBook(catalog, LinkCorrections(self.settings.data_dir / "lineage-corrections.json"))
+        links = LinkBook(catalog, self.corrections)
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
-                      coverage, self._llm_parser(names))
+                      coverage, pointer, self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
         """The LLM plan parser, only when an LLM is configured (nothing is imported otherwise)."""
@@ -231,13 +244,28 @@ class Assistant:
 
         if self._write_embedder is None:
             self._write_embedder = E5Embedding()
-        return open_indexer(self.settings, registry=self.registry, embedder=self._write_embedder)
+        return open_indexer(self.settings, registry=self.registry, embedder=self._write_embedder, state=self.state)
 
     def reload(self) -> None:
-        """Rebuild from the active index build (after an ingest); answers in flight keep the old one."""
-        engine = self._build_engine()
-        with self._lock:
-            self.engine = engine
+        """Rebuild from the active index build (after an ingest); answers in flight keep the old one. An engine
+        built from an older pointer than the one in use (two reloads crossing) is not swapped in."""
+        with self._refreshing:
+            engine = self._build_engine()
+            with self._lock:
+                if engine.pointer.version >= self.engine.pointer.version:
+                    self.engine = engine
+
+    def refresh(self, wait: float = 0.0) -> bool:
+        """Switch to the active build if the pointer moved since the engine was built (an ingest by the CLI or by
+        another server over the same store), waiting up to `wait` seconds for it to move; whether it switched."""
+        seen = self.engine.pointer
+        moved = self.state.wait_pointer(self.store.prefix, seen, wait)
+        if moved == seen:
+            return False
+        with self._refreshing:  # after a reload in progress (this process's writer's), nothing is left to do
+            if self.engine.pointer == seen:
+                self.reload()
+        return True
 
     def ask(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
             agency: str | None = None, owner: str | None = None) -> Answer:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import math
 import os
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -15,71 +14,65 @@ from typing import Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from assistant.catalog import Catalog
+from state import StateStore
 
 Verdict = Literal["confirmed", "rejected"]
 log = logging.getLogger(__name__)
 
 
 class LinkCorrections:
-    """Officials' corrections kept as JSON in the data directory: they survive every re-ingest and rebuild.
+    """Officials' corrections, kept in the state store: they survive every re-ingest, rebuild and restart, and
+    every server over the store reads the same ones.
 
-    Each change is written whole to a temporary file that then replaces the file, the copy before it kept as
-    `<file>.bak`. A file that does not read (garbage, cut short) is moved aside as `<file>.broken-<time>`, with a
-    warning, and the backup's corrections take its place: a lineage answer never fails over it.
+    A data directory from before the state store holds them in `lineage-corrections.json` (and its `.bak`): at
+    the first start they are moved into the store and the file is renamed `<file>.migrated`.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.backup = path.with_name(path.name + ".bak")
-        self._lock = threading.RLock()
-        self._read: tuple[int, dict[tuple[str, str], Verdict]] = (-1, {})
-        self.all()  # at start: a damaged file is recovered now, and the log says so
+    def __init__(self, state: StateStore, legacy_file: Path | None = None, fresh_seconds: float = 1.0) -> None:
+        self.state = state
+        self.fresh_seconds = fresh_seconds  # a correction made on another server shows within this long
+        self._lock = threading.Lock()
+        self._read: tuple[float, dict[tuple[str, str], Verdict]] = (-math.inf, {})
+        if legacy_file is not None:
+            migrate_corrections(legacy_file, state)
 
     def all(self) -> dict[tuple[str, str], Verdict]:
-        """The corrections, read from disk only when the file changed (an answer asks once per row)."""
+        """The corrections, read from the store at most once a `fresh_seconds` (an answer asks once per row)."""
         with self._lock:
-            try:
-                stamp = self.path.stat().st_mtime_ns
-            except FileNotFoundError:
-                return {}
-            if stamp != self._read[0]:
-                self._read = self._load()
+            if time.monotonic() - self._read[0] > self.fresh_seconds:
+                self._read = (time.monotonic(), _verdicts(self.state.corrections()))
             return dict(self._read[1])
 
     def set(self, child: str, parent: str, verdict: Verdict) -> None:
         with self._lock:
-            current = self.all()
-            current[(child, parent)] = verdict
-            self._write(current)
-            self._read = (-1, {})  # read afresh next time, whatever the file system's clock resolution
+            self.state.set_corrections({(child, parent): verdict})
+            self._read = (-math.inf, {})  # read afresh next time
 
-    def _load(self) -> tuple[int, dict[tuple[str, str], Verdict]]:
-        """The file's stamp and corrections; a damaged file is recovered first."""
-        try:
-            return self.path.stat().st_mtime_ns, _parsed(self.path.read_bytes())
-        except ValueError as err:  # not JSON, or not a list of [child, parent, verdict]
-            damage = str(err).splitlines()[0]
-        aside = _aside(self.path)
-        os.replace(self.path, aside)
-        try:
-            restored = _parsed(self.backup.read_bytes())
-        except (FileNotFoundError, ValueError) as err:
-            why = "no backup" if isinstance(err, FileNotFoundError) else f"its backup {self.backup.name} is damaged too"
-            log.warning("lineage corrections %s are damaged (%s); moved to %s; %s: starting with no corrections",
-                        self.path, damage, aside.name, why)
-            return -1, {}
-        self._write(restored)
-        log.warning("lineage corrections %s are damaged (%s); moved to %s and restored %d corrections from %s",
-                    self.path, damage, aside.name, len(restored), self.backup.name)
-        return self.path.stat().st_mtime_ns, restored
 
-    def _write(self, corrections: dict[tuple[str, str], Verdict]) -> None:
-        """The whole file replaced at once; the copy it replaces kept as the backup."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps([[c, p, v] for (c, p), v in sorted(corrections.items())], ensure_ascii=False)
-        if self.path.exists():
-            _replace_with(self.backup, self.path.read_bytes())
-        _replace_with(self.path, text.encode())
+def migrate_corrections(path: Path, state: StateStore) -> int:
+    """Move the corrections of a JSON file (or of its `.bak` when the file does not read) into the store, where
+    they do not override a verdict the store holds already; the file is renamed `<file>.migrated`. How many."""
+    backup = path.with_name(path.name + ".bak")
+    found: dict[tuple[str, str], Verdict] | None = None
+    for candidate in (path, backup):
+        try:
+            found = _parsed(candidate.read_bytes())
+            break
+        except FileNotFoundError:
+            continue
+        except ValueError as err:
+            log.warning("lineage corrections %s do not read (%s)", candidate, str(err).splitlines()[0])
+    if found is None:
+        if path.exists():
+            log.warning("lineage corrections %s and its backup do not read: left in place, not migrated", path)
+        return 0
+    held = state.corrections()
+    state.set_corrections({k: v for k, v in found.items() if k not in held})
+    for old in (path, backup):
+        if old.exists():
+            os.replace(old, old.with_name(old.name + ".migrated"))
+    log.info("moved %d lineage corrections from %s into the state store", len(found), path)
+    return len(found)
 
 
 _CORRECTIONS = TypeAdapter(list[tuple[str, str, Verdict]])
@@ -90,25 +83,8 @@ def _parsed(data: bytes) -> dict[tuple[str, str], Verdict]:
     return {(c, p): v for c, p, v in _CORRECTIONS.validate_json(data)}
 
 
-def _replace_with(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, flushed to disk, then put it in `path`'s place."""
-    handle, name = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
-
-
-def _aside(path: Path) -> Path:
-    """A free `<name>.broken-<time>` beside `path`."""
-    stamp = time.strftime("%Y%m%d%H%M%S")
-    candidates = (path.with_name(f"{path.name}.broken-{stamp}" + (f"-{n}" if n else "")) for n in range(1000))
-    return next(c for c in candidates if not c.exists())
+def _verdicts(stored: dict[tuple[str, str], str]) -> dict[tuple[str, str], Verdict]:
+    return {k: v for k, v in stored.items() if v in ("confirmed", "rejected")}  # type: ignore[misc]
 
 
 @dataclass(frozen=True)

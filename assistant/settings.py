@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -15,12 +16,23 @@ FILTER_MAX_CHARS = 100
 WORST_CASE_ASK_BYTES = 12 * (QUESTION_MAX_CHARS + 2 * FILTER_MAX_CHARS) + 1024
 
 
+def default_data_dir() -> Path:
+    """The platform's per-user data directory (~/.local/share/policy-assistant on Linux)."""
+    return user_data_path("policy-assistant", appauthor=False)
+
+
 class Settings(BaseSettings):
     """Everything configurable, with defaults that work on a fresh clone."""
 
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
 
-    data_dir: Path = Field(default=Path(".assistant"), description="All state: index, caches, logs.")
+    data_dir: Path = Field(default_factory=lambda: default_data_dir(), description="All state: index, caches, "
+                           "uploads, and the state store's SQLite file. One per-user place by default, the same "
+                           "for the server and every command, whatever the working directory.")
+    database_url: str | None = Field(default=None, description="The state store (sessions, rate-limit and login "
+                                     "counters, lineage corrections, the active build): a PostgreSQL URL such as "
+                                     "postgresql://user@host/db for several servers; unset = SQLite in the data "
+                                     "directory.")
     lists_dir: Path = Field(default=PROJECT_ROOT / "data" / "lists", description="Bundled task lists.")
     prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Answer templates.")
     chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded store.")
@@ -72,6 +84,10 @@ class Settings(BaseSettings):
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+    @property
+    def data_dir_is_default(self) -> bool:
+        return self.data_dir.resolve() == default_data_dir().resolve()
 
     @property
     def index_dir(self) -> Path:

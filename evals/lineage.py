@@ -24,6 +24,7 @@ from ingest.lineage import LinkSettings, choose_links, score_pairs
 from ingest.registries import Registry
 from ingest.rows import Row
 from ingest.store import open_store
+from state import open_state
 
 LABELS = Path(__file__).resolve().parent / "links.jsonl"
 # Weights of (dense, overlap, cover, clause) tried, each normalised to sum 1; thresholds are tried at quantiles of
@@ -70,7 +71,8 @@ def score_links(links: list[tuple[str, str]], gold: dict[tuple[str, str], str], 
 
 def index_rows(settings: Settings) -> tuple[list[Row], list[np.ndarray]]:
     """The rows and stored vectors of the active index."""
-    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix,
+                       open_state(settings.database_url, settings.data_dir))
     catalog = Catalog.load(store, Registry.load())
     collection = catalog.collection
     if collection is None:

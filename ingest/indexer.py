@@ -26,6 +26,7 @@ from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
+from state import Pointer, StateStore, open_state
 
 if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
     from ingest.embedder import E5Embedding
@@ -45,6 +46,7 @@ class SettingsLike(Protocol):
 
     data_dir: Path
     chroma_url: str | None
+    database_url: str | None
     collection_prefix: str
     max_rows_per_list: int
     max_pages: int
@@ -249,7 +251,8 @@ class Indexer:
         started = time.perf_counter()
         docs, skipped = self.parse(paths, deadline)
         with self._writer_lock():
-            previous = self.store.active()
+            read = self.store.pointer()
+            previous = self.store.active(read)
             if exclusive and previous is not None:
                 self._refuse_taken_keys(previous, docs)
             old_hash = self._hashes(previous)
@@ -270,7 +273,7 @@ class Indexer:
             if force or not (same_build and new == changed == removed == 0):
                 old_rows = self.store.load_rows(previous) if previous is not None and kept else []
                 merged = [r for r in old_rows if r.doc not in replaced] + fresh
-                report.embedded = self._write_build(merged, info, progress, on_progress, deadline)
+                report.embedded = self._write_build(merged, info, read, progress, on_progress, deadline)
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
@@ -280,7 +283,8 @@ class Indexer:
         started = time.perf_counter()
         gone = set(keys)
         with self._writer_lock():
-            previous = self.store.active()
+            read = self.store.pointer()
+            previous = self.store.active(read)
             old_hash = self._hashes(previous)
             kept = [rid for rid in old_hash if _doc_of(rid) not in gone]
             held = sorted(gone & {_doc_of(rid) for rid in old_hash})
@@ -289,7 +293,7 @@ class Indexer:
             if previous is not None and held:
                 rows = [r for r in self.store.load_rows(previous) if r.doc not in gone]
                 info = {**self.build_info(), **self._doc_info(previous, gone, [])}
-                report.embedded = self._write_build(rows, info, progress)
+                report.embedded = self._write_build(rows, info, read, progress)
                 report.switched = True
         report.seconds = time.perf_counter() - started
         return report
@@ -379,8 +383,10 @@ class Indexer:
                     on_progress(start + len(batch), len(missing))
         return [vectors[t] for t in texts], len(missing)
 
-    def _write_build(self, rows: list[Row], info: dict[str, str], progress: bool,
+    def _write_build(self, rows: list[Row], info: dict[str, str], read: Pointer, progress: bool,
                      on_progress: Progress | None = None, deadline: Deadline | None = None) -> int:
+        """Embed, build aside, then move the pointer from where the writer `read` it (StalePointer, and the new
+        build dropped, when another writer moved it in between: its rows were merged from an older build)."""
         vectors, embedded = self._embed(rows, progress, on_progress, deadline)
         # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
         build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
@@ -390,7 +396,7 @@ class Indexer:
                                     np.stack(vectors[start:start + ADD_BATCH]))
             if build.count() != len(rows):
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
-            self.store.activate(build)
+            self.store.activate(build, read)
         except BaseException:
             self.store.drop(build.name)
             raise
@@ -400,13 +406,15 @@ class Indexer:
 
 
 def open_indexer(settings: SettingsLike, registry: Registry | None = None,
-                 embedder: E5Embedding | None = None) -> Indexer:
-    """The indexer for the configured data directory (or Chroma server)."""
+                 embedder: E5Embedding | None = None, state: StateStore | None = None) -> Indexer:
+    """The indexer for the configured data directory (or Chroma server), its build pointer in `state` (None: the
+    configured state store)."""
     from ingest.embedder import E5Embedding
 
     registry = registry or Registry.load()
     embedder = embedder or E5Embedding()
-    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
+    state = state or open_state(settings.database_url, settings.data_dir)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",

@@ -1,7 +1,8 @@
-"""The Chroma side of the index: versioned row collections and a pointer to the active one.
+"""The Chroma side of the index: versioned row collections, and the pointer to the active one in the state store.
 
 Every ingest builds a new collection beside the active one and then moves the
-pointer, so a failed or killed ingest leaves the previous index whole and in use.
+pointer (compare-and-set), so a failed or killed ingest leaves the previous index whole and in use, and a writer
+that read a pointer another writer has moved since activates nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from ingest.rows import Row, Source
+from state import Pointer, StalePointer, StateStore, open_state
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
@@ -87,19 +89,22 @@ def _is_damaged(index_dir: Path) -> str | None:
     return None
 
 
-def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows") -> IndexStore:
-    """The index store. An embedded index whose database fails an integrity check (or is empty) is moved aside
+def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows",
+               state: StateStore | None = None) -> IndexStore:
+    """The index store, its pointer in `state` (None: the embedded state store of the data directory that holds
+    `index_dir`). An embedded index whose database fails an integrity check (or is empty) is moved aside
     and started afresh, with a warning; any other failure to open it (disk full, permission, a lock) is a
     StorageError, and nothing is moved.
 
     A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
     """
+    state = state or open_state(None, index_dir.parent)
     if chroma_url:
-        return IndexStore(open_client(index_dir, chroma_url), prefix, None)
+        return IndexStore(open_client(index_dir, chroma_url), state, prefix, None)
     damage = _is_damaged(index_dir)
     if damage is None:
         try:
-            return IndexStore(open_client(index_dir), prefix, index_dir)
+            return IndexStore(open_client(index_dir), state, prefix, index_dir)
         except Exception as err:
             if any(fault in str(err).lower() for fault in _FAULTS) or isinstance(err, OSError):
                 raise StorageError(f"index at {index_dir} cannot be opened: {type(err).__name__}: {err}") from err
@@ -108,7 +113,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     shutil.move(str(index_dir), str(aside))
     SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
     log.warning("index at %s is damaged (%s); moved it to %s and starting an empty index", index_dir, damage, aside)
-    return IndexStore(open_client(index_dir), prefix, index_dir)
+    return IndexStore(open_client(index_dir), state, prefix, index_dir)
 
 
 def row_metadata(row: Row) -> dict[str, Any]:
@@ -119,13 +124,32 @@ def row_metadata(row: Row) -> dict[str, Any]:
 
 
 class IndexStore:
-    """Row collections named `<prefix>-<build time>`; `<prefix>-meta` records the active one."""
+    """Row collections named `<prefix>-<build time>`; the state store's pointer `<prefix>` names the active one."""
 
-    def __init__(self, client: ClientAPI, prefix: str = "rows", folder: Path | None = None) -> None:
+    def __init__(self, client: ClientAPI, state: StateStore, prefix: str = "rows", folder: Path | None = None
+                 ) -> None:
         self.client = client
+        self.state = state
         self.prefix = prefix
         self.folder = folder  # the embedded index's directory (None with a Chroma server)
-        client.get_or_create_collection(f"{prefix}-meta")  # where the active build is recorded
+        self._adopt_meta_pointer()
+
+    def _adopt_meta_pointer(self) -> None:
+        """An index from before the state store records its active build on a `<prefix>-meta` collection: the
+        first start moves it into the store (the collection stays, unread)."""
+        if self.state.pointer(self.prefix).version:
+            return
+        try:
+            active = (self.client.get_collection(f"{self.prefix}-meta").metadata or {}).get("active")
+        except Exception:  # no such collection: a new index
+            return
+        if active:
+            try:
+                self.state.move_pointer(self.prefix, str(active), expected=0)
+                log.info("the active build %s moved from the %s-meta collection into the state store", active,
+                         self.prefix)
+            except StalePointer:  # another process adopted it first
+                pass
 
     def drop(self, name: str) -> None:
         """Delete a build, and the segment directories Chroma's delete_collection leaves on disk."""
@@ -146,12 +170,16 @@ class IndexStore:
                 removed += 1
         return removed
 
-    def active_name(self) -> str | None:
-        meta = self.client.get_collection(f"{self.prefix}-meta").metadata or {}
-        return meta.get("active") or None
+    def pointer(self) -> Pointer:
+        """The active build's name and the pointer's version, for a compare-and-set by `activate`."""
+        return self.state.pointer(self.prefix)
 
-    def active(self) -> Collection | None:
-        name = self.active_name()
+    def active_name(self) -> str | None:
+        return self.pointer().active
+
+    def active(self, pointer: Pointer | None = None) -> Collection | None:
+        """The active build (the one `pointer` names, when given); None when there is none or it is gone."""
+        name = (pointer or self.pointer()).active
         if not name:
             return None
         try:
@@ -177,10 +205,10 @@ class IndexStore:
         """Rows with their vectors (float32, one per row) into a build."""
         collection.add(ids=[r.id for r in rows], embeddings=vectors, metadatas=[row_metadata(r) for r in rows])
 
-    def activate(self, collection: Collection) -> None:
-        meta = dict(self.client.get_collection(f"{self.prefix}-meta").metadata or {})
-        meta["active"] = collection.name
-        self.client.get_collection(f"{self.prefix}-meta").modify(metadata=meta)
+    def activate(self, collection: Collection, read: Pointer) -> Pointer:
+        """Make `collection` the active build if the pointer is still as the writer `read` it; StalePointer
+        (nothing changed) if another writer moved it since."""
+        return self.state.move_pointer(self.prefix, collection.name, expected=read.version)
 
     def build_names(self) -> list[str]:
         return [c.name for c in self.client.list_collections()

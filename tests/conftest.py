@@ -21,7 +21,9 @@ from assistant.settings import Settings
 from evals import local_server
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
+from state import StateStore, open_state
 from tests.fake_openai import FakeOpenAI
+from tests.postgres import LocalPostgres, server_binaries
 from ui.cli_serve import server_config
 from ui.http import create_app
 
@@ -54,6 +56,19 @@ def indexed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     indexer.ingest([settings.lists_dir], progress=False)
     indexer.cache.close()  # checkpoints the sqlite file, so warm_data_dir can copy it whole
     return settings
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server started for this session (Debian's binaries, as `nobody` when we are root); the
+    tests that use it skip, saying why, only when the binaries are not installed."""
+    binaries = server_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed: `make test` installs "
+                    "Debian's postgresql package when run as root")
+    server = LocalPostgres(binaries).start()
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -110,15 +125,28 @@ class ThreadServer:
         self.socket.close()
 
 
+def stderr_lines(text: str) -> list[str]:
+    """A command's stderr without the line naming the data directory (every test sets ASSISTANT_DATA_DIR)."""
+    return [line for line in text.strip().splitlines() if not line.startswith("data directory: ")]
+
+
+def fresh_state(folder: Path) -> StateStore:
+    """A state store of its own (SQLite in `folder`): rate-limit and login counts that no earlier test left."""
+    return open_state(None, folder)
+
+
 @pytest.fixture(scope="session")
-def start_server(assistant: Assistant, indexed_settings: Settings) -> Iterator[Callable[..., str]]:
+def start_server(assistant: Assistant, indexed_settings: Settings,
+                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """`start_server(**changes)`: create_app over the session assistant, settings changed as given
-    (api_key=, rate_limit_per_minute=, log_questions=, cors_origins=...), served in a thread; its base URL."""
+    (api_key=, rate_limit_per_minute=, log_questions=, cors_origins=...), served in a thread; its base URL.
+    Each server counts requests and failed logins in a state store of its own, as a new deployment would."""
     servers: list[ThreadServer] = []
 
     def start(**changes: Any) -> str:
         settings = indexed_settings.model_copy(update=changes)
-        server = ThreadServer(create_app(assistant, settings), settings)
+        state = fresh_state(tmp_path_factory.mktemp("counters"))
+        server = ThreadServer(create_app(assistant, settings, state), settings)
         servers.append(server)
         return server.start()
 

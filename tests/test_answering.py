@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
 from assistant.core import Assistant
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
+from state import open_state
 
 YINGKOU_HRSS = [f"yingkou#{n}" for n in (1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31,
                                           32, 35, 36, 37, 38, 40, 45)]
@@ -146,8 +148,8 @@ def test_every_citation_is_a_real_row(assistant: Assistant) -> None:
             assert catalog.by_id[citation.id].text == citation.text
 
 
-def test_sessions_are_bounded_in_number_and_age() -> None:
-    store = SessionStore(max_sessions=2, ttl_seconds=0.2)
+def test_sessions_are_bounded_in_number_and_age(tmp_path: Path) -> None:
+    store = SessionStore(open_state(None, tmp_path), max_sessions=2, ttl_seconds=0.2)
     plan = QueryPlan(question="q")
     for sid in ("a", "b", "c"):
         store.remember(sid, plan, [])

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from assistant.settings import Settings
+from tests.conftest import stderr_lines
 from tests.test_hardening import private_assistant
 
 
@@ -139,7 +140,7 @@ def test_an_index_database_nobody_may_read_exits_3_with_one_line(tmp_path: Path,
     finally:
         database.chmod(0o644)
     assert result.returncode == 3, result.stderr
-    assert result.stderr.strip().splitlines() == [
+    assert stderr_lines(result.stderr) == [
         f"error: index at {data / 'index'} cannot be read: Permission denied (chroma.sqlite3)"]
     assert not list(data.glob("index.broken-*"))
 
@@ -156,7 +157,7 @@ def test_a_data_directory_this_user_may_not_write_exits_3_with_one_line(tmp_path
     finally:
         data.chmod(0o755)
     assert result.returncode == 3, result.stderr
-    assert result.stderr.strip().splitlines() == [f"error: {data / 'gradio'}: Permission denied"]
+    assert stderr_lines(result.stderr) == [f"error: {data / 'gradio'}: Permission denied"]
 
 
 def test_kept_files_that_do_not_read_are_skipped_by_a_reingest_and_by_the_rebuild(

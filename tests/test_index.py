@@ -16,6 +16,8 @@ import pytest
 
 from assistant.settings import Settings
 from ingest.store import IndexStore, open_client
+from state import open_state
+from tests.conftest import stderr_lines
 
 # 营口 rows naming 市人力资源社会保障局 or 市人力资源和社会保障局, read off the list by hand.
 YINGKOU_HRSS = [1, 2, 3, 4, 5, 7, 9, 14, 15, 17, 18, 20, 21, 25, 26, 27, 28, 29, 30, 31, 32, 35, 36, 37, 38, 40, 45]
@@ -29,7 +31,7 @@ def run_cli(data_dir: Path, *args: str, timeout: float = 300) -> subprocess.Comp
 
 
 def active_build(data_dir: Path) -> str | None:
-    return IndexStore(open_client(data_dir / "index")).active_name()
+    return IndexStore(open_client(data_dir / "index"), open_state(None, data_dir)).active_name()
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def test_bad_input_gives_one_line_and_leaves_the_index(data_dir: Path, tmp_path:
     before = active_build(data_dir)
     result = run_cli(data_dir, "ingest", "--quiet", str(path))
     assert result.returncode != 0
-    lines = result.stderr.strip().splitlines()
+    lines = stderr_lines(result.stderr)
     assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], result.stderr
     assert active_build(data_dir) == before
 
@@ -113,7 +115,7 @@ def test_bad_input_gives_one_line_and_leaves_the_index(data_dir: Path, tmp_path:
 def test_missing_path_gives_one_line(data_dir: Path, tmp_path: Path) -> None:
     result = run_cli(data_dir, "ingest", str(tmp_path / "nope.txt"))
     assert result.returncode != 0
-    assert result.stderr.strip() == f"error: {tmp_path / 'nope.txt'}: no such file or folder"
+    assert stderr_lines(result.stderr) == [f"error: {tmp_path / 'nope.txt'}: no such file or folder"]
 
 
 def test_killed_ingest_leaves_the_old_index_answering(data_dir: Path, tmp_path: Path) -> None:

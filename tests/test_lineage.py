@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from assistant.core import Assistant
-from assistant.overview import overview
 from assistant.settings import Settings
 from evals.lineage import load_gold, score_links
 from ingest.lineage import LinkSettings, choose_links, link_rows, score_pairs
@@ -141,16 +140,17 @@ def test_lineage_and_coverage_commands(indexed_settings: Settings) -> None:
     assert missing.returncode == 2 and "no document 'nowhere'" in missing.stderr
 
 
-def test_damaged_corrections_are_moved_aside_and_the_backups_kept(
+def test_corrections_of_an_older_data_directory_move_into_the_state_store_once(
         indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     settings = private_assistant(indexed_settings, tmp_path).settings
-    corrections = settings.data_dir / "lineage-corrections.json"
-    first = Assistant.from_settings(settings)
-    first.correct_link("yingkou#2", "liaoning#2", "confirmed")
-    first.correct_link("yingkou#12", "liaoning#15", "rejected")  # the backup holds the first correction only
-    corrections.write_bytes(b"\x00\xffnot json at all")
-    with caplog.at_level(logging.WARNING, logger="assistant.links"):
-        assistant = Assistant.from_settings(settings)  # a start: what can be read is recovered
+    legacy = settings.data_dir / "lineage-corrections.json"
+    legacy.write_bytes(b"\x00\xffnot json at all")  # the file was damaged; its backup still reads
+    legacy.with_name(legacy.name + ".bak").write_text(
+        json.dumps([["yingkou#2", "liaoning#2", "confirmed"], ["yingkou#12", "liaoning#15", "rejected"]]), "utf-8")
+    with caplog.at_level(logging.INFO, logger="assistant.links"):
+        assistant = Assistant.from_settings(settings)
+    assert "moved 2 lineage corrections" in caplog.text
+    assert not legacy.exists() and legacy.with_name(legacy.name + ".bak.migrated").exists()
     server = ThreadServer(create_app(assistant, settings), settings)
     url = server.start()
     try:
@@ -159,18 +159,13 @@ def test_damaged_corrections_are_moved_aside_and_the_backups_kept(
             assert rows.status_code == 200, rows.text
             return {p["id"]: p["confirmed"] for r in rows.json() if r["child"] == child for p in r["parents"]}
 
-        assert parents_of("yingkou#2")["liaoning#2"] is True  # from the backup
-        assert "moved to lineage-corrections.json.broken-" in caplog.text and "restored 1 corrections" in caplog.text
-        assert httpx.put(f"{url}/lineage/yingkou%2312/liaoning%2315", timeout=30).status_code == 200
-        whole = corrections.read_bytes()
-        corrections.write_bytes(whole[:len(whole) // 2])  # cut in half while the server runs
-        assert overview(assistant).coverage_table  # the chat's 总览 tab
-        assert httpx.get(f"{url}/coverage", params={"parent": "liaoning"}, timeout=30).status_code == 200
-        assert httpx.delete(f"{url}/lineage/yingkou%2312/liaoning%2315", timeout=30).status_code == 200
         assert parents_of("yingkou#2")["liaoning#2"] is True and "liaoning#15" not in parents_of("yingkou#12")
-        answer = assistant.ask("营口第12项落实的是省里哪项任务？")
-        assert answer.plan is not None and answer.plan.lineage == "parents"
+        assert httpx.delete(f"{url}/lineage/yingkou%232/liaoning%232", timeout=30).status_code == 200
+        assert "liaoning#2" not in parents_of("yingkou#2")
     finally:
         server.stop()
-    aside = sorted(p.read_bytes() for p in settings.data_dir.glob("lineage-corrections.json.broken-*"))
-    assert aside == sorted([b"\x00\xffnot json at all", whole[:len(whole) // 2]])
+    again = Assistant.from_settings(settings)  # a restart: the store holds them, nothing is imported again
+    links = links_of(again, "yingkou")
+    assert "liaoning#2" not in links["yingkou#2"] and "liaoning#15" not in links["yingkou#12"]
+    assert sorted(p.name for p in settings.data_dir.glob("lineage-corrections.json*")) == [
+        "lineage-corrections.json.bak.migrated", "lineage-corrections.json.migrated"]

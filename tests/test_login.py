@@ -7,10 +7,12 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
 
+from state import open_state
 from ui.security import LoginGuard
 
 
@@ -94,9 +96,10 @@ def test_a_guesser_locks_out_its_name_and_its_address_not_everyone(start_server:
     assert answer.status_code == 200
 
 
-def test_the_wait_doubles_and_a_success_clears_it() -> None:
+def test_the_wait_doubles_and_a_success_clears_it(tmp_path: Path) -> None:
     now = [0.0]
-    guard = LoginGuard(app=None, free=2, address_free=100, clock=lambda: now[0])  # type: ignore[arg-type]
+    guard = LoginGuard(app=None, state=open_state(None, tmp_path), free=2, address_free=100,  # type: ignore[arg-type]
+                       clock=lambda: now[0])
     assert [guard.attempt("u", "1.2.3.4") for _ in range(3)] == [0.0, 0.0, 0.0]  # the third starts the wait
     waits = []
     for _ in range(4):

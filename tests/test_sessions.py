@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from assistant.core import Assistant
 from assistant.sessions import SessionStore
 from assistant.settings import Settings
 from assistant.understand.plan import QueryPlan
+from state import open_state
 
 
-def test_one_client_asking_fast_pushes_out_only_its_own_conversations() -> None:
-    store = SessionStore(max_sessions=3)
+def test_one_client_asking_fast_pushes_out_only_its_own_conversations(tmp_path: Path) -> None:
+    store = SessionStore(open_state(None, tmp_path), max_sessions=3)
     theirs = store.new_id("another key")
     store.remember(theirs, QueryPlan(question="q"), ["yingkou#1"])
     flood = [store.new_id("one key") for _ in range(10)]

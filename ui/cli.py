@@ -25,6 +25,26 @@ def _settings() -> Settings:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """Ask the vocational-education task lists (任务清单) and get complete, row-cited answers."""
+    for line in where_lines(_settings()):
+        click.echo(line, err=True)
+
+
+def where_lines(settings: Settings) -> list[str]:
+    """What a command says on stderr before it starts: the data directory when it is not the default one, and
+    the state store when it is not the data directory's SQLite file."""
+    lines = [] if settings.data_dir_is_default else [f"data directory: {settings.data_dir} (ASSISTANT_DATA_DIR)"]
+    if settings.data_dir_is_default and (Path(".assistant") / "index").is_dir():  # where it was before
+        lines.append(f"data directory: {settings.data_dir}; the one this folder holds is used with "
+                     "ASSISTANT_DATA_DIR=.assistant")
+    if settings.database_url:
+        lines.append(f"state store: {_without_password(settings.database_url)} (ASSISTANT_DATABASE_URL)")
+    return lines
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def _preview(paths: list[Path]) -> None:
@@ -99,8 +119,10 @@ def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
         from assistant.catalog import Catalog
         from ingest.registries import Registry
         from ingest.store import open_store
+        from state import open_state
 
-        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix)
+        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix,
+                           open_state(settings.database_url, settings.data_dir))
         return Catalog.load(store, Registry.load())
 
 
@@ -274,10 +296,12 @@ cli.add_command(bench_command, name="bench")
 def main() -> None:
     with _starting():
         from ingest.store import StorageError  # imports Chroma, which every command but `--help` needs
+        from state import StateUnavailable
 
     try:
         cli()
-    except StorageError as err:  # disk full, permission, a lock: the operator's to fix; nothing was moved
+    except (StorageError, StateUnavailable) as err:  # disk full, permission, a lock, a database down: the
+        # operator's to fix; nothing was moved
         click.echo(f"error: {err}", err=True)
         sys.exit(3)
     except PermissionError as err:  # a data directory this user may not write (the chat's folder, a cache)

@@ -77,6 +77,7 @@ def run_server(settings: Settings, host: str, port: int) -> None:
     from ui.http import create_app, open_assistant  # Gradio and FastAPI: only this command needs them
 
     assistant = open_assistant(settings)
+    log.info("data directory: %s; state store: %s", settings.data_dir, assistant.state.where)
     # Loads the model now: `ask` leaves it to the first dense search, but a server's first question should not wait.
     log.info("embedding model: %s", assistant.embedder.model_name)
     app = create_app(assistant, settings)

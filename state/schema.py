@@ -1,0 +1,43 @@
+"""The state store's tables (SQLAlchemy Core): the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, Double, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("owner", String(64), nullable=True),
+    Column("issued_at", Double, nullable=False),
+    Column("turn", Text, nullable=True),
+    Column("turn_at", Double, nullable=True),
+    Column("lost", Boolean, nullable=False, default=False),
+    Index("sessions_owner_turn", "owner", "turn_at"),
+    Index("sessions_issued", "issued_at"),
+)
+
+counters = Table(
+    "counters", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("count", Integer, nullable=False, default=0),
+    Column("until", Double, nullable=False, default=0.0),
+    Column("times", Text, nullable=False, default="[]"),
+    Column("touched", Double, nullable=False),
+    Index("counters_touched", "touched"),
+)
+
+corrections = Table(
+    "corrections", metadata,
+    Column("child", String(200), primary_key=True),
+    Column("parent", String(200), primary_key=True),
+    Column("verdict", String(16), nullable=False),
+)
+
+pointers = Table(
+    "pointers", metadata,
+    Column("name", String(200), primary_key=True),
+    Column("active", String(200), nullable=True),
+    Column("version", Integer, nullable=False),
+)

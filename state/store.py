@@ -1,0 +1,207 @@
+"""The state store: one interface over SQLAlchemy, for an embedded SQLite file or a PostgreSQL server."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, and_, delete, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from state import schema
+from state.records import Counter, Pointer, SessionRecord, StalePointer, StateUnavailable
+
+T = TypeVar("T")
+POLL_SECONDS = 0.25  # how often a waiting reader reads the pointer row when nothing tells it the pointer moved
+
+
+class StateStore:
+    """Sessions, counters, lineage corrections and build pointers, each change one transaction.
+
+    The SQL is the same on both engines; `SQLiteState` and `PostgresState` (state.backends) differ in how they
+    connect, take write locks and wait for the pointer to move.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        schema.metadata.create_all(engine)
+
+    @property
+    def where(self) -> str:
+        """The database, for log lines (no password)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction; SQLiteState takes the database's write lock at its start."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that knows ON CONFLICT, in this engine's dialect."""
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    # Sessions
+
+    def issue_session(self, session_id: str, owner: str | None, now: float, keep_unused: int) -> None:
+        """Record an issued id; of the ids never used for a turn, only the newest `keep_unused` are kept."""
+        s = schema.sessions
+        with self._writing() as conn:
+            conn.execute(s.insert().values(id=session_id, owner=owner, issued_at=now, lost=False))
+            unused = select(s.c.id).where(s.c.turn.is_(None), s.c.lost.is_(False)) \
+                .order_by(s.c.issued_at.desc()).offset(keep_unused)
+            conn.execute(delete(s).where(s.c.id.in_(unused.scalar_subquery())))
+
+    def session(self, session_id: str) -> SessionRecord | None:
+        s = schema.sessions
+        with self.engine.connect() as conn:
+            row = conn.execute(select(s.c.owner, s.c.turn, s.c.turn_at, s.c.lost).where(s.c.id == session_id)).first()
+        return SessionRecord(row.owner, row.turn, row.turn_at, bool(row.lost)) if row else None
+
+    def save_turn(self, session_id: str, turn: str, now: float) -> str | None:
+        """Remember a session's turn (an id never issued is recorded with no owner); the session's owner."""
+        s = schema.sessions
+        with self._writing() as conn:
+            upsert = self._insert(s).values(id=session_id, owner=None, issued_at=now, turn=turn, turn_at=now,
+                                            lost=False)
+            conn.execute(upsert.on_conflict_do_update(index_elements=[s.c.id],
+                                                      set_={"turn": turn, "turn_at": now, "lost": False}))
+            return conn.execute(select(s.c.owner).where(s.c.id == session_id)).scalar()
+
+    def drop_turn(self, session_id: str, lost: bool) -> None:
+        """Forget a session's turn; `lost` marks it as one whose memory is gone (said at its next question)."""
+        s = schema.sessions
+        with self._writing() as conn:
+            conn.execute(update(s).where(s.c.id == session_id).values(turn=None, turn_at=None, lost=lost))
+
+    def trim_turns(self, owner: str | None, per_owner: int, total: int) -> None:
+        """Forget the oldest turns past `per_owner` of one owner's and past `total` of all (marked lost); of
+        the lost sessions only the newest `total` are kept."""
+        s = schema.sessions
+        mine = s.c.owner.is_(None) if owner is None else s.c.owner == owner
+        with self._writing() as conn:
+            for scope, keep in ((mine, per_owner), (true(), total)):
+                older = select(s.c.id).where(s.c.turn.is_not(None), scope).order_by(s.c.turn_at.desc()).offset(keep)
+                conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
+                             .values(turn=None, turn_at=None, lost=True))
+            lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
+            conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
+
+    # Counters
+
+    def change_counters(self, keys: list[str], change: Callable[[dict[str, Counter]], T], now: float,
+                        forget_after: float = 86_400.0) -> T:
+        """Run `change` on the counters `keys` (absent ones start at zero) with them locked against every other
+        process, and write back what it leaves; an emptied counter is deleted. Counters untouched for
+        `forget_after` seconds and no longer blocking are forgotten."""
+        c = schema.counters
+        with self._writing() as conn:
+            ordered = sorted(set(keys))  # one lock order for every writer
+            conn.execute(self._insert(c).values([{"key": k, "count": 0, "until": 0.0, "times": "[]", "touched": now}
+                                                 for k in ordered]).on_conflict_do_nothing())
+            rows = conn.execute(select(c.c.key, c.c.count, c.c.until, c.c.times).where(c.c.key.in_(ordered))
+                                .order_by(c.c.key).with_for_update()).all()
+            counters = {key: Counter(count, until, json.loads(times)) for key, count, until, times in rows}
+            result = change(counters)
+            for key, counter in counters.items():
+                if counter.empty:
+                    conn.execute(delete(c).where(c.c.key == key))
+                else:
+                    conn.execute(update(c).where(c.c.key == key).values(
+                        count=counter.count, until=counter.until, times=json.dumps(counter.times), touched=now))
+            conn.execute(delete(c).where(c.c.touched < now - forget_after, c.c.until < now))
+        return result
+
+    def forget_counters(self, keys: list[str]) -> None:
+        c = schema.counters
+        with self._writing() as conn:
+            conn.execute(delete(c).where(c.c.key.in_(keys)))
+
+    # Lineage corrections
+
+    def corrections(self) -> dict[tuple[str, str], str]:
+        k = schema.corrections
+        with self.engine.connect() as conn:
+            return {(r.child, r.parent): r.verdict for r in conn.execute(select(k))}
+
+    def set_corrections(self, verdicts: dict[tuple[str, str], str]) -> None:
+        """Add or replace verdicts on links (child row, parent row)."""
+        if not verdicts:
+            return
+        k = schema.corrections
+        with self._writing() as conn:
+            for (child, parent), verdict in verdicts.items():
+                upsert = self._insert(k).values(child=child, parent=parent, verdict=verdict)
+                conn.execute(upsert.on_conflict_do_update(index_elements=[k.c.child, k.c.parent],
+                                                          set_={"verdict": verdict}))
+
+    # Build pointers
+
+    def pointer(self, name: str) -> Pointer:
+        p = schema.pointers
+        with self.engine.connect() as conn:
+            row = conn.execute(select(p.c.active, p.c.version).where(p.c.name == name)).first()
+        return Pointer(row.active, row.version) if row else Pointer(None, 0)
+
+    def move_pointer(self, name: str, active: str, expected: int) -> Pointer:
+        """Point `name` at `active` if it is still at version `expected` (compare-and-set); StalePointer if
+        another writer moved it since."""
+        p = schema.pointers
+        with self._writing() as conn:
+            if expected == 0:
+                inserted = self._insert(p).values(name=name, active=active, version=1).on_conflict_do_nothing()
+                moved = len(conn.execute(inserted.returning(p.c.name)).all())
+            else:
+                moved = conn.execute(update(p).where(and_(p.c.name == name, p.c.version == expected))
+                                     .values(active=active, version=p.c.version + 1)).rowcount
+            if moved != 1:
+                now = conn.execute(select(p.c.active, p.c.version).where(p.c.name == name)).first()
+                raise StalePointer(f"the build pointer {name!r} moved (version {expected} read, "
+                                   f"{now.version if now else 0} now, at {now.active if now else None}): "
+                                   f"{active} was not activated")
+            self._announce(conn, name)
+        return Pointer(active, expected + 1)
+
+    def _announce(self, conn: Connection, name: str) -> None:
+        """Tell waiting readers that the pointer moved (PostgresState: NOTIFY); readers of SQLite poll."""
+
+    def wait_pointer(self, name: str, seen: Pointer, timeout: float) -> Pointer:
+        """The pointer once it differs from `seen`, or as it is after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            current = self.pointer(name)
+            left = deadline - time.monotonic()
+            if current != seen or left <= 0:
+                return current
+            time.sleep(min(POLL_SECONDS, left))
+
+
+def open_state(database_url: str | None, data_dir: Path) -> StateStore:
+    """The configured state store: PostgreSQL (or any SQLAlchemy URL) when `database_url` is set, else the SQLite
+    file `state.sqlite3` in the data directory."""
+    from state.backends import PostgresState, SQLiteState
+
+    where = make_url(database_url).render_as_string(hide_password=True) if database_url else \
+        str(data_dir / "state.sqlite3")
+    try:
+        if not database_url:
+            return SQLiteState.at(data_dir / "state.sqlite3")
+        if database_url.startswith(("postgresql", "postgres:")):
+            return PostgresState.at(database_url)
+        if database_url.startswith("sqlite:///"):
+            return SQLiteState.at(Path(database_url.removeprefix("sqlite:///")))
+    except (SQLAlchemyError, OSError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise StateUnavailable(f"state store {where} cannot be opened: {reason}") from err
+    raise StateUnavailable(f"ASSISTANT_DATABASE_URL must be postgresql://… or sqlite:///…, not {where}")
+

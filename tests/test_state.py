@@ -1,0 +1,145 @@
+"""The state store over SQLite and over a real PostgreSQL: two instances (two servers) share sessions, counters,
+corrections and the build pointer, and a stale writer cannot move the pointer."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.links import LinkCorrections
+from assistant.sessions import SessionStore
+from assistant.understand.plan import QueryPlan
+from state import Pointer, StalePointer, StateStore, StateUnavailable, open_state
+from tests.postgres import fresh_database
+from ui.security import LoginGuard, RateLimiter
+
+Opener = Callable[[], StateStore]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def open_two(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens state stores over one database, as two servers would: SQLite in a data directory, or PostgreSQL
+    in a database of its own on the session's server."""
+    opened: list[StateStore] = []
+    if request.param == "sqlite":
+        def opener() -> StateStore:
+            return open_state(None, tmp_path / "data")
+    else:
+        database = fresh_database(request.getfixturevalue("postgres_url"))
+
+        def opener() -> StateStore:
+            return open_state(database, tmp_path)
+
+    def tracked() -> StateStore:
+        opened.append(opener())
+        return opened[-1]
+
+    yield tracked
+    for store in opened:
+        store.close()
+
+
+def test_a_conversation_begun_on_one_server_continues_on_another(open_two: Opener) -> None:
+    first, second = SessionStore(open_two()), SessionStore(open_two())
+    session = first.new_id("key-a")
+    plan = QueryPlan(question="营口市人社局要做哪些工作？", lang="zh")
+    first.remember(session, plan, ["yingkou#1", "yingkou#2"])
+    assert second.issued(session, "key-a") and not second.issued(session, "key-b")
+    turn = second.last(session)
+    assert turn is not None and turn.plan == plan and turn.row_ids == ["yingkou#1", "yingkou#2"]
+    second.forget(session)
+    assert first.last(session) is None and not first.expired(session)
+
+
+def test_an_expired_conversation_is_said_to_be_expired_on_every_server(open_two: Opener) -> None:
+    first, second = SessionStore(open_two(), ttl_seconds=0.2), SessionStore(open_two(), ttl_seconds=0.2)
+    session = first.new_id()
+    first.remember(session, QueryPlan(question="q"), [])
+    time.sleep(0.3)
+    assert second.last(session) is None and first.expired(session) and second.expired(session)
+
+
+def test_the_rate_limit_counts_a_clients_requests_on_every_server_together(open_two: Opener) -> None:
+    first, second = RateLimiter(open_two(), per_minute=3), RateLimiter(open_two(), per_minute=3)
+    assert [first.retry_after("10.0.0.1"), second.retry_after("10.0.0.1"), first.retry_after("10.0.0.1")] == \
+        [None, None, None]
+    wait = second.retry_after("10.0.0.1")
+    assert wait is not None and 59 < wait <= 60
+    assert first.retry_after("10.0.0.2") is None  # another client has its own minute
+
+
+def test_login_failures_on_one_server_make_another_wait(open_two: Opener) -> None:
+    first = LoginGuard(app=None, state=open_two(), free=2)  # type: ignore[arg-type]
+    second = LoginGuard(app=None, state=open_two(), free=2)  # type: ignore[arg-type]
+    assert [first.attempt("u", "10.0.0.1"), second.attempt("u", "10.0.0.1"), first.attempt("u", "10.0.0.1")] == \
+        [0.0, 0.0, 0.0]  # the third failure starts a wait of 1 s
+    assert second.attempt("u", "10.0.0.1") > 0 and second.failures("u", "10.0.0.1") == 3
+    first.succeeded("u", "10.0.0.1")
+    assert second.attempt("u", "10.0.0.1") == 0.0
+
+
+def test_guesses_at_once_on_two_servers_are_each_counted_once(open_two: Opener) -> None:
+    guards = [LoginGuard(app=None, state=open_two(), free=1000, address_free=1000)  # type: ignore[arg-type]
+              for _ in range(2)]
+    threads = [threading.Thread(target=lambda g=guards[n % 2]: [g.attempt("u", "10.0.0.9") for _ in range(10)])
+               for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert guards[0].failures("u", "10.0.0.9") == 80  # no increment lost between the two
+
+
+def test_a_correction_made_on_one_server_is_read_on_another(open_two: Opener) -> None:
+    first, second = LinkCorrections(open_two()), LinkCorrections(open_two(), fresh_seconds=0.0)
+    first.set("yingkou#12", "liaoning#15", "rejected")
+    assert second.all() == {("yingkou#12", "liaoning#15"): "rejected"}
+    second.set("yingkou#12", "liaoning#15", "confirmed")
+    assert first.all() == {("yingkou#12", "liaoning#15"): "confirmed"}  # its own cache: changed by a set only
+
+
+def test_compare_and_set_refuses_a_writer_that_read_a_pointer_moved_since(open_two: Opener) -> None:
+    first, second = open_two(), open_two()
+    assert first.pointer("rows") == Pointer(None, 0)
+    assert first.move_pointer("rows", "rows-1", expected=0) == Pointer("rows-1", 1)
+    read_by_both = second.pointer("rows")
+    first.move_pointer("rows", "rows-2", expected=read_by_both.version)
+    with pytest.raises(StalePointer, match="rows-3 was not activated"):
+        second.move_pointer("rows", "rows-3", expected=read_by_both.version)
+    with pytest.raises(StalePointer):
+        second.move_pointer("rows", "rows-0", expected=0)  # a second first writer
+    assert second.pointer("rows") == first.pointer("rows") == Pointer("rows-2", 2)
+
+
+def test_a_reader_waiting_on_the_pointer_hears_another_writer_move_it(open_two: Opener) -> None:
+    reader, writer = open_two(), open_two()
+    seen = reader.pointer("rows")
+    moved_at: list[float] = []
+
+    def move() -> None:
+        time.sleep(0.3)
+        writer.move_pointer("rows", "rows-1", expected=0)
+        moved_at.append(time.monotonic())
+
+    mover = threading.Thread(target=move)
+    mover.start()
+    current = reader.wait_pointer("rows", seen, timeout=5.0)
+    heard_at = time.monotonic()
+    mover.join()
+    assert current == Pointer("rows-1", 1)
+    assert heard_at - moved_at[0] < 0.5
+    started = time.monotonic()
+    assert reader.wait_pointer("rows", current, timeout=0.3) == current  # nothing moved: waits it out
+    assert time.monotonic() - started >= 0.29
+
+
+def test_a_database_that_does_not_answer_is_one_clear_error(tmp_path: Path) -> None:
+    from evals.local_server import free_port
+
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/none?connect_timeout=2"
+    with pytest.raises(StateUnavailable, match=r"state store postgresql://nobody@127\.0\.0\.1:\d+/none"):
+        open_state(url, tmp_path)
