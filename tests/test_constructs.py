@@ -165,3 +165,20 @@ def test_the_unit_a_figure_question_asks_in_picks_the_row(assistant: Assistant) 
     answer = assistant.ask("营口那边职业技能培训一年要搞多少人？")
     assert answer.plan.unit == "people"
     assert ids(answer) == ["yingkou#18"] and "1万人" in answer.answer
+
+
+def test_the_province_list_said_without_its_name(assistant: Assistant) -> None:
+    answer = assistant.ask("省里那份清单中有省发改委或者省工信厅参加的条目")
+    expected = rows_where(assistant, "liaoning", lambda r: {"development_reform", "industry_it"} & set(r.agency_ids))
+    assert answer.plan.scope.places == ["辽宁省"] and ids(answer) == expected
+
+
+def test_leaving_an_agency_out_of_a_ranking_by_not_counting_it(assistant: Assistant) -> None:
+    answer = assistant.ask("环翠区不把区教育体育局算进来的话，参加条目最多的是哪个单位")
+    assert answer.understood and "（不计教育体育局）" in answer.plan_line
+
+
+def test_both_counted_means_either(assistant: Assistant) -> None:
+    answer = assistant.ask("环翠 发改跟工信都算上，一共沾了哪些条")
+    expected = rows_where(assistant, "huancui", lambda r: {"development_reform", "industry_it"} & set(r.agency_ids))
+    assert ids(answer) == expected and answer.understood

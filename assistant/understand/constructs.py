@@ -75,7 +75,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan
     pick = "min" if extreme.value in ("min", "less") else "max"
     columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")]
-    if _asks_for_a_row(tags) and not _group_named(tags, extreme):  # 哪项任务的责任单位最多: rows by their size
+    if _asks_for_a_row(tags) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
                                        "fields": columns[:1], "rank": None, "refuse_reason": None})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"

@@ -48,7 +48,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "single":
         return any(isinstance(a, SizeAtom) for a in atoms)
     if kind == "ignore":
-        return any(isinstance(a, OnlyAtom) and a.ignoring for a in atoms)
+        return any(isinstance(a, OnlyAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
+            or bool(plan.groups and plan.groups.excluding)
     if kind == "blank":
         return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":
@@ -152,6 +153,9 @@ class Coverage:
             return tag.value in agencies
         if tag.kind == "place":
             return tag.value in places or not plan.scope.places and plan.scope.institution is not None
+        if tag.kind in ("single", "reference") and tag.value.partition(":")[2] \
+                and cn_number(tag.value.partition(":")[2]) == len(agencies):  # 这两个 after two agencies: them
+            return True
         if tag.kind == "single" and ":" in tag.value:  # 两个部门 after two agencies counts them
             return _holds(tag.kind, plan) or cn_number(tag.value.partition(":")[2]) == len(agencies)
         if tag.kind in CONSTRUCTS:

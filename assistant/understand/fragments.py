@@ -80,14 +80,22 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
     if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
-        if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):
-            return where
+        if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):  # 不算X: X is left out
+            return _with_fragment(where, replace(f, kind="neg"), negations)
         return _ignoring(kept, f)
     if f.kind == "size":
         if any(isinstance(a, SizeAtom) for a, _ in signed):
             return where
         size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
         return all_of([n for n in (where, size) if n is not None])
+    if f.kind in ("literal_has", "literal_not") and f.text_is_agency and f.at == "any" \
+            and f.field in ("lead", "responsible"):
+        # 责任部门里列了教育部门: the agencies in that column, read as names (a group's any member), not as text
+        named = {a.agency for a, _ in signed if isinstance(a, AgencyAtom)}
+        if named:
+            role_fragment = Fragment("role", tuple(named), tuple(named), role=f.field)
+            node = _with_fragment(where, role_fragment)
+            return node if f.kind == "literal_has" else not_of(node) if node is not None else None
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
         if any(isinstance(a, TextAtom) for a, _ in signed):
             return where

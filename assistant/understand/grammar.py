@@ -26,7 +26,7 @@ _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE", "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE",
+    "negation:close": "CLOSE", "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
 _OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
 _ARTICLES = {"的", "the", "a", "an", "of"}

@@ -38,7 +38,7 @@ _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
-_HEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,2}(?:部门|单位|系统)|口")  # 国资监管部门: the head after a word
+_HEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")  # 国资监管部门: the head after a word
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
 _SUFFIXES = ("局", "厅", "委", "办", "部", "会", "处", "院", "室", "中心", "部门", "单位")  # a name complete in itself
 # "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
@@ -328,6 +328,9 @@ class RuleParser:
         chains = {p: self.registry.places.chain(p)[1:] for p in named}
         # 大连市 in "达到大连市…标准" beside 瓦房店市: a named ancestor with no list of its own is context.
         named = [p for p in named if p in self.list_places or not any(p in chains[q] for q in named if q != p)]
+        if not any(p in self._provinces for p in named) and self.cues.has("lineage.province", folded):
+            # 省清单 / 省里: the province's own list, when the lists held name one province
+            named += sorted(p for p in self.list_places if p in self._provinces)
         scope = Scope(places=named, institution=places.institutions[0].key if places.institutions else None,
                       missing=missing)
         return scope, spans, [m.surface for m in mentions]
@@ -395,6 +398,8 @@ class RuleParser:
         if c.has("coordination.each", folded) and not c.has("coordination.jointly", folded):
             kinds = ["or" for _ in kinds]
         kinds = self._shared_heads(folded, names, groups, kinds)
+        if c.has("coordination.any", folded):
+            kinds = ["or" for _ in kinds]
         return all_of([items[0] if len(items) == 1 else Group(kind=kind, items=items)  # type: ignore[arg-type]
                        for items, kind in zip(groups, kinds, strict=True)])
 
