@@ -21,7 +21,7 @@ CHANNEL = "build_pointer"
 
 
 class SQLiteState(StateStore):
-    """One SQLite file in WAL mode: readers never wait for a writer, and a write transaction takes the write lock
+    """One SQLite file with a rollback journal: a write transaction takes the write lock
     at its start (BEGIN IMMEDIATE), so that two processes never fail to upgrade a read lock. Other processes see a
     pointer move at their next poll."""
 
@@ -33,7 +33,9 @@ class SQLiteState(StateStore):
         @event.listens_for(engine, "connect")
         def _connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # transactions are begun below, not by the driver
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            # A rollback journal, not WAL: WAL maps its -shm file into every process, and a server's follower
+            # thread died of SIGBUS there while CLI processes came and went on the same data directory.
+            dbapi_connection.execute("PRAGMA journal_mode=DELETE")
             dbapi_connection.execute("PRAGMA synchronous=NORMAL")
             dbapi_connection.execute("PRAGMA busy_timeout=30000")
 
