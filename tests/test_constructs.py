@@ -182,3 +182,18 @@ def test_both_counted_means_either(assistant: Assistant) -> None:
     answer = assistant.ask("环翠 发改跟工信都算上，一共沾了哪些条")
     expected = rows_where(assistant, "huancui", lambda r: {"development_reform", "industry_it"} & set(r.agency_ids))
     assert ids(answer) == expected and answer.understood
+
+
+def test_an_agency_not_in_a_column_and_one_that_stays_out(assistant: Assistant) -> None:
+    not_lead = assistant.ask("环翠那张表里，区人社局并不是牵头单位的条目有哪些")
+    assert ids(not_lead) == rows_where(assistant, "huancui", lambda r: "hrss" not in r.lead_ids)
+    out = assistant.ask("营口表中含市人社局、可文旅广电局没插手的条目")
+    assert ids(out) == rows_where(assistant, "yingkou", lambda r: "hrss" in r.agency_ids
+                                  and "culture_tourism" not in r.agency_ids)
+
+
+def test_a_quoted_provincial_row_and_how_the_cities_carry_it_out(assistant: Assistant) -> None:
+    text = assistant.engine.catalog.by_id["liaoning#20"].text.rstrip("。")
+    answer = assistant.ask(f"“{text}”那一项，营口、瓦房店各自用哪条去落地？")
+    below = {v.child for v in assistant.engine.links.children_of("liaoning#20")}
+    assert answer.plan.lineage == "children" and set(ids(answer)) == {"liaoning#20"} | below and answer.understood

@@ -31,6 +31,7 @@ _CONTENT = re.compile(r"[\u3400-\u9fffa-z0-9]")
 # refusals: there only names and construct words must be read by the plan.
 RANKED = ("fact", "search", "compare")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』《》]")
+_QUOTED_THIS = re.compile(r"([”」』\"])\s*(?:这一条|这一项|这条|这项|那条|那项|那一项|一项|一条)")
 
 
 def _has_not(node: object) -> bool:
@@ -66,7 +67,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "position":
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
-        return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms)
+        return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms) \
+            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms)  # 写着各县区
     return True
 
 
@@ -101,6 +103,7 @@ class Coverage:
     def unread(self, folded: str, plan: QueryPlan) -> list[str]:
         """The words of the question nothing read, in order: dropped content words, and construct words whose
         construct the plan does not hold (最多 without a pick, 前五条 without a position)."""
+        folded = _QUOTED_THIS.sub(r"\1", folded)  # “…”这一条: the demonstrative is the quoted row
         folded = _QUOTES.sub("", folded)
         used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
         tags = self.lexicon.tag(folded, [p for p in used if not self._construct(p)])

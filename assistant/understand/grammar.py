@@ -136,6 +136,11 @@ class _Fragments(Transformer):
     def neg_role(self, items: list[Any]) -> Fragment:
         return self.neg(items)
 
+    def neg_field(self, items: list[Any]) -> Fragment:
+        field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
+        role = {"lead": "lead", "responsible": "responsible"}.get(field, "any")
+        return Fragment("neg", *_names(items), role=role)
+
     def neg_role_after(self, items: list[Any]) -> Fragment:
         after = _flat(items)[[t.type for t in _flat(items)].index("NEG_PRE"):]
         return Fragment("neg", *_names(items), role=_role(after), involved=True)

@@ -7,7 +7,7 @@ agency it follows, negation, row references, year expressions, count and group c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 from assistant.tokenize import Tokenizer
@@ -139,6 +139,10 @@ class RuleParser:
                     and not any(isinstance(o, CategoryAtom) for o in r.other):
                 where_items.append(topic)
         lineage = self._lineage(r)
+        if lineage == "children" and not any(p in self._provinces for p in r.scope.places):
+            # “…”这一条，营口怎么落地: the row asked about is in the province's list
+            r = replace(r, scope=r.scope.model_copy(update={"places": [
+                *r.scope.places, *sorted(p for p in self.list_places if p in self._provinces)]}))
         if lineage is not None:  # the rows named, and the lists asked about, are all a lineage question needs
             operation, rank = "lineage", None
             where_items = [n for n in where_items if all(a.kind == "rows" for a in iter_atoms(n))]
@@ -202,6 +206,10 @@ class RuleParser:
         after = [s for s in said if s[0] > start]
         if before:
             return max(before)[1]
+        if r.quoted and not r.refs and after:  # “…”这一条，营口和瓦房店怎么落地: the quote is the other level's row
+            upper = any(p in self._provinces or p == "province" for _, p in after)
+            return next(iter(sorted(p for p in self.list_places if p not in self._provinces)), None) if upper \
+                else "province"
         return min(after)[1] if after else None
 
     def _operation(self, r: Reading, fields: list[FieldName]) -> tuple[str, str | None, str]:
