@@ -23,6 +23,7 @@ from assistant.understand.plan import (
     SizeAtom,
     TextAtom,
     TopicAtom,
+    YearAtom,
     iter_atoms,
 )
 
@@ -68,7 +69,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms) \
-            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms)  # 写着各县区
+            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
+            or any(isinstance(a, YearAtom) and a.field == "mentioned" for a in atoms)  # 写着各县区, 写着2023年
     return True
 
 
