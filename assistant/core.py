@@ -278,7 +278,7 @@ class Assistant:
         last, expired = self._memory(session_id)
         answer, turn = self._answer(question, last, expired, jurisdiction, agency)
         if turn is not None:
-            self.sessions.remember(session_id, turn.plan, turn.row_ids)
+            self.sessions.remember(session_id, turn.plan, turn.row_ids, turn.earlier)
         return answer.model_copy(update={"session_id": session_id})
 
     def converse(self, question: str, previous: Sequence[str] = (), jurisdiction: str | None = None,
@@ -306,7 +306,9 @@ class Assistant:
         result = engine.answerer.compose(plan, found)
         turn = None
         if not result.abstained and not plan.unresolved:
-            turn = Turn(plan, [r.id for r in found.rows] or [c.id for c in result.citations], time.monotonic())
+            earlier = ([last.row_ids, *last.earlier] if last else [])[:3]  # 这三项 may mean an answer before
+            turn = Turn(plan, [r.id for r in found.rows] or [c.id for c in result.citations], time.monotonic(),
+                        earlier)
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
         text = with_reading(result.text, result.plan_line, plan, overridden, self.templates)
@@ -355,7 +357,8 @@ class Assistant:
         lost = [self.templates.render(detect_lang(question), "session_expired")] if expired else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
-        plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides())
+        plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides(),
+                                  last.earlier if last else [])
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
         if plan.unresolved:  # offer only names the lists asked about hold, each as the question re-asked

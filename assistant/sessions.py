@@ -7,7 +7,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.understand.plan import QueryPlan
 from state import StateStore
@@ -18,6 +18,7 @@ class Turn:
     plan: QueryPlan
     row_ids: list[str]
     at: float
+    earlier: list[list[str]] = field(default_factory=list)  # the rows of the turns before, latest first (at most 3)
 
 
 class SessionStore:
@@ -53,15 +54,18 @@ class SessionStore:
             self.state.drop_turn(session_id, lost=True)
             return None
         saved = json.loads(record.turn)
-        return Turn(QueryPlan.model_validate(saved["plan"]), list(saved["row_ids"]), record.turn_at)
+        return Turn(QueryPlan.model_validate(saved["plan"]), list(saved["row_ids"]), record.turn_at,
+                    [list(rows) for rows in saved.get("earlier", [])])
 
     def expired(self, session_id: str) -> bool:
         """Whether the session had a turn the store no longer remembers (expired, or pushed out)."""
         record = self.state.session(session_id)
         return record is not None and record.lost
 
-    def remember(self, session_id: str, plan: QueryPlan, row_ids: list[str]) -> None:
-        turn = json.dumps({"plan": plan.model_dump(mode="json"), "row_ids": row_ids}, ensure_ascii=False)
+    def remember(self, session_id: str, plan: QueryPlan, row_ids: list[str],
+                 earlier: list[list[str]] | None = None) -> None:
+        turn = json.dumps({"plan": plan.model_dump(mode="json"), "row_ids": row_ids, "earlier": earlier or []},
+                          ensure_ascii=False)
         owner = self.state.save_turn(session_id, turn, self.clock())
         self.state.trim_turns(owner, self.max_sessions, self.max_total)
 

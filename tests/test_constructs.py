@@ -197,3 +197,24 @@ def test_a_quoted_provincial_row_and_how_the_cities_carry_it_out(assistant: Assi
     answer = assistant.ask(f"“{text}”那一项，营口、瓦房店各自用哪条去落地？")
     below = {v.child for v in assistant.engine.links.children_of("liaoning#20")}
     assert answer.plan.lineage == "children" and set(ids(answer)) == {"liaoning#20"} | below and answer.understood
+
+
+def test_a_number_of_rows_that_fits_an_earlier_answer(assistant: Assistant) -> None:
+    first, narrowed, these = converse(assistant, "环翠哪些条目的任务里写着到2023年", "这几项里头哪条没有区财政局",
+                                      "刚才那三项的牵头单位各是谁")
+    assert len(ids(first)) == 3 and len(ids(narrowed)) == 1
+    assert ids(these) == ids(first) and these.understood and these.plan.fields[0] == "lead"
+
+
+def test_the_kth_previous_row_and_its_lineage(assistant: Assistant) -> None:
+    first, second = converse(assistant, "省清单里省审计厅参与的条目", "其中第二条在营口由哪条承接")
+    parent = ids(first)[1]
+    below = {v.child for v in assistant.engine.links.children_of(parent) if v.child.startswith("yingkou#")}
+    assert second.plan.lineage == "children" and set(ids(second)) == {parent} | below
+
+
+def test_an_institution_that_filled_nothing_in(assistant: Assistant) -> None:
+    _, blank = converse(assistant, "辽宁清单第17到20条", "这几条当中锦州师专一个字都没填的是哪条？")
+    expected = [i for i in ("liaoning#17", "liaoning#18", "liaoning#19", "liaoning#20")
+                if (m := assistant.engine.catalog.by_id[i].measures) is None or m.is_empty()]
+    assert ids(blank) == expected and expected

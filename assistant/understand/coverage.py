@@ -23,6 +23,7 @@ from assistant.understand.plan import (
     SizeAtom,
     TextAtom,
     TopicAtom,
+    YearAtom,
     iter_atoms,
 )
 
@@ -58,17 +59,18 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or any(isinstance(a, TextAtom) and a.whole for a in atoms)
     if kind == "about":
         return plan.operation == "about"
-    if kind == "reference":
-        return plan.reference is not None
+    if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named
+        return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms)
     if kind == "count":
         return plan.operation in ("count", "group_count") or plan.operation in RANKED
-    if kind == "extreme":
-        return plan.pick is not None
+    if kind == "extreme":  # 最多可以预留多少比例: in a figure question, the bound the figure states
+        return plan.pick is not None or plan.operation == "fact" and plan.unit is not None
     if kind == "position":
         return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms) \
-            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms)  # 写着各县区
+            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
+            or any(isinstance(a, YearAtom) for a in atoms)  # 写着各县区, 写着2023年, 完成时间填的是2021年
     return True
 
 
@@ -121,7 +123,9 @@ class Coverage:
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:
             unread += self._untagged(folded, covered)
-        return list(dict.fromkeys(unread))
+        named = [_QUOTES.sub("", a.name).lower() for a in plan.atoms() if isinstance(a, CategoryAtom)]
+        # a category named by its words (“完善教师培养培训体系…”这部分): those words name it
+        return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
 
     def _untagged(self, folded: str, covered: list[bool]) -> list[str]:
         """Words of two or more characters (or English words) that no tag covers."""

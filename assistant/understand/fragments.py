@@ -32,8 +32,10 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
-    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units
-        fragments = [replace(f, field="units") if f.field == "responsible" else f for f in fragments]
+    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units; 没填的: its measures
+        fragments = [replace(f, field="units") if f.field == "responsible" else
+                     replace(f, field="measures") if f.kind == "empty" and not f.field else f for f in fragments]
+    fragments = [f for f in fragments if f.kind not in ("empty", "filled") or f.field]
     if any(f.kind in ("empty", "filled") for f in fragments):  # the grammar reads which fields, and how
         where = without(where, lambda a: isinstance(a, EmptyAtom))
     for fragment in sorted(fragments, key=lambda f: f.kind == "ignore"):  # 各县区不算 may come first

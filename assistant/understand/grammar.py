@@ -189,7 +189,8 @@ class _Fragments(Transformer):
         return _literal("literal_not", items)
 
     def empty(self, items: list[Any]) -> Fragment:
-        return Fragment("empty", field=next(i for i in items if isinstance(i, str) and not isinstance(i, Token)))
+        return Fragment("empty", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),
+                                            ""))
 
     def filled(self, items: list[Any]) -> Fragment:
         return Fragment("filled", field=next(i for i in items if isinstance(i, str) and not isinstance(i, Token)))

@@ -222,7 +222,7 @@ class Lexicon:
             folded = folded[:t.start] + "或".join(self.groups[t.text]) + folded[t.end:]
         corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]), why="group")
                                     for t in groups]
-        exact = [t for t in self.tag(folded) if t.kind in ("place", "institution", "agency")]
+        exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]
         taken = [False] * len(folded)
         for t in exact:
             taken[t.start:t.end] = [True] * (t.end - t.start)

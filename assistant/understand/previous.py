@@ -10,13 +10,20 @@ from assistant.understand.plan import QueryPlan, Reference, RowsAtom, without
 _ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
 
-def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag]) -> QueryPlan:
+def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                   earlier: list[list[str]] | None = None) -> QueryPlan:
     """这两项 / 这一项 / 它 / 这些 tie the question to the previous answer's rows when the number fits: all of them,
     the one, or exactly as many as named. A number that does not fit (这两项 after 27 rows) ties nothing, and the
     word stays unread. 其中第二项: the second of the previous rows."""
     if previous is None or not rows:
         return plan
     fields = list(dict.fromkeys(t.value for t in tags if t.kind == "field" and t.value in _ASKED_FIELDS))
+    counted = [cn_number(n) for t in tags if t.kind == "reference" and (n := t.value.partition(":")[2])]
+    if plan.reference is not None and counted and counted[0] != len(plan.reference.rows):
+        # 刚才那三项 after a one-row answer: the rows of the latest earlier answer with three
+        fitting = next((r for r in earlier or [] if len(r) == counted[0]), None)
+        if fitting is not None:
+            plan = plan.model_copy(update={"reference": Reference(rows=fitting)})
     if plan.reference is not None:
         return _position_within(plan, fields)
     named = [t for t in tags if t.kind == "reference"]
@@ -24,8 +31,10 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
         return plan
     kind, _, number = named[0].value.partition(":")
     wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
-    if wanted != len(rows):
-        return plan
+    if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
+        rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
+        if not rows:
+            return plan
     operation = plan.operation if plan.operation in ("count", "group_count") else "list"
     return plan.model_copy(update={
         "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
@@ -55,11 +64,13 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
     a list with both does the word order decide (落实 before the reference: children)."""
     carry = next((t for t in tags if t.kind == "carry"), None)
-    ref = next((t for t in tags if t.kind == "reference"), None)
+    ref = next((t for t in tags if t.kind == "reference"), None) or _ordinal(plan, rows, tags)
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
-    if number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
+    if kind == "position":  # 第二条在营口是哪条落实的: the second of the previous rows
+        rows = [rows[cn_number(number) - 1]]
+    elif number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
         return plan
     above, below = sides
     docs = {r.split("#")[0] for r in rows}
@@ -69,13 +80,28 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
         lineage = "parents"
     else:
         lineage = "children" if carry.start < ref.start else "parents"
+    named = [t.value for t in tags if t.kind == "place"]  # 在营口由哪条承接: the lists asked about, kept
+    scope = plan.scope.model_copy(update={"places": list(dict.fromkeys([*plan.scope.places, *named]))})
     return plan.model_copy(update={
-        "operation": "lineage", "lineage": lineage,
+        "operation": "lineage", "lineage": lineage, "scope": scope,
         "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
         "refuse_reason": None, "unresolved": []})
 
 
+def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
+    """第二条 said before any place (第二条在营口…) is the second of the previous rows, as a reference tag; after a
+    place (营口第二条) it is that list's row."""
+    refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
+    if len(refs) != 1 or refs[0].start != refs[0].end or not 1 <= refs[0].start <= len(rows) or number is None \
+            or any(t.kind == "place" and t.start < number.start for t in tags):
+        return None
+    return Tag(number.start, number.end, number.text, "reference", f"position:{refs[0].start}")
+
+
 def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
-                       sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
-    """The constructs that tie a question to the previous answer's rows: their lineage, or the rows themselves."""
-    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags)
+                       sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+                       earlier: list[list[str]] | None = None) -> QueryPlan:
+    """The constructs that tie a question to the previous answer's rows (or, when a number says so, to an earlier
+    answer's): their lineage, or the rows themselves."""
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier)
