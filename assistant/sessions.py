@@ -66,8 +66,7 @@ class SessionStore:
                  earlier: list[list[str]] | None = None) -> None:
         turn = json.dumps({"plan": plan.model_dump(mode="json"), "row_ids": row_ids, "earlier": earlier or []},
                           ensure_ascii=False)
-        owner = self.state.save_turn(session_id, turn, self.clock())
-        self.state.trim_turns(owner, self.max_sessions, self.max_total)
+        self.state.save_turn(session_id, turn, self.clock(), (self.max_sessions, self.max_total))  # one transaction
 
     def forget(self, session_id: str) -> None:
         """The user cleared the conversation: no memory, and nothing to report as expired."""

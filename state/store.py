@@ -68,15 +68,20 @@ class StateStore:
             row = conn.execute(select(s.c.owner, s.c.turn, s.c.turn_at, s.c.lost).where(s.c.id == session_id)).first()
         return SessionRecord(row.owner, row.turn, row.turn_at, bool(row.lost)) if row else None
 
-    def save_turn(self, session_id: str, turn: str, now: float) -> str | None:
-        """Remember a session's turn (an id never issued is recorded with no owner); the session's owner."""
+    def save_turn(self, session_id: str, turn: str, now: float,
+                  limits: tuple[int, int] | None = None) -> str | None:
+        """Remember a session's turn (an id never issued is recorded with no owner); the session's owner. With
+        `limits` (per owner, in total), the oldest turns past them are trimmed in the same transaction."""
         s = schema.sessions
         with self._writing() as conn:
             upsert = self._insert(s).values(id=session_id, owner=None, issued_at=now, turn=turn, turn_at=now,
                                             lost=False)
             conn.execute(upsert.on_conflict_do_update(index_elements=[s.c.id],
                                                       set_={"turn": turn, "turn_at": now, "lost": False}))
-            return conn.execute(select(s.c.owner).where(s.c.id == session_id)).scalar()
+            owner = conn.execute(select(s.c.owner).where(s.c.id == session_id)).scalar()
+            if limits is not None:
+                self._trim(conn, owner, *limits)
+            return owner
 
     def drop_turn(self, session_id: str, lost: bool) -> None:
         """Forget a session's turn; `lost` marks it as one whose memory is gone (said at its next question)."""
@@ -87,15 +92,19 @@ class StateStore:
     def trim_turns(self, owner: str | None, per_owner: int, total: int) -> None:
         """Forget the oldest turns past `per_owner` of one owner's and past `total` of all (marked lost); of
         the lost sessions only the newest `total` are kept."""
+        with self._writing() as conn:
+            self._trim(conn, owner, per_owner, total)
+
+    @staticmethod
+    def _trim(conn: Connection, owner: str | None, per_owner: int, total: int) -> None:
         s = schema.sessions
         mine = s.c.owner.is_(None) if owner is None else s.c.owner == owner
-        with self._writing() as conn:
-            for scope, keep in ((mine, per_owner), (true(), total)):
-                older = select(s.c.id).where(s.c.turn.is_not(None), scope).order_by(s.c.turn_at.desc()).offset(keep)
-                conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
-                             .values(turn=None, turn_at=None, lost=True))
-            lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
-            conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
+        for scope, keep in ((mine, per_owner), (true(), total)):
+            older = select(s.c.id).where(s.c.turn.is_not(None), scope).order_by(s.c.turn_at.desc()).offset(keep)
+            conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
+                         .values(turn=None, turn_at=None, lost=True))
+        lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
+        conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
 
     # Counters
 

@@ -118,7 +118,8 @@ class Coverage:
         covered = [False] * len(folded)
         for tag in tags:
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
-            if not self._read(tag, plan, agencies, places) and not self._names_a_list(tag, folded):
+            relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
+            if not relative and not self._read(tag, plan, agencies, places) and not self._names_a_list(tag, folded):
                 unread.append(tag.text)
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:

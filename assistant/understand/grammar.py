@@ -143,7 +143,9 @@ class _Fragments(Transformer):
 
     def neg_role_after(self, items: list[Any]) -> Fragment:
         after = _flat(items)[[t.type for t in _flat(items)].index("NEG_PRE"):]
-        return Fragment("neg", *_names(items), role=_role(after), involved=True)
+        field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
+        role = {"lead": "lead", "responsible": "responsible"}.get(field) or _role(after)
+        return Fragment("neg", *_names(items), role=role, involved=True)
 
     def only_except(self, items: list[Any]) -> Fragment:
         return Fragment("only", *_names(items))
@@ -213,8 +215,10 @@ def _names(items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _role(items: list[Any]) -> str:
-    roles = [t.tag.value for t in _flat(items) if t.type in ("ROLE", "ROLE_EN")]  # type: ignore[attr-defined]
-    return next((r for r in roles if r in ("lead", "responsible")), "any")
+    """The role the role words say: one of lead / responsible, or any when they name both or 参与 besides."""
+    roles = {t.tag.value for t in _flat(items) if t.type in ("ROLE", "ROLE_EN")}  # type: ignore[attr-defined]
+    named = roles & {"lead", "responsible"}
+    return named.pop() if len(named) == 1 and len(roles) == 1 else "any"
 
 
 def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
