@@ -216,9 +216,11 @@ def _names(items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _role(items: list[Any]) -> str:
     """The role the role words say: one of lead / responsible, or any when they name both or 参与 besides."""
-    roles = {t.tag.value for t in _flat(items) if t.type in ("ROLE", "ROLE_EN")}  # type: ignore[attr-defined]
+    tokens = _flat(items)
+    roles = {t.tag.value for t in tokens if t.type in ("ROLE", "ROLE_EN")}  # type: ignore[attr-defined]
     named = roles & {"lead", "responsible"}
-    return named.pop() if len(named) == 1 and len(roles) == 1 else "any"
+    joined = any(t.type == "CONJ" for t in tokens) and len(roles) > 1  # 牵头或参与: either role
+    return named.pop() if len(named) == 1 and not joined else "any"
 
 
 def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
