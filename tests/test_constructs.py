@@ -7,22 +7,7 @@ from __future__ import annotations
 
 from assistant.core import Assistant
 from ingest.deadlines import years_named
-
-
-def ids(answer) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.id for c in answer.citations]
-
-
-def rows_where(assistant: Assistant, doc: str, keep) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.id for r in assistant.engine.catalog.filter([doc]) if keep(r)]
-
-
-def converse(assistant: Assistant, *questions: str):  # type: ignore[no-untyped-def]
-    session, answers = None, []
-    for question in questions:
-        answers.append(assistant.ask(question, session_id=session))
-        session = answers[-1].session_id
-    return answers
+from tests.asking import converse, ids, rows_where
 
 
 def test_only_these_in_one_column_leaving_some_out(assistant: Assistant) -> None:

@@ -4,14 +4,7 @@ literal text, fields filled or empty; each answer checked against the catalog's 
 from __future__ import annotations
 
 from assistant.core import Assistant
-
-
-def ids(answer) -> list[str]:  # type: ignore[no-untyped-def]
-    return [c.id for c in answer.citations]
-
-
-def rows_where(assistant: Assistant, doc: str, keep) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.id for r in assistant.engine.catalog.filter([doc]) if keep(r)]
+from tests.asking import converse, ids, rows_where
 
 
 def test_negation_in_other_words_leaves_the_agency_out(assistant: Assistant) -> None:
@@ -56,14 +49,6 @@ def test_a_word_for_a_group_of_agencies_is_any_of_them(assistant: Assistant) -> 
     assert "「财税部门」按其中任一部门理解" in answer.answer
 
 
-def converse(assistant: Assistant, *questions: str):  # type: ignore[no-untyped-def]
-    session, answers = None, []
-    for question in questions:
-        answers.append(assistant.ask(question, session_id=session))
-        session = answers[-1].session_id
-    return answers
-
-
 def test_these_n_rows_refer_to_the_previous_answer_when_the_number_fits(assistant: Assistant) -> None:
     first, these = converse(assistant, "环翠区哪些任务是教育体育局单独牵头的", "这三项分别什么时候完成")
     assert ids(these) == ids(first) and len(ids(first)) == 3 and these.understood
@@ -105,7 +90,6 @@ def test_lineage_of_the_previous_rows_in_conversation(assistant: Assistant) -> N
     _, parents = converse(assistant, "瓦房店第10项是什么", "这一项落实的是省里哪几项")
     every = {v.parent for v in links.parents_of("wafangdian#10")}
     assert len(every) >= 2 and set(ids(parents)) == {"wafangdian#10"} | every  # each of several parents
-
 
 
 def test_a_year_named_in_the_task_or_none(assistant: Assistant) -> None:
