@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from state.records import Pointer
+from state.records import Pointer, StateUnavailable
 from state.store import StateStore
 
 log = logging.getLogger(__name__)
@@ -109,3 +110,22 @@ class PostgresState(StateStore):
         with self._listening:
             self._close_listener()
         super().close()
+
+
+def open_state(database_url: str | None, data_dir: Path) -> StateStore:
+    """The configured state store: PostgreSQL (or any SQLAlchemy URL) when `database_url` is set, else the SQLite
+    file `state.sqlite3` in the data directory."""
+    where = make_url(database_url).render_as_string(hide_password=True) if database_url else \
+        str(data_dir / "state.sqlite3")
+    try:
+        if not database_url:
+            return SQLiteState.at(data_dir / "state.sqlite3")
+        if database_url.startswith(("postgresql", "postgres:")):
+            return PostgresState.at(database_url)
+        if database_url.startswith("sqlite:///"):
+            return SQLiteState.at(Path(database_url.removeprefix("sqlite:///")))
+    except (SQLAlchemyError, OSError) as err:
+        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        raise StateUnavailable(f"state store {where} cannot be opened: {reason}") from err
+    raise StateUnavailable(f"ASSISTANT_DATABASE_URL must be postgresql://… or sqlite:///…, not {where}")
+

@@ -6,16 +6,13 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, delete, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
 from state import schema
-from state.records import Counter, Pointer, SessionRecord, StalePointer, StateUnavailable
+from state.records import Counter, Pointer, SessionRecord, StalePointer
 
 T = TypeVar("T")
 POLL_SECONDS = 0.25  # how often a waiting reader reads the pointer row when nothing tells it the pointer moved
@@ -193,24 +190,3 @@ class StateStore:
             if current != seen or left <= 0:
                 return current
             time.sleep(min(POLL_SECONDS, left))
-
-
-def open_state(database_url: str | None, data_dir: Path) -> StateStore:
-    """The configured state store: PostgreSQL (or any SQLAlchemy URL) when `database_url` is set, else the SQLite
-    file `state.sqlite3` in the data directory."""
-    from state.backends import PostgresState, SQLiteState
-
-    where = make_url(database_url).render_as_string(hide_password=True) if database_url else \
-        str(data_dir / "state.sqlite3")
-    try:
-        if not database_url:
-            return SQLiteState.at(data_dir / "state.sqlite3")
-        if database_url.startswith(("postgresql", "postgres:")):
-            return PostgresState.at(database_url)
-        if database_url.startswith("sqlite:///"):
-            return SQLiteState.at(Path(database_url.removeprefix("sqlite:///")))
-    except (SQLAlchemyError, OSError) as err:
-        reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
-        raise StateUnavailable(f"state store {where} cannot be opened: {reason}") from err
-    raise StateUnavailable(f"ASSISTANT_DATABASE_URL must be postgresql://… or sqlite:///…, not {where}")
-
