@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from chromadb.api.models.Collection import Collection
@@ -98,9 +99,11 @@ class Catalog:
     def docs_in(self, jurisdictions: list[str]) -> list[str]:
         return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
 
+    @cached_property
     def lineage_sides(self) -> tuple[frozenset[str], frozenset[str]]:
         """The documents with a list of a lower place below them, and those with a list of a higher place
-        above them: a row of the first kind is carried out, a row of the second carries one out."""
+        above them: a row of the first kind is carried out, a row of the second carries one out. Computed once
+        per catalog (a build's documents do not change)."""
         places = self.registry.places
         info = {d.doc: d.jurisdiction for d in self.documents}
         above = {d for d in info for o in info if info[d] in places.chain(info[o])[1:]}

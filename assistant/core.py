@@ -357,7 +357,7 @@ class Assistant:
         lost = [self.templates.render(detect_lang(question), "session_expired")] if expired else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
-        plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides(),
+        plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides,
                                   last.earlier if last else [])
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})

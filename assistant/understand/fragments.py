@@ -93,9 +93,9 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
     if f.kind in ("literal_has", "literal_not") and f.text_is_agency and f.at == "any" \
             and f.field in ("lead", "responsible"):
         # 责任部门里列了教育部门: the agencies in that column, read as names (a group's any member), not as text
-        named = {a.agency for a, _ in signed if isinstance(a, AgencyAtom)}
-        if named:
-            role_fragment = Fragment("role", tuple(named), tuple(named), role=f.field)
+        in_column = sorted({a.agency for a, _ in signed if isinstance(a, AgencyAtom)})
+        if in_column:
+            role_fragment = Fragment("role", tuple(in_column), tuple(in_column), role=f.field)
             node = _with_fragment(where, role_fragment)
             return node if f.kind == "literal_has" else not_of(node) if node is not None else None
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
