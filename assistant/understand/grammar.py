@@ -26,9 +26,10 @@ _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE", "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE", "count_in": "COUNT_IN",
+    "negation:close": "CLOSE", "group": "GROUP", "position:first_one": "EDGE", "position:last_one": "EDGE",
+    "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
+_OPENERS = {"QUOTE", "EDGE", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size"]
 
@@ -52,6 +53,9 @@ class Fragment:
     involved: bool = False  # neg: the agencies are in the rows, only not in that role (X参与但不牵头)
     count: int = 1  # size: how many agencies the column names
     at: str = "any"  # literal: anywhere in the cell, at its start or at its end
+    texts: tuple[str, ...] = ()  # literal: either of these texts (写的是“A”还是“B”), when more than one
+    consumed: tuple[int, ...] = ()  # where the position words it reads as a cell's start or end begin (以X开头)
+    who: tuple[str, ...] = ()  # literal: the words before its verb that say whose name the text is (金融方面的单位)
 
 
 class TagToken(Token):
@@ -223,13 +227,22 @@ def _role(items: list[Any]) -> str:
     return named.pop() if len(named) == 1 and not joined else "any"
 
 
+_EDGES = {"first_one": "start", "last_one": "end"}
+
+
 def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
-    field = next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+    field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")  # no column named
     target = next(i for i in reversed(items) if isinstance(i, Token) and i.type in ("QUOTE", "AGENCY", "PLACE",
                                                                                     "WORD"))
+    quotes = tuple(str(i) for i in items if isinstance(i, Token) and i.type == "QUOTE")
     said = [t.tag.value for t in _flat(items) if t.type == "LITERAL"]  # type: ignore[attr-defined]
-    at = next((a for a in said if a in ("start", "end")), "any")
-    return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at)
+    edges = [t for t in _flat(items) if t.type == "EDGE"]
+    at = next((a for a in said if a in ("start", "end")), _EDGES.get(edges[0].tag.value, "any") if edges else "any")
+    verb = next((k for k, t in enumerate(_flat(items)) if t.type in ("LITERAL", "HAS")), 0)
+    who = tuple(str(t) for t in _flat(items)[:verb] if t.type == "WORD")  # 金融方面的单位写作“X”: 金融
+    return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at,
+                    texts=quotes if len(quotes) > 1 else (), consumed=tuple(t.start_pos or 0 for t in edges),
+                    who=who)
 
 
 @lru_cache(maxsize=4)
