@@ -311,8 +311,9 @@ class Assistant:
                         earlier)
         intent = "out_of_scope" if result.abstained else plan.operation
         years = [a.year for a in plan.atoms() if isinstance(a, YearAtom)]
-        text = with_reading(result.text, result.plan_line, plan, overridden, self.templates)
-        answer = Answer(answer=text, citations=result.citations, understood=plan.understood, unread=plan.unread,
+        text = with_reading(result.text, result.plan_line, plan, overridden, self.templates, found.conflict)
+        answer = Answer(answer=text, citations=result.citations, understood=plan.understood and not found.conflict,
+                        unread=plan.unread,
                         session_id="",
                         abstained=result.abstained, mode=result.mode,  # type: ignore[arg-type]
                         intent=intent, notes=overridden + notes + result.notes, plan=plan, plan_line=result.plan_line,
@@ -347,9 +348,12 @@ class Assistant:
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else question)
-        plan = with_fragments(without_structure_terms(plan, tags, corrected), engine.grammar.fragments(corrected))
+        fragments = engine.grammar.fragments(corrected)
+        plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected)
-        plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}), tags)
+        consumed = {start for f in fragments for start in f.consumed}  # 以X开头: a cell's start, not the first row
+        plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}),
+                                       [t for t in tags if t.start not in consumed])
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

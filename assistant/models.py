@@ -71,7 +71,8 @@ class Answer(BaseModel):
                                    "fields wanted first, reference to the previous answer.")
     plan_line: str = Field(default="", description="The plan in one line, as the answer's first line shows it.")
     understood: bool = Field(default=True, description="False when some words of the question were not read "
-                             "(`unread`): the answer then says so in its first line and answers only what was read.")
+                             "(`unread`), or when its conditions, each met by some row alone, meet no row together "
+                             "(a likely misreading): the answer then says so in its first line.")
     unread: list[str] = Field(default_factory=list, description="Words of the question the plan did not use: "
                               "content words nothing read, and construct words (最多, 前五条, 写的是) whose construct "
                               "the plan does not hold.")

@@ -52,9 +52,12 @@ def forget_last_line() -> None:
 
 def echo_unread(answer: Answer) -> None:
     """For an answer that did not read every word: `unread: 航天` on stderr, seen on a terminal even when the
-    answer itself is piped (its first line says 未理解 too)."""
-    if not answer.understood:
+    answer itself is piped (its first line says 未理解 too); for conditions that meet no row together though
+    each alone is met, `not understood:` and that first line."""
+    if answer.unread:
         click.echo(f"unread: {', '.join(answer.unread)}", err=True)
+    elif not answer.understood:
+        click.echo(f"not understood: {answer.answer.partition(chr(10))[0]}", err=True)
 
 
 HINT = "输入问题后按回车；空行不会结束对话。结束：输入“退出”（或 exit），或按 Ctrl-D / Ctrl-C。"

@@ -73,7 +73,8 @@ class AnswerData(BaseModel):
     plan: QueryPlan | None = Field(description="The query plan: scope, conditions, operation, fields wanted.")
     citations: list[Citation] = Field(description="Every cited row, in the answer's order.")
     abstained: bool
-    understood: bool = Field(description="False when some words were not read (`unread`).")
+    understood: bool = Field(description="False when some words were not read (`unread`), or when the "
+                                        "conditions, each met alone, meet no row together.")
     unread: list[str]
     unresolved: list[Unresolved] = Field(description="Names that matched nothing, with candidates.")
     intent: str

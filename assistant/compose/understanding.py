@@ -6,12 +6,15 @@ from assistant.templates import Templates
 from assistant.understand.plan import QueryPlan
 
 
-def with_reading(text: str, plan_line: str, plan: QueryPlan, overridden: list[str], templates: Templates) -> str:
-    """The answer text with the lines that say how the question was read: 未理解 (unread words) first, then
-    the plan line, then each name read as another (a same-pinyin typo, a group of agencies) and each filter the
-    question overrode, then the answer."""
+def with_reading(text: str, plan_line: str, plan: QueryPlan, overridden: list[str], templates: Templates,
+                 conflict: bool = False) -> str:
+    """The answer text with the lines that say how the question was read: 未理解 (unread words) first, or that
+    the conditions, each met alone, meet no row together (`conflict`), then the plan line, then each name read as
+    another (a same-pinyin typo, a group of agencies) and each filter the question overrode, then the answer."""
     shown = [templates.render(plan.lang, f"read_as_{r.why}", typed=r.typed, name=r.name) for r in plan.read_as]
     text = _under_plan_line(text, plan_line, shown + overridden)
+    if conflict and not plan.unread:
+        text = templates.render(plan.lang, "conditions_conflict") + "\n" + text
     if plan.unread:
         text = templates.render(plan.lang, "not_understood", words=quoted(plan.unread, plan.lang)) + "\n" + text
     return text

@@ -70,6 +70,7 @@ class Result:
     links: list[LinkView] = field(default_factory=list)  # lineage: the links the answer claims
     lineage_docs: dict[str, list[str]] = field(default_factory=dict)  # "parents" / "children": documents
     abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
+    conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
     missing_places: list[str] = field(default_factory=list)
 
 
@@ -97,6 +98,7 @@ class Executor:
         result = Result(docs=docs, missing_places=missing)
         pool = self._pool(plan, docs)
         rows = self._filtered(plan, pool, result)
+        result.conflict = not rows and self._each_met(plan, pool)
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
                                  and any(a.role == "lead" for a in plan.agencies())]
         rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
@@ -162,6 +164,16 @@ class Executor:
                 topic_rows[id(atom)] = {r.id for r in rows}
         return [r for r in pool if self._holds(plan.where, r, topic_rows)]
 
+    def _each_met(self, plan: QueryPlan, pool: list[Row]) -> bool:
+        """Whether each of two or more conditions a plan joins with AND is met by some row of the pool alone
+        (while together they select none). Conditions on the previous answer's rows are not counted: a narrowing
+        follow-up may rightly find none among them."""
+        if plan.reference is not None or plan.operation not in ("list", "count") or not isinstance(plan.where, Group) \
+                or plan.where.kind != "and" or len(plan.where.items) < 2:
+            return False
+        return all(self._filtered(plan.model_copy(update={"where": item}), pool, Result())
+                   for item in plan.where.items)
+
     def _compare_rows(self, plan: QueryPlan, topic: TopicAtom, pool: list[Row], result: Result) -> list[Row]:
         """Per list: rows holding the topic's anchor (or its shortened stem where that list lacks it)."""
         anchor = self.topics.anchor(topic, pool, plan.quoted)
@@ -210,8 +222,9 @@ class Executor:
         agencies = self.catalog.registry.agencies
         limit = plan.groups
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
-            sized = [GroupCount(r.id, r.id, [r.id], size=len({a for a, _ in _agency_keys(plan, r, agencies)}))
-                     for r in rows]
+            sized = [GroupCount(r.id, r.id, [r.id], size=len({a for a, _ in _agency_keys(plan, r, agencies)
+                                                              if not agencies.is_collective(a)}))
+                     for r in rows]  # 各乡镇 / 街道办事处 are several bodies, not one more department
             best = (max if plan.pick != "min" else min)((g.total for g in sized), default=0)
             result.groups = [g for g in sized if g.total == best]
             return [self.catalog.by_id[g.key] for g in result.groups]
@@ -236,6 +249,11 @@ class Executor:
                 group.label = self._written_name(group.key, group.rows) or group.label
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
         result.groups = ordered
+        if plan.pick:  # the most / the fewest: the winners' rows are the answer's evidence (ties: all of them)
+            ranked = [g for g in ordered if not g.collective]
+            best = (max if plan.pick != "min" else min)((g.total for g in ranked), default=0)
+            won = {rid for g in ranked if g.total == best for rid in g.rows}
+            return [r for r in rows if r.id in won]
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
         return [] if whole else rows  # a whole list's table cites no row, as a whole list's count
 

@@ -74,7 +74,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.operation not in ("list", "count", "group_count", "refuse", "search"):
         return plan
     pick = "min" if extreme.value in ("min", "less") else "max"
-    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")]
+    columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
     if _asks_for_a_row(tags) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
                                        "fields": columns[:1], "rank": None, "refuse_reason": None})

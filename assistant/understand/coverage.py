@@ -47,8 +47,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "negation":
         return _has_not(plan.where) or bool(plan.groups and plan.groups.excluding) or any(isinstance(a, EmptyAtom | OnlyAtom) for a in atoms) \
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
-    if kind == "single":
-        return any(isinstance(a, SizeAtom) for a in atoms)
+    if kind == "single":  # 只有X一个部门: the only-these condition counts them too
+        return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms)
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding)
@@ -65,10 +65,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return plan.operation in ("count", "group_count") or plan.operation in RANKED
     if kind == "extreme":  # 最多可以预留多少比例: in a figure question, the bound the figure states
         return plan.pick is not None or plan.operation == "fact" and plan.unit is not None
-    if kind == "position":
-        return any(isinstance(a, RowsAtom) for a in atoms) or bool(plan.reference and plan.reference.position)
+    if kind == "position":  # 前五条: rows by position; 以“X”开头: a text at the cell's start or end
+        return any(isinstance(a, RowsAtom) or isinstance(a, TextAtom) and a.at != "any" for a in atoms) \
+            or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
-        return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom) for a in atoms) or bool(plan.rank and plan.rank.terms) \
+        return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom | OnlyAtom) for a in atoms) \
+            or bool(plan.rank and plan.rank.terms) \
             or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
             or any(isinstance(a, YearAtom) for a in atoms)  # 写着各县区, 写着2023年, 完成时间填的是2021年
     return True
@@ -116,16 +118,21 @@ class Coverage:
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
         unread: list[str] = []
         covered = [False] * len(folded)
-        for tag in tags:
+        for k, tag in enumerate(tags):
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
             relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
+            # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
+            relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
+                t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
             if not relative and not self._read(tag, plan, agencies, places) and not self._names_a_list(tag, folded):
                 unread.append(tag.text)
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:
             unread += self._untagged(folded, covered)
         named = [_QUOTES.sub("", a.name).lower() for a in plan.atoms() if isinstance(a, CategoryAtom)]
-        # a category named by its words (“完善教师培养培训体系…”这部分): those words name it
+        # a category named by its words (“完善教师培养培训体系…”这部分): those words name it; a word a literal text
+        # holds (把文旅部门写成“市文旅广电局”) restates what the text condition reads
+        named += [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
         return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
 
     def _untagged(self, folded: str, covered: list[bool]) -> list[str]:

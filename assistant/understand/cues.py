@@ -21,6 +21,8 @@ class Cues:
     @classmethod
     def load(cls, folder: Path = HERE) -> Cues:
         data = tomllib.loads((folder / "cues.toml").read_text("utf-8"))
+        carry = tomllib.loads((folder / "lexicon.toml").read_text("utf-8"))["carry"]  # one list of carry-out words
+        data["lineage"]["carry"] = carry["words"] + carry["english"]
         glossary = tomllib.loads((folder / "glossary.toml").read_text("utf-8"))["terms"]
         return cls(data, glossary)
 

@@ -45,6 +45,9 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
     operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
         else plan.operation
+    said = [t for f in fragments if f.kind == "literal_has" for t in (f.texts or (f.text,))]
+    if operation == "fact" and plan.rank and said and all(any(w in t for t in said) for w in plan.rank.terms):
+        operation = "list"  # 提到“X”的是哪几条: the rows whose text says it, not a figure searched for
     rank = plan.rank if operation in ("fact", "search", "compare") else None
     return plan.model_copy(update={"where": where, "operation": operation, "rank": rank,
                                    "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
@@ -64,7 +67,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
             named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
                                  zip(f.agencies, f.names, strict=True)]
             return all_of([n for n in (kept, *named) if n is not None])
-        return _with_role(where, set(f.agencies), f.role)
+        named = set(f.agencies) or {a.agency for a, _ in signed if isinstance(a, AgencyAtom)}  # （牵头或责任）: all
+        return _with_role(where, named, f.role)
     if f.kind == "neg" and f.agencies:  # the grammar knows the negator's scope and role: its atom wins
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
@@ -90,6 +94,14 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
             return where
         size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
         return all_of([n for n in (where, size) if n is not None])
+    if f.kind in ("literal_has", "literal_not") and not f.field:  # 提到“X”的: no column named
+        if any(isinstance(a, AgencyAtom) and a.name in f.text for a, _ in signed):  # 写着“各县区”: either column
+            said = replace(f, field="lead"), replace(f, field="responsible")
+            either = [n for n in (_with_fragment(None, g) for g in said) if n is not None]
+            kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
+                           or a.kind == "topic" and all(w in f.text for w in a.terms))
+            return all_of([n for n in (_without_terms(kept, f.text), Group(kind="or", items=either)) if n is not None])
+        f = replace(f, field="text")  # the task text
     if f.kind in ("literal_has", "literal_not") and f.text_is_agency and f.at == "any" \
             and f.field in ("lead", "responsible"):
         # 责任部门里列了教育部门: the agencies in that column, read as names (a group's any member), not as text
@@ -101,10 +113,14 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
     if f.kind in ("literal_has", "literal_not") and f.field in _FIELDS and f.text:
         if any(isinstance(a, TextAtom) for a, _ in signed):
             return where
-        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
-                       or a.kind == "topic" and all(t in f.text for t in a.terms))
-        kept = _without_terms(kept, f.text)
-        atom = TextAtom(field=f.field, text=f.text, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
+        texts = f.texts or (f.text,)
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and any(a.name in t for t in texts)
+                       or a.kind == "topic" and all(any(w in t for t in texts) for w in a.terms))
+        for text in (*texts, *f.who):  # the text, and the words saying whose name it is, are no topic
+            kept = _without_terms(kept, text)
+        said: list[Node] = [TextAtom(field=f.field, text=t, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
+                            for t in texts]
+        atom = said[0] if len(said) == 1 else Group(kind="or", items=said)  # 写的是“A”还是“B”: either
         return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])
     if f.kind in ("empty", "filled") and f.field in _EMPTY_FIELDS:
         if any(isinstance(a, EmptyAtom) and a.field == f.field for a, _ in signed):

@@ -38,7 +38,9 @@ _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
-_HEAD_AFTER = re.compile(r"[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")  # 国资监管部门: the head after a word
+# 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
+_HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
+_HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)[(（][市省区县]?$")
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
 _SUFFIXES = ("局", "厅", "委", "办", "部", "会", "处", "院", "室", "中心", "部门", "单位")  # a name complete in itself
 # "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
@@ -423,6 +425,9 @@ class RuleParser:
             if len(members) < 2 or out[g] != "and":
                 continue
             last = members[-1]
+            if _HEAD_BEFORE.search(folded[:members[0].start]):  # 市委系统的单位（A、B、C）: the group's members
+                out[g] = "or"
+                continue
             headed = last.surface.endswith(_HEADS) or bool(_HEAD_AFTER.match(folded, last.end))
             if headed and not any(m.surface.endswith(_SUFFIXES) for m in members[:-1]):
                 out[g] = "or"

@@ -1,0 +1,94 @@
+"""What a cell literally says (the agency named between the column and its verb, one text or another, a quoted text
+at a cell's start, a quoted text with no column named), agencies named as members of a group, either role for
+every agency, carry-out words, the most of a group citing its rows, and conditions that each hold alone yet meet
+no row together: an answer that says it may have misread the question instead of a confident "none"."""
+
+from __future__ import annotations
+
+from assistant.core import Assistant
+from tests.asking import ids, rows_where
+
+
+def test_the_agency_named_before_the_verb_and_its_written_form(assistant: Assistant) -> None:
+    said = assistant.ask("营口表中，责任单位一栏把文化旅游部门简写成“市文旅广电局”的条目")
+    expected = rows_where(assistant, "yingkou", lambda r: any("市文旅广电局" in n for n in r.responsible))
+    every = rows_where(assistant, "yingkou", lambda r: "culture_tourism" in r.responsible_ids)
+    assert said.understood and ids(said) == expected and 0 < len(expected) < len(every)
+
+
+def test_one_written_form_or_another(assistant: Assistant) -> None:
+    said = assistant.ask("营口表中第24条，责任单位中金融方面的单位写作“市金融局”还是写作“市金融发展局”")
+    assert ids(said) == ["yingkou#24"] and said.understood
+
+
+def test_a_quoted_text_at_the_start_of_the_task(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表里任务原文以“推进”二字起头的")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.text.startswith("推进"))
+    assert said.understood and ids(said) == expected and expected
+    assert "第1项" not in said.plan_line  # 起头 is the cell's start here, not the list's first row
+
+
+def test_a_quoted_text_with_no_column_named(assistant: Assistant) -> None:
+    text = assistant.ask("环翠表中，任务里出现过“威海市”字样的条目")
+    assert ids(text) == rows_where(assistant, "huancui", lambda r: "威海市" in r.text) and text.understood
+    agency = assistant.ask("营口表里写有“各县区”的条目共几条")
+    expected = rows_where(assistant, "yingkou", lambda r: any("各县区" in n for n in r.lead + r.responsible))
+    assert ids(agency) == expected and str(len(expected)) in agency.answer
+
+
+def test_members_of_a_group_named_in_brackets_are_any_of_them(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表中，市委口的单位（市委编办、市委宣传部）有份的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: {"staffing", "publicity"} & set(r.agency_ids))
+    assert ids(said) == expected and said.understood
+
+
+def test_these_kinds_of_bureaus_point_at_the_agencies_named(assistant: Assistant) -> None:
+    said = assistant.ask("营口表中审计、国资这两类部门涉及的条目")
+    expected = rows_where(assistant, "yingkou", lambda r: {"audit", "state_assets"} & set(r.agency_ids))
+    assert said.understood and ids(said) == expected and expected
+
+
+def test_either_role_for_every_agency_named(assistant: Assistant) -> None:
+    said = assistant.ask("环翠表里发改、工信这两个部门有参与的任务（牵头或责任）")
+    expected = rows_where(assistant, "huancui", lambda r: {"development_reform", "industry_it"} & set(r.agency_ids))
+    assert ids(said) == expected and len(expected) > 2
+
+
+def test_carry_out_words_upstream_and_taking_over(assistant: Assistant) -> None:
+    links = assistant.engine.links
+    up = assistant.ask("瓦房店第20条的上游是省里第几条")
+    parents = sorted(v.parent for v in links.parents_of("wafangdian#20"))
+    assert parents and set(parents) <= set(ids(up)) and up.plan.lineage == "parents"
+    down = assistant.ask("省里第52条，营口由第几条来接")
+    children = {v.child for v in links.children_of("liaoning#52") if v.child.startswith("yingkou#")}
+    assert children and children <= set(ids(down)) and down.plan.lineage == "children"
+
+
+def test_the_most_in_one_role_cites_the_winners_rows(assistant: Assistant) -> None:
+    said = assistant.ask("环翠表里哪个单位当责任单位的次数最多")
+    counts: dict[str, list[str]] = {}
+    for row in assistant.engine.catalog.filter(["huancui"]):
+        for agency in set(row.responsible_ids):
+            counts.setdefault(agency, []).append(row.id)
+    best = max(len(v) for v in counts.values())
+    winners = {rid for v in counts.values() if len(v) == best for rid in v}
+    assert said.plan.fields == ["responsible"] and set(ids(said)) == winners
+
+
+def test_alone_said_with_a_word_between(assistant: Assistant) -> None:
+    said = assistant.ask("环翠表中区税务局自己一家牵头的")
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) == {"tax"}) and said.understood
+    english = assistant.ask("Of Yingkou rows 1 to 10, which don't list the finance bureau?")
+    expected = rows_where(assistant, "yingkou", lambda r: r.row <= 10 and "finance" not in r.agency_ids)
+    assert english.understood and ids(english) == expected
+
+
+def test_conditions_that_meet_no_row_together_are_not_a_confident_none(assistant: Assistant) -> None:
+    rows = assistant.engine.catalog.filter(["huancui"])
+    assert any("tax" in r.lead_ids for r in rows) and any("organization" in r.lead_ids for r in rows)
+    assert not any({"tax", "organization"} <= set(r.lead_ids) for r in rows)
+    said = assistant.ask("环翠表里区税务局牵头并且区委组织部也牵头的任务")
+    assert not ids(said) and not said.understood and not said.unread
+    assert said.answer.startswith("没有同时满足全部条件的任务")
+    alone = assistant.ask("环翠表里区委组织部牵头的任务")  # one condition met by some rows: a confident answer
+    assert alone.understood and ids(alone)
