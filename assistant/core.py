@@ -273,12 +273,12 @@ class Assistant:
 
         `owner` fingerprints who asks (an API key, a chat login): only the owner a session id was issued to
         continues it; any other id, made up or borrowed, starts a new session."""
-        if not session_id or not self.sessions.issued(session_id, owner):
-            session_id = self.sessions.new_id(owner)
-        last, expired = self._memory(session_id)
+        fresh = not session_id or not self.sessions.issued(session_id, owner)
+        session_id = self.sessions.fresh_id() if fresh else session_id
+        last, expired = (None, False) if fresh else self._memory(session_id)
         answer, turn = self._answer(question, last, expired, jurisdiction, agency)
-        if turn is not None:
-            self.sessions.remember(session_id, turn.plan, turn.row_ids, turn.earlier)
+        if turn is not None:  # a fresh id is recorded, as the asker's, with its first turn
+            self.sessions.remember(session_id, turn.plan, turn.row_ids, turn.earlier, owner=owner)
         return answer.model_copy(update={"session_id": session_id})
 
     def converse(self, question: str, previous: Sequence[str] = (), jurisdiction: str | None = None,

@@ -40,6 +40,11 @@ class SessionStore:
         self.state.issue_session(session_id, owner, self.clock(), keep_unused=4 * self.max_sessions)
         return session_id
 
+    def fresh_id(self) -> str:
+        """A session id for a question asked outside any session: recorded (as the asker's) only with the turn
+        it answers, so that a one-off question costs one write, not two, and an abstention none."""
+        return secrets.token_hex(16)
+
     def issued(self, session_id: str, owner: str | None = None) -> bool:
         """Whether a server over this store issued the id to `owner`: an id a client invents, or one issued to
         another key or login, starts a new session instead and is never attached to."""
@@ -63,10 +68,12 @@ class SessionStore:
         return record is not None and record.lost
 
     def remember(self, session_id: str, plan: QueryPlan, row_ids: list[str],
-                 earlier: list[list[str]] | None = None) -> None:
+                 earlier: list[list[str]] | None = None, owner: str | None = None) -> None:
+        """Keep the turn; an id not recorded yet (a `fresh_id`) is recorded as `owner`'s with it."""
         turn = json.dumps({"plan": plan.model_dump(mode="json"), "row_ids": row_ids, "earlier": earlier or []},
                           ensure_ascii=False)
-        self.state.save_turn(session_id, turn, self.clock(), (self.max_sessions, self.max_total))  # one transaction
+        self.state.save_turn(session_id, turn, self.clock(), (self.max_sessions, self.max_total),
+                             owner=owner)  # one transaction
 
     def forget(self, session_id: str) -> None:
         """The user cleared the conversation: no memory, and nothing to report as expired."""

@@ -16,6 +16,8 @@ sessions = Table(
     Column("lost", Boolean, nullable=False, default=False),
     Index("sessions_owner_turn", "owner", "turn_at"),
     Index("sessions_issued", "issued_at"),
+    Index("sessions_turn", "turn_at"),  # counting the turns kept, to trim only past the bound
+    Index("sessions_lost", "lost", "issued_at"),
 )
 
 counters = Table(

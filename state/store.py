@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, select, true, update
+from sqlalchemy import Connection, Engine, and_, delete, func, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from state import schema
@@ -66,12 +66,13 @@ class StateStore:
         return SessionRecord(row.owner, row.turn, row.turn_at, bool(row.lost)) if row else None
 
     def save_turn(self, session_id: str, turn: str, now: float,
-                  limits: tuple[int, int] | None = None) -> str | None:
-        """Remember a session's turn (an id never issued is recorded with no owner); the session's owner. With
-        `limits` (per owner, in total), the oldest turns past them are trimmed in the same transaction."""
+                  limits: tuple[int, int] | None = None, owner: str | None = None) -> str | None:
+        """Remember a session's turn (an id not recorded yet is recorded as `owner`'s: issued with this turn);
+        the session's owner. With `limits` (per owner, in total), the oldest turns past them are trimmed in the
+        same transaction."""
         s = schema.sessions
         with self._writing() as conn:
-            upsert = self._insert(s).values(id=session_id, owner=None, issued_at=now, turn=turn, turn_at=now,
+            upsert = self._insert(s).values(id=session_id, owner=owner, issued_at=now, turn=turn, turn_at=now,
                                             lost=False)
             conn.execute(upsert.on_conflict_do_update(index_elements=[s.c.id],
                                                       set_={"turn": turn, "turn_at": now, "lost": False}))
@@ -94,14 +95,19 @@ class StateStore:
 
     @staticmethod
     def _trim(conn: Connection, owner: str | None, per_owner: int, total: int) -> None:
+        """Counted first (on the indexes), changed only past a bound: a store under its bounds is not rewritten."""
         s = schema.sessions
         mine = s.c.owner.is_(None) if owner is None else s.c.owner == owner
         for scope, keep in ((mine, per_owner), (true(), total)):
-            older = select(s.c.id).where(s.c.turn.is_not(None), scope).order_by(s.c.turn_at.desc()).offset(keep)
+            kept = and_(s.c.turn_at.is_not(None), scope)
+            if conn.execute(select(func.count()).select_from(s).where(kept)).scalar_one() <= keep:
+                continue
+            older = select(s.c.id).where(kept).order_by(s.c.turn_at.desc()).offset(keep)
             conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
                          .values(turn=None, turn_at=None, lost=True))
-        lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
-        conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
+        if conn.execute(select(func.count()).select_from(s).where(s.c.lost.is_(True))).scalar_one() > total:
+            lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
+            conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
 
     # Counters
 

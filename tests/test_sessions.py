@@ -31,3 +31,16 @@ def test_a_follow_up_whose_conversation_expired_says_so(indexed_settings: Settin
     assert later.answer.splitlines()[1].startswith("上一轮对话已过期")
     kept = brief.ask("那瓦房店呢？", session_id=brief.ask("环翠区税务局参与过哪些工作").session_id)
     assert "过期" not in kept.answer
+
+
+def test_a_question_outside_any_session_is_recorded_with_its_turn_only(indexed_settings: Settings) -> None:
+    assistant = Assistant.from_settings(indexed_settings)
+    sessions = assistant.sessions
+    answered = assistant.ask("瓦房店表里自然资源局有份的条目", owner="key-1")
+    assert sessions.issued(answered.session_id, "key-1") and not sessions.issued(answered.session_id, "key-2")
+    follow = assistant.ask("那营口呢？", session_id=answered.session_id, owner="key-1")
+    assert follow.session_id == answered.session_id and follow.plan.scope.places == ["营口市"]
+    borrowed = assistant.ask("那环翠呢？", session_id=answered.session_id, owner="key-2")
+    assert borrowed.session_id != answered.session_id  # another key's id is never attached to
+    refused = assistant.ask("今天天气怎么样", owner="key-1")  # nothing to continue: nothing written
+    assert refused.abstained and assistant.state.session(refused.session_id) is None
