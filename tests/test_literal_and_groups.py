@@ -92,3 +92,43 @@ def test_conditions_that_meet_no_row_together_are_not_a_confident_none(assistant
     assert said.answer.startswith("没有同时满足全部条件的任务")
     alone = assistant.ask("环翠表里区委组织部牵头的任务")  # one condition met by some rows: a confident answer
     assert alone.understood and ids(alone)
+
+
+def test_an_agency_named_first_in_its_column(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表里把人社局写在最前面的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.agency_ids[:1] == ["hrss"])
+    assert said.understood and ids(said) == expected and expected
+    both = assistant.ask("瓦房店表里人社局排第一、同时也有财政局的条目")
+    assert ids(both) == [r for r in expected if "finance" in assistant.row(r).agency_ids] and both.understood
+    assert both.plan.operation == "list"  # 排第一 after an agency: where it is named, not "the most"
+
+
+def test_a_column_naming_more_than_or_at_least_some_agencies(assistant: Assistant) -> None:
+    agencies = assistant.engine.catalog.registry.agencies
+
+    def named(ids_: list[str]) -> int:
+        return len({a for a in ids_ if not agencies.is_collective(a)})
+
+    more = assistant.ask("营口表中牵头单位多于一个单位的条目")
+    assert ids(more) == rows_where(assistant, "yingkou", lambda r: named(r.lead_ids) > 1) and more.understood
+    least = assistant.ask("营口表里责任单位至少4个部门的条目（各县区不计）")
+    assert ids(least) == rows_where(assistant, "yingkou", lambda r: named(r.responsible_ids) >= 4) and least.understood
+
+
+def test_what_the_task_text_names_a_percentage_or_a_document(assistant: Assistant) -> None:
+    percent = assistant.ask("营口表里任务原文带百分号的条目")
+    assert ids(percent) == rows_where(assistant, "yingkou", lambda r: "%" in r.text or "％" in r.text)
+    title = assistant.ask("环翠表中引用了书名号文件的条目")
+    assert ids(title) == rows_where(assistant, "huancui", lambda r: "《" in r.text) and title.understood
+
+
+def test_a_text_asked_in_other_letter_case(assistant: Assistant) -> None:
+    said = assistant.ask("营口表中任务里写有“1+x”的条目")
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: "1+X" in r.text.upper()) and ids(said)
+
+
+def test_a_row_number_after_a_section_counts_within_it(assistant: Assistant) -> None:
+    rows = assistant.engine.catalog.filter(["wafangdian"])
+    section = rows[-1].category or ""
+    said = assistant.ask(f"瓦房店“{section}”这一部分的第二条")
+    assert ids(said) == [[r.id for r in rows if r.category == section][1]]

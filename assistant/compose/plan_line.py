@@ -80,6 +80,8 @@ class PlanLine:
             joined = self.t(lang, f"plan_{node.kind}").join(self.node(lang, i) for i in node.items)
             return f"({joined})" if len(node.items) > 1 else joined
         if isinstance(node, AgencyAtom):
+            if node.first:
+                return self.t(lang, "plan_agency_first", name=node.name)
             if node.role == "any":
                 return node.name
             return self.t(lang, "plan_agency_role", name=node.name, role=self.t(lang, f"field_{node.role}"))
@@ -115,6 +117,7 @@ class PlanLine:
         if isinstance(node, FigureAtom):
             return self.t(lang, "plan_figure")
         if isinstance(node, SizeAtom):
-            return self.t(lang, "plan_size_any" if node.field == "any" else "plan_size",
+            key = "plan_size_any" if node.field == "any" else "plan_size"
+            return self.t(lang, key + ("_at_least" if node.at_least else ""),
                           field=self.t(lang, f"field_{node.field}"), count=node.count)
         return ""

@@ -37,6 +37,7 @@ _MEASURE_FIELDS = ("measures", "actions", "targets", "units")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个|所|门|名|项|人|万|亿|家|本|支|类|次|分|倍|:|：)|"
                      r"[一二三四五六七八九十百千万两]+(?:个|所|门|名|项|人次|支|家|类)|1\s*[:：]\s*\d+")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
+_PERCENT = re.compile(r"\d\s*[%％]|百分之")
 
 
 @dataclass
@@ -360,6 +361,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
             resolve = catalog.registry.agencies.resolve
             return row.measures is not None and any(resolve(u) == atom.agency for u in row.measures.units)
         role = atom.role if row.has_lead_column else "any"
+        if atom.first:  # named first in its column: the lead column's first, else the responsible's
+            column = row.responsible_ids if role == "responsible" or not row.lead_ids else row.lead_ids
+            return bool(column) and column[0] == atom.agency
         return row.id in catalog.agency_rows(atom.agency, role)
     if isinstance(atom, OnlyAtom):  # the agencies named are these, no more and no fewer
         units = {catalog.registry.agencies.resolve(u) for u in (row.measures.units if row.measures else [])}
@@ -378,18 +382,20 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
             return False
         cells = row.lead_ids if atom.field == "lead" else row.responsible_ids if atom.field == "responsible" \
             and row.has_lead_column else row.agency_ids
-        return len(set(cells)) == atom.count
+        named = {a for a in cells if not catalog.registry.agencies.is_collective(a)} - set(atom.ignoring)
+        return len(named) >= atom.count if atom.at_least else len(named) == atom.count
     if isinstance(atom, TextAtom):
         fold = catalog.registry.normalize
         cells = _cells(row, atom.field)
-        wanted = fold(atom.text)
+        wanted = fold(atom.text).lower()  # “1+X” is asked as 1+x as often
+        said = [fold(c).lower() for c in cells]
         if atom.whole:
-            return [fold(c) for c in cells] == [wanted]
+            return said == [wanted]
         if atom.at == "start":
-            return bool(cells) and fold(cells[0]).startswith(wanted)
+            return bool(said) and said[0].startswith(wanted)
         if atom.at == "end":
-            return bool(cells) and fold(cells[-1]).endswith(wanted)
-        return any(wanted in fold(c) for c in cells)
+            return bool(said) and said[-1].endswith(wanted)
+        return any(wanted in c for c in said)
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
@@ -443,6 +449,10 @@ def _empty(row: Row, name: str) -> bool:
         return not (row.due or (row.measures and row.measures.due))
     if name == "year":  # a year the task text itself names (not its completion time)
         return not years_named(row.text)
+    if name == "percent":  # a percentage the task text names (30%, 20％, 百分之三十)
+        return not _PERCENT.search(row.text)
+    if name == "document":  # a document the task text names by its title, in 《》
+        return "《" not in row.text
     if name in ("actions", "targets", "units"):
         return not _cells(row, name)
     return row.measures is None or row.measures.is_empty()

@@ -11,6 +11,7 @@ from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
+    CategoryAtom,
     GroupLimit,
     Node,
     QueryPlan,
@@ -52,6 +53,7 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
     if plan.reference:
         return plan
+    plan = _within_category(plan, tags)
     atoms: list[Node] = [_scoped(a, t, tags) for t in tags if t.kind == "position"
                          and (a := position_atom(t)) is not None]
     counted = [t for t in tags if t.kind == "position" and ":" in t.value]
@@ -61,6 +63,19 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     operation = plan.operation if plan.operation in ("list", "count") else "list"
     return plan.model_copy(update={"where": all_of([n for n in (plan.where, *atoms) if n is not None]),
                                    "operation": operation, "rank": None})
+
+
+def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """“…”这一部分的第一条: a row number said after a category (板块, 部分) counts within that category's rows."""
+    section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
+    rows = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    if section is None or number is None or number.start < section.start or len(rows) != 1 or rows[0].within \
+            or not any(isinstance(a, CategoryAtom) for a in plan.atoms()):
+        return plan
+    within = rows[0].model_copy(update={"within": True})
+    return plan.model_copy(update={"where": all_of([n for n in (
+        without(plan.where, lambda a: isinstance(a, RowsAtom)), within) if n is not None])})
 
 
 def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -140,7 +155,8 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 _STRUCTURE = ("unit", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
-              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry")
+              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry",
+              "first")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
 

@@ -47,10 +47,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "negation":
         return _has_not(plan.where) or bool(plan.groups and plan.groups.excluding) or any(isinstance(a, EmptyAtom | OnlyAtom) for a in atoms) \
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
+    if kind == "first":
+        return any(isinstance(a, AgencyAtom) and a.first for a in atoms)
     if kind == "single":  # 只有X一个部门: the only-these condition counts them too
         return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms)
     if kind == "ignore":
-        return any(isinstance(a, OnlyAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
+        return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding)
     if kind == "blank":
         return any(isinstance(a, EmptyAtom) for a in atoms)
@@ -113,6 +115,7 @@ class Coverage:
         tags = self.lexicon.tag(folded, [p for p in used if not self._construct(p)])
         agencies = {a.agency for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)}
         agencies |= {a for o in plan.atoms() if isinstance(o, OnlyAtom) for a in [*o.agencies, *o.ignoring]}
+        agencies |= {a for o in plan.atoms() if isinstance(o, SizeAtom) for a in o.ignoring}
         if plan.groups:
             agencies |= {*plan.groups.among, *plan.groups.excluding}
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
@@ -164,6 +167,8 @@ class Coverage:
         return len(tags) == 1 and tags[0].kind in CONSTRUCTS and tags[0].end - tags[0].start == len(phrase)
 
     def _read(self, tag: Tag, plan: QueryPlan, agencies: set[str], places: set[str]) -> bool:
+        if tag.kind == "extreme" and tag.value == "first" and _holds("first", plan):  # 人社局排第一: named first
+            return True
         if tag.kind == "agency":
             return tag.value in agencies
         if tag.kind == "place":

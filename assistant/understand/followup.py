@@ -96,6 +96,9 @@ def _refer_position(plan: QueryPlan, previous: QueryPlan, rows: list[str], refs:
     """第二项 / the second one: the k-th row of the previous answer when it had that many; otherwise row k of
     the previous answer's list."""
     ref = refs[0]
+    if previous.reference is not None and previous.reference.position is not None and len(refs) == 1 \
+            and ref.start == ref.end and 1 <= abs(ref.start) <= len(previous.reference.rows):
+        rows = previous.reference.rows  # 第二个的… then 第一个呢: the same rows, another of them
     if len(refs) == 1 and ref.start == ref.end and 1 <= abs(ref.start) <= len(rows) and len(rows) > 1:
         position = len(rows) + ref.start + 1 if ref.start < 0 else ref.start
         return _refer(plan.model_copy(update={"where": without(plan.where, lambda a: a.kind == "rows")}),

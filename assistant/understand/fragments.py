@@ -24,7 +24,8 @@ from assistant.understand.plan import (
 )
 
 _FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
-_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "actions", "targets", "units")
+_EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
+                 "units")
 
 
 def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
@@ -86,13 +87,21 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
     if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        if any(isinstance(a, SizeAtom) for a, _ in iter_atoms_signed(kept)):  # 至少4个（各县区不计）: not counted
+            return _ignoring(kept, f)
         if not any(isinstance(a, OnlyAtom) for a, _ in iter_atoms_signed(kept)):  # 不算X: X is left out
             return _with_fragment(where, replace(f, kind="neg"), negations)
         return _ignoring(kept, f)
+    if f.kind == "first" and f.agencies:  # 人社局排在第一位: that agency, named first
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        role = next((a.role for a, _ in signed if isinstance(a, AgencyAtom) and a.agency in f.agencies), "any")
+        firsts: list[Node] = [AgencyAtom(agency=a, name=n, role=role, first=True)  # type: ignore[arg-type]
+                              for a, n in zip(f.agencies, f.names, strict=True)]
+        return all_of([n for n in (kept, *firsts) if n is not None])
     if f.kind == "size":
         if any(isinstance(a, SizeAtom) for a, _ in signed):
             return where
-        size = SizeAtom(field=f.role, count=f.count)  # type: ignore[arg-type]
+        size = SizeAtom(field=f.role, count=f.count, at_least=f.at_least)  # type: ignore[arg-type]
         return all_of([n for n in (where, size) if n is not None])
     if f.kind in ("literal_has", "literal_not") and not f.field:  # 提到“X”的: no column named
         if any(isinstance(a, AgencyAtom) and a.name in f.text for a, _ in signed):  # 写着“各县区”: either column
@@ -115,7 +124,7 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
             return where
         texts = f.texts or (f.text,)
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and any(a.name in t for t in texts)
-                       or a.kind == "topic" and all(any(w in t for t in texts) for w in a.terms))
+                       or a.kind == "topic" and all(any(w.lower() in t.lower() for t in texts) for w in a.terms))
         for text in (*texts, *f.who):  # the text, and the words saying whose name it is, are no topic
             kept = _without_terms(kept, text)
         said: list[Node] = [TextAtom(field=f.field, text=t, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
@@ -133,7 +142,7 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
 def _without_terms(node: Node | None, text: str) -> Node | None:
     """The tree with the topic terms a literal text holds taken out (“市文旅广电局”: its words are no topic)."""
     if isinstance(node, TopicAtom):
-        terms = [t for t in node.terms if t not in text]
+        terms = [t for t in node.terms if t.lower() not in text.lower()]
         return node.model_copy(update={"terms": terms, "nouns": [n for n in node.nouns if n in terms]}) \
             if terms else None
     if isinstance(node, Group):
@@ -147,6 +156,8 @@ def _ignoring(node: Node | None, f: Fragment) -> Node | None:
     if isinstance(node, OnlyAtom):
         return node.model_copy(update={"ignoring": [*node.ignoring, *f.agencies],
                                        "ignoring_names": [*node.ignoring_names, *f.names]})
+    if isinstance(node, SizeAtom):
+        return node.model_copy(update={"ignoring": [*node.ignoring, *f.agencies]})
     if isinstance(node, Group):
         return node.model_copy(update={"items": [_ignoring(i, f) for i in node.items]})
     return node

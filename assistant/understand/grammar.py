@@ -26,12 +26,13 @@ _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE", "group": "GROUP", "position:first_one": "EDGE", "position:last_one": "EDGE",
+    "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"QUOTE", "EDGE", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
+_OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
-FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size"]
+FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
+                       "first"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Fragment:
     negated: bool = False  # only: not these alone (不是X单独牵头)
     involved: bool = False  # neg: the agencies are in the rows, only not in that role (X参与但不牵头)
     count: int = 1  # size: how many agencies the column names
+    at_least: bool = False  # size: that many or more
     at: str = "any"  # literal: anywhere in the cell, at its start or at its end
     texts: tuple[str, ...] = ()  # literal: either of these texts (写的是“A”还是“B”), when more than one
     consumed: tuple[int, ...] = ()  # where the position words it reads as a cell's start or end begin (以X开头)
@@ -177,8 +179,15 @@ class _Fragments(Transformer):
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
         single = next(t for t in _flat(items) if t.type == "SINGLE")
-        _, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
-        return Fragment("size", role=role, count=cn_number(number) if number else 1)
+        how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
+        count = cn_number(number) if number else 1
+        if how == "more":  # 不止一个: two or more
+            return Fragment("size", role=role, count=count + 1, at_least=True)
+        return Fragment("size", role=role, count=count, at_least=how == "least")
+
+    def first_named(self, items: list[Any]) -> Fragment:
+        said = tuple(t.start_pos or 0 for t in _flat(items) if t.type == "FIRST")  # not "the most" here
+        return Fragment("first", *_names(items), consumed=said)
 
     def only(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")

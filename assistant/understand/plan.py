@@ -26,6 +26,7 @@ class AgencyAtom(BaseModel):
     agency: str = Field(description="canonical agency id from the registry")
     name: str = Field(description="the name as the question wrote it")
     role: Role = "any"
+    first: bool = Field(default=False, description="named first in its column (排在第一位, listed first)")
 
 
 class OnlyAtom(BaseModel):
@@ -99,7 +100,9 @@ class EmptyAtom(BaseModel):
     its task text)."""
 
     kind: Literal["empty"] = "empty"
-    field: Literal["lead", "responsible", "due", "measures", "year", "actions", "targets", "units"]
+    field: Literal["lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
+                   "units"] = Field(description="a column, or what the task text names: a year, a percentage, a "
+                                    "document title in 《》")
 
 
 class SizeAtom(BaseModel):
@@ -108,6 +111,9 @@ class SizeAtom(BaseModel):
     kind: Literal["size"] = "size"
     field: Literal["lead", "responsible", "any"] = "any"
     count: int = 1
+    at_least: bool = Field(default=False, description="this many or more (不止一个, 5个及以上)")
+    ignoring: list[str] = Field(default_factory=list, description="agencies not counted (各县区不计); collective "
+                                "bodies are never counted")
 
 
 class FigureAtom(BaseModel):
