@@ -256,8 +256,14 @@ class ChatTurns:
     def filter_choices(self) -> tuple[gr.Dropdown, gr.Dropdown]:
         """The dropdowns' choices from the index as it is now: its places, and the agency picker's entries.
         Nothing is chosen, so the boxes are empty and typing searches; the choice 不限 (value "") clears one."""
-        places = list(dict.fromkeys(d.jurisdiction for d in self.assistant.engine.catalog.documents))
-        return gr.Dropdown(choices=[(ANY, ""), *places], value=None), self.agency_choices(None, None)
+        return gr.Dropdown(choices=self._places(), value=None), self.agency_choices(None, None)
+
+    def place_choices(self) -> gr.Dropdown:
+        """The 地区 dropdown's choices after a list was added: the new place offered, the place chosen kept."""
+        return gr.Dropdown(choices=self._places())
+
+    def _places(self) -> list[tuple[str, str] | str]:
+        return [(ANY, ""), *dict.fromkeys(d.jurisdiction for d in self.assistant.engine.catalog.documents)]
 
     def agency_choices(self, place: str | None, agency: str | None) -> gr.Dropdown:
         """The agency dropdown for the chosen place (assistant.picker); the chosen agency stays if offered."""
@@ -432,7 +438,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                               max_height=520, elem_id="responsibility")
                 download_responsibility = gr.DownloadButton("下载部门矩阵（XLSX）",
                                                             elem_id="download-responsibility")
-                coverage = gr.Dataframe(label="省级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
+                coverage = gr.Dataframe(label="上级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
                                         interactive=False, wrap=True, buttons=[], max_height=620, elem_id="coverage")
                 download_coverage = gr.DownloadButton("下载落实矩阵（XLSX）", elem_id="download-coverage")
                 detail = gr.Markdown(elem_id="link-detail")
@@ -440,11 +446,14 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 with gr.Row():
                     confirm = gr.Button("确认", elem_id="confirm-link")
                     reject = gr.Button("驳回", variant="stop", elem_id="reject-link")
-            build_upload_tab(assistant)
+            added = build_upload_tab(assistant)
         found = gr.State(None)
         parent = gr.State(None)
         tables = [responsibility, coverage, found, download_responsibility, download_coverage]
         chat.load(turns.load_overview, None, tables, api_visibility="private")
+        # a list added: the 地区 dropdown offers its place and 总览 shows it, without a reload of the page
+        added.then(turns.place_choices, None, place, api_visibility="private").then(
+            turns.load_overview, None, tables, api_visibility="private")
         coverage.select(turns.select_link, found, [detail, child, parent], api_visibility="private")
         for button, verdict in ((confirm, "confirmed"), (reject, "rejected")):
             button.click(lambda p, c, v=verdict: turns.correct(v, p, c), [parent, child], None,
