@@ -46,6 +46,8 @@ from ui.api_models import (
 from ui.chat import CSS as CHAT_CSS
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
+from ui.chat_citations import CITATION_JS
+from ui.chat_citations import CSS as CITATION_CSS
 from ui.chat_guard import ChatGuard
 from ui.mcp_server import build_mcp, http_app
 from ui.openai_models import OpenAIError
@@ -146,7 +148,7 @@ def create_app(assistant: Assistant, settings: Settings, state: StateStore | Non
                         # Errors other than gr.Error (ours, in Chinese) go to the log only: Gradio's own name
                         # server paths.
                         show_error=False,
-                        i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS,
+                        i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS + CITATION_CSS, js=CITATION_JS,
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.access_keys), auth_message=LOGIN_HELP)
     # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
