@@ -4,6 +4,8 @@ a title naming no place takes the place given with the upload."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -160,3 +162,14 @@ def test_post_documents_takes_the_place_as_a_form_field(places_server: str, tmp_
                           data={"place": "盖" * 200}, timeout=300)
     assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "place"
     assert httpx.delete(f"{places_server}/documents/county", timeout=300).status_code == 200
+
+
+def test_ingest_dry_run_takes_the_place_and_names_the_places_above_it(tmp_path: Path) -> None:
+    path = write_list(tmp_path / "county.docx", "职业教育重点任务清单")
+
+    def dry_run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "ui.cli", "ingest", "--dry-run", *args, str(path)],
+                              capture_output=True, text=True, timeout=300)
+
+    assert "place: (none: give one with --place)" in dry_run().stdout
+    assert "place: 盖州市 (under 营口市 < 辽宁省); rows: 4" in dry_run("--place", "营口盖州").stdout
