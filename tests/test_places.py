@@ -134,6 +134,13 @@ def test_a_title_without_a_place_takes_the_place_given_and_keeps_it_across_rebui
     places_assistant.remove("nameless")
 
 
+def test_a_title_naming_a_place_several_places_share_offers_them_all(places_assistant: Assistant,
+                                                                    tmp_path: Path) -> None:
+    [preview] = places_assistant.preview(write_list(tmp_path / "g.docx", "鼓楼区职业教育任务清单"), "g.docx")
+    assert preview.jurisdiction == "" and preview.warnings[0].code == "unknown_place"
+    assert preview.places == ["南京市鼓楼区", "徐州市鼓楼区", "福州市鼓楼区", "开封市鼓楼区"]
+
+
 def test_the_lines_above_the_table_name_the_place_when_the_title_does_not(places_assistant: Assistant,
                                                                          tmp_path: Path) -> None:
     path = write_list(tmp_path / "above.docx", "职业教育重点任务清单", above="单位（公章）：鞍山市教育局  联系人：王五")
