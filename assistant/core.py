@@ -184,25 +184,31 @@ class Assistant:
                 self.reload()
         return report
 
-    def preview(self, path: Path, filename: str) -> list[Preview]:
-        """What uploading the file would ingest (title, place, column mapping, first rows, warnings), writing
-        nothing; IngestError naming `filename` as the upload would raise it."""
+    def preview(self, path: Path, filename: str, place: str | None = None) -> list[Preview]:
+        """What uploading the file (of `place`, if given) would ingest: title, place and the places above it, the
+        places its title names, column mapping, first rows, warnings; writing nothing. A list whose place is not
+        known previews with none (and says so); IngestError naming `filename` for anything else the upload
+        would refuse."""
         try:
-            return preview_file(path, self.registry, key=Path(stored_name(filename)).stem)
+            return preview_file(path, self.registry, key=Path(stored_name(filename)).stem, place=place)
         except IngestError as err:  # the client's file name, not the server's path
             raise IngestError(filename, err.message) from None
 
-    def upload(self, path: Path, filename: str, on_progress: Progress | None = None) -> IngestReport:
+    def upload(self, path: Path, filename: str, on_progress: Progress | None = None,
+               place: str | None = None) -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.
 
         Its key is `filename`'s stem with only letters, digits, - and _ kept (`<key>-1`, `<key>-2` for a file of
         several lists): an upload of a key held already replaces that list, and the same file again changes
-        nothing. IngestError (naming `filename`) for a bad name or file: the index and the kept files stay as
-        they were. BundledList for the key of a bundled list. `on_progress(done, total)` follows the embedding.
+        nothing. Its lists are of `place` when one is given (any name of it: 盖州, 营口盖州, 盖州市), else of the
+        place their title names, and are linked to the lists of the places above it (营口市, 辽宁省).
+        IngestError (naming `filename`) for a bad name or file, a file whose place is not known, or a place
+        several places are called: the index and the kept files stay as they were. BundledList for the key of a
+        bundled list. `on_progress(done, total)` follows the embedding.
         """
         with self._writer:
             report = add_list(self._indexer(), UploadFolder(self.settings.uploads_dir), self.settings.lists_dir,
-                              path, filename, on_progress)
+                              path, filename, on_progress, place=place)
             if report.switched:
                 self.reload()
         return report
@@ -232,6 +238,7 @@ class Assistant:
                 raise
             if withdrawn is not None:
                 uploads.discard(withdrawn)
+                self.state.set_list_place(stem, None)
             if report.switched:
                 self.reload()
         return report

@@ -175,8 +175,10 @@ def coverage_table(catalog: Catalog, matrices: list[CoverageMatrix]) -> MatrixTa
                 cells.append(_coverage_text(cell) if cell else "")
             rows.append(cells)
     parents = "、".join(places[m.parent_doc] for m in matrices)
+    # 辽宁省's rows are 省级任务; once a county's list sits under 营口市, 营口市's rows are parents too
+    provinces = all(len(catalog.registry.places.chain(places[m.parent_doc])) == 1 for m in matrices)
     return MatrixTable(title=f"{parents}任务在下级清单中的落实情况（强 / 弱 / 无）",
-                       header=["省级任务", *(places[doc] for doc in local)], rows=rows,
+                       header=["省级任务" if provinces else "上级任务", *(places[doc] for doc in local)], rows=rows,
                        widths=[50, *(22 for _ in local)])
 
 

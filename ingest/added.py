@@ -29,12 +29,13 @@ def bundled_file(lists_dir: Path, key: str) -> Path | None:
 
 
 def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path, filename: str,
-             on_progress: Progress | None = None, progress: bool = False) -> IngestReport:
+             on_progress: Progress | None = None, progress: bool = False, place: str | None = None) -> IngestReport:
     """Ingest `path` (named `filename` by its sender) as an added list and keep a copy of it in `folder`.
 
     The copy is kept only once the ingest succeeded; IngestError (naming `filename`) leaves the index and the
     kept files as they were. BundledList when the key is a bundled list's. The reading and embedding of the
-    file are bounded by the indexer's limits (rows, pages, seconds).
+    file are bounded by the indexer's limits (rows, pages, seconds). Its lists are of `place` when one is given
+    (kept in the state store, so every rebuild reads the file so), else of the place their title names.
     """
     key = Path(stored_name(filename)).stem
     if (bundled := bundled_file(lists_dir, key)) is not None:
@@ -44,21 +45,23 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
     staged = folder.stage(path, filename)
     try:
         report = indexer.ingest([staged], progress=progress, on_progress=on_progress,
-                                deadline=Deadline(indexer.limits.seconds), exclusive=True)
+                                deadline=Deadline(indexer.limits.seconds), exclusive=True,
+                                places={key: place} if place else None)
     except BaseException as err:
         folder.discard(staged)
         if isinstance(err, IngestError):  # the sender's file name, not our copy's path
             raise IngestError(filename, err.message) from None
         raise
     folder.keep(staged)
+    indexer.store.state.set_list_place(key, place.strip() if place else None)
     return report
 
 
 def add_paths(indexer: Indexer, folder: UploadFolder, lists_dir: Path, paths: list[Path],
-              progress: bool = False) -> list[IngestReport]:
+              progress: bool = False, place: str | None = None) -> list[IngestReport]:
     """`ingest PATH…`: files of the bundled folder are ingested from there; every other list file is added with
-    `add_list`, so its copy under the data directory outlives the file it came from. One report per ingest;
-    `progress` draws a progress bar on stderr."""
+    `add_list` (of `place`, when one is given), so its copy under the data directory outlives the file it came
+    from. One report per ingest; `progress` draws a progress bar on stderr."""
     from ingest.indexer import list_files
 
     files = list_files(paths)
@@ -68,7 +71,8 @@ def add_paths(indexer: Indexer, folder: UploadFolder, lists_dir: Path, paths: li
     for path in files:
         if path not in bundled:
             try:
-                reports.append(add_list(indexer, folder, lists_dir, path, path.name, progress=progress))
+                reports.append(add_list(indexer, folder, lists_dir, path, path.name, progress=progress,
+                                        place=place))
             except IngestError as err:  # named by the path given, as an ingest of the file in place would be
                 raise IngestError(path, err.message) from None
     return reports

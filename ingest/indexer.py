@@ -199,22 +199,26 @@ class Indexer:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def parse(self, paths: list[Path], deadline: Deadline | None = None
+    def parse(self, paths: list[Path], deadline: Deadline | None = None, places: dict[str, str] | None = None
               ) -> tuple[list[Document], list[SkippedFile]]:
         """The documents of the files in `paths` (each read within `self.limits`, and by `deadline` when one is
-        given), and the kept files skipped.
+        given), and the kept files skipped. A file's lists are of the place `places` gives for its stem, or, for a
+        kept file, the place given when it was uploaded (the state store keeps it); else of the place their title
+        names.
 
         IngestError for a file that does not read, or whose list has the key of another file's list, unless the
         file is in the kept folder (`kept_dir`): that one is skipped, logged and reported, and stays where it
         is. Kept files are read after all others, so a bundled list keeps its key.
         """
         files = sorted(list_files(paths), key=self._is_kept)  # stable: each group in its given order
+        kept_places = self.store.state.list_places() if any(map(self._is_kept, files)) else {}
         docs: list[Document] = []
         skipped: list[SkippedFile] = []
         read_from: dict[str, Path] = {}
         for path in files:
+            place = (places or {}).get(path.stem) or (kept_places.get(path.stem) if self._is_kept(path) else None)
             try:
-                found = parse_path(path, self.registry, limits=self.limits, deadline=deadline)
+                found = parse_path(path, self.registry, limits=self.limits, deadline=deadline, place=place)
                 if taken := next((d.key for d in found if d.key in read_from), None):
                     raise IngestError(path, f"its list {taken!r} has the key of a list read from "
                                             f"{read_from[taken].name}: two files give the same key (a document's "
@@ -236,7 +240,7 @@ class Indexer:
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
                on_progress: Progress | None = None, deadline: Deadline | None = None,
-               exclusive: bool = False) -> IngestReport:
+               exclusive: bool = False, places: dict[str, str] | None = None) -> IngestReport:
         """Add or replace the documents in `paths`; other documents in the index stay.
 
         A file replaces every list read before from a file of its name (stem), also those it no longer holds
@@ -246,10 +250,10 @@ class Indexer:
         bounds the whole ingest, embedding too (without one, each file's reading is bounded by `self.limits`).
         `exclusive` (a list added from outside): IngestError when a list's key is held by a list of a file of another
         name, which a rebuild reading both files could not tell apart. A kept file that does not read is skipped
-        (see `parse`).
+        (see `parse`, which reads `places`).
         """
         started = time.perf_counter()
-        docs, skipped = self.parse(paths, deadline)
+        docs, skipped = self.parse(paths, deadline, places)
         with self._writer_lock():
             read = self.store.pointer()
             previous = self.store.active(read)

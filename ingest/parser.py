@@ -40,12 +40,15 @@ class _List:
 
 
 def parse_path(path: Path, registry: Registry, key: str | None = None, limits: Limits | None = None,
-               deadline: Deadline | None = None) -> list[Document]:
+               deadline: Deadline | None = None, place: str | None = None, need_place: bool = True
+               ) -> list[Document]:
     """Every list in one file (a Word file or workbook may hold several), or IngestError naming file and reason.
 
     The lists are keyed by `key` (default: the file's stem), `<key>-1`, `<key>-2` … when there are several.
     A list of more rows than `limits` allow is refused before its rows are made; so is a file still being read
-    when `deadline` (default: `limits.seconds` from now) passes."""
+    when `deadline` (default: `limits.seconds` from now) passes. Each list's place is `place` when one is given
+    (any name of it: 盖州, 营口盖州), else the one its title names, else the one the lines above the table name;
+    without any, IngestError unless not `need_place` (a preview: its place is then "")."""
     limits = limits or Limits()
     deadline = deadline or Deadline(limits.seconds)
     reading = read_file(path, limits, deadline)
@@ -56,7 +59,7 @@ def parse_path(path: Path, registry: Registry, key: str | None = None, limits: L
     docs = []
     for n, found in enumerate(lists, 1):
         stem = key or path.stem
-        doc = _document(found, stem if len(lists) == 1 else f"{stem}-{n}", path, registry)
+        doc = _document(found, stem if len(lists) == 1 else f"{stem}-{n}", path, registry, place, need_place)
         doc.source = Source(file=path.name, format=reading.format, sha256=sha)
         doc.warnings = [*reading.notes, *found.notes, *doc.warnings]
         docs.append(doc)
@@ -185,17 +188,20 @@ def _title_lines(above: list[list[str]]) -> list[str]:
     return [line.strip() for text in texts for line in text.split("\n") if line.strip()]
 
 
-def _document(found: _List, key: str, path: Path, registry: Registry) -> Document:
+def _document(found: _List, key: str, path: Path, registry: Registry, place: str | None, need_place: bool
+              ) -> Document:
     fields = map_headers(found.headers)
     if "text" not in fields:
         raise IngestError(path, Message.of("no_task_column", headers="、".join(found.headers)))
-    title, owner, facts = _title([line for p in found.preamble for line in p.split("\n") if line.strip()])
+    lines = [line for p in found.preamble for line in p.split("\n") if line.strip()]
+    title, owner, facts = _title(lines)
     if not title:  # the title may sit in a cell above the header (" \t附件\n环翠区…清单")
-        title, owner, facts = _title(_title_lines(found.above))
+        lines = _title_lines(found.above)
+        title, owner, facts = _title(lines)
     if not title:
         raise IngestError(path, Message.of("no_title"))
-    jurisdiction = registry.places.from_title(title) or _place_from_title(title)
-    if not jurisdiction:
+    jurisdiction = _place(path, registry, title, " ".join(lines), place)
+    if not jurisdiction and need_place:
         raise IngestError(path, Message.of("unknown_place", title=title))
     rows: list[Row] = []
     warnings: list[Message] = []
@@ -216,7 +222,23 @@ def _document(found: _List, key: str, path: Path, registry: Registry) -> Documen
     columns = [Column(header=NUMBER_HEADER, field="row"),
                *(Column(header=h, field=f) for h, f in zip(found.headers, fields, strict=True))]
     return Document(key=key, title=title, jurisdiction=jurisdiction, measures_owner=owner, facts=facts, rows=rows,
-                    columns=columns, warnings=warnings)
+                    places=registry.places.places_named(" ".join([title, *lines])), columns=columns,
+                    warnings=warnings)
+
+
+def _place(path: Path, registry: Registry, title: str, above: str, place: str | None) -> str:
+    """The list's place: the one given (IngestError when its name is shared by several places and says not which),
+    else the one its title names, else the one the lines above the table name; "" when none does."""
+    if place and place.strip():
+        found = registry.places.place_named(place.strip())
+        if len(found) > 1:
+            raise IngestError(path, Message.of("ambiguous_place", place=place.strip(), places="、".join(found)))
+        return found[0] if found else clean_short(place)
+    found_place = registry.places.from_title(title) or registry.places.from_title(above)
+    if found_place:
+        return found_place
+    written = _place_from_title(title)  # 测试市: a place no registry knows, taken as the title writes it
+    return written if written and len(registry.places.place_named(written)) <= 1 else ""  # not 鼓楼区 alone
 
 
 def _place_from_title(title: str) -> str | None:

@@ -34,24 +34,39 @@ class Preview(BaseModel):
     file: str
     format: str
     title: str
-    jurisdiction: str
+    jurisdiction: str = Field(description="the list's place; \"\" when neither the place given nor the title names one")
+    chain: list[str] = Field(default_factory=list, description="the place and those above it: 盖州市, 营口市, 辽宁省")
+    places: list[str] = Field(default_factory=list, description="the places the title and the lines above the "
+                              "table name: the choices to offer")
     rows: int
     columns: list[Column]
     first_rows: list[PreviewRow]
     warnings: list[Message]
 
 
-def preview_documents(docs: list[Document]) -> list[Preview]:
+def preview_documents(docs: list[Document], registry: Registry) -> list[Preview]:
     return [Preview(doc=d.key, file=d.source.file if d.source else "", format=d.source.format if d.source else "",
-                    title=d.title, jurisdiction=d.jurisdiction, rows=len(d.rows), columns=d.columns,
+                    title=d.title, jurisdiction=d.jurisdiction,
+                    chain=registry.places.chain(d.jurisdiction) if d.jurisdiction else [], places=d.places,
+                    rows=len(d.rows), columns=d.columns,
                     first_rows=[PreviewRow(row=r.row, category=r.category, text=r.text, lead=r.lead,
                                            responsible=r.responsible, due=r.due) for r in d.rows[:SHOWN_ROWS]],
-                    warnings=d.warnings) for d in docs]
+                    warnings=[*_place_notes(d, registry), *d.warnings]) for d in docs]
 
 
-def preview_file(path: Path, registry: Registry, key: str | None = None) -> list[Preview]:
-    """The preview of every list in the file (keyed as parse_path keys them); IngestError as ingest raises it."""
-    return preview_documents(parse_path(path, registry, key))
+def _place_notes(doc: Document, registry: Registry) -> list[Message]:
+    """What the preview says of the list's place: that it has none yet, or that no place is above it."""
+    if not doc.jurisdiction:
+        return [Message.of("unknown_place", title=doc.title)]
+    known = registry.places.is_known(doc.jurisdiction)
+    return [] if known else [Message.of("place_not_a_division", place=doc.jurisdiction)]
+
+
+def preview_file(path: Path, registry: Registry, key: str | None = None, place: str | None = None
+                 ) -> list[Preview]:
+    """The preview of every list in the file (keyed as parse_path keys them) in `place` if given; IngestError as
+    ingest raises it, except for a list whose place is not known: its preview says so, to be given one."""
+    return preview_documents(parse_path(path, registry, key, place=place, need_place=False), registry)
 
 
 def mapping_line(columns: list[Column]) -> str:
@@ -63,7 +78,9 @@ def preview_text(previews: list[Preview]) -> str:
     """The preview as the CLI prints it."""
     blocks = []
     for p in previews:
-        lines = [f"{p.file} ({p.format}) → {p.doc}: {p.title}", f"  place: {p.jurisdiction}; rows: {p.rows}",
+        place = p.jurisdiction or "(none: give one with --place)"
+        under = f" (under {' < '.join(p.chain[1:])})" if p.chain[1:] else ""
+        lines = [f"{p.file} ({p.format}) → {p.doc}: {p.title}", f"  place: {place}{under}; rows: {p.rows}",
                  f"  columns: {mapping_line(p.columns)}"]
         category = ""
         for r in p.first_rows:

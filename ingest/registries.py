@@ -7,9 +7,12 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import opencc
+
+from ingest.divisions import Divisions
 
 REGISTRY_DIR = Path(__file__).resolve().parent / "registry"
 
@@ -188,8 +191,10 @@ class JurisdictionRegistry:
     """Places with their levels and parents, and the names that refer to them."""
 
     def __init__(self, places: list[Jurisdiction], institutions: list[Institution], other: list[str],
-                 other_english: list[str], normalize: Normalizer) -> None:
+                 other_english: list[str], normalize: Normalizer, folder: Path = REGISTRY_DIR) -> None:
         self.normalize = normalize
+        self.folder = folder
+        self._chains: dict[str, list[str]] = {}
         self.by_name = {p.name: p for p in places}
         self.institutions = {i.name: i for i in institutions}
         self.names = {normalize(n): p.name for p in places for n in (p.name, *p.aliases)}
@@ -199,32 +204,85 @@ class JurisdictionRegistry:
         self.other = {normalize(n): n for n in other}
         self.other_english = {n.lower(): n for n in other_english}
 
+    @cached_property
+    def divisions(self) -> Divisions:
+        """Every division of China (ingest/registry/divisions.csv), read at its first use: a question about the
+        places of this file alone never reads it."""
+        return Divisions.load(self.folder)
+
     def learn_places(self, names: list[str]) -> None:
-        """Let questions name places whose lists are in the index but not in the registry (测试市, 测试)."""
+        """Let questions name places whose lists are in the index but not in this file (盖州市: 盖州, 营口盖州;
+        测试市: 测试); a place with a list is no longer one of the `other` places."""
         for name in names:
             if self.normalize(name) in self.names:
                 continue
-            self.names[self.normalize(name)] = name
+            for form in self._forms(name):
+                self.names.setdefault(self.normalize(form), name)
+                self.other.pop(self.normalize(form), None)
+
+    def _forms(self, name: str) -> list[str]:
+        """How people write a place: its name, its short name, and both after the place above (营口盖州)."""
+        found = self.divisions.resolve(name)
+        if len(found) != 1:
             short = re.sub(r"(自治区|自治州|省|市|区|县|旗)$", "", name)
-            if len(short) >= 2 and self.normalize(short) not in self.names:
-                self.names[self.normalize(short)] = name
+            return [name, *([short] if len(short) >= 2 else [])]
+        division = found[0]
+        own = [division.name, self.divisions.short(division.name)]
+        above = self.divisions.parent(division)
+        qualified = [a + b for a in (above.name, self.divisions.short(above.name)) for b in own] if above else []
+        return list(dict.fromkeys([name, *own, *qualified]))
 
     def get(self, name: str) -> Jurisdiction | None:
         return self.by_name.get(name)
 
     def chain(self, name: str) -> list[str]:
-        """The place and its parents: 瓦房店市, 大连市, 辽宁省."""
-        chain = []
-        place = self.by_name.get(name)
-        while place is not None and place.name not in chain:
-            chain.append(place.name)
-            place = self.by_name.get(place.parent) if place.parent else None
-        return chain or [name]
+        """The place and the places above it: 瓦房店市, 大连市, 辽宁省. The places of this file follow their
+        parents here; any other division of China follows the national codes (盖州市, 营口市, 辽宁省); a place
+        that is neither has no place above it."""
+        if name not in self._chains:
+            self._chains[name] = self._chain(name)
+        return self._chains[name]
+
+    def _chain(self, name: str) -> list[str]:
+        if name in self.by_name:
+            chain = []
+            place = self.by_name.get(name)
+            while place is not None and place.name not in chain:
+                chain.append(place.name)
+                place = self.by_name.get(place.parent) if place.parent else None
+            return chain
+        found = self.divisions.resolve(name)
+        return [self.divisions.key(d) for d in self.divisions.chain(found[0])] if len(found) == 1 else [name]
 
     def from_title(self, title: str) -> str | None:
-        """The jurisdiction a list's title names first (longest name at the earliest place)."""
-        found = _scan(self.normalize(title), self.names)
+        """The place a list's title names first: a name of this file (longest at the earliest place), or a
+        division of China taken down a run of places each under the one before (辽宁省营口市盖州市 → 盖州市)."""
+        norm = self.normalize(title)
+        found = _scan(norm, self.names)
+        division = self.divisions.title_place(norm)
+        if division is not None and (not found or division[0] <= found[0].start):
+            return self.divisions.key(division[1])
         return found[0].key if found else None
+
+    def places_named(self, text: str) -> list[str]:
+        """Every place a title or the lines above a table name, in order (a shared name alone gives each of
+        its divisions): the choices an upload's preview offers."""
+        norm = self.normalize(text)
+        keys = [m.key for m in _scan(norm, self.names)]
+        keys += [self.divisions.key(d) for n in self.divisions.places_in(norm) for d in n.divisions]
+        return list(dict.fromkeys(keys))
+
+    def place_named(self, name: str) -> list[str]:
+        """The places a name someone typed may be (盖州 → 盖州市; 鼓楼区 → its four); none for a name that is no
+        place this file or the national codes know."""
+        norm = self.normalize(name)
+        if norm in self.names:
+            return [self.names[norm]]
+        return [self.divisions.key(d) for d in self.divisions.resolve(norm)]
+
+    def is_known(self, name: str) -> bool:
+        """Whether a place is one of this file's or a division of China (and so has its chain of places)."""
+        return name in self.by_name or len(self.divisions.resolve(name)) == 1
 
     def find(self, question: str) -> PlaceMentions:
         norm = self.normalize(question)
@@ -267,7 +325,7 @@ class Registry:
         return cls(
             agencies=AgencyRegistry(agencies, cell_only, agency_data["level_prefixes"], normalize),
             places=JurisdictionRegistry(places, institutions, other.get("other", []), other.get("english", []),
-                                        normalize),
+                                        normalize, folder),
             normalize=normalize,
             terms_path=folder / "terms.txt",
         )

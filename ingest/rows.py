@@ -90,6 +90,8 @@ class Document(BaseModel):
     facts: dict[str, str] = Field(default_factory=dict, description="what the lines above the table say of the "
                                   "list: 联系人, 联系电话, 填报日期 …")
     rows: list[Row]
+    places: list[str] = Field(default_factory=list, description="the places its title and the lines above the table "
+                              "name, in order: the choices an upload's preview offers")
     source: Source | None = None
     columns: list[Column] = Field(default_factory=list, description="the header mapping, for the ingest preview")
     warnings: list[Message] = Field(default_factory=list, description="skipped rows, rows naming no agency, …: "

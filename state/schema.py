@@ -43,3 +43,9 @@ pointers = Table(
     Column("active", String(200), nullable=True),
     Column("version", Integer, nullable=False),
 )
+
+list_places = Table(  # the place given with an uploaded list (its title names none, or another), by its file's key
+    "list_places", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("place", String(200), nullable=False),
+)

@@ -19,7 +19,8 @@ POLL_SECONDS = 0.25  # how often a waiting reader reads the pointer row when not
 
 
 class StateStore:
-    """Sessions, counters, lineage corrections and build pointers, each change one transaction.
+    """Sessions, counters, lineage corrections, the places given with uploads and build pointers, each change one
+    transaction.
 
     The SQL is the same on both engines; `SQLiteState` and `PostgresState` (state.backends) differ in how they
     connect, take write locks and wait for the pointer to move.
@@ -156,6 +157,22 @@ class StateStore:
                 upsert = self._insert(k).values(child=child, parent=parent, verdict=verdict)
                 conn.execute(upsert.on_conflict_do_update(index_elements=[k.c.child, k.c.parent],
                                                           set_={"verdict": verdict}))
+
+    # Places given with uploaded lists
+
+    def list_places(self) -> dict[str, str]:
+        """The place given with each uploaded list file, by the file's key (its stem)."""
+        k = schema.list_places
+        with self.engine.connect() as conn:
+            return {r.key: r.place for r in conn.execute(select(k))}
+
+    def set_list_place(self, key: str, place: str | None) -> None:
+        """Remember the place given with an uploaded file (None: forget it, its title says the place)."""
+        k = schema.list_places
+        with self._writing() as conn:
+            conn.execute(delete(k).where(k.c.key == key))
+            if place:
+                conn.execute(k.insert().values(key=key, place=place))
 
     # Build pointers
 

@@ -302,7 +302,7 @@ def test_xlsx_numbers_and_dates_read_as_written(tmp_path: Path, registry: Regist
 def test_the_preview_shows_title_place_columns_rows_and_warnings(registry: Registry) -> None:
     text = preview_text(preview_file(FIXTURES / "renamed.txt", registry))
     assert "renamed.txt (xlsx) → renamed: 营口市工作任务清单" in text
-    assert "place: 营口市; rows: 45" in text
+    assert "place: 营口市 (under 辽宁省); rows: 45" in text
     assert "政策内容 → 任务内容 · 牵头单位 → 牵头 · 责任单位 → 责任" in text
     assert "warning: named .txt but is a xlsx file: read as xlsx" in text
     assert "… 40 more rows" in text

@@ -55,6 +55,9 @@ class UploadForm(BaseModel):
 
     file: bytes = Field(description=f"One list file ({' '.join(LIST_SUFFIXES)}). Its name without the suffix, "
                                     "keeping letters (Chinese too), digits, - and _, becomes the document key.")
+    place: str | None = Field(default=None, max_length=100, description="The list's place, any name of a place of "
+                              "China (盖州, 营口盖州, 盖州市): needed when the title names none, and wins over the "
+                              "title. Kept with the file, so every rebuild reads the list so.")
 
 
 class RowPublic(BaseModel):

@@ -28,6 +28,7 @@ from assistant.models import Answer
 from assistant.picker import AgencyPicker
 from assistant.word_export import write_docx
 from ingest.messages import say
+from ui.chat_citations import SHOW_ROW, WIDTHS, citation_table, citation_view, linked
 from ui.chat_upload import build_upload_tab
 from ui.security import RateLimiter, log_answer, login_owner
 
@@ -39,8 +40,6 @@ INTRO = f"""## {TITLE}
 先问「营口市人社局要做哪些工作？」，再问「那瓦房店呢？」。"""
 EXAMPLES = ["营口市人社局要做哪些工作？", "那瓦房店呢？", "瓦房店培训目标是多少？", "那环翠区呢？",
             "营口市教育局牵头哪些任务？", "辽宁省人力资源社会保障厅在部省共建清单里负责哪些任务？"]
-COLUMNS = ["清单", "序号", "牵头单位", "责任单位", "任务内容", "完成时间"]
-MEASURE_COLUMNS = ["本校具体举措", "完成目标", "本校责任单位"]
 OPEN_ROWS = 8  # an answer citing more rows shows its sections folded, so its first line stays in view
 ANY = "不限"
 # Gradio's own strings that its Chinese translation lacks (the chat's copy button).
@@ -68,22 +67,6 @@ CSS = """#chatbot .unread-notice {border: 1px solid #f59e0b; border-left-width: 
 }"""
 
 
-def citation_table(answer: Answer | None) -> pd.DataFrame:
-    """The answer's cited rows, one line each, in the order the answer cites them; with an institution's own
-    measures (锦州师专's) when a cited row has them: its actions, targets, units, and their 完成时间."""
-    cited = answer.citations if answer else []
-    measures = any(c.measures for c in cited)
-    rows = []
-    for c in cited:
-        m = c.measures
-        line = [c.list_label, c.row, "、".join(c.lead), "、".join(c.responsible), c.text,
-                (m.due if m and m.due else c.due) or ""]
-        if measures:
-            line += [m.actions, m.targets, "、".join(m.units)] if m else ["", "", ""]
-        rows.append(line)
-    return pd.DataFrame(rows, columns=COLUMNS + (MEASURE_COLUMNS if measures else []))
-
-
 def as_text(text: str) -> str:
     """List text (and the question echoed in it) shown as text: no HTML tag and no Markdown image or link
     survives, so a cell cannot make the browser fetch anything."""
@@ -109,9 +92,34 @@ def format_reply(answer: Answer, place: str | None, agency: str | None) -> str:
         notice = unread_notice(first, answer.unread)
     if plan_line and text.startswith(plan_line):  # how the question was read, set apart
         text = f"> {plan_line}\n\n{text[len(plan_line):].lstrip()}"
-    text = folded(text, open_=len(answer.citations) <= OPEN_ROWS)
+    text = folded(linked(as_lists(text), answer.citations), open_=len(answer.citations) <= OPEN_ROWS)
     text = f"{notice}\n\n{text}" if notice else text
     return f"{text}\n\n*{footer}*" if footer else text
+
+
+def as_lists(text: str) -> str:
+    """Rows listed under a line of text ("[营口市#12]落实的上级任务有1项：" then "    - [辽宁省#15] …") as a Markdown
+    list: a blank line before and after them, their indent gone. Without it the chat shows their "- " as text, run
+    into the line above. A line indented deeper than the rows is a row's own (具体举措：…); one indented less is
+    text again (营口市：1项)."""
+    out: list[str] = []
+    rows_at: int | None = None  # the indent of the rows being listed
+    for line in text.split("\n"):
+        indent = len(line) - len(line.lstrip())
+        if line.lstrip().startswith("- "):
+            if rows_at is None and out and out[-1].strip():
+                out.append("")
+            rows_at = indent if rows_at is None else rows_at
+            out.append(line.lstrip())
+        elif not line.strip() or (rows_at is not None and indent > rows_at):
+            rows_at = None if not line.strip() else rows_at
+            out.append(line)
+        else:
+            if rows_at is not None:
+                out.append("")
+            rows_at = None
+            out.append(line.lstrip())
+    return "\n".join(out)
 
 
 def unread_notice(line: str, unread: list[str]) -> str:
@@ -256,8 +264,14 @@ class ChatTurns:
     def filter_choices(self) -> tuple[gr.Dropdown, gr.Dropdown]:
         """The dropdowns' choices from the index as it is now: its places, and the agency picker's entries.
         Nothing is chosen, so the boxes are empty and typing searches; the choice 不限 (value "") clears one."""
-        places = list(dict.fromkeys(d.jurisdiction for d in self.assistant.engine.catalog.documents))
-        return gr.Dropdown(choices=[(ANY, ""), *places], value=None), self.agency_choices(None, None)
+        return gr.Dropdown(choices=self._places(), value=None), self.agency_choices(None, None)
+
+    def place_choices(self) -> gr.Dropdown:
+        """The 地区 dropdown's choices after a list was added: the new place offered, the place chosen kept."""
+        return gr.Dropdown(choices=self._places())
+
+    def _places(self) -> list[tuple[str, str] | str]:
+        return [(ANY, ""), *dict.fromkeys(d.jurisdiction for d in self.assistant.engine.catalog.documents)]
 
     def agency_choices(self, place: str | None, agency: str | None) -> gr.Dropdown:
         """The agency dropdown for the chosen place (assistant.picker); the chosen agency stays if offered."""
@@ -304,7 +318,7 @@ class ChatTurns:
         log_answer(log, "chat", question, answer, started, self.assistant.settings.log_questions)
         history = [*history, asked,
                    {"role": "assistant", "content": format_reply(answer, _chosen(place), _chosen(agency))}]
-        table = citation_table(answer)
+        table = citation_view(answer)
         files = self.downloads.write(answer, question, *answer.used_filters(_chosen(place), _chosen(agency)),
                                      self.assistant.engine.catalog) if answer.citations else (None, None, None)
         return ("", answer.session_id, history, history, table, [c.id for c in answer.citations], "",
@@ -314,6 +328,10 @@ class ChatTurns:
         """A citation-table line chosen: that row in full."""
         line = event.index[0] if isinstance(event.index, list | tuple) else event.index
         return row_view(self.assistant.engine.catalog, cited[line]) if 0 <= line < len(cited) else ""
+
+    def show_cited(self, row_id: str) -> str:
+        """A citation clicked in an answer ([营口市#3]): that row in full."""
+        return row_view(self.assistant.engine.catalog, row_id.strip())
 
     def _ask(self, question: str, session_id: str | None, place: str | None, agency: str | None,
              owner: str | None) -> Answer:
@@ -329,7 +347,7 @@ class ChatTurns:
         """A new conversation: a fresh session_id, so the next question is not read as a follow-up."""
         hidden = gr.DownloadButton(value=None, visible=False)
         owner = login_owner(request.cookies) if request else None
-        return (self.assistant.sessions.new_id(owner), [], [], citation_table(None), [], "", hidden, hidden,
+        return (self.assistant.sessions.new_id(owner), [], [], citation_view(None), [], "", hidden, hidden,
                 hidden, suggestions(None))
 
     def load_overview(self) -> tuple[Any, ...]:
@@ -397,10 +415,13 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 table = gr.Dataframe(citation_table(None), label="最新回答引用的清单条目（点表头排序，点一行看全文）", interactive=False, wrap=True,
                                      buttons=[],  # Gradio's fullscreen and copy buttons have English tooltips
                                      show_search="filter",
-                                     column_widths=["9%", "6%", "15%", "22%", "40%", "8%"], elem_id="citations")
+                                     column_widths=WIDTHS, elem_id="citations")
                 cited = gr.State([])
                 row_detail = gr.Markdown(elem_id="row-view")
                 table.select(turns.show_row, cited, row_detail, api_visibility="private")
+                cite_row = gr.Textbox(visible=False)
+                cite_show = gr.Button("查看引用", elem_id="cite-show")  # CSS hides it: a citation link clicks it
+                cite_show.click(turns.show_cited, cite_row, row_detail, js=SHOW_ROW, api_visibility="private")
                 with gr.Row():
                     csv_file = gr.DownloadButton("下载 CSV", visible=False, elem_id="download-csv")
                     xlsx_file = gr.DownloadButton("下载 Excel（XLSX）", visible=False, elem_id="download-xlsx")
@@ -432,7 +453,7 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                                               max_height=520, elem_id="responsibility")
                 download_responsibility = gr.DownloadButton("下载部门矩阵（XLSX）",
                                                             elem_id="download-responsibility")
-                coverage = gr.Dataframe(label="省级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
+                coverage = gr.Dataframe(label="上级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
                                         interactive=False, wrap=True, buttons=[], max_height=620, elem_id="coverage")
                 download_coverage = gr.DownloadButton("下载落实矩阵（XLSX）", elem_id="download-coverage")
                 detail = gr.Markdown(elem_id="link-detail")
@@ -440,11 +461,14 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                 with gr.Row():
                     confirm = gr.Button("确认", elem_id="confirm-link")
                     reject = gr.Button("驳回", variant="stop", elem_id="reject-link")
-            build_upload_tab(assistant)
+            added = build_upload_tab(assistant)
         found = gr.State(None)
         parent = gr.State(None)
         tables = [responsibility, coverage, found, download_responsibility, download_coverage]
         chat.load(turns.load_overview, None, tables, api_visibility="private")
+        # a list added: the 地区 dropdown offers its place and 总览 shows it, without a reload of the page
+        added.then(turns.place_choices, None, place, api_visibility="private").then(
+            turns.load_overview, None, tables, api_visibility="private")
         coverage.select(turns.select_link, found, [detail, child, parent], api_visibility="private")
         for button, verdict in ((confirm, "confirmed"), (reject, "rejected")):
             button.click(lambda p, c, v=verdict: turns.correct(v, p, c), [parent, child], None,

@@ -47,7 +47,7 @@ def _without_password(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-def _preview(paths: list[Path]) -> None:
+def _preview(paths: list[Path], place: str | None = None) -> None:
     from ingest.indexer import list_files
     from ingest.preview import preview_file, preview_text
     from ingest.registries import Registry
@@ -60,7 +60,7 @@ def _preview(paths: list[Path]) -> None:
         sys.exit(2)
     for path in files:
         try:
-            click.echo(preview_text(preview_file(path, registry)))
+            click.echo(preview_text(preview_file(path, registry, place=place)))
         except IngestError as err:
             click.echo(f"error: {err}", err=True)
             failed = True
@@ -74,7 +74,9 @@ def _preview(paths: list[Path]) -> None:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--dry-run", is_flag=True, help="Only show how each file would be read: title, place, columns, "
                                               "first rows and warnings. Writes nothing.")
-def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) -> None:
+@click.option("--place", help="The place of the lists in PATHS (盖州, 营口盖州, 盖州市): needed when a title names "
+                              "none; wins over the title.")
+def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool, place: str | None) -> None:
     """Ingest list files: .docx .xlsx .pdf .doc .wps .xls .et or the text export (default: the bundled
     data/lists/ and the uploaded lists); a PATH adds or replaces that document."""
     from ingest.added import BundledList, add_paths
@@ -82,8 +84,11 @@ def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) 
     from ingest.uploads import UploadFolder, list_sources
 
     settings = _settings()
+    if place and not paths:
+        click.echo("error: --place is the place of the lists in PATHS: name the files", err=True)
+        sys.exit(2)
     if dry_run:
-        _preview(list(paths) or list_sources(settings.lists_dir, settings.uploads_dir))
+        _preview(list(paths) or list_sources(settings.lists_dir, settings.uploads_dir), place)
         return
     indexer = open_indexer(settings)
     if if_empty and indexer.store.active() is not None:
@@ -92,7 +97,7 @@ def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool) 
     try:
         if paths:  # a file from elsewhere is kept under the data directory: a rebuild reads it again
             reports = add_paths(indexer, UploadFolder(settings.uploads_dir), settings.lists_dir, list(paths),
-                                progress=not quiet)
+                                progress=not quiet, place=place)
         else:
             reports = [indexer.ingest(list_sources(settings.lists_dir, settings.uploads_dir), progress=not quiet)]
     except (IngestError, BundledList) as err:

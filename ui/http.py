@@ -46,6 +46,8 @@ from ui.api_models import (
 from ui.chat import CSS as CHAT_CSS
 from ui.chat import TRANSLATIONS as CHAT_TRANSLATIONS
 from ui.chat import build_chat
+from ui.chat_citations import CITATION_JS
+from ui.chat_citations import CSS as CITATION_CSS
 from ui.chat_guard import ChatGuard
 from ui.mcp_server import build_mcp, http_app
 from ui.openai_models import OpenAIError
@@ -146,7 +148,7 @@ def create_app(assistant: Assistant, settings: Settings, state: StateStore | Non
                         # Errors other than gr.Error (ours, in Chinese) go to the log only: Gradio's own name
                         # server paths.
                         show_error=False,
-                        i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS,
+                        i18n=gr.I18n(**CHAT_TRANSLATIONS), css=CHAT_CSS + CITATION_CSS, js=CITATION_JS,
                         max_file_size=settings.upload_max_bytes,
                         auth=_chat_login(settings.access_keys), auth_message=LOGIN_HELP)
     # An event's file must be one Gradio received through its /upload route (in its folder, symlinks resolved),
@@ -325,21 +327,26 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         """Ingest one list file (multipart field `file`) and keep it, so that every re-ingest reads it again.
 
         Its key is the file's name without the suffix (letters, digits, - and _ kept): a key uploaded before is
-        replaced, the same file again changes nothing. A file that cannot be read as a list is a 422 naming
+        replaced, the same file again changes nothing. The list's place is the form field `place` when one is
+        sent (any name of a place of China: 盖州, 营口盖州, 盖州市), else the place its title names; it is linked
+        to the lists of the places above it. A list whose place neither names, or a `place` that several places
+        are called (鼓楼区), is a 422 saying so. A file that cannot be read as a list is a 422 naming
         it, and the index stays as it was; so is a list over ASSISTANT_MAX_ROWS_PER_LIST rows, a PDF over
         ASSISTANT_MAX_PAGES pages, or a file not read and embedded within ASSISTANT_INGEST_SECONDS. A client that
         disconnects stops the work. The report names the document (`docs`) and its rows (`row_ids`).
         """
-        path, filename = await receive_file(request, incoming, settings.upload_max_bytes)
+        received = await receive_file(request, incoming, settings.upload_max_bytes)
+        filename = received.filename
         client = ClientWatch(filename)  # a client that leaves stops the work: no one would read its report
         watching = asyncio.create_task(client.watch(request))
         try:
-            return await asyncio.wrap_future(writer.submit(assistant.upload, path, filename, client.check))
+            return await asyncio.wrap_future(writer.submit(assistant.upload, received.path, filename, client.check,
+                                                           received.place))
         except BundledList as err:
             raise HTTPException(409, echoing(str(err), filename)) from None
         finally:
             watching.cancel()
-            path.unlink(missing_ok=True)
+            received.path.unlink(missing_ok=True)
 
     @router.delete("/documents/{doc}", responses={**not_found, **bundled})
     async def remove(doc: str = PathParam(max_length=100, description="Document key, e.g. huancui2.")

@@ -10,6 +10,7 @@ import asyncio
 import os
 import tempfile
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -24,7 +25,18 @@ if TYPE_CHECKING:  # a TypedDict the module defines for type checkers only
     from python_multipart.multipart import MultipartCallbacks
 
 FIELD = "file"
+PLACE_FIELD = "place"
+PLACE_MAX_BYTES = 300  # 100 characters of Chinese: a place's name with the places above it is far shorter
 FRAMING_BYTES = 64 * 1024  # room for the multipart framing around the file: boundaries, part headers, its name
+
+
+@dataclass(frozen=True)
+class Received:
+    """An uploaded file as streamed to disk, the name its sender gave it, and the place sent beside it."""
+
+    path: Path
+    filename: str
+    place: str | None
 
 
 def too_large(max_bytes: int) -> HTTPException:
@@ -36,23 +48,26 @@ def refusal(max_bytes: int) -> str:
     return f"the file is over {max_bytes} bytes (ASSISTANT_UPLOAD_MAX_BYTES)"
 
 
-def _invalid(message: str, kind: str = "value_error") -> RequestValidationError:
-    """A 422 in the app's shape, on the `file` field (as FastAPI's own form validation would say it)."""
-    return RequestValidationError([{"type": kind, "loc": ("body", FIELD), "msg": message, "input": None}])
+def _invalid(message: str, kind: str = "value_error", field: str = FIELD) -> RequestValidationError:
+    """A 422 in the app's shape, on the `file` field or another (as FastAPI's own form validation would say it)."""
+    return RequestValidationError([{"type": kind, "loc": ("body", field), "msg": message, "input": None}])
 
 
 class _FilePart:
-    """python-multipart callbacks writing the `file` part to `handle`, counting its bytes."""
+    """python-multipart callbacks writing the `file` part to `handle`, counting its bytes, and keeping the short
+    `place` field."""
 
     def __init__(self, handle: BinaryIO, max_bytes: int) -> None:
         self.handle = handle
         self.max_bytes = max_bytes
         self.size = 0
         self.filename: str | None = None
+        self.place: bytes | None = None
         self._header = b""
         self._value = b""
         self._disposition = b""
         self._writing = False
+        self._in_place = False
 
     def callbacks(self) -> MultipartCallbacks:
         return {"on_part_begin": self._begin, "on_header_field": self._header_field,
@@ -76,6 +91,9 @@ class _FilePart:
 
     def _headers_finished(self) -> None:
         _, options = parse_options_header(self._disposition)
+        if options.get(b"name") == PLACE_FIELD.encode() and b"filename" not in options:
+            self.place, self._in_place = b"", True
+            return
         if options.get(b"name") != FIELD.encode() or b"filename" not in options:
             return  # another field: read past it
         if self.filename is not None:
@@ -84,6 +102,10 @@ class _FilePart:
         self._writing = True
 
     def _data(self, data: bytes, start: int, end: int) -> None:
+        if self._in_place and self.place is not None:
+            self.place += data[start:end]
+            if len(self.place) > PLACE_MAX_BYTES:
+                raise _invalid(f"must be at most {PLACE_MAX_BYTES} bytes", field=PLACE_FIELD)
         if self._writing:
             self.size += end - start
             if self.size > self.max_bytes:
@@ -91,14 +113,15 @@ class _FilePart:
             self.handle.write(data[start:end])
 
     def _end(self) -> None:
-        self._writing = False
+        self._writing = self._in_place = False
 
 
-async def receive_file(request: Request, folder: Path, max_bytes: int) -> tuple[Path, str]:
+async def receive_file(request: Request, folder: Path, max_bytes: int) -> Received:
     """Stream the `file` part of a multipart/form-data request into a new file in `folder`.
 
-    Returns that file and the name the client gave it; the caller deletes the file. 413 once the file passes
-    `max_bytes`, 422 when the body is not multipart or holds no file.
+    Returns that file, the name the client gave it and the `place` field if one was sent; the caller deletes the
+    file. 413 once the file passes `max_bytes`, 422 when the body is not multipart, holds no file, or a place
+    that is not short UTF-8 text.
     """
     kind, params = parse_options_header(request.headers.get("content-type"))
     if kind != b"multipart/form-data" or b"boundary" not in params:
@@ -119,13 +142,23 @@ async def receive_file(request: Request, folder: Path, max_bytes: int) -> tuple[
             parser.finalize()
         if part.filename is None:
             raise _invalid("Field required", "missing")
+        place = _text(part.place)
     except FormParserError:
         path.unlink(missing_ok=True)
         raise _invalid("must be sent in a well-formed multipart/form-data body") from None
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return path, part.filename
+    return Received(path, part.filename, place)
+
+
+def _text(value: bytes | None) -> str | None:
+    """A short text field as text (None when absent or blank); 422 when it is not UTF-8."""
+    try:
+        text = value.decode("utf-8").strip() if value is not None else ""
+    except UnicodeDecodeError:
+        raise _invalid("must be UTF-8 text", field=PLACE_FIELD) from None
+    return text or None
 
 
 class ClientWatch:
