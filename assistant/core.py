@@ -39,7 +39,7 @@ from assistant.understand.constructs import with_constructs, with_terms_read, wi
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
-from assistant.understand.fragments import with_fragments
+from assistant.understand.fragments import with_fragments, with_text_rows
 from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon
 from assistant.understand.lists import ListNames
@@ -357,7 +357,7 @@ class Assistant:
         plan = engine.parser.parse(corrected if read_as else question)
         fragments = engine.grammar.fragments(corrected)
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
-        plan = with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected)
+        plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))
         consumed = {start for f in fragments for start in f.consumed}  # 以X开头: a cell's start, not the first row
         plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}),
                                        [t for t in tags if t.start not in consumed])

@@ -132,3 +132,21 @@ def test_a_row_number_after_a_section_counts_within_it(assistant: Assistant) -> 
     section = rows[-1].category or ""
     said = assistant.ask(f"瓦房店“{section}”这一部分的第二条")
     assert ids(said) == [[r.id for r in rows if r.category == section][1]]
+
+
+def test_a_quoted_text_is_never_corrected_by_its_sound(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表中写着“安全生产”的条目")
+    assert not said.plan.read_as and ids(said) == rows_where(assistant, "wafangdian", lambda r: "安全生产" in r.text)
+
+
+def test_which_rows_of_each_city_for_a_provincial_row(assistant: Assistant) -> None:
+    said = assistant.ask("省里第41条，营口和瓦房店各是哪条")
+    children = {v.child for v in assistant.engine.links.children_of("liaoning#41")}
+    assert said.plan.lineage == "children" and children and children <= set(ids(said))
+
+
+def test_agencies_separated_by_a_slash_are_any_of_them(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表里应急局/退役军人事务局有份的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: {"emergency", "veterans"} & set(r.agency_ids))
+    assert ids(said) == expected and len(expected) >= 2
+

@@ -46,12 +46,19 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
     operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
         else plan.operation
-    said = [t for f in fragments if f.kind == "literal_has" for t in (f.texts or (f.text,))]
-    if operation == "fact" and plan.rank and said and all(any(w in t for t in said) for w in plan.rank.terms):
-        operation = "list"  # 提到“X”的是哪几条: the rows whose text says it, not a figure searched for
     rank = plan.rank if operation in ("fact", "search", "compare") else None
     return plan.model_copy(update={"where": where, "operation": operation, "rank": rank,
                                    "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
+
+
+def with_text_rows(plan: QueryPlan) -> QueryPlan:
+    """提到“X”的是哪几条 / 以“X”打头的: a fact question whose searched words are all in the texts its conditions
+    ask for is a list of the rows that say them, not a figure searched for (structure words already taken out)."""
+    said = [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
+    if plan.operation != "fact" or plan.rank is None or not said \
+            or not all(any(w.lower() in t for t in said) for w in plan.rank.terms):
+        return plan
+    return plan.model_copy(update={"operation": "list", "rank": None})
 
 
 def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> Node | None:

@@ -32,6 +32,7 @@ CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "re
               "ignore", "first")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
+_QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
     rf"|第?\s*{_NUMBER}\s*(?:项|条|个|号|行|点|家|类|位|名|年|月|日|%|万|人次|人|所|个百分点)?"
@@ -226,6 +227,8 @@ class Lexicon:
         taken = [False] * len(folded)
         for t in exact:
             taken[t.start:t.end] = [True] * (t.end - t.start)
+        for quote in _QUOTED.finditer(folded):  # “安全生产…”: a quoted text is what the cell says, never corrected
+            taken[quote.start():quote.end()] = [True] * (quote.end() - quote.start())
         out = list(folded)
         longest = max((length for length, _ in self._by_sound), default=0)
         for length in range(longest, 1, -1):
