@@ -217,3 +217,19 @@ def test_another_of_the_same_rows_and_the_lineage_of_two(assistant: Assistant) -
     children = {v.child for r in ids(narrowed) for v in assistant.engine.links.children_of(r)
                 if v.child.startswith("yingkou#")}
     assert children and children <= set(ids(lineage))
+
+
+def test_it_in_another_role_and_a_lineage_switched_to_another_city(assistant: Assistant) -> None:
+    led, other = converse(assistant, "环翠表里区税务局牵头干的条目", "那它作为责任单位的呢")
+    assert ids(other) == rows_where(assistant, "huancui", lambda r: "tax" in r.responsible_ids) and other.understood
+    row, first, second = converse(assistant, "辽宁表第52条说的什么", "瓦房店用哪条对应它", "那营口呢")
+    for answer, city in ((first, "wafangdian#"), (second, "yingkou#")):
+        children = {v.child for v in assistant.engine.links.children_of("liaoning#52") if v.child.startswith(city)}
+        assert children and children <= set(ids(answer)) and answer.plan.lineage == "children"
+
+
+def test_a_row_number_of_a_place_without_a_list_of_its_own(assistant: Assistant) -> None:
+    numbered = assistant.ask("大连的清单里第7项写的啥")  # only 瓦房店, under 大连, has a list: its row 7 is not 大连's
+    assert numbered.abstained and not ids(numbered) and "大连" in numbered.answer
+    whole = assistant.ask("大连有哪些任务")  # the lists of the places under it answer for it
+    assert ids(whole) and all(i.startswith("wafangdian#") for i in ids(whole))

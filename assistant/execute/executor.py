@@ -91,6 +91,10 @@ class Executor:
         if plan.operation == "refuse":
             return Result(abstain=plan.refuse_reason or "out_of_scope", missing_places=plan.scope.missing)
         docs, missing = self.scope_docs(plan)
+        numbered = any(isinstance(a, RowsAtom) and not a.within and a.start > 0 for a in plan.atoms())
+        if numbered and plan.reference is None and not plan.scope.docs:  # 大连市的清单第5条: 大连 has no list of
+            missing += [p for p in plan.scope.places if not self.catalog.docs_in([p])]  # its own; 瓦房店's is not it
+            docs = [] if missing else docs
         if not docs:
             return Result(abstain="no_list", missing_places=missing or plan.scope.missing)
         if plan.operation in ("fact", "search", "compare") and plan.rank and plan.reference is None \

@@ -31,6 +31,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
         return _refer_position(plan, previous, previous_rows, refs)
     plural = cues.has("reference.all", folded)
     single = cues.has("reference.single", folded) and not plural
+    if single and _role_only(folded, cues) and len({a.agency for a in previous.agencies()}) == 1 \
+            and not plan.agencies():  # 那它当责任单位的呢: 它 is the agency asked about, in the other role
+        return _replace(plan, previous, folded, cues)
     if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
         return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
@@ -134,11 +137,13 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues) -> Q
     operation = previous.operation
     if plan.operation in ("count", "group_count") or (plan.operation == "list" and operation == "refuse"):
         operation = plan.operation
+    lineage = previous.operation == "lineage" and operation == "lineage" and previous.reference is not None
     return previous.model_copy(update={
         "question": plan.question, "lang": plan.lang, "where": where, "scope": scope, "operation": operation,
         "group_by": plan.group_by if plan.operation == "group_count" else previous.group_by,
         "count_unit": plan.count_unit, "fields": plan.fields or previous.fields, "followup": "replace",
-        "reference": None, "unresolved": []})
+        # 瓦房店哪条对应它 then 那营口呢: the same rows' lineage, in the place now named
+        "reference": previous.reference if lineage else None, "unresolved": []})
 
 
 def _agency_part(node: Node | None) -> Node | None:
