@@ -150,3 +150,9 @@ def test_agencies_separated_by_a_slash_are_any_of_them(assistant: Assistant) -> 
     expected = rows_where(assistant, "wafangdian", lambda r: {"emergency", "veterans"} & set(r.agency_ids))
     assert ids(said) == expected and len(expected) >= 2
 
+
+
+def test_the_party_committees_departments_are_a_group_not_a_name(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表里市委部门（编办、宣传部）有份的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: {"staffing", "publicity"} & set(r.agency_ids))
+    assert not said.unresolved and ids(said) == expected and said.understood
