@@ -48,11 +48,12 @@ from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
+from ingest.builds import Builds, open_builds
 from ingest.errors import IngestError
+from ingest.index_files import private_dir
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.rows import Row
-from ingest.store import IndexStore, open_store, private_dir
 from ingest.uploads import UploadFolder, list_sources, stored_name
 from state import Pointer, StateStore, open_state
 
@@ -91,9 +92,9 @@ class Engine:
 class Assistant:
     """Answers questions over the task lists; `ask` is the one entry point for CLI, HTTP and chat."""
 
-    def __init__(self, store: IndexStore, registry: Registry, embedder: QueryEmbedder, templates: Templates,
+    def __init__(self, builds: Builds, registry: Registry, embedder: QueryEmbedder, templates: Templates,
                  sessions: SessionStore, corrections: LinkCorrections, settings: Settings) -> None:
-        self.store = store
+        self.builds = builds
         self.registry = registry
         self.embedder = embedder
         self.templates = templates
@@ -113,8 +114,8 @@ class Assistant:
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache_dir()))
         private_dir(settings.data_dir)
         state = open_state(settings.database_url, settings.data_dir)
-        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
-        return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
+        builds = open_builds(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
+        return cls(builds=builds, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
                    templates=Templates(settings.prompts_dir),
                    sessions=SessionStore(state, settings.session_max, settings.session_ttl_seconds),
                    corrections=LinkCorrections(state, settings.data_dir / "lineage-corrections.json"),
@@ -123,11 +124,11 @@ class Assistant:
     @property
     def state(self) -> StateStore:
         """The state store: sessions, counters, corrections and the build pointer."""
-        return self.store.state
+        return self.builds.state
 
     def _build_engine(self) -> Engine:
-        pointer = self.store.pointer()
-        catalog = Catalog.load(self.store, self.registry, pointer)
+        pointer = self.builds.pointer()
+        catalog = Catalog.load(self.builds, self.registry, pointer)
         words = [*catalog.agency_names(), *self.registry.agencies.aliases,
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
@@ -266,7 +267,7 @@ class Assistant:
         """Switch to the active build if the pointer moved since the engine was built (an ingest by the CLI or by
         another server over the same store), waiting up to `wait` seconds for it to move; whether it switched."""
         seen = self.engine.pointer
-        moved = self.state.wait_pointer(self.store.prefix, seen, wait)
+        moved = self.state.wait_pointer(self.builds.prefix, seen, wait)
         if moved == seen:
             return False
         with self._refreshing:  # after a reload in progress (this process's writer's), nothing is left to do

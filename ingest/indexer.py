@@ -400,6 +400,7 @@ class Indexer:
                                     np.stack(vectors[start:start + ADD_BATCH]))
             if build.count() != len(rows):
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
+            self.store.write_snapshot(build, rows)  # before the pointer names it: its readers find it there
             self.store.activate(build, read)
         except BaseException:
             self.store.drop(build.name)
