@@ -141,7 +141,8 @@ class Assistant:
         links = LinkBook(catalog, self.corrections)
         executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
-        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
+        grammar = Grammar(lexicon, cache_dir=self.settings.cache_dir)
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, grammar,
                       coverage, pointer, self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
