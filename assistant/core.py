@@ -93,7 +93,11 @@ class Assistant:
     """Answers questions over the task lists; `ask` is the one entry point for CLI, HTTP and chat."""
 
     def __init__(self, builds: Builds, registry: Registry, embedder: QueryEmbedder, templates: Templates,
-                 sessions: SessionStore, corrections: LinkCorrections, settings: Settings) -> None:
+                 sessions: SessionStore, corrections: LinkCorrections, settings: Settings, warm: bool = False
+                 ) -> None:
+        """`warm` (a server): each engine builds its lexical index and opens its build's vectors before it
+        answers; otherwise (a command) at the first question that ranks rows, if any does."""
+        self.warm = warm
         self.builds = builds
         self.registry = registry
         self.embedder = embedder
@@ -109,7 +113,7 @@ class Assistant:
         self.engine = self._build_engine()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Assistant:
+    def from_settings(cls, settings: Settings | None = None, warm: bool = False) -> Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache_dir()))
         private_dir(settings.data_dir)
@@ -119,7 +123,7 @@ class Assistant:
                    templates=Templates(settings.prompts_dir),
                    sessions=SessionStore(state, settings.session_max, settings.session_ttl_seconds),
                    corrections=LinkCorrections(state, settings.data_dir / "lineage-corrections.json"),
-                   settings=settings)
+                   settings=settings, warm=warm)
 
     @property
     def state(self) -> StateStore:
@@ -139,7 +143,10 @@ class Assistant:
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
                             ListNames.from_catalog(catalog), lexicon.closed_words())
         links = LinkBook(catalog, self.corrections)
-        executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
+        searcher = HybridSearcher(catalog, tokenizer, self.embedder)
+        if self.warm:
+            searcher.warm()
+        executor = Executor(catalog, searcher, links)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
         grammar = Grammar(lexicon, cache_dir=self.settings.cache_dir)
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, grammar,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from functools import lru_cache
-
-import bm25s
+from typing import TYPE_CHECKING
 
 from assistant.catalog import Catalog
 from assistant.execute.embedding import QueryEmbedder
 from assistant.tokenize import Tokenizer
 from ingest.builds import BuildGone
 from ingest.rows import Row
+
+if TYPE_CHECKING:  # imported when the first question is ranked (with numpy): a list question needs neither
+    import bm25s
 
 RRF_K = 60
 log = logging.getLogger(__name__)
@@ -51,12 +54,33 @@ class HybridSearcher:
         fold = catalog.registry.normalize
         self.folded = {r.id: fold(anchor_text(r)).lower() for r in catalog.rows}
         self._corpus = "\n".join(fold(search_text(r)).lower() for r in catalog.rows)
-        self._bm25 = bm25s.BM25()
-        if catalog.rows:
-            self._bm25.index(bm25_corpus(tokenizer, catalog.rows), show_progress=False)
+        self._bm25: bm25s.BM25 | None = None
+        self._indexing = threading.Lock()
         # Both scan every row's text; one engine's rows never change, so a word's answer is remembered.
         self._in_corpus = lru_cache(maxsize=WORD_CACHE)(self._scan_corpus)
         self._frequency = lru_cache(maxsize=WORD_CACHE)(self._count_rows)
+
+    def warm(self) -> None:
+        """Make now what the first ranked question would make: the BM25 index of every row, and the build's
+        vectors opened. A server does, before it answers from a build; a CLI question that ranks nothing never
+        needs either."""
+        self._lexical()
+        if self.catalog.vectors is not None:
+            try:
+                self.catalog.vectors.collection()
+            except BuildGone as err:  # answered as then: lexically
+                log.warning("the build's vectors cannot be opened (%s)", err)
+
+    def _lexical(self) -> bm25s.BM25:
+        with self._indexing:
+            if self._bm25 is None:
+                import bm25s
+
+                index = bm25s.BM25()
+                if self.catalog.rows:
+                    index.index(bm25_corpus(self.tokenizer, self.catalog.rows), show_progress=False)
+                self._bm25 = index
+            return self._bm25
 
     def _scan_corpus(self, word: str) -> bool:
         return word in self._corpus
@@ -75,10 +99,13 @@ class HybridSearcher:
         return sum(word in self.folded[r.id] for r in rows)
 
     def bm25_ranking(self, question: str, candidates: list[Row]) -> list[str]:
-        tokens = [t for t in self.tokenizer.tokens(question) if t in self._bm25.vocab_dict]
-        if not tokens or not candidates:
+        if not candidates:
             return []
-        scores = self._bm25.get_scores(tokens)
+        index = self._lexical()
+        tokens = [t for t in self.tokenizer.tokens(question) if t in index.vocab_dict]
+        if not tokens:
+            return []
+        scores = index.get_scores(tokens)
         picked = [(scores[self.catalog.position[r.id]], r.id) for r in candidates]
         return [rid for score, rid in sorted(picked, key=lambda p: -p[0]) if score > 0]
 
