@@ -55,7 +55,7 @@ from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.rows import Row
 from ingest.uploads import UploadFolder, list_sources, stored_name
-from state import Pointer, StateStore, open_state
+from state import BuildLease, Pointer, StateStore, open_state
 
 if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
     from ingest.embedder import E5Embedding
@@ -99,6 +99,7 @@ class Assistant:
         answers; otherwise (a command) at the first question that ranks rows, if any does."""
         self.warm = warm
         self.builds = builds
+        self.lease = BuildLease(builds.state, builds.prefix, settings.build_lease_seconds)
         self.registry = registry
         self.embedder = embedder
         self.templates = templates
@@ -282,6 +283,15 @@ class Assistant:
             if self.engine.pointer == seen:
                 self.reload()
         return True
+
+    def keep_lease(self) -> None:
+        """Lease the build this process answers from, so that no ingest deletes it (renewed when due: a server's
+        BuildFollower calls this every round). The builds it switched from are left to expire."""
+        self.lease.renew(self.engine.pointer.active)
+
+    def release_lease(self) -> None:
+        """Give up this process's leases (a server that stops)."""
+        self.lease.release()
 
     def ask(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
             agency: str | None = None, owner: str | None = None) -> Answer:

@@ -51,6 +51,7 @@ class SettingsLike(Protocol):
     max_rows_per_list: int
     max_pages: int
     ingest_seconds: float
+    build_lease_seconds: float
 
     @property
     def index_dir(self) -> Path: ...
@@ -419,7 +420,8 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     registry = registry or Registry.load()
     embedder = embedder or E5Embedding()
     state = state or open_state(settings.database_url, settings.data_dir)
-    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state,
+                       settings.build_lease_seconds)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",

@@ -29,7 +29,7 @@ from ingest.builds import BuildGone, sources_of
 from ingest.index_files import StorageError, damage, is_fault, live_segments
 from ingest.rows import Row, Source
 from ingest.snapshot import SnapshotFolder, snapshot_folder
-from state import Pointer, StalePointer, StateStore, open_state
+from state import LEASE_SECONDS, Pointer, StalePointer, StateStore, open_state
 
 __all__ = ["IndexStore", "StorageError", "open_client", "open_store", "row_metadata"]
 
@@ -50,9 +50,9 @@ def open_client(index_dir: Path, chroma_url: str | None = None) -> ClientAPI:
 
 
 def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows",
-               state: StateStore | None = None) -> IndexStore:
-    """The index store, its pointer in `state` (None: the embedded state store of the data directory that holds
-    `index_dir`). An embedded index whose database fails an integrity check (or is empty) is moved aside
+               state: StateStore | None = None, lease_seconds: float = LEASE_SECONDS) -> IndexStore:
+    """The index store, its pointer and its readers' leases (kept `lease_seconds`) in `state` (None: the embedded
+    state store of the data directory that holds `index_dir`). An embedded index whose database fails an integrity check (or is empty) is moved aside
     and started afresh, with a warning; any other failure to open it (disk full, permission, a lock) is a
     StorageError, and nothing is moved.
 
@@ -61,11 +61,11 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     state = state or open_state(None, index_dir.parent)
     snapshots = snapshot_folder(index_dir)
     if chroma_url:
-        return IndexStore(open_client(index_dir, chroma_url), state, prefix, None, snapshots)
+        return IndexStore(open_client(index_dir, chroma_url), state, prefix, None, snapshots, lease_seconds)
     problem = damage(index_dir)
     if problem is None:
         try:
-            return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots)
+            return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots, lease_seconds)
         except Exception as err:
             if is_fault(str(err)) or isinstance(err, OSError):
                 raise StorageError(f"index at {index_dir} cannot be opened: {type(err).__name__}: {err}") from err
@@ -74,7 +74,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     shutil.move(str(index_dir), str(aside))  # its builds' snapshots (inside it) go along
     SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
     log.warning("index at %s is damaged (%s); moved it to %s and starting an empty index", index_dir, problem, aside)
-    return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots)
+    return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots, lease_seconds)
 
 
 def row_metadata(row: Row) -> dict[str, Any]:
@@ -89,12 +89,13 @@ class IndexStore:
     names the active one."""
 
     def __init__(self, client: ClientAPI, state: StateStore, prefix: str = "rows", folder: Path | None = None,
-                 snapshots: SnapshotFolder | None = None) -> None:
+                 snapshots: SnapshotFolder | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
         self.client = client
         self.state = state
         self.prefix = prefix
         self.folder = folder  # the embedded index's directory (None with a Chroma server)
         self.snapshots = snapshots
+        self.lease_seconds = lease_seconds
         self._adopt_meta_pointer()
 
     def _adopt_meta_pointer(self) -> None:
@@ -202,14 +203,19 @@ class IndexStore:
             self.snapshots.write(collection.name, self.build_info(collection), rows)
 
     def prune(self, keep: int = 2) -> None:
-        """Drop all builds but the active one and the newest `keep - 1` others, and the snapshots of builds
-        that are gone."""
+        """Drop all builds but the active one, the newest `keep - 1` others and those a process has leased within
+        `lease_seconds` (a server still answering from one), and the snapshots of builds that are gone."""
         active = self.active_name()
         builds = sorted(self.build_names(), reverse=True)
-        kept = [active] + [b for b in builds if b != active][: max(keep - 1, 0)]
+        kept = {active, *[b for b in builds if b != active][: max(keep - 1, 0)]}
+        leased = self.state.leased_builds(self.prefix, time.time() - self.lease_seconds)
         for name in builds:
-            if name not in kept:
-                self.drop(name)
+            if name in kept:
+                continue
+            if name in leased:
+                log.info("build %s kept: a process still answers from it", name)
+                continue
+            self.drop(name)
         if self.snapshots is not None:
             self.snapshots.keep_only(set(self.build_names()))
 
