@@ -139,4 +139,4 @@ def open_builds(index_dir: Path, chroma_url: str | None = None, prefix: str = "r
 
         return open_store(index_dir, chroma_url, prefix, state)
 
-    return Builds(state, prefix, snapshot_folder(index_dir), open_index, None if chroma_url else index_dir)
+    return Builds(state, prefix, snapshot_folder(index_dir.parent), open_index, None if chroma_url else index_dir)

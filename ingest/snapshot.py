@@ -25,9 +25,10 @@ FORMAT = 1  # of the file; a snapshot of another format is read as missing, and 
 PART_SECONDS = 3600.0  # a temporary file this old is a killed writer's: deleted with the snapshots of gone builds
 
 
-def snapshot_folder(index_dir: Path) -> SnapshotFolder:
-    """The snapshots of an index: inside its directory, so that a damaged index moved aside takes them along."""
-    return SnapshotFolder(index_dir / "snapshots")
+def snapshot_folder(data_dir: Path) -> SnapshotFolder:
+    """The snapshots of the index of a data directory, beside its manifests (also with a Chroma server: a machine's
+    own copy of the builds it read). One of a build the index no longer holds is not read (ingest.builds)."""
+    return SnapshotFolder(data_dir / "snapshots")
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
     """
     state = state or open_state(None, index_dir.parent)
-    snapshots = snapshot_folder(index_dir)
+    snapshots = snapshot_folder(index_dir.parent)
     if chroma_url:
         return IndexStore(open_client(index_dir, chroma_url), state, prefix, None, snapshots, lease_seconds)
     problem = damage(index_dir)
@@ -71,7 +71,7 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
                 raise StorageError(f"index at {index_dir} cannot be opened: {type(err).__name__}: {err}") from err
             problem = f"{type(err).__name__}: {err}"
     aside = index_dir.with_name(f"{index_dir.name}.broken-{time.strftime('%Y%m%d%H%M%S')}")
-    shutil.move(str(index_dir), str(aside))  # its builds' snapshots (inside it) go along
+    shutil.move(str(index_dir), str(aside))
     SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
     log.warning("index at %s is damaged (%s); moved it to %s and starting an empty index", index_dir, problem, aside)
     return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots, lease_seconds)

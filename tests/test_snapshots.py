@@ -24,7 +24,7 @@ QUESTIONS = [
 
 
 def snapshots(settings: Settings) -> list[Path]:
-    folder = settings.index_dir / "snapshots"
+    folder = settings.data_dir / "snapshots"
     return sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
 
 
