@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from chromadb.api.models.Collection import Collection
-
+from ingest.builds import Build, Builds, BuildVectors, sources_of
 from ingest.lineage import Link, load_links
 from ingest.registries import Registry
 from ingest.rows import Row, Source
-from ingest.store import IndexStore
 from state import Pointer
 
 Role = Literal["lead", "responsible", "any"]
@@ -46,12 +44,12 @@ def _facts(info: dict) -> dict[str, dict[str, str]]:
 class Catalog:
     """One build's rows, looked up by document, jurisdiction and canonical agency."""
 
-    def __init__(self, rows: list[Row], registry: Registry, collection: Collection | None = None,
+    def __init__(self, rows: list[Row], registry: Registry, vectors: BuildVectors | None = None,
                  measures_owners: dict[str, str] | None = None, links: list[Link] | None = None,
                  sources: dict[str, Source] | None = None, facts: dict[str, dict[str, str]] | None = None) -> None:
         self.rows = rows
         self.registry = registry
-        self.collection = collection
+        self.vectors = vectors  # the build's vectors, for dense search (None: an empty index)
         self.by_id = {r.id: r for r in rows}
         self.position = {r.id: i for i, r in enumerate(rows)}
         self._by_doc: dict[str, list[Row]] = defaultdict(list)
@@ -73,15 +71,17 @@ class Catalog:
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
 
     @classmethod
-    def load(cls, store: IndexStore, registry: Registry, pointer: Pointer | None = None) -> Catalog:
+    def load(cls, builds: Builds, registry: Registry, pointer: Pointer | None = None) -> Catalog:
         """The active build's catalog (the build `pointer` names, when given)."""
-        collection = store.active(pointer)
-        rows = store.load_rows(collection) if collection is not None else []
-        rows.sort(key=lambda r: (r.doc, r.row))
-        info = store.build_info(collection) if collection is not None else {}
+        return cls.of_build(builds.read(pointer), registry)
+
+    @classmethod
+    def of_build(cls, build: Build, registry: Registry) -> Catalog:
+        rows = sorted(build.rows, key=lambda r: (r.doc, r.row))
+        info = build.info
         owners = {k.removeprefix("owner:"): str(v) for k, v in info.items() if k.startswith("owner:")}
-        sources = store.sources(collection) if collection is not None else {}
-        return cls(rows, registry, collection, owners, load_links(info.get("lineage")), sources, _facts(info))
+        return cls(rows, registry, build.vectors, owners, load_links(info.get("lineage")), sources_of(info),
+                   _facts(info))
 
     def _documents(self, owners: dict[str, str], sources: dict[str, Source],
                    facts: dict[str, dict[str, str]]) -> list[DocumentInfo]:

@@ -48,13 +48,14 @@ from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources
+from ingest.builds import Builds, open_builds
 from ingest.errors import IngestError
+from ingest.index_files import private_dir
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.rows import Row
-from ingest.store import IndexStore, open_store, private_dir
 from ingest.uploads import UploadFolder, list_sources, stored_name
-from state import Pointer, StateStore, open_state
+from state import BuildLease, Pointer, StateStore, open_state
 
 if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
     from ingest.embedder import E5Embedding
@@ -91,9 +92,14 @@ class Engine:
 class Assistant:
     """Answers questions over the task lists; `ask` is the one entry point for CLI, HTTP and chat."""
 
-    def __init__(self, store: IndexStore, registry: Registry, embedder: QueryEmbedder, templates: Templates,
-                 sessions: SessionStore, corrections: LinkCorrections, settings: Settings) -> None:
-        self.store = store
+    def __init__(self, builds: Builds, registry: Registry, embedder: QueryEmbedder, templates: Templates,
+                 sessions: SessionStore, corrections: LinkCorrections, settings: Settings, warm: bool = False
+                 ) -> None:
+        """`warm` (a server): each engine builds its lexical index and opens its build's vectors before it
+        answers; otherwise (a command) at the first question that ranks rows, if any does."""
+        self.warm = warm
+        self.builds = builds
+        self.lease = BuildLease(builds.state, builds.prefix, settings.build_lease_seconds)
         self.registry = registry
         self.embedder = embedder
         self.templates = templates
@@ -108,26 +114,26 @@ class Assistant:
         self.engine = self._build_engine()
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None) -> Assistant:
+    def from_settings(cls, settings: Settings | None = None, warm: bool = False) -> Assistant:
         settings = settings or Settings()
         os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache_dir()))
         private_dir(settings.data_dir)
         state = open_state(settings.database_url, settings.data_dir)
-        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
-        return cls(store=store, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
+        builds = open_builds(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
+        return cls(builds=builds, registry=Registry.load(), embedder=LazyEmbedder(_load_embedder),
                    templates=Templates(settings.prompts_dir),
                    sessions=SessionStore(state, settings.session_max, settings.session_ttl_seconds),
                    corrections=LinkCorrections(state, settings.data_dir / "lineage-corrections.json"),
-                   settings=settings)
+                   settings=settings, warm=warm)
 
     @property
     def state(self) -> StateStore:
         """The state store: sessions, counters, corrections and the build pointer."""
-        return self.store.state
+        return self.builds.state
 
     def _build_engine(self) -> Engine:
-        pointer = self.store.pointer()
-        catalog = Catalog.load(self.store, self.registry, pointer)
+        pointer = self.builds.pointer()
+        catalog = Catalog.load(self.builds, self.registry, pointer)
         words = [*catalog.agency_names(), *self.registry.agencies.aliases,
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
@@ -138,9 +144,13 @@ class Assistant:
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
                             ListNames.from_catalog(catalog), lexicon.closed_words())
         links = LinkBook(catalog, self.corrections)
-        executor = Executor(catalog, HybridSearcher(catalog, tokenizer, self.embedder), links)
+        searcher = HybridSearcher(catalog, tokenizer, self.embedder)
+        if self.warm:
+            searcher.warm()
+        executor = Executor(catalog, searcher, links)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
-        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, Grammar(lexicon),
+        grammar = Grammar(lexicon, cache_dir=self.settings.cache_dir)
+        return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, grammar,
                       coverage, pointer, self._llm_parser(names))
 
     def _llm_parser(self, names: AgencyNames) -> PlanParser | None:
@@ -266,13 +276,22 @@ class Assistant:
         """Switch to the active build if the pointer moved since the engine was built (an ingest by the CLI or by
         another server over the same store), waiting up to `wait` seconds for it to move; whether it switched."""
         seen = self.engine.pointer
-        moved = self.state.wait_pointer(self.store.prefix, seen, wait)
+        moved = self.state.wait_pointer(self.builds.prefix, seen, wait)
         if moved == seen:
             return False
         with self._refreshing:  # after a reload in progress (this process's writer's), nothing is left to do
             if self.engine.pointer == seen:
                 self.reload()
         return True
+
+    def keep_lease(self) -> None:
+        """Lease the build this process answers from, so that no ingest deletes it (renewed when due: a server's
+        BuildFollower calls this every round). The builds it switched from are left to expire."""
+        self.lease.renew(self.engine.pointer.active)
+
+    def release_lease(self) -> None:
+        """Give up this process's leases (a server that stops)."""
+        self.lease.release()
 
     def ask(self, question: str, session_id: str | None = None, jurisdiction: str | None = None,
             agency: str | None = None, owner: str | None = None) -> Answer:

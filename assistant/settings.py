@@ -8,6 +8,8 @@ from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from state.leases import LEASE_SECONDS
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUESTION_MAX_CHARS = 2000
 FILTER_MAX_CHARS = 100
@@ -37,6 +39,10 @@ class Settings(BaseSettings):
     prompts_dir: Path = Field(default=PROJECT_ROOT / "prompts", description="Answer templates.")
     chroma_url: str | None = Field(default=None, description="Chroma server URL; unset = embedded store.")
     collection_prefix: str = "rows"
+    build_lease_seconds: float = Field(default=LEASE_SECONDS, gt=0, description="A server renews its lease on the "
+                                       "index build it answers from every third of this; an ingest deletes no "
+                                       "build leased within it. A server that stops releases its lease; one that "
+                                       "dies, this long after.")
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import marshal
 import re
+import tempfile
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,8 +35,17 @@ def _pos_tokenizer(tokenizer: jieba.Tokenizer) -> jieba.posseg.POSTokenizer:
 
 @lru_cache(maxsize=2)
 def _main_dictionary(cache_dir: str | None) -> tuple[dict[str, int], int]:
-    """jieba's main dictionary (word frequencies and their total), read once per process: reading its cache takes
-    0.6-0.9 s, and a server builds a tokenizer at each switch of the index build (its own words added to a copy)."""
+    """jieba's main dictionary (word frequencies and their total), read once per process: a server builds a
+    tokenizer at each switch of the index build (its own words added to a copy).
+
+    The cache jieba writes is read whole, then unmarshalled: 0.15 s, where jieba's own marshal.load on the open
+    file takes 0.6 s. A cache that is missing or does not read is left to jieba, which writes it again."""
+    try:
+        freq, total = marshal.loads((Path(cache_dir or tempfile.gettempdir()) / "jieba.cache").read_bytes())
+        if isinstance(freq, dict) and isinstance(total, int):
+            return freq, total
+    except Exception:  # missing or garbage: jieba reads the dictionary and writes the cache again
+        pass
     loader = jieba.Tokenizer()
     loader.tmp_dir = cache_dir
     loader.initialize()

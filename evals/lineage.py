@@ -20,10 +20,10 @@ import numpy as np
 
 from assistant.catalog import Catalog
 from assistant.settings import Settings
+from ingest.builds import open_builds
 from ingest.lineage import LinkSettings, choose_links, score_pairs
 from ingest.registries import Registry
 from ingest.rows import Row
-from ingest.store import open_store
 from state import open_state
 
 LABELS = Path(__file__).resolve().parent / "links.jsonl"
@@ -71,13 +71,12 @@ def score_links(links: list[tuple[str, str]], gold: dict[tuple[str, str], str], 
 
 def index_rows(settings: Settings) -> tuple[list[Row], list[np.ndarray]]:
     """The rows and stored vectors of the active index."""
-    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix,
-                       open_state(settings.database_url, settings.data_dir))
-    catalog = Catalog.load(store, Registry.load())
-    collection = catalog.collection
-    if collection is None:
+    builds = open_builds(settings.index_dir, settings.chroma_url, settings.collection_prefix,
+                         open_state(settings.database_url, settings.data_dir))
+    catalog = Catalog.load(builds, Registry.load())
+    if catalog.vectors is None:
         raise SystemExit("the index is empty: run `policy-assistant ingest` first")
-    got = collection.get(ids=[r.id for r in catalog.rows], include=["embeddings"])
+    got = catalog.vectors.collection().get(ids=[r.id for r in catalog.rows], include=["embeddings"])
     vectors = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
     return catalog.rows, [vectors[r.id] for r in catalog.rows]
 

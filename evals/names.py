@@ -14,8 +14,8 @@ from pathlib import Path
 from assistant.catalog import Catalog
 from assistant.settings import Settings
 from assistant.understand.names import AgencyNames
+from ingest.builds import open_builds
 from ingest.registries import Registry
-from ingest.store import open_store
 from state import open_state
 
 VARIANTS = Path(__file__).resolve().parent / "name_variants.jsonl"
@@ -24,8 +24,8 @@ VARIANTS = Path(__file__).resolve().parent / "name_variants.jsonl"
 def main() -> None:
     settings = Settings()
     registry = Registry.load()
-    catalog = Catalog.load(open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix,
-                                 open_state(settings.database_url, settings.data_dir)), registry)
+    catalog = Catalog.load(open_builds(settings.index_dir, settings.chroma_url, settings.collection_prefix,
+                                       open_state(settings.database_url, settings.data_dir)), registry)
     names = AgencyNames(registry, catalog.indexed_agencies())
     items = [json.loads(line) for line in VARIANTS.read_text("utf-8").splitlines() if line.strip()]
     scored = []

@@ -51,6 +51,7 @@ class SettingsLike(Protocol):
     max_rows_per_list: int
     max_pages: int
     ingest_seconds: float
+    build_lease_seconds: float
 
     @property
     def index_dir(self) -> Path: ...
@@ -400,6 +401,7 @@ class Indexer:
                                     np.stack(vectors[start:start + ADD_BATCH]))
             if build.count() != len(rows):
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
+            self.store.write_snapshot(build, rows)  # before the pointer names it: its readers find it there
             self.store.activate(build, read)
         except BaseException:
             self.store.drop(build.name)
@@ -418,7 +420,8 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     registry = registry or Registry.load()
     embedder = embedder or E5Embedding()
     state = state or open_state(settings.database_url, settings.data_dir)
-    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state)
+    store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix, state,
+                       settings.build_lease_seconds)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",

@@ -18,12 +18,13 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from ingest.registries import Registry
 from ingest.rows import Row
+
+if TYPE_CHECKING:  # scoring needs numpy; reading a build's links (every answering process) does not
+    import numpy as np
 
 SETTINGS_FILE = Path(__file__).resolve().parent / "registry" / "lineage.toml"
 _QUOTED = re.compile(r"[“「\"]([^”」\"]{2,20})[”」\"]")
@@ -130,6 +131,8 @@ def pair_score(features: PairFeatures, settings: LinkSettings) -> float:
 def score_pairs(rows: list[Row], vectors: list[np.ndarray], registry: Registry
                 ) -> Callable[[LinkSettings], list[tuple[str, str, float]]]:
     """Every (child, candidate parent) pair allowed by the jurisdiction chain, scored under given settings."""
+    import numpy as np
+
     lists = {r.doc: r.jurisdiction for r in rows}
     by_doc: dict[str, list[int]] = {}
     for i, row in enumerate(rows):

@@ -1,7 +1,10 @@
-"""What must outlive a process: sessions, counters, corrections and the build pointer, in SQLite or PostgreSQL."""
+"""What must outlive a process: sessions, counters, corrections, the build pointer and its readers' leases, in
+SQLite or PostgreSQL."""
 
 from state.backends import open_state
+from state.leases import LEASE_SECONDS, BuildLease
 from state.records import Counter, Pointer, SessionRecord, StalePointer, StateUnavailable
 from state.store import StateStore
 
-__all__ = ["Counter", "Pointer", "SessionRecord", "StalePointer", "StateStore", "StateUnavailable", "open_state"]
+__all__ = ["LEASE_SECONDS", "BuildLease", "Counter", "Pointer", "SessionRecord", "StalePointer", "StateStore",
+           "StateUnavailable", "open_state"]

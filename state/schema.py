@@ -49,3 +49,14 @@ list_places = Table(  # the place given with an uploaded list (its title names n
     Column("key", String(200), primary_key=True),
     Column("place", String(200), nullable=False),
 )
+
+# A reader's lease on a build it answers from (prune keeps a build leased within the TTL): a row per process and
+# build, its heartbeat renewed while the process reads it; a process that stops deletes its rows.
+leases = Table(
+    "leases", metadata,
+    Column("holder", String(200), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("build", String(200), primary_key=True),
+    Column("heartbeat", Double, nullable=False),
+    Index("leases_name_heartbeat", "name", "heartbeat"),
+)

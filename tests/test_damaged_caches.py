@@ -59,7 +59,7 @@ def test_dropped_builds_leave_no_segment_directories(indexed_settings: Settings,
         assistant.reingest(force=True)
         counts.append(len(directories()))
     assert max(counts) <= 2, counts  # the active build and the one kept before it
-    assert assistant.store.sweep() == 0
+    assert assistant.builds.index.sweep() == 0
 
 
 def test_an_empty_index_database_is_moved_aside_and_rebuilt_with_the_uploads(

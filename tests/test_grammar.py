@@ -3,7 +3,11 @@ literal text, fields filled or empty; each answer checked against the catalog's 
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from assistant.core import Assistant
+from assistant.understand.grammar import Grammar
 from tests.asking import converse, ids, rows_where
 
 
@@ -98,3 +102,19 @@ def test_a_year_named_in_the_task_or_none(assistant: Assistant) -> None:
     assert ids(named) == expected and f"{len(expected)}项" in named.answer and "写有年份" in named.plan_line
     none = assistant.ask("环翠区有哪些任务年份也没写")
     assert ids(none) == rows_where(assistant, "huancui", lambda r: not r.years)
+
+
+def test_parses_kept_in_the_cache_directory_read_the_same_in_the_next_process(assistant: Assistant,
+                                                                             tmp_path: Path) -> None:
+    """A stretch's parse is kept by its terminals; a later process (a `policy-assistant ask`) reads it back
+    instead of building the parser, and reads every construct as the parser does."""
+    questions = ["营口有哪些任务跟财政局没关系", "环翠区教育体育局牵头、但不用管税务局的任务", "瓦房店哪些任务只有教育局一家负责",
+                 "瓦房店责任部门没有写“财政局”的任务", "锦州师专没有填具体举措的任务有几项", "营口市人社局要做哪些工作？"]
+    lexicon = assistant.engine.lexicon
+    folded = [assistant.engine.parser.fold(q) for q in questions]
+    parsed = [Grammar(lexicon).fragments(f) for f in folded]  # no cache: the parser reads each
+    kept = Grammar(lexicon, cache_dir=tmp_path)
+    assert [kept.fragments(f) for f in folded] == parsed
+    shapes = json.loads(next(tmp_path.glob("grammar-shapes-*.json")).read_text("utf-8"))
+    assert len(shapes) >= len(questions) - 1  # one a stretch shape at least (two questions may share one)
+    assert [Grammar(lexicon, cache_dir=tmp_path).fragments(f) for f in folded] == parsed  # read back

@@ -13,7 +13,7 @@ import pytest
 from assistant.links import LinkCorrections
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
-from state import Pointer, StalePointer, StateStore, StateUnavailable, open_state
+from state import BuildLease, Pointer, StalePointer, StateStore, StateUnavailable, open_state
 from tests.postgres import fresh_database
 from ui.security import LoginGuard, RateLimiter
 
@@ -135,6 +135,25 @@ def test_a_reader_waiting_on_the_pointer_hears_another_writer_move_it(open_two: 
     started = time.monotonic()
     assert reader.wait_pointer("rows", current, timeout=0.3) == current  # nothing moved: waits it out
     assert time.monotonic() - started >= 0.29
+
+
+def test_a_build_leased_by_a_server_is_seen_by_every_other_until_released_or_expired(open_two: Opener) -> None:
+    first, second, writer = open_two(), open_two(), open_two()
+    now = [1000.0]
+    one = BuildLease(first, "rows", ttl=60.0, holder="server-1", clock=lambda: now[0])
+    two = BuildLease(second, "rows", ttl=60.0, holder="server-2", clock=lambda: now[0])
+    one.renew("rows-1")
+    two.renew("rows-1")
+    two.renew("rows-2")  # switched: its lease on rows-1 is left to expire (answers in flight may read it)
+    assert writer.leased_builds("rows", since=now[0] - 60) == {"rows-1", "rows-2"}
+    assert writer.leased_builds("other", since=now[0] - 60) == set()  # another pointer's builds
+    one.release()  # a server that stops
+    assert writer.leased_builds("rows", since=now[0] - 60) == {"rows-1", "rows-2"}  # server 2's, not yet expired
+    now[0] += 30
+    two.renew("rows-2")  # renewed when due (a third of the TTL); rows-1 is not
+    now[0] += 45
+    assert writer.leased_builds("rows", since=now[0] - 60) == {"rows-2"}  # server 2's rows-1 lease expired
+    assert writer.leased_builds("rows", since=now[0] - 10) == set()  # none renewed since: all deleted
 
 
 def test_a_database_that_does_not_answer_is_one_clear_error(tmp_path: Path) -> None:

@@ -122,13 +122,13 @@ def _starting() -> Iterator[None]:
 def _catalog(settings: Settings):  # type: ignore[no-untyped-def]
     with _starting():
         from assistant.catalog import Catalog
+        from ingest.builds import open_builds
         from ingest.registries import Registry
-        from ingest.store import open_store
         from state import open_state
 
-        store = open_store(settings.index_dir, settings.chroma_url, settings.collection_prefix,
-                           open_state(settings.database_url, settings.data_dir))
-        return Catalog.load(store, Registry.load())
+        builds = open_builds(settings.index_dir, settings.chroma_url, settings.collection_prefix,
+                             open_state(settings.database_url, settings.data_dir))
+        return Catalog.load(builds, Registry.load())
 
 
 @cli.command()
@@ -300,7 +300,7 @@ cli.add_command(bench_command, name="bench")
 
 def main() -> None:
     with _starting():
-        from ingest.store import StorageError  # imports Chroma, which every command but `--help` needs
+        from ingest.index_files import StorageError
         from state import StateUnavailable
 
     try:

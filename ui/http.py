@@ -493,7 +493,7 @@ def open_assistant(settings: Settings) -> Assistant:
     if swept := uploads.sweep(before=time.time()):
         log.info("deleted %d staged upload%s left in %s by earlier processes", swept, "s" * (swept != 1),
                  uploads.incoming)
-    assistant = Assistant.from_settings(settings)
+    assistant = Assistant.from_settings(settings, warm=True)
     report = assistant.ingest_if_empty()
     if report is not None:
         log.info("%s", assistant.restored_line(report))

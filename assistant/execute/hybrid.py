@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from functools import lru_cache
-
-import bm25s
-import numpy as np
-from chromadb.errors import ChromaError
+from typing import TYPE_CHECKING
 
 from assistant.catalog import Catalog
 from assistant.execute.embedding import QueryEmbedder
 from assistant.tokenize import Tokenizer
+from ingest.builds import BuildGone
 from ingest.rows import Row
+
+if TYPE_CHECKING:  # imported when the first question is ranked (with numpy): a list question needs neither
+    import bm25s
 
 RRF_K = 60
 log = logging.getLogger(__name__)
@@ -52,12 +54,33 @@ class HybridSearcher:
         fold = catalog.registry.normalize
         self.folded = {r.id: fold(anchor_text(r)).lower() for r in catalog.rows}
         self._corpus = "\n".join(fold(search_text(r)).lower() for r in catalog.rows)
-        self._bm25 = bm25s.BM25()
-        if catalog.rows:
-            self._bm25.index(bm25_corpus(tokenizer, catalog.rows), show_progress=False)
+        self._bm25: bm25s.BM25 | None = None
+        self._indexing = threading.Lock()
         # Both scan every row's text; one engine's rows never change, so a word's answer is remembered.
         self._in_corpus = lru_cache(maxsize=WORD_CACHE)(self._scan_corpus)
         self._frequency = lru_cache(maxsize=WORD_CACHE)(self._count_rows)
+
+    def warm(self) -> None:
+        """Make now what the first ranked question would make: the BM25 index of every row, and the build's
+        vectors opened. A server does, before it answers from a build; a CLI question that ranks nothing never
+        needs either."""
+        self._lexical()
+        if self.catalog.vectors is not None:
+            try:
+                self.catalog.vectors.collection()
+            except BuildGone as err:  # answered as then: lexically
+                log.warning("the build's vectors cannot be opened (%s)", err)
+
+    def _lexical(self) -> bm25s.BM25:
+        with self._indexing:
+            if self._bm25 is None:
+                import bm25s
+
+                index = bm25s.BM25()
+                if self.catalog.rows:
+                    index.index(bm25_corpus(self.tokenizer, self.catalog.rows), show_progress=False)
+                self._bm25 = index
+            return self._bm25
 
     def _scan_corpus(self, word: str) -> bool:
         return word in self._corpus
@@ -76,35 +99,31 @@ class HybridSearcher:
         return sum(word in self.folded[r.id] for r in rows)
 
     def bm25_ranking(self, question: str, candidates: list[Row]) -> list[str]:
-        tokens = [t for t in self.tokenizer.tokens(question) if t in self._bm25.vocab_dict]
-        if not tokens or not candidates:
+        if not candidates:
             return []
-        scores = self._bm25.get_scores(tokens)
+        index = self._lexical()
+        tokens = [t for t in self.tokenizer.tokens(question) if t in index.vocab_dict]
+        if not tokens:
+            return []
+        scores = index.get_scores(tokens)
         picked = [(scores[self.catalog.position[r.id]], r.id) for r in candidates]
         return [rid for score, rid in sorted(picked, key=lambda p: -p[0]) if score > 0]
 
     def dense_ranking(self, question: str, candidates: list[Row], limit: int = 40) -> list[tuple[str, float]]:
-        """Candidate ids by cosine similarity to the question, from Chroma, filtered to their documents.
-
-        Only ids and distances are fetched: the rows are in memory already, and fetching each node's
-        metadata and text made a query five times slower (17 ms against 3.5 ms for 57 rows).
-        """
-        collection = self.catalog.collection
-        if collection is None or not candidates:
+        """Candidate ids by cosine similarity to the question, from the build's vectors, filtered to their
+        documents. The first call opens the index (Chroma) and loads the embedder."""
+        vectors = self.catalog.vectors
+        if vectors is None or not candidates:
             return []
         wanted = {r.id for r in candidates}
         docs = sorted({r.doc for r in candidates})
         n_results = min(max(limit, len(wanted)) if len(wanted) <= 200 else limit, len(self.catalog.rows))
         try:
-            vector = np.asarray([self.embedder.get_query_embedding(question)], dtype=np.float32)
-            result = collection.query(query_embeddings=vector, n_results=n_results,
-                                      where={"doc": {"$in": list[str | int | float | bool](docs)}},  # type: ignore[dict-item]
-                                      include=["distances"])
-        except ChromaError as err:  # a build dropped under a long-running answer: rank by BM25 alone
-            log.warning("dense search failed (%s: %s); ranking lexically", type(err).__name__, err)
+            pairs = vectors.nearest(self.embedder.get_query_embedding(question), n_results, docs)
+        except BuildGone as err:  # a build dropped under a long-running answer: rank by BM25 alone
+            log.warning("dense search failed (%s); ranking lexically", err)
             return []
-        pairs = zip(result["ids"][0], (result["distances"] or [[]])[0], strict=False)
-        return [(rid, 1.0 - float(distance)) for rid, distance in pairs if rid in wanted]
+        return [(rid, similarity) for rid, similarity in pairs if rid in wanted]
 
     def rank(self, question: str, candidates: list[Row], terms: str | None = None) -> list[tuple[Row, float]]:
         """Candidates by fused rank, best first, with their RRF score.

@@ -19,6 +19,7 @@ from lark.lexer import Lexer
 
 from assistant.understand.lexicon import LEVELS, Lexicon, Tag
 from assistant.understand.numbers import cn_number
+from assistant.understand.shapes import ShapeFile
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
@@ -264,9 +265,16 @@ def _parser(grammar: str) -> Lark:
 class Grammar:
     """Reads the constructs of a question from its tags."""
 
-    def __init__(self, lexicon: Lexicon, path: Path = GRAMMAR_FILE) -> None:
+    def __init__(self, lexicon: Lexicon, path: Path = GRAMMAR_FILE, cache_dir: Path | None = None) -> None:
+        """`cache_dir` keeps the parses of the stretches met (see shapes.py) for the next process."""
         self.lexicon = lexicon
-        self.parser = _parser(path.read_text("utf-8"))
+        self.text = path.read_text("utf-8")
+        self.shapes = ShapeFile(cache_dir, self.text) if cache_dir is not None else None
+
+    @property
+    def parser(self) -> Lark:
+        """The grammar's parser, built at the first stretch of a shape not met before."""
+        return _parser(self.text)
 
     def fragments(self, folded: str) -> list[Fragment]:
         """The constructs of a question, left to right. No construct holds an OTHER token (a function word), so
@@ -279,8 +287,15 @@ class Grammar:
 
     @lru_cache(maxsize=4096)  # noqa: B019 (one grammar per engine; shapes repeat across questions)
     def _shape(self, types: tuple[str, ...]) -> Tree:
-        """The parse of a stretch depends on its terminals alone: parsed once per sequence of them."""
-        return self.parser.parse([Token(t, "") for t in types])  # type: ignore[arg-type]
+        """The parse of a stretch depends on its terminals alone: parsed once per sequence of them (and kept in
+        the cache directory, when there is one, for the next process)."""
+        known = self.shapes.get(types) if self.shapes is not None else None
+        if known is not None:
+            return known
+        tree = self.parser.parse([Token(t, "") for t in types])  # type: ignore[arg-type]
+        if self.shapes is not None:
+            self.shapes.put(types, tree)
+        return tree
 
 
 def _filled(shape: Tree, stretch: Iterator[Token]) -> Tree:

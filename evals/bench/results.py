@@ -88,5 +88,5 @@ def checks(result: BenchResult) -> list[Check]:
         Check("peak RSS at 100,000 rows (ingest or ask)",
               max(big.warm.peak_rss_mb, big.ask.peak_rss_mb) if big else None, 1536, False, " MB"),
         Check("`policy-assistant ask` first answer (median)",
-              percentile(result.startup.ask_seconds, 50) if result.startup else None, 3, False, " s"),
+              percentile(result.startup.ask_seconds, 50) if result.startup else None, 1.2, False, " s"),
     ]

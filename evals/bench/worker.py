@@ -50,7 +50,8 @@ def _ask_all(assistant: Assistant, probes: list[dict]) -> list[dict]:
 
 
 def _baseline_recall(assistant: Assistant, probes: list[dict]) -> dict[str, float | None]:
-    collection = assistant.engine.catalog.collection
+    vectors = assistant.engine.catalog.vectors
+    collection = vectors.collection() if vectors is not None else None
     out: dict[str, float | None] = {}
     for k in BASELINE_K:
         baseline = BaselineRAG.from_collection(collection, E5Embedding(), k)  # type: ignore[arg-type]

@@ -1,0 +1,80 @@
+"""The grammar's parses by sequence of terminals, kept in the cache directory from one process to the next.
+
+A stretch's parse depends on its terminals alone, and questions use few sequences of them; building the Earley
+parser takes 0.4 s, most of a `policy-assistant ask` that needs one. A process that meets only known sequences
+never builds it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import lark
+from lark import Token, Tree
+
+log = logging.getLogger(__name__)
+Shape = tuple[str, ...]
+
+
+def _encode(tree: Tree) -> list[Any]:
+    """A tree as JSON: [rule, children], a leaf as its terminal's name."""
+    return [str(tree.data), [_encode(c) if isinstance(c, Tree) else c.type for c in tree.children]]
+
+
+def _decode(data: list[Any]) -> Tree:
+    rule, children = data
+    return Tree(rule, [_decode(c) if isinstance(c, list) else Token(c, "") for c in children])
+
+
+class ShapeFile:
+    """Parses by shape in `<folder>/grammar-shapes-<key>.json`, the key a hash of the grammar and lark's version
+    (another grammar starts a file of its own). A file that does not read is started again."""
+
+    def __init__(self, folder: Path, grammar: str) -> None:
+        key = hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()[:16]
+        self.path = folder / f"grammar-shapes-{key}.json"
+        self._known: dict[str, list[Any]] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, shape: Shape) -> Tree | None:
+        with self._lock:
+            found = self._read().get(" ".join(shape))
+        try:
+            return _decode(found) if found is not None else None
+        except (TypeError, ValueError):  # an entry of another shape: parsed again, and replaced
+            return None
+
+    def put(self, shape: Shape, tree: Tree) -> None:
+        """Keep a parse, with those other processes kept meanwhile (two writing at once may lose one: it is
+        parsed again later)."""
+        with self._lock:
+            known = {**self._read(), **self._load(), " ".join(shape): _encode(tree)}
+            self._known = known
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                part = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
+                part.write_text(json.dumps(known, ensure_ascii=False), "utf-8")
+                part.replace(self.path)
+            except OSError as err:  # a cache: the parse is still remembered by this process
+                log.warning("grammar shapes cannot be kept in %s (%s)", self.path, err)
+
+    def _read(self) -> dict[str, list[Any]]:
+        if self._known is None:
+            self._known = self._load()
+        return self._known
+
+    def _load(self) -> dict[str, list[Any]]:
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as err:
+            log.warning("grammar shapes in %s do not read (%s); starting again", self.path, err)
+            return {}
+        return data if isinstance(data, dict) else {}
