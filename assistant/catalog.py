@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from ingest.builds import Build, Builds, BuildVectors, sources_of
+from ingest.build_records import sources_of
+from ingest.builds import Build, Builds, BuildVectors
 from ingest.lineage import Link, load_links
 from ingest.registries import Registry
 from ingest.rows import Row, Source

@@ -300,12 +300,12 @@ class Assistant:
         `owner` fingerprints who asks (an API key, a chat login): only the owner a session id was issued to
         continues it; any other id, made up or borrowed, starts a new session."""
         fresh = not session_id or not self.sessions.issued(session_id, owner)
-        session_id = self.sessions.fresh_id() if fresh else session_id
-        last, expired = (None, False) if fresh else self._memory(session_id)
+        session = self.sessions.fresh_id() if fresh or not session_id else session_id
+        last, expired = (None, False) if fresh else self._memory(session)
         answer, turn = self._answer(question, last, expired, jurisdiction, agency)
         if turn is not None:  # a fresh id is recorded, as the asker's, with its first turn
-            self.sessions.remember(session_id, turn.plan, turn.row_ids, turn.earlier, owner=owner)
-        return answer.model_copy(update={"session_id": session_id})
+            self.sessions.remember(session, turn.plan, turn.row_ids, turn.earlier, owner=owner)
+        return answer.model_copy(update={"session_id": session})
 
     def converse(self, question: str, previous: Sequence[str] = (), jurisdiction: str | None = None,
                  agency: str | None = None) -> Answer:

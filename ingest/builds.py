@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest.build_records import BuildGone
 from ingest.index_files import damage, holds_build
-from ingest.rows import Row, Source
+from ingest.rows import Row
 from ingest.snapshot import SnapshotFolder, snapshot_folder
 from state import Pointer, StateStore, open_state
 
@@ -25,10 +26,6 @@ if TYPE_CHECKING:  # Chroma's side, imported when a build must be read from the 
     from ingest.store import IndexStore
 
 log = logging.getLogger(__name__)
-
-
-class BuildGone(RuntimeError):
-    """A build is no longer in the index (dropped under a reader that still answers from it)."""
 
 
 class BuildVectors:
@@ -53,12 +50,6 @@ class BuildVectors:
     def nearest(self, vector: list[float], limit: int, docs: list[str]) -> list[tuple[str, float]]:
         """Up to `limit` row ids of `docs` by cosine similarity to `vector`, most similar first, with it."""
         return self._index().nearest(self.collection(), vector, limit, docs)
-
-
-def sources_of(info: dict[str, Any]) -> dict[str, Source]:
-    """Each document's source file, as a build's metadata records it (`source:<doc>`; older builds have none)."""
-    return {k.removeprefix("source:"): Source.model_validate_json(str(v))
-            for k, v in info.items() if k.startswith("source:")}
 
 
 @dataclass(frozen=True)

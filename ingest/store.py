@@ -25,7 +25,7 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 
-from ingest.builds import BuildGone, sources_of
+from ingest.build_records import BuildGone, sources_of
 from ingest.index_files import StorageError, damage, is_fault, live_segments
 from ingest.rows import Row, Source
 from ingest.snapshot import SnapshotFolder, snapshot_folder

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.catalog import Catalog
 from assistant.execute.embedding import QueryEmbedder
 from assistant.tokenize import Tokenizer
-from ingest.builds import BuildGone
+from ingest.build_records import BuildGone
 from ingest.rows import Row
 
 if TYPE_CHECKING:  # imported when the first question is ranked (with numpy): a list question needs neither

@@ -75,8 +75,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
             named: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
                                  zip(f.agencies, f.names, strict=True)]
             return all_of([n for n in (kept, *named) if n is not None])
-        named = set(f.agencies) or {a.agency for a, _ in signed if isinstance(a, AgencyAtom)}  # （牵头或责任）: all
-        return _with_role(where, named, f.role)
+        every = set(f.agencies) or {a.agency for a, _ in signed if isinstance(a, AgencyAtom)}  # （牵头或责任）: all
+        return _with_role(where, every, f.role)
     if f.kind == "neg" and f.agencies:  # the grammar knows the negator's scope and role: its atom wins
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         atoms: list[Node] = [AgencyAtom(agency=a, name=n, role=f.role) for a, n in  # type: ignore[arg-type]
@@ -112,8 +112,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         return all_of([n for n in (where, size) if n is not None])
     if f.kind in ("literal_has", "literal_not") and not f.field:  # 提到“X”的: no column named
         if any(isinstance(a, AgencyAtom) and a.name in f.text for a, _ in signed):  # 写着“各县区”: either column
-            said = replace(f, field="lead"), replace(f, field="responsible")
-            either = [n for n in (_with_fragment(None, g) for g in said) if n is not None]
+            columns = replace(f, field="lead"), replace(f, field="responsible")
+            either: list[Node] = [n for n in (_with_fragment(None, g) for g in columns) if n is not None]
             kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
                            or a.kind == "topic" and all(w in f.text for w in a.terms))
             return all_of([n for n in (_without_terms(kept, f.text), Group(kind="or", items=either)) if n is not None])

@@ -247,7 +247,8 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     quotes = tuple(str(i) for i in items if isinstance(i, Token) and i.type == "QUOTE")
     said = [t.tag.value for t in _flat(items) if t.type == "LITERAL"]  # type: ignore[attr-defined]
     edges = [t for t in _flat(items) if t.type == "EDGE"]
-    at = next((a for a in said if a in ("start", "end")), _EDGES.get(edges[0].tag.value, "any") if edges else "any")
+    at = next((a for a in said if a in ("start", "end")),
+              _EDGES.get(edges[0].tag.value, "any") if edges else "any")  # type: ignore[attr-defined]
     verb = next((k for k, t in enumerate(_flat(items)) if t.type in ("LITERAL", "HAS")), 0)
     who = tuple(str(t) for t in _flat(items)[:verb] if t.type == "WORD")  # 金融方面的单位写作“X”: 金融
     return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at,
