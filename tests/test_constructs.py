@@ -233,3 +233,10 @@ def test_a_row_number_of_a_place_without_a_list_of_its_own(assistant: Assistant)
     assert numbered.abstained and not ids(numbered) and "大连" in numbered.answer
     whole = assistant.ask("大连有哪些任务")  # the lists of the places under it answer for it
     assert ids(whole) and all(i.startswith("wafangdian#") for i in ids(whole))
+
+
+def test_the_rest_of_the_answer_before(assistant: Assistant) -> None:
+    section, narrowed, rest = converse(assistant, "环翠表里区人社局牵头的有哪些", "这些里面区教育体育局也牵头的",
+                                       "剩下的那些是哪几条")
+    assert ids(narrowed) and set(ids(narrowed)) < set(ids(section))
+    assert ids(rest) == [i for i in ids(section) if i not in ids(narrowed)] and rest.understood

@@ -30,6 +30,11 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     if not named:
         return plan
     kind, _, number = named[0].value.partition(":")
+    if kind == "rest":  # 剩下那条: the rows of the answer before that the last one left out
+        rows = [r for r in (earlier or [[]])[0] if r not in rows]
+        kind, number = ("single" if len(rows) == 1 else "all"), ""
+        if not rows:
+            return plan
     wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
     if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
         rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
