@@ -240,3 +240,10 @@ def test_the_rest_of_the_answer_before(assistant: Assistant) -> None:
                                        "剩下的那些是哪几条")
     assert ids(narrowed) and set(ids(narrowed)) < set(ids(section))
     assert ids(rest) == [i for i in ids(section) if i not in ids(narrowed)] and rest.understood
+
+
+def test_a_row_named_by_its_topic_in_a_lineage_question(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店那个学分银行的条目那条，在省里对应哪一条")
+    asked = rows_where(assistant, "wafangdian", lambda r: "学分银行" in r.text)
+    parents = {v.parent for r in asked for v in assistant.engine.links.parents_of(r)}
+    assert asked and parents and said.plan.lineage == "parents" and parents <= set(ids(said)) and said.understood

@@ -64,7 +64,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任
         # 单位的呢: the agency the previous turn asked about, carried over
         return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms) \
-            or plan.followup == "replace" and any(isinstance(a, AgencyAtom) for a in atoms)
+            or plan.followup == "replace" and any(isinstance(a, AgencyAtom) for a in atoms) \
+            or plan.lineage is not None and any(isinstance(a, TopicAtom | TextAtom) for a in atoms)  # X那项
     if kind == "count":
         return plan.operation in ("count", "group_count") or plan.operation in RANKED
     if kind == "extreme":  # 最多可以预留多少比例: in a figure question, the bound the figure states

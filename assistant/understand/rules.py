@@ -42,6 +42,7 @@ _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency ste
 _HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
 _HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)[(（][市省区县]?$")
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
+_ROW_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:的)?(?:那条|那项|那一条|那一项|这条|这项)")  # X那条: the row about X
 _SUFFIXES = ("局", "厅", "委", "办", "部", "会", "处", "院", "室", "中心", "部门", "单位")  # a name complete in itself
 # "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
 _TASK_OF = re.compile(r"(?:哪些|哪项|哪几项|什么|有关)[^，。？?、]{2,14}?的(?:任务|工作|事项|举措)")
@@ -150,6 +151,8 @@ class RuleParser:
             where_items = [n for n in where_items if all(a.kind == "rows" for a in iter_atoms(n))]
             if not r.refs and r.quoted:  # 辽宁“…”一项: the row is the one whose task text says it
                 where_items.append(TextAtom(field="text", text=r.quoted[0]))
+            elif not r.refs and r.topic and _ROW_NAMED.search(r.folded):  # 学分银行那条: the rows about it
+                where_items.append(TopicAtom(terms=r.topic, nouns=r.nouns))
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
             fields = ["lead"]
         plan = QueryPlan(
@@ -179,7 +182,9 @@ class RuleParser:
             return "shared"
         if c.has("lineage.uncovered", f) and province:
             return "uncovered"
-        owner = self._ref_owner(r) if (r.refs or r.quoted) and c.has("lineage.carry", f) else None
+        named = _ROW_NAMED.search(f) if not (r.refs or r.quoted) else None  # 学分银行那条: a row named by its topic
+        owner = self._ref_owner(r, named.end() - 2 if named else None) \
+            if (r.refs or r.quoted or named) and c.has("lineage.carry", f) else None
         if owner is not None:  # 辽宁清单第20项…瓦房店…落实: the row's own list says which way the links go
             upper = owner in self._provinces or owner == "province"
             if upper and (local or c.has("lineage.children", f) or c.has("lineage.locals", f)):
@@ -192,10 +197,11 @@ class RuleParser:
             return "children"
         return None
 
-    def _ref_owner(self, r: Reading) -> str | None:
-        """The place whose list the first row number belongs to: the place (or 省里) said last before it, else
-        the first one said after it."""
-        start = r.refs[0].span[0] if r.refs else r.folded.find(self.registry.normalize(r.quoted[0]).lower())
+    def _ref_owner(self, r: Reading, at: int | None = None) -> str | None:
+        """The place whose list the first row number (or the row named at `at`) belongs to: the place (or 省里)
+        said last before it, else the first one said after it."""
+        start = at if at is not None else r.refs[0].span[0] if r.refs \
+            else r.folded.find(self.registry.normalize(r.quoted[0]).lower())
         said: list[tuple[int, str]] = []
         for mention in self.registry.places.find(r.folded).jurisdictions:
             at = r.folded.find(mention.surface)
