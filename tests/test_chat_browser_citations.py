@@ -89,7 +89,7 @@ def test_a_citation_in_the_answer_jumps_to_its_row_in_the_table_and_shows_it(bro
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "citation-jump-1366.png"))
 
-    ask_in_chat(browser, "营口第12项落实的是省里哪项任务？")  # a lineage answer cites rows inside its sentences
+    ask_in_chat(browser, "营口第12项对应省里的第几项？")  # a lineage answer cites rows inside its sentences
     wait_for_answer(browser, 2, "辽宁省#15")
     # its row under the line that introduces it is a list item, not "- " inside that line
     items = browser.execute_script("return [...[...document.querySelectorAll('#chatbot [data-testid=\"bot\"]')]"

@@ -90,7 +90,7 @@ def test_conditions_that_meet_no_row_together_are_not_a_confident_none(assistant
     said = assistant.ask("环翠表里区税务局牵头并且区委组织部也牵头的任务")
     assert not ids(said) and not said.understood and not said.unread
     assert said.answer.startswith("没有同时满足全部条件的任务")
-    alone = assistant.ask("环翠表里区委组织部牵头的任务")  # one condition met by some rows: a confident answer
+    alone = assistant.ask("环翠表中区委组织部负责牵头的事项")  # one condition met by some rows: a confident answer
     assert alone.understood and ids(alone)
 
 
@@ -156,3 +156,8 @@ def test_the_party_committees_departments_are_a_group_not_a_name(assistant: Assi
     said = assistant.ask("瓦房店表里市委部门（编办、宣传部）有份的条目")
     expected = rows_where(assistant, "wafangdian", lambda r: {"staffing", "publicity"} & set(r.agency_ids))
     assert not said.unresolved and ids(said) == expected and said.understood
+
+
+def test_a_figure_question_quoting_a_rows_own_words_cites_that_row_alone(assistant: Assistant) -> None:
+    said = assistant.ask("营口要把专兼职教师占专业教师总数的比例提到多少")
+    assert ids(said) == ["yingkou#31"] and "60%" in said.answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from assistant.catalog import Catalog
 from assistant.execute.hybrid import HybridSearcher
@@ -84,6 +85,10 @@ class Topics:
         scored = [((*clause_score(row, words), has_unit(row, unit)), fused, row) for row, fused in ranked]
         best = max(scored, key=lambda item: (item[0], item[1]))
         ties = [row for score, _, row in scored if score == best[0] and row is not best[2]]
+        said = self.catalog.registry.normalize(question).lower()
+        echo = _echoed(said, best[2])  # 专兼职教师占专业教师总数的比例: the row that says the question's own words
+        if echo >= _ECHO:
+            ties = [row for row in ties if _echoed(said, row) > echo - _ECHO_GAP]
         return [best[2], *ties][:FACT_ROWS]
 
     def off_topic(self, lang: str, topic: TopicAtom) -> bool:
@@ -105,6 +110,16 @@ _UNITS = {
     "share": re.compile(r"\d[\d.,]*\s*[%％]|\d+\s*[:：]\s*\d+|百分之"),
     "count": re.compile(r"\d[\d.,]*\s*(?:个|所|门|家|项|支|本|类)"),
 }
+
+
+_ECHO, _ECHO_GAP = 8, 3  # a run of 8 characters of the question in a row; a tie within 3 characters of it stays
+
+
+def _echoed(question: str, row: Row) -> int:
+    """The longest run of the question's characters that the row's text says too."""
+    text = row.text.lower()
+    match = SequenceMatcher(None, question, text, autojunk=False).find_longest_match(0, len(question), 0, len(text))
+    return match.size
 
 
 def has_unit(row: Row, unit: str | None) -> bool:

@@ -136,7 +136,7 @@ class Coverage:
         if plan.operation not in RANKED and not refused:
             unread += self._untagged(folded, covered)
         named = [_QUOTES.sub("", a.name).lower() for a in plan.atoms() if isinstance(a, CategoryAtom)]
-        # a category named by its words (“完善教师培养培训体系…”这部分): those words name it; a word a literal text
+        # a category named by its words (its first clause quoted, then 这部分): those words name it; a word a literal text
         # holds (把文旅部门写成“市文旅广电局”) restates what the text condition reads
         named += [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
         return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
