@@ -248,3 +248,15 @@ def test_a_row_named_by_its_topic_in_a_lineage_question(assistant: Assistant) ->
     asked = rows_where(assistant, "wafangdian", lambda r: "学分银行" in r.text)
     parents = {v.parent for r in asked for v in assistant.engine.links.parents_of(r)}
     assert asked and parents and said.plan.lineage == "parents" and parents <= set(ids(said)) and said.understood
+
+
+def test_the_year_most_tasks_are_due(assistant: Assistant) -> None:
+    said = assistant.ask("环翠表里哪个年份到期的任务最多")
+    by_year: dict[int, list[str]] = {}
+    for row in assistant.engine.catalog.filter(["huancui"]):
+        for year in set(row.deadline_years):
+            by_year.setdefault(year, []).append(row.id)
+    best = max(len(v) for v in by_year.values())
+    winners = [y for y, v in by_year.items() if len(v) == best]
+    assert said.plan.group_by == "year" and all(str(y) in said.answer.splitlines()[1] for y in winners)
+    assert set(ids(said)) == {r for y in winners for r in by_year[y]}
