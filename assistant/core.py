@@ -303,8 +303,10 @@ class Assistant:
         session = self.sessions.fresh_id() if fresh or not session_id else session_id
         last, expired = (None, False) if fresh else self._memory(session)
         answer, turn = self._answer(question, last, expired, jurisdiction, agency)
-        if turn is not None:  # a fresh id is recorded, as the asker's, with its first turn
+        if turn is not None:  # a fresh id is recorded, as the asker's, with its first turn (one write)
             self.sessions.remember(session, turn.plan, turn.row_ids, turn.earlier, owner=owner)
+        elif fresh:  # no turn to keep (an abstention, a name not found): the id is still the asker's to go on with
+            self.sessions.issue(session, owner)
         return answer.model_copy(update={"session_id": session})
 
     def converse(self, question: str, previous: Sequence[str] = (), jurisdiction: str | None = None,

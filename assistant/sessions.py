@@ -36,13 +36,16 @@ class SessionStore:
     def new_id(self, owner: str | None = None) -> str:
         """A session id the server issues: 128 random bits, belonging to `owner` (the fingerprint of the API key
         or chat login that asked for it; None when the server has no key). Only its owner continues it."""
-        session_id = secrets.token_hex(16)
+        return self.issue(self.fresh_id(), owner)
+
+    def issue(self, session_id: str, owner: str | None = None) -> str:
+        """Record `session_id` as issued to `owner` (a fresh id whose first answer left no turn to keep)."""
         self.state.issue_session(session_id, owner, self.clock(), keep_unused=4 * self.max_sessions)
         return session_id
 
     def fresh_id(self) -> str:
-        """A session id for a question asked outside any session: recorded (as the asker's) only with the turn
-        it answers, so that a one-off question costs one write, not two, and an abstention none."""
+        """A session id for a question asked outside any session, not yet recorded: `remember` records it (as
+        the asker's) with its first turn, in one write; `issue` records it when there is no turn to keep."""
         return secrets.token_hex(16)
 
     def issued(self, session_id: str, owner: str | None = None) -> bool:

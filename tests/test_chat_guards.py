@@ -98,7 +98,7 @@ def test_a_file_uploaded_through_the_page_is_previewed_and_ingested(chat_url: st
 
     preview = tab.call("upload-file", "change", [value])
     assert preview["success"] and MARK in shown(preview) and "共 **16** 行" in shown(preview)
-    confirm = tab.call("upload-confirm", "click", [value])
+    confirm = tab.call("upload-confirm", "click", [value, None, None])  # the file, no place chosen, none found
     assert confirm["success"] and "已导入" in shown(confirm)
     assert rows_of(chat_url, "huancui7") == 16
     assert (own_assistant.settings.uploads_dir / "huancui7.txt").read_bytes() == content
