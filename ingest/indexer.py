@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +24,7 @@ from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
-from state import Pointer, StateStore, open_state
+from state import Pointer, StateStore, WriterLock, open_state
 
 if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
     from ingest.embedder import E5Embedding
@@ -174,14 +172,14 @@ class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock_path: Path, manifest_dir: Path, limits: Limits | None = None,
+                 lock: WriterLock, manifest_dir: Path, limits: Limits | None = None,
                  kept_dir: Path | None = None) -> None:
         self.store = store
         self.limits = limits or Limits()
         self.embedder = embedder
         self.cache = cache
         self.registry = registry
-        self.lock_path = lock_path
+        self.lock = lock  # the single writer's, across processes (and machines, over PostgreSQL)
         self.manifest_dir = manifest_dir
         # Uploads: a file of this folder that does not read is skipped by an ingest of the folder, not fatal to it
         self.kept_dir = kept_dir.resolve() if kept_dir is not None else None
@@ -189,16 +187,6 @@ class Indexer:
     def build_info(self) -> dict[str, str]:
         return {"embedding_model": self.embedder.model_name, "parser_version": PARSER_VERSION,
                 "registry": self.registry.fingerprint()}
-
-    @contextmanager
-    def _writer_lock(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def parse(self, paths: list[Path], deadline: Deadline | None = None, places: dict[str, str] | None = None
               ) -> tuple[list[Document], list[SkippedFile]]:
@@ -255,7 +243,7 @@ class Indexer:
         """
         started = time.perf_counter()
         docs, skipped = self.parse(paths, deadline, places)
-        with self._writer_lock():
+        with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
             if exclusive and previous is not None:
@@ -287,7 +275,7 @@ class Indexer:
         """Build the index without the documents `keys` (keys it does not hold are ignored), then switch."""
         started = time.perf_counter()
         gone = set(keys)
-        with self._writer_lock():
+        with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
             old_hash = self._hashes(previous)
@@ -424,5 +412,5 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
                        settings.build_lease_seconds)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
-    return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",
+    return Indexer(store, embedder, cache, registry, state.writer_lock(settings.collection_prefix),
                    settings.data_dir / "manifests", limits, kept_dir=settings.uploads_dir)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Engine, and_, delete, func, select, true, update
 
 from state import schema
+from state.locks import WriterLock
 from state.records import Counter, Pointer, SessionRecord, StalePointer
 
 T = TypeVar("T")
@@ -36,6 +37,10 @@ class StateStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def writer_lock(self, name: str) -> WriterLock:
+        """The lock the single writer of the index `name` holds while it builds and moves the pointer."""
+        raise NotImplementedError(f"{type(self).__name__} has no writer lock")
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
