@@ -47,14 +47,14 @@ from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
-from ingest.added import BundledList, add_list, bundled_file, kept_sources
+from ingest.added import BundledList, add_list, bundled_file, kept_sources, rebuild_sources
 from ingest.builds import Builds, open_builds
 from ingest.errors import IngestError
 from ingest.index_files import private_dir
 from ingest.preview import Preview, preview_file
 from ingest.registries import Registry
 from ingest.rows import Row
-from ingest.uploads import UploadFolder, list_sources, stored_name
+from ingest.uploads import UploadFolder, stored_name
 from state import BuildLease, Pointer, StateStore, open_state
 
 if TYPE_CHECKING:  # loaded when an ingest runs: llama-index and the model are most of a question's start-up
@@ -185,11 +185,12 @@ class Assistant:
         """Re-ingest the configured lists (bundled and uploaded) as the single writer, then answer from the new build.
 
         `force` builds a new collection even when nothing changed (to exercise a switch under load).
-        Answers already running finish on the build they started with.
+        Answers already running finish on the build they started with. An added file the state store's registry
+        holds and the data directory lacks (added on another server) is restored from the registry first.
         """
         with self._writer:
-            report = self._indexer().ingest(list_sources(self.settings.lists_dir, self.settings.uploads_dir),
-                                            progress=False, force=force)
+            sources = rebuild_sources(self.settings.lists_dir, UploadFolder(self.settings.uploads_dir), self.state)
+            report = self._indexer().ingest(sources, progress=False, force=force)
             if report.switched:
                 self.reload()
         return report
@@ -205,7 +206,7 @@ class Assistant:
             raise IngestError(filename, err.message) from None
 
     def upload(self, path: Path, filename: str, on_progress: Progress | None = None,
-               place: str | None = None) -> IngestReport:
+               place: str | None = None, uploaded_by: str = "api") -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.
 
         Its key is `filename`'s stem with only letters, digits, - and _ kept (`<key>-1`, `<key>-2` for a file of
@@ -214,11 +215,13 @@ class Assistant:
         place their title names, and are linked to the lists of the places above it (营口市, 辽宁省).
         IngestError (naming `filename`) for a bad name or file, a file whose place is not known, or a place
         several places are called: the index and the kept files stay as they were. BundledList for the key of a
-        bundled list. `on_progress(done, total)` follows the embedding.
+        bundled list. `on_progress(done, total)` follows the embedding. The file and who sent it (`uploaded_by`: an
+        owner's fingerprint, or where it came from) go into the state store's registry of added lists, whence a
+        server without the file rebuilds it.
         """
         with self._writer:
             report = add_list(self._indexer(), UploadFolder(self.settings.uploads_dir), self.settings.lists_dir,
-                              path, filename, on_progress, place=place)
+                              path, filename, on_progress, place=place, uploaded_by=uploaded_by)
             if report.switched:
                 self.reload()
         return report
@@ -238,16 +241,18 @@ class Assistant:
                 raise BundledList(f"{_is_bundled(doc, bundled)}: a re-ingest would bring it back. Remove that file "
                                   "from the folder first, then delete the list")
             withdrawn = uploads.withdraw(stem)
-            docs = [doc] if withdrawn is None else [
+            added = withdrawn is not None or any(f.key == stem for f in self.state.list_files())
+            docs = [doc] if not added else [
                 d.doc for d in catalog.documents if d.doc == doc or (d.source and Path(d.source.file).stem == stem)]
             try:
-                report = self._indexer().remove(docs)
+                report = self._indexer().remove(docs, forget=(stem,) if added else ())
             except BaseException:
                 if withdrawn is not None:
                     uploads.keep(withdrawn)
                 raise
             if withdrawn is not None:
                 uploads.discard(withdrawn)
+            if added:
                 self.state.set_list_place(stem, None)
             if report.switched:
                 self.reload()

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,7 +24,7 @@ from ingest.parser import PARSER_VERSION, parse_path
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
-from state import Pointer, StateStore, open_state
+from state import ListChange, ListEntry, ListFile, Pointer, StateStore, WriterLock, open_state
 
 if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
     from ingest.embedder import E5Embedding
@@ -128,6 +126,15 @@ def _stamped(source: Source, before: object, now: str) -> Source:
     return source.model_copy(update={"ingested_at": now})
 
 
+def _recorded(record: ListFile | None, docs: list[Document]) -> ListChange | None:
+    """The registry change that records an added file: its format as read, and the lists read from it."""
+    if record is None:
+        return None
+    found = next((d.source.format for d in docs if d.source), record.format)
+    lists = tuple(ListEntry(d.key, d.title, d.jurisdiction) for d in docs)
+    return ListChange(record=(replace(record, format=found, lists=lists),))
+
+
 def list_files(paths: list[Path]) -> list[Path]:
     """The list files named: a file as is, a folder as its list files (see ingest.formats)."""
     files: list[Path] = []
@@ -174,14 +181,14 @@ class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock_path: Path, manifest_dir: Path, limits: Limits | None = None,
+                 lock: WriterLock, manifest_dir: Path, limits: Limits | None = None,
                  kept_dir: Path | None = None) -> None:
         self.store = store
         self.limits = limits or Limits()
         self.embedder = embedder
         self.cache = cache
         self.registry = registry
-        self.lock_path = lock_path
+        self.lock = lock  # the single writer's, across processes (and machines, over PostgreSQL)
         self.manifest_dir = manifest_dir
         # Uploads: a file of this folder that does not read is skipped by an ingest of the folder, not fatal to it
         self.kept_dir = kept_dir.resolve() if kept_dir is not None else None
@@ -189,16 +196,6 @@ class Indexer:
     def build_info(self) -> dict[str, str]:
         return {"embedding_model": self.embedder.model_name, "parser_version": PARSER_VERSION,
                 "registry": self.registry.fingerprint()}
-
-    @contextmanager
-    def _writer_lock(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.lock_path, "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def parse(self, paths: list[Path], deadline: Deadline | None = None, places: dict[str, str] | None = None
               ) -> tuple[list[Document], list[SkippedFile]]:
@@ -241,7 +238,8 @@ class Indexer:
 
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
                on_progress: Progress | None = None, deadline: Deadline | None = None,
-               exclusive: bool = False, places: dict[str, str] | None = None) -> IngestReport:
+               exclusive: bool = False, places: dict[str, str] | None = None,
+               record: ListFile | None = None) -> IngestReport:
         """Add or replace the documents in `paths`; other documents in the index stay.
 
         A file replaces every list read before from a file of its name (stem), also those it no longer holds
@@ -251,11 +249,14 @@ class Indexer:
         bounds the whole ingest, embedding too (without one, each file's reading is bounded by `self.limits`).
         `exclusive` (a list added from outside): IngestError when a list's key is held by a list of a file of another
         name, which a rebuild reading both files could not tell apart. A kept file that does not read is skipped
-        (see `parse`, which reads `places`).
+        (see `parse`, which reads `places`). `record` (an added file, with its bytes) is written to the state
+        store's registry of added lists, with the lists read from it, in the transaction that moves the pointer
+        (or alone, when nothing is rebuilt and the registry does not hold that file yet).
         """
         started = time.perf_counter()
         docs, skipped = self.parse(paths, deadline, places)
-        with self._writer_lock():
+        change = _recorded(record, docs)
+        with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
             if exclusive and previous is not None:
@@ -278,16 +279,21 @@ class Indexer:
             if force or not (same_build and new == changed == removed == 0):
                 old_rows = self.store.load_rows(previous) if previous is not None and kept else []
                 merged = [r for r in old_rows if r.doc not in replaced] + fresh
-                report.embedded = self._write_build(merged, info, read, progress, on_progress, deadline)
+                report.embedded = self._write_build(merged, info, read, progress, on_progress, deadline, change)
                 report.switched = True
+            elif record is not None and change is not None and not self._holds(record):
+                self.store.state.change_lists(change)
         report.seconds = time.perf_counter() - started
         return report
 
-    def remove(self, keys: list[str], progress: bool = False) -> IngestReport:
-        """Build the index without the documents `keys` (keys it does not hold are ignored), then switch."""
+    def remove(self, keys: list[str], progress: bool = False, forget: tuple[str, ...] = ()) -> IngestReport:
+        """Build the index without the documents `keys` (keys it does not hold are ignored), then switch. The
+        added files `forget` (their keys) leave the registry of added lists with that switch (or at once, when
+        the index held none of `keys`)."""
         started = time.perf_counter()
         gone = set(keys)
-        with self._writer_lock():
+        change = ListChange(forget=forget) if forget else None
+        with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
             old_hash = self._hashes(previous)
@@ -298,10 +304,16 @@ class Indexer:
             if previous is not None and held:
                 rows = [r for r in self.store.load_rows(previous) if r.doc not in gone]
                 info = {**self.build_info(), **self._doc_info(previous, gone, [])}
-                report.embedded = self._write_build(rows, info, read, progress)
+                report.embedded = self._write_build(rows, info, read, progress, lists=change)
                 report.switched = True
+            elif change is not None:
+                self.store.state.change_lists(change)
         report.seconds = time.perf_counter() - started
         return report
+
+    def _holds(self, record: ListFile) -> bool:
+        """Whether the registry of added lists holds this very file (its key and sha256)."""
+        return any((f.key, f.sha256) == (record.key, record.sha256) for f in self.store.state.list_files())
 
     def _refuse_taken_keys(self, build: Collection, docs: list[Document]) -> None:
         """IngestError when one of `docs` has the key of a list `build` read from a file of another name."""
@@ -389,9 +401,11 @@ class Indexer:
         return [vectors[t] for t in texts], len(missing)
 
     def _write_build(self, rows: list[Row], info: dict[str, str], read: Pointer, progress: bool,
-                     on_progress: Progress | None = None, deadline: Deadline | None = None) -> int:
-        """Embed, build aside, then move the pointer from where the writer `read` it (StalePointer, and the new
-        build dropped, when another writer moved it in between: its rows were merged from an older build)."""
+                     on_progress: Progress | None = None, deadline: Deadline | None = None,
+                     lists: ListChange | None = None) -> int:
+        """Embed, build aside, then move the pointer from where the writer `read` it, changing the registry of
+        added lists by `lists` in the same transaction (StalePointer, and the new build dropped, when another
+        writer moved it in between: its rows were merged from an older build)."""
         vectors, embedded = self._embed(rows, progress, on_progress, deadline)
         # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
         build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
@@ -402,7 +416,7 @@ class Indexer:
             if build.count() != len(rows):
                 raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
             self.store.write_snapshot(build, rows)  # before the pointer names it: its readers find it there
-            self.store.activate(build, read)
+            self.store.activate(build, read, lists)
         except BaseException:
             self.store.drop(build.name)
             raise
@@ -424,5 +438,5 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
                        settings.build_lease_seconds)
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
-    return Indexer(store, embedder, cache, registry, settings.data_dir / "ingest.lock",
+    return Indexer(store, embedder, cache, registry, state.writer_lock(settings.collection_prefix),
                    settings.data_dir / "manifests", limits, kept_dir=settings.uploads_dir)

@@ -29,7 +29,7 @@ from ingest.build_records import BuildGone, sources_of
 from ingest.index_files import StorageError, damage, is_fault, live_segments
 from ingest.rows import Row, Source
 from ingest.snapshot import SnapshotFolder, snapshot_folder
-from state import LEASE_SECONDS, Pointer, StalePointer, StateStore, open_state
+from state import LEASE_SECONDS, ListChange, Pointer, StalePointer, StateStore, open_state
 
 __all__ = ["IndexStore", "StorageError", "open_client", "open_store", "row_metadata"]
 
@@ -188,10 +188,11 @@ class IndexStore:
         """Rows with their vectors (float32, one per row) into a build."""
         collection.add(ids=[r.id for r in rows], embeddings=vectors, metadatas=[row_metadata(r) for r in rows])
 
-    def activate(self, collection: Collection, read: Pointer) -> Pointer:
-        """Make `collection` the active build if the pointer is still as the writer `read` it; StalePointer
-        (nothing changed) if another writer moved it since."""
-        return self.state.move_pointer(self.prefix, collection.name, expected=read.version)
+    def activate(self, collection: Collection, read: Pointer, lists: ListChange | None = None) -> Pointer:
+        """Make `collection` the active build if the pointer is still as the writer `read` it, and change the
+        registry of added lists by `lists` with it; StalePointer (nothing changed) if another writer moved it
+        since."""
+        return self.state.move_pointer(self.prefix, collection.name, expected=read.version, lists=lists)
 
     def build_names(self) -> list[str]:
         return [c.name for c in self.client.list_collections()

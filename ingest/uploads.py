@@ -78,6 +78,13 @@ class UploadFolder:
         shutil.copyfile(source, staged)
         return staged
 
+    def restore(self, name: str, content: bytes) -> Path:
+        """Keep `content` as the file `name` (a `<key><suffix>` the registry of added lists gave), replacing the
+        key's earlier file of any suffix; written aside first, so a reader never sees half of it."""
+        staged = self._scratch() / name
+        staged.write_bytes(content)
+        return self.keep(staged)
+
     def keep(self, staged: Path) -> Path:
         """Move a staged (or withdrawn) file into the folder, replacing the key's earlier upload of any suffix."""
         for old in self.files():

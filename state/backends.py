@@ -14,6 +14,7 @@ from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from state.locks import AdvisoryLock, FileLock, WriterLock
 from state.records import Pointer, StateUnavailable
 from state.store import StateStore
 
@@ -45,8 +46,15 @@ class SQLiteState(StateStore):
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
         store = cls(engine)
+        store.path = path
         path.chmod(0o600)  # sessions and corrections: the owner's alone, like the rest of the data directory
         return store
+
+    path: Path
+
+    def writer_lock(self, name: str) -> WriterLock:
+        """A file lock beside the database file (`ingest.lock`): SQLite is one machine's, and so is its writer."""
+        return FileLock(self.path.parent / "ingest.lock")
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -73,6 +81,10 @@ class PostgresState(StateStore):
             url = url.set(drivername="postgresql+psycopg")
         engine = create_engine(url, pool_pre_ping=True)
         return cls(engine, url.set(drivername="postgresql").render_as_string(hide_password=False))
+
+    def writer_lock(self, name: str) -> WriterLock:
+        """An advisory lock keyed by `name` (the index's collection prefix), held on a connection of its own."""
+        return AdvisoryLock(self.url, name)
 
     def _announce(self, conn: Connection, name: str) -> None:
         conn.execute(text("SELECT pg_notify(:channel, :name)"), {"channel": CHANNEL, "name": name})

@@ -37,6 +37,41 @@ class Pointer:
     version: int
 
 
+@dataclass(frozen=True)
+class ListEntry:
+    """One list read from an added file: its document key, title and place."""
+
+    doc: str
+    title: str
+    place: str
+
+
+@dataclass(frozen=True)
+class ListFile:
+    """An added list's source file as the registry keeps it: its key (the file's stem), name, format, sha256 and
+    size, the place given with it, who added it (an owner's fingerprint, or cli) and when (wall-clock seconds), and
+    the lists read from it. `content` is the file's bytes where asked for (None in a listing)."""
+
+    key: str
+    name: str
+    format: str
+    sha256: str
+    size: int
+    place: str | None
+    uploaded_by: str
+    uploaded_at: float
+    lists: tuple[ListEntry, ...] = ()
+    content: bytes | None = None
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """What a build changes in the registry of added lists: files recorded (with their bytes), keys forgotten."""
+
+    record: tuple[ListFile, ...] = ()
+    forget: tuple[str, ...] = ()
+
+
 class StalePointer(RuntimeError):
     """The pointer moved since the writer read it: its build is not activated."""
 

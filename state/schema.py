@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Double, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Double, Index, Integer, LargeBinary, MetaData, String, Table, Text
 
 metadata = MetaData()
 
@@ -59,4 +59,28 @@ leases = Table(
     Column("build", String(200), primary_key=True),
     Column("heartbeat", Double, nullable=False),
     Index("leases_name_heartbeat", "name", "heartbeat"),
+)
+
+# The registry of added lists: each file as uploaded (its bytes too, so that a server whose data directory does not
+# hold it can rebuild from it), and the lists read from it. Written with the pointer move that activates them.
+list_files = Table(
+    "list_files", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("place", String(200), nullable=True),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("uploaded_at", Double, nullable=False),
+)
+
+lists = Table(
+    "lists", metadata,
+    Column("doc", String(200), primary_key=True),
+    Column("file", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("place", String(200), nullable=False),
+    Index("lists_file", "file"),
 )

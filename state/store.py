@@ -6,12 +6,14 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, delete, func, select, true, update
 
 from state import schema
-from state.records import Counter, Pointer, SessionRecord, StalePointer
+from state.locks import WriterLock
+from state.records import Counter, ListChange, ListEntry, ListFile, Pointer, SessionRecord, StalePointer
 
 T = TypeVar("T")
 POLL_SECONDS = 0.25  # how often a waiting reader reads the pointer row when nothing tells it the pointer moved
@@ -36,6 +38,10 @@ class StateStore:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def writer_lock(self, name: str) -> WriterLock:
+        """The lock the single writer of the index `name` holds while it builds and moves the pointer."""
+        raise NotImplementedError(f"{type(self).__name__} has no writer lock")
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:
@@ -179,6 +185,50 @@ class StateStore:
             if place:
                 conn.execute(k.insert().values(key=key, place=place))
 
+    # The registry of added lists
+
+    def list_files(self) -> list[ListFile]:
+        """Every added list file, by key, with the lists read from it (without its bytes)."""
+        f, k = schema.list_files, schema.lists
+        with self.engine.connect() as conn:
+            entries: dict[str, list[ListEntry]] = {}
+            for r in conn.execute(select(k).order_by(k.c.doc)):
+                entries.setdefault(r.file, []).append(ListEntry(r.doc, r.title, r.place))
+            rows = conn.execute(select(*(c for c in f.c if c.name != "content")).order_by(f.c.key)).all()
+        return [ListFile(r.key, r.name, r.format, r.sha256, r.size, r.place, r.uploaded_by, r.uploaded_at,
+                         tuple(entries.get(r.key, ()))) for r in rows]
+
+    def list_file(self, key: str) -> ListFile | None:
+        """The added file of `key` with its bytes; None when the registry holds none."""
+        f = schema.list_files
+        with self.engine.connect() as conn:
+            content = conn.execute(select(f.c.content).where(f.c.key == key)).scalar()
+        found = next((file for file in self.list_files() if file.key == key), None)
+        return None if found is None or content is None else replace(found, content=bytes(content))
+
+    def change_lists(self, change: ListChange) -> None:
+        """Record and forget added files outside a pointer move (a file added again unchanged, a key the index
+        no longer holds)."""
+        with self._writing() as conn:
+            self._change_lists(conn, change)
+
+    @staticmethod
+    def _change_lists(conn: Connection, change: ListChange) -> None:
+        f, k = schema.list_files, schema.lists
+        keys = [file.key for file in change.record] + list(change.forget)
+        if keys:
+            conn.execute(delete(k).where(k.c.file.in_(keys)))
+            conn.execute(delete(f).where(f.c.key.in_(keys)))
+        for file in change.record:
+            if file.content is None:
+                raise ValueError(f"the added file {file.key!r} is recorded without its bytes")
+            conn.execute(f.insert().values(key=file.key, name=file.name, format=file.format, sha256=file.sha256,
+                                           size=file.size, content=file.content, place=file.place,
+                                           uploaded_by=file.uploaded_by, uploaded_at=file.uploaded_at))
+            if file.lists:
+                conn.execute(k.insert(), [{"doc": e.doc, "file": file.key, "title": e.title, "place": e.place}
+                                          for e in file.lists])
+
     # Build pointers
 
     def pointer(self, name: str) -> Pointer:
@@ -187,9 +237,10 @@ class StateStore:
             row = conn.execute(select(p.c.active, p.c.version).where(p.c.name == name)).first()
         return Pointer(row.active, row.version) if row else Pointer(None, 0)
 
-    def move_pointer(self, name: str, active: str, expected: int) -> Pointer:
+    def move_pointer(self, name: str, active: str, expected: int, lists: ListChange | None = None) -> Pointer:
         """Point `name` at `active` if it is still at version `expected` (compare-and-set); StalePointer if
-        another writer moved it since."""
+        another writer moved it since. `lists` (the added lists the build adds or removes) is written to the
+        registry in the same transaction: both change, or neither."""
         p = schema.pointers
         with self._writing() as conn:
             if expected == 0:
@@ -203,6 +254,8 @@ class StateStore:
                 raise StalePointer(f"the build pointer {name!r} moved (version {expected} read, "
                                    f"{now.version if now else 0} now, at {now.active if now else None}): "
                                    f"{active} was not activated")
+            if lists is not None:
+                self._change_lists(conn, lists)
             self._announce(conn, name)
         return Pointer(active, expected + 1)
 

@@ -108,3 +108,22 @@ def test_a_server_answers_from_a_build_the_cli_activated_within_2_s(
         assert len(rows) == 16 and any("（补充版）" in row["text"] for row in rows)
     finally:
         server.stop()
+
+
+def test_a_list_uploaded_on_one_server_is_rebuilt_by_another_whose_data_directory_never_saw_it(
+        indexed_settings: Settings, tmp_path: Path, postgres_url: str) -> None:
+    database = fresh_database(postgres_url)
+    first = private_assistant(indexed_settings, tmp_path / "one")
+    first = Assistant.from_settings(first.settings.model_copy(update={"database_url": database}))
+    first.ingest_if_empty()
+    added = tmp_path / "huancui10.txt"
+    added.write_text((first.settings.lists_dir / "huancui.txt").read_text("utf-8").replace(
+        "加强实训设施建设", "加强实训设施建设（找回版）", 1), "utf-8")
+    first.upload(added, added.name, uploaded_by="key-a")
+    question = "环翠区加强实训设施建设（找回版）是哪个单位负责？"
+    answered = [c.id for c in first.ask(question).citations]
+    second = private_assistant(indexed_settings, tmp_path / "two")  # its own data directory, no upload in it
+    second = Assistant.from_settings(second.settings.model_copy(update={"database_url": database}))
+    second.reingest(force=True)  # its Chroma is its own: it rebuilds every list, the upload from the registry
+    assert (second.settings.uploads_dir / "huancui10.txt").read_bytes() == added.read_bytes()
+    assert [c.id for c in second.ask(question).citations] == answered and answered[0] == "huancui10#1"

@@ -3,6 +3,7 @@ corrections and the build pointer, and a stale writer cannot move the pointer.""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,7 +14,17 @@ import pytest
 from assistant.links import LinkCorrections
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
-from state import BuildLease, Pointer, StalePointer, StateStore, StateUnavailable, open_state
+from state import (
+    BuildLease,
+    ListChange,
+    ListEntry,
+    ListFile,
+    Pointer,
+    StalePointer,
+    StateStore,
+    StateUnavailable,
+    open_state,
+)
 from tests.postgres import fresh_database
 from ui.security import LoginGuard, RateLimiter
 
@@ -113,6 +124,29 @@ def test_compare_and_set_refuses_a_writer_that_read_a_pointer_moved_since(open_t
     with pytest.raises(StalePointer):
         second.move_pointer("rows", "rows-0", expected=0)  # a second first writer
     assert second.pointer("rows") == first.pointer("rows") == Pointer("rows-2", 2)
+
+
+def added_file(key: str, content: bytes) -> ListFile:
+    return ListFile(key=key, name=f"{key}.txt", format="txt", sha256=hashlib.sha256(content).hexdigest(),
+                    size=len(content), place="盖州市", uploaded_by="key-a", uploaded_at=1_700_000_000.0,
+                    lists=(ListEntry(key, "盖州市任务清单", "盖州市"),), content=content)
+
+
+def test_a_list_added_on_one_server_is_listed_with_its_bytes_on_another(open_two: Opener) -> None:
+    first, second = open_two(), open_two()
+    content = "盖州市任务清单\n序号\t任务\n1\t加强实训设施建设\n".encode()
+    first.move_pointer("rows", "rows-1", expected=0, lists=ListChange(record=(added_file("gaizhou", content),)))
+    [listed] = second.list_files()
+    assert (listed.key, listed.sha256, listed.size, listed.uploaded_by, listed.content) == \
+        ("gaizhou", hashlib.sha256(content).hexdigest(), len(content), "key-a", None)
+    assert listed.lists == (ListEntry("gaizhou", "盖州市任务清单", "盖州市"),)
+    held = second.list_file("gaizhou")
+    assert held is not None and held.content == content
+    with pytest.raises(StalePointer):  # a writer that lost the race records nothing
+        second.move_pointer("rows", "rows-x", expected=0, lists=ListChange(record=(added_file("other", b"x"),)))
+    assert [f.key for f in first.list_files()] == ["gaizhou"] and first.list_file("other") is None
+    second.move_pointer("rows", "rows-2", expected=1, lists=ListChange(forget=("gaizhou",)))
+    assert first.list_files() == [] and first.list_file("gaizhou") is None
 
 
 def test_a_reader_waiting_on_the_pointer_hears_another_writer_move_it(open_two: Opener) -> None:

@@ -19,6 +19,8 @@ import pytest
 from assistant.core import Assistant
 from assistant.settings import Settings
 from ingest.errors import IngestError
+from state import open_state
+from tests.asking import ids
 from tests.conftest import ThreadServer
 from tests.test_hardening import private_assistant
 from ui.http import create_app, open_assistant
@@ -195,6 +197,30 @@ def test_a_rebuild_reads_the_uploads_again(uploads: Uploads) -> None:
     report = uploads.assistant.reingest(force=True)
     assert "huancui8" in report.docs and {"yingkou", "huancui"} <= set(report.docs)
     assert [r.row for r in uploads.assistant.engine.catalog.filter(docs=["huancui8"])] == list(range(1, 17))
+
+
+def test_a_rebuild_without_the_kept_file_reads_it_back_from_the_state_store(uploads: Uploads) -> None:
+    content = huancui_copy().decode().replace(MARK, "（找回版）").encode()  # its first task is its own
+    assert upload(uploads.url, "huancui10.txt", content).status_code == 200
+    other = open_state(None, uploads.assistant.settings.data_dir)  # another store object over the same database
+    try:
+        [recorded] = [f for f in other.list_files() if f.key == "huancui10"]
+        assert recorded.sha256 == hashlib.sha256(content).hexdigest() and recorded.size == len(content)
+        assert recorded.uploaded_by == "api" and [e.doc for e in recorded.lists] == ["huancui10"]
+        held = other.list_file("huancui10")
+        assert held is not None and held.content == content
+    finally:
+        other.close()
+    question = "环翠区加强实训设施建设（找回版）是哪个单位负责？"
+    before = ids(uploads.assistant.ask(question))
+    assert before[0] == "huancui10#1"
+    (uploads.folder / "huancui10.txt").unlink()  # a data directory that never saw the upload (another server's)
+    report = uploads.assistant.reingest(force=True)
+    assert "huancui10" in report.docs and (uploads.folder / "huancui10.txt").read_bytes() == content
+    assert ids(uploads.assistant.ask(question)) == before
+    assert httpx.delete(f"{uploads.url}/documents/huancui10", timeout=300).status_code == 200
+    assert "huancui10" not in {f.key for f in uploads.assistant.state.list_files()}
+    assert "huancui10" not in uploads.assistant.reingest().docs  # removed: no rebuild brings it back
 
 
 def test_the_routes_are_in_the_openapi_document(uploads: Uploads) -> None:

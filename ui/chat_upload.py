@@ -101,7 +101,7 @@ class UploadPanel:
 
         given = place if place and place != found else None
         try:
-            report = self.assistant.upload(path, path.name, on_progress=embedding, place=given)
+            report = self.assistant.upload(path, path.name, on_progress=embedding, place=given, uploaded_by="chat")
         except (IngestError, BundledList) as err:
             reason = err.message.zh if isinstance(err, IngestError) else str(err)
             return f"**未导入** {path.name}：{reason}", gr.Button(visible=False)

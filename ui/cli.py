@@ -79,7 +79,7 @@ def _preview(paths: list[Path], place: str | None = None) -> None:
 def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool, place: str | None) -> None:
     """Ingest list files: .docx .xlsx .pdf .doc .wps .xls .et or the text export (default: the bundled
     data/lists/ and the uploaded lists); a PATH adds or replaces that document."""
-    from ingest.added import BundledList, add_paths
+    from ingest.added import BundledList, add_paths, rebuild_sources
     from ingest.indexer import open_indexer
     from ingest.uploads import UploadFolder, list_sources
 
@@ -99,7 +99,8 @@ def ingest(paths: tuple[Path, ...], if_empty: bool, quiet: bool, dry_run: bool, 
             reports = add_paths(indexer, UploadFolder(settings.uploads_dir), settings.lists_dir, list(paths),
                                 progress=not quiet, place=place)
         else:
-            reports = [indexer.ingest(list_sources(settings.lists_dir, settings.uploads_dir), progress=not quiet)]
+            sources = rebuild_sources(settings.lists_dir, UploadFolder(settings.uploads_dir), indexer.store.state)
+            reports = [indexer.ingest(sources, progress=not quiet)]
     except (IngestError, BundledList) as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

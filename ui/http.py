@@ -341,7 +341,8 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         watching = asyncio.create_task(client.watch(request))
         try:
             return await asyncio.wrap_future(writer.submit(assistant.upload, received.path, filename, client.check,
-                                                           received.place))
+                                                           received.place, key_owner(request, settings.access_keys)
+                                                           or "api"))
         except BundledList as err:
             raise HTTPException(409, echoing(str(err), filename)) from None
         finally:
