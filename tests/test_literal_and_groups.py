@@ -161,3 +161,11 @@ def test_the_party_committees_departments_are_a_group_not_a_name(assistant: Assi
 def test_a_figure_question_quoting_a_rows_own_words_cites_that_row_alone(assistant: Assistant) -> None:
     said = assistant.ask("营口要把专兼职教师占专业教师总数的比例提到多少")
     assert ids(said) == ["yingkou#31"] and "60%" in said.answer
+
+
+def test_more_than_one_said_without_a_number(assistant: Assistant) -> None:
+    agencies = assistant.engine.catalog.registry.agencies
+    several = assistant.ask("环翠表里有好几个部门一起牵头的条目")
+    expected = rows_where(assistant, "huancui", lambda r: len({a for a in r.lead_ids
+                                                              if not agencies.is_collective(a)}) >= 2)
+    assert ids(several) == expected and expected and several.understood
