@@ -28,7 +28,7 @@ from assistant.links import (
     coverage,
     row_lineage,
 )
-from assistant.listing import UnknownName
+from assistant.listing import UnknownName, resolve_document
 from assistant.models import Answer
 from assistant.models import Filters as AnswerFilters
 from assistant.sessions import SessionStore, Turn
@@ -413,12 +413,12 @@ class Assistant:
         return row
 
     def lineage(self, doc: str) -> list[RowLineage]:
-        """Each row of `doc` with the parent rows it carries out (UnknownName for a document not held)."""
-        return row_lineage(self.engine.links, self._known_doc(doc))
+        """Each row of `doc` (a key, place or title) with the parent rows it carries out (UnknownName: none such)."""
+        return row_lineage(self.engine.links, resolve_document(self.engine.catalog, doc))
 
     def coverage(self, parent: str) -> list[ParentCoverage]:
         """Each row of the parent list `parent` with the local rows carrying it out, per local list."""
-        return coverage(self.engine.links, self._known_doc(parent))
+        return coverage(self.engine.links, resolve_document(self.engine.catalog, parent))
 
     def correct_link(self, child: str, parent: str, verdict: Verdict) -> None:
         """Confirm or reject a link; it holds across re-ingests (UnknownName when the rows cannot be linked)."""

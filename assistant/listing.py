@@ -25,6 +25,27 @@ def resolve_jurisdiction(catalog: Catalog, name: str) -> tuple[list[str], bool]:
     return docs, False
 
 
+def resolve_document(catalog: Catalog, name: str) -> str:
+    """The document key for a name a person uses: the key (yingkou), the place with or without 市 / 省 / 区
+    (营口, 营口市) or the list's title. A place with several lists asks for one of their keys."""
+    name = name.strip()
+    by_key = {d.doc: d for d in catalog.documents}
+    if name in by_key:
+        return name
+    titled = [d.doc for d in catalog.documents if name and name in (d.title, d.title.removesuffix(".docx"))]
+    if len(titled) == 1:
+        return titled[0]
+    try:
+        docs = titled or resolve_jurisdiction(catalog, name)[0]
+    except UnknownName:
+        raise UnknownName(f"no list named {name!r}; give a key, a place or a title: " + "；".join(
+            f"{d.doc}（{d.jurisdiction}，{d.title}）" for d in catalog.documents)) from None
+    if len(docs) > 1:
+        raise UnknownName(f"{name!r} has {len(docs)} lists; give one key: " + "；".join(
+            f"{doc}（{by_key[doc].title}）" for doc in docs))
+    return docs[0]
+
+
 def resolve_agency(catalog: Catalog, name: str, names: AgencyNames | None = None) -> list[str]:
     """Canonical agency ids for an agency name as officials type it (人社, 税务, 人力社保局, any alias).
 
@@ -46,9 +67,7 @@ def list_rows(catalog: Catalog, doc: str | None = None, jurisdiction: str | None
     docs: list[str] | None = None
     measures_only = False
     if doc:
-        if doc not in {d.doc for d in catalog.documents}:
-            raise UnknownName(f"no document {doc!r}; documents: " + ", ".join(d.doc for d in catalog.documents))
-        docs = [doc]
+        docs = [resolve_document(catalog, doc)]
     if jurisdiction:
         place_docs, measures_only = resolve_jurisdiction(catalog, jurisdiction)
         docs = place_docs if docs is None else [d for d in docs if d in place_docs]

@@ -131,13 +131,29 @@ def test_lineage_and_coverage_commands(indexed_settings: Settings) -> None:
         return subprocess.run([sys.executable, "-m", "ui.cli", *args], env=env, capture_output=True, text=True,
                               timeout=300)
 
-    rows = json.loads(run("lineage", "--json", "yingkou").stdout)
+    rows = json.loads(run("lineage", "--json", "yingkou").stdout)  # JSON keeps the keys: machines read it
     assert len(rows) == 45 and rows[11]["child"] == "yingkou#12" and rows[11]["parents"][0]["id"] == "liaoning#15"
     assert all(r["parents"] == [] for r in json.loads(run("lineage", "--json", "huancui").stdout))
-    table = run("coverage", "liaoning").stdout.splitlines()
-    assert table[14].startswith("liaoning#15") and "yingkou: yingkou#12" in table[14]
+    table = run("coverage", "辽宁").stdout
+    assert "辽宁省#15  " in table and "    ↓ 营口市：营口市#12（强，相似度 0." in table and "liaoning" not in table
     missing = run("lineage", "nowhere")
-    assert missing.returncode == 2 and "no document 'nowhere'" in missing.stderr
+    assert missing.returncode == 2 and "no list named 'nowhere'" in missing.stderr
+    assert all(name in missing.stderr for name in ("yingkou（营口市，营口市工作任务清单）", "wafangdian（瓦房店市"))
+
+
+@pytest.mark.parametrize("name", ["营口", "营口市", "营口市工作任务清单"])
+def test_lineage_takes_the_names_a_person_uses_and_prints_labels_with_the_task_text(
+        indexed_settings: Settings, name: str) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(indexed_settings.data_dir)}
+    done = subprocess.run([sys.executable, "-m", "ui.cli", "lineage", name], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("营口市#1  加强党的建设") and "yingkou" not in done.stdout
+    twelve = lines.index(next(line for line in lines if line.startswith("营口市#12  ")))
+    assert lines[twelve + 1].startswith("    ↑ 辽宁省#15（强，相似度 0.") and "strong" not in done.stdout
+    assert lines[twelve + 1].split("）", 1)[1]  # the parent's task text beside its id
+    assert lines[-1].startswith("强：") and "弱：" in lines[-1]
 
 
 def test_corrections_of_an_older_data_directory_move_into_the_state_store_once(

@@ -154,37 +154,44 @@ def rows(doc: str | None, jurisdiction: str | None, agency: str | None, role: st
         click.echo(format_rows_table(found))
 
 
-def _print_links(call: str, name: str, as_json: bool, line: Callable[[Any], str]) -> None:
-    """Run one lineage call of the Assistant on a document and print its rows as JSON or a line each."""
+def _print_links(call: str, name: str, as_json: bool, text: Callable[[Any, list[Any]], str]) -> None:
+    """Run one lineage call of the Assistant on a list (key, place or title) and print its rows as JSON (keys)
+    or as text (营口市#3 and the start of each task)."""
     from assistant.listing import UnknownName
+    from assistant.row_names import RowNames
 
+    assistant = _ready_assistant(_settings())
     try:
-        rows = getattr(_ready_assistant(_settings()), call)(name)
+        rows = getattr(assistant, call)(name)
     except UnknownName as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
     if as_json:
         click.echo(json.dumps([r.model_dump() for r in rows], ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(line(r) for r in rows))
+        click.echo(text(RowNames(assistant.engine.catalog), rows))
 
 
 @cli.command()
 @click.argument("doc")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with row keys (the default prints text).")
 def lineage(doc: str, as_json: bool) -> None:
-    """Each row of the local list DOC with the parent rows it carries out (score, strong / weak)."""
-    _print_links("lineage", doc, as_json, lambda row: f"{row.child:<16} " + ("、".join(
-        f"{p.id}（{p.strength}{'' if p.score is None else f' {p.score:.2f}'}）" for p in row.parents) or "—"))
+    """Each row of the local list DOC (a key, a place such as 营口 or 营口市, or the title) with the parent rows it
+    carries out: 强 / 弱 and the similarity (相似度), or 已确认."""
+    from ui.cli_lineage import lineage_text
+
+    _print_links("lineage", doc, as_json, lineage_text)
 
 
 @cli.command()
 @click.argument("parent")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON (the default prints a table).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON with row keys (the default prints text).")
 def coverage(parent: str, as_json: bool) -> None:
-    """Each row of the parent list PARENT × the local lists below it, with the rows carrying it out."""
-    _print_links("coverage", parent, as_json, lambda row: f"{row.parent:<14} " + "  ".join(
-        f"{doc}: {'、'.join(c.id for c in kids) or '—'}" for doc, kids in row.children.items()))
+    """Each row of the parent list PARENT (a key, a place such as 辽宁 or the title) × the local lists below it,
+    with the rows carrying it out."""
+    from ui.cli_lineage import coverage_text
+
+    _print_links("coverage", parent, as_json, coverage_text)
 
 
 @cli.command()
