@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field
 
 from assistant.catalog import Catalog
+from assistant.row_names import RowNames
 from assistant.spreadsheet import append_text_row
 
 if TYPE_CHECKING:
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
 Status = Literal["strong", "weak", "none"]
 STATUS_LABEL: dict[Status, str] = {"strong": "强", "weak": "弱", "none": "无"}
 PARENT_TEXT_CHARS = 40
+CONFIRMED_MARK = "✓已确认"
+RESPONSIBILITY_LEGEND = ("说明：「牵头 N / 责任 M」指该清单中此部门作为牵头单位的任务有 N 项、作为责任单位的有 M 项；"
+                         "「牵头 —」指该清单没有牵头单位一栏；空白指该清单没有提到此部门。")
+COVERAGE_LEGEND = ("说明：强＝下级清单有高度对应的条目；弱＝可能对应，相似度较低，请点选核对；无＝下级清单没有对应条目；"
+                   f"「{CONFIRMED_MARK}」＝经人工确认的对应。条目写作「营口市#12」，即营口市清单第 12 项。")
+NO_LINK_NOTICE = "{parent} 在所选的下级清单中没有对应条目（「无」），这里没有可以确认或驳回的对应关系；请点选标有「强」或「弱」的单元格。"
 
 
 class RoleCounts(BaseModel):
@@ -46,6 +53,7 @@ class CoverageCell(BaseModel):
 
     status: Status
     children: list[str] = Field(default_factory=list, description="the local row ids, best first")
+    confirmed: list[str] = Field(default_factory=list, description="those of them an official confirmed")
 
 
 class CoverageLine(BaseModel):
@@ -70,15 +78,16 @@ class MatrixTable(BaseModel):
     rows: list[list[str]]
     widths: list[int] = Field(description="column widths in characters")
     tips: list[str] = Field(default_factory=list, description="per row: a tooltip (aliases), may be empty")
+    legend: str = Field(default="", description="one line under the table: what its marks mean")
 
 
 class LinkDetail(BaseModel):
     """A parent row and the local rows of one list linked to it, for review side by side."""
 
     parent: str
-    parent_place: str
+    parent_label: str = Field(description="辽宁省#15: as the chat names the row")
     parent_text: str
-    children: list[tuple[str, str, str]] = Field(description="(id, place, text) of each linked local row")
+    children: list[tuple[str, str, str]] = Field(description="(id, label, text) of each linked local row")
 
 
 class Overview(BaseModel):
@@ -142,7 +151,8 @@ def _cell(children: list) -> CoverageCell:
     if not children:
         return CoverageCell(status="none")
     strong = any(c.strength == "strong" or c.confirmed for c in children)
-    return CoverageCell(status="strong" if strong else "weak", children=[c.id for c in children])
+    return CoverageCell(status="strong" if strong else "weak", children=[c.id for c in children],
+                        confirmed=[c.id for c in children if c.confirmed])
 
 
 def responsibility_table(catalog: Catalog, lines: list[AgencyLine]) -> MatrixTable:
@@ -159,45 +169,52 @@ def responsibility_table(catalog: Catalog, lines: list[AgencyLine]) -> MatrixTab
         rows.append(cells)
     tips = ["、".join(line.aliases) for line in lines]
     return MatrixTable(title="各部门在各清单中的牵头 / 责任任务数", header=header, rows=rows,
-                       widths=[28, *(18 for _ in docs)], tips=tips)
+                       widths=[28, *(18 for _ in docs)], tips=tips, legend=RESPONSIBILITY_LEGEND)
 
 
 def coverage_table(catalog: Catalog, matrices: list[CoverageMatrix]) -> MatrixTable:
-    """省级任务 (id and the start of its text), then per local list 强 / 弱 / 无 with the local row ids."""
+    """省级任务 (辽宁省#15 and the start of its text), then per local list 强 / 弱 / 无 with the local rows
+    (营口市#12, marked when confirmed)."""
     places = {d.doc: d.jurisdiction for d in catalog.documents}
+    names = RowNames(catalog)
     local = list(dict.fromkeys(doc for m in matrices for doc in m.local_docs))
     rows = []
     for matrix in matrices:
         for line in matrix.lines:
-            cells = [f"{line.parent} {_shorten(line.text)}"]
+            cells = [f"{names.label(line.parent)} {_shorten(line.text)}"]
             for doc in local:
                 cell = line.cells.get(doc)
-                cells.append(_coverage_text(cell) if cell else "")
+                cells.append(_coverage_text(cell, names) if cell else "")
             rows.append(cells)
     parents = "、".join(places[m.parent_doc] for m in matrices)
     # 辽宁省's rows are 省级任务; once a county's list sits under 营口市, 营口市's rows are parents too
     provinces = all(len(catalog.registry.places.chain(places[m.parent_doc])) == 1 for m in matrices)
     return MatrixTable(title=f"{parents}任务在下级清单中的落实情况（强 / 弱 / 无）",
-                       header=["省级任务" if provinces else "上级任务", *(places[doc] for doc in local)], rows=rows,
-                       widths=[50, *(22 for _ in local)])
+                       header=["省级任务" if provinces else "上级任务", *(names.list_label(doc) for doc in local)],
+                       rows=rows, widths=[50, *(22 for _ in local)], legend=COVERAGE_LEGEND)
 
 
 def _shorten(text: str) -> str:
     return text if len(text) <= PARENT_TEXT_CHARS else text[:PARENT_TEXT_CHARS] + "…"
 
 
-def _coverage_text(cell: CoverageCell) -> str:
+def _coverage_text(cell: CoverageCell, names: RowNames) -> str:
     label = STATUS_LABEL[cell.status]
-    return f"{label} {'、'.join(cell.children)}" if cell.children else label
+    kids = [names.label(c) + (CONFIRMED_MARK if c in cell.confirmed else "") for c in cell.children]
+    return f"{label} {'、'.join(kids)}" if kids else label
 
 
 def link_detail(catalog: Catalog, parent: str, children: list[str]) -> LinkDetail:
     """The rows of a coverage cell, to read side by side."""
-    places = {d.doc: d.jurisdiction for d in catalog.documents}
-    row = catalog.by_id[parent]
+    names = RowNames(catalog)
     found = [catalog.by_id[c] for c in children if c in catalog.by_id]
-    return LinkDetail(parent=parent, parent_place=places[row.doc], parent_text=row.text,
-                      children=[(r.id, places[r.doc], r.text) for r in found])
+    return LinkDetail(parent=parent, parent_label=names.label(parent), parent_text=catalog.by_id[parent].text,
+                      children=[(r.id, names.label(r.id), r.text) for r in found])
+
+
+def no_link_notice(catalog: Catalog, parent: str) -> str:
+    """What 确认 / 驳回 says on a cell without a link: there is nothing there to confirm or reject."""
+    return NO_LINK_NOTICE.format(parent=RowNames(catalog).label(parent))
 
 
 def write_matrix_xlsx(table: MatrixTable, path: Path) -> Path:

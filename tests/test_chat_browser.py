@@ -367,27 +367,32 @@ def test_overview_tab_shows_both_matrices_and_downloads(browser: WebDriver, serv
         lambda d: "人力资源" in " ".join(texts(d, "#responsibility [role='gridcell']")),
         message="the responsibility matrix did not show 人力资源…")
     WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda d: any(t.startswith("liaoning#15") for t in texts(d, "#coverage [role='gridcell'][data-col='0']")),
-        message="the coverage matrix did not show liaoning#15")
+        lambda d: any(t.startswith("辽宁省#15") for t in texts(d, "#coverage [role='gridcell'][data-col='0']")),
+        message="the coverage matrix did not show 辽宁省#15")
     assert "营口市 牵头/责任" in " ".join(texts(browser, "#responsibility [role='columnheader']"))
+    assert "「牵头 —」指该清单没有牵头单位一栏" in " ".join(texts(browser, "#responsibility-legend"))
+    assert "弱＝可能对应" in " ".join(texts(browser, "#coverage-legend"))
 
     sheet = load_workbook(download(browser, "download-coverage", downloads, ".xlsx")).active
     assert sheet["A2"].value == "省级任务" and sheet.freeze_panes == "A3"
-    assert any(str(c.value).startswith("liaoning#15") for c in sheet["A"])
+    assert any(str(c.value).startswith("辽宁省#15") for c in sheet["A"])
 
-    def click_cell(d: WebDriver) -> bool:  # liaoning#1 × 营口市 (Gradio may re-render the cell under us)
+    def click_cell(d: WebDriver) -> bool:  # 辽宁省#1 × 营口市 (Gradio may re-render the cell under us)
         cells = [c for c in d.find_elements(By.CSS_SELECTOR, "#coverage [role='gridcell'][data-col='2']")
-                 if c.text.strip() == "强 yingkou#1"]
+                 if c.text.strip() == "强 营口市#1"]
         if cells:
             cells[0].click()
         return bool(cells)
 
     WebDriverWait(browser, WAIT_SECONDS, ignored_exceptions=[StaleElementReferenceException]).until(click_cell)
     WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda d: "liaoning#1" in " ".join(texts(d, "#link-detail")) and "yingkou#1" in " ".join(
+        lambda d: "辽宁省#1" in " ".join(texts(d, "#link-detail")) and "营口市#1" in " ".join(
             texts(d, "#link-detail")), message="selecting a coverage cell did not show both rows")
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "overview.png"))
+    browser.set_window_size(1366, 900)
+    browser.execute_script("document.querySelector('#coverage-legend').scrollIntoView({block: 'center'})")
+    browser.save_screenshot(str(ARTIFACTS / "overview-1366.png"))
 
     browser.set_window_size(760, 1800)  # narrow: the longest agency names (at the bottom) must wrap
     def scrolled_to_the_end(d: WebDriver) -> bool:  # the table renders lazily: scroll until its end shows

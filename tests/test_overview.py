@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from assistant import overview
 from assistant.core import Assistant
+from assistant.settings import Settings
+from tests.test_hardening import private_assistant
+from ui.chat import ChatTurns
 
 
 def test_the_responsibility_matrix_counts_each_agency_per_list(assistant: Assistant) -> None:
@@ -29,7 +33,7 @@ def test_the_coverage_matrix_marks_liaoning_15_as_carried_out_by_yingkou_12(assi
     assert {cell.status for ln in matrices[0].lines for cell in ln.cells.values()} >= {"strong", "none"}
     table = overview.coverage_table(assistant.engine.catalog, matrices)
     assert table.header[0] == "省级任务" and len(table.rows) == len(matrices[0].lines)
-    assert any(r[0].startswith("liaoning#15 ") and "yingkou#12" in r[table.header.index("营口市")]
+    assert any(r[0].startswith("辽宁省#15 ") and "营口市#12" in r[table.header.index("营口市")]
                for r in table.rows)
 
 
@@ -45,3 +49,39 @@ def test_the_matrices_open_as_xlsx_with_a_title_and_a_frozen_header(assistant: A
         assert sheet.max_row == len(lines) + 2 and len(table.rows) == len(lines)
         assert sheet["A3"].alignment.wrap_text
 
+
+
+def test_coverage_cells_name_rows_as_the_chat_does_never_by_key(assistant: Assistant) -> None:
+    table = overview.overview(assistant).coverage_table
+    cells = " ".join(c for r in table.rows for c in r)
+    assert "辽宁省#2 " in cells and "强 瓦房店市#4" in cells and "营口市#12" in cells
+    assert not any(f"{key}#" in cells for key in ("liaoning", "yingkou", "wafangdian", "huancui"))
+    detail = overview.link_detail(assistant.engine.catalog, "liaoning#15", ["yingkou#12"])
+    assert detail.parent_label == "辽宁省#15" and detail.children[0][1] == "营口市#12"
+
+
+def test_each_table_has_a_legend_for_its_marks(assistant: Assistant) -> None:
+    found = overview.overview(assistant)
+    coverage, responsibility = found.coverage_table.legend, found.responsibility_table.legend
+    assert all(mark in coverage for mark in ("强＝", "弱＝", "无＝", overview.CONFIRMED_MARK))
+    assert "「牵头 N / 责任 M」" in responsibility and "「牵头 —」" in responsibility and "空白" in responsibility
+
+
+def test_a_confirmed_link_is_marked_in_its_cell(indexed_settings: Settings, tmp_path: Path) -> None:
+    own = private_assistant(indexed_settings, tmp_path)
+    own.correct_link("yingkou#12", "liaoning#15", "confirmed")
+    table = overview.overview(own).coverage_table
+    row = next(r for r in table.rows if r[0].startswith("辽宁省#15 "))
+    assert f"营口市#12{overview.CONFIRMED_MARK}" in row[table.header.index("营口市")]
+    assert overview.CONFIRMED_MARK not in " ".join(c for r in table.rows if r is not row for c in r)
+
+
+def test_confirming_or_rejecting_a_cell_without_a_link_says_there_is_none(assistant: Assistant) -> None:
+    line = next(ln for m in overview.coverage_matrix(assistant) for ln in m.lines
+                if ln.cells["yingkou"].status == "none")
+    before = assistant.lineage("yingkou")
+    for verdict in ("confirmed", "rejected"):
+        with pytest.warns(UserWarning, match="没有可以确认或驳回的对应关系") as said:
+            ChatTurns(assistant).correct(verdict, line.parent, None)  # type: ignore[arg-type]
+        assert line.parent.replace("liaoning", "辽宁省") in str(said[0].message)
+    assert assistant.lineage("yingkou") == before

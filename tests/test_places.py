@@ -101,8 +101,8 @@ def test_a_county_list_is_placed_in_its_chain_and_linked_to_the_rows_it_carries_
     assert "gaizhou#1" in [c.id for c in covered["liaoning#1"]["gaizhou"]]
     table = overview(gaizhou).coverage_table
     column = table.header.index("盖州市")
-    line = next(r for r in table.rows if r[0].startswith("liaoning#1 "))
-    assert "gaizhou#1" in line[column]
+    line = next(r for r in table.rows if r[0].startswith("辽宁省#1 "))
+    assert "盖州市#1" in line[column]
 
 
 @pytest.mark.parametrize("question", ["盖州有哪些任务？", "盖州市住建局牵头哪些任务？", "营口盖州的任务有哪些？"])

@@ -26,6 +26,7 @@ from assistant.links import Verdict
 from assistant.listing import UnknownName
 from assistant.models import Answer
 from assistant.picker import AgencyPicker
+from assistant.row_names import RowNames
 from assistant.word_export import write_docx
 from ingest.messages import say
 from ui.chat_citations import SHOW_ROW, WIDTHS, citation_table, citation_view, linked
@@ -238,7 +239,7 @@ def link_markdown(detail: overview.LinkDetail) -> str:
     def cell(text: str) -> str:
         return html.escape(text).replace("|", "\\|").replace("\n", "<br>")
 
-    heads = [f"{detail.parent_place} {detail.parent}", *(f"{place} {cid}" for cid, place, _ in detail.children)]
+    heads = [detail.parent_label, *(label for _, label, _ in detail.children)]
     texts = [detail.parent_text, *(text for _, _, text in detail.children)]
     if not detail.children:
         heads.append("下级清单")
@@ -368,18 +369,24 @@ class ChatTurns:
             next((d for d in local if line.cells[d].children), local[0])
         children = line.cells[doc].children
         detail = overview.link_detail(self.assistant.engine.catalog, line.parent, children)
-        return (link_markdown(detail), gr.Radio(choices=children, value=children[0] if children else None,
+        choices = [(label, cid) for cid, label, _ in detail.children]
+        return (link_markdown(detail), gr.Radio(choices=choices, value=children[0] if children else None,
                                                 visible=bool(children)), line.parent)
 
     def correct(self, verdict: Verdict, parent: str | None, child: str | None) -> None:
         """Confirm or reject the chosen link (an official's correction; it holds across re-ingests)."""
-        if not (parent and child):
+        if not parent:
             raise gr.Error("请先在落实矩阵中点选一个有下级条目的单元格。", title=say("title_error"))
+        if not child:  # a cell of 无: nothing to confirm or reject, which is a notice, not a failure
+            gr.Warning(overview.no_link_notice(self.assistant.engine.catalog, parent), title=say("title_info"))
+            return
         try:
             self.assistant.correct_link(child, parent, verdict)
         except UnknownName as err:
             raise gr.Error(str(err), title=say("title_error")) from None
-        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{child} → {parent}", title=say("title_info"))
+        label = RowNames(self.assistant.engine.catalog).label
+        gr.Info(f"已{'确认' if verdict == 'confirmed' else '驳回'}：{label(child)} → {label(parent)}",
+                title=say("title_info"))
 
 
 def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
@@ -451,10 +458,12 @@ def build_chat(assistant: Assistant, limiter: RateLimiter | None = None,
                             "以及省级清单的每项任务在下级清单中是否有对应条目。")
                 responsibility = gr.Dataframe(label="部门 × 清单：牵头 / 责任任务数", interactive=False, wrap=True, buttons=[],
                                               max_height=520, elem_id="responsibility")
+                gr.Markdown(overview.RESPONSIBILITY_LEGEND, elem_id="responsibility-legend")
                 download_responsibility = gr.DownloadButton("下载部门矩阵（XLSX）",
                                                             elem_id="download-responsibility")
                 coverage = gr.Dataframe(label="上级任务 × 下级清单：强 / 弱 / 无（点选单元格查看并确认或驳回）",
                                         interactive=False, wrap=True, buttons=[], max_height=620, elem_id="coverage")
+                gr.Markdown(overview.COVERAGE_LEGEND, elem_id="coverage-legend")
                 download_coverage = gr.DownloadButton("下载落实矩阵（XLSX）", elem_id="download-coverage")
                 detail = gr.Markdown(elem_id="link-detail")
                 child = gr.Radio([], label="要确认或驳回的下级条目", visible=False, elem_id="link-child")
