@@ -101,15 +101,18 @@ class Catalog:
         return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
 
     @cached_property
-    def lineage_sides(self) -> tuple[frozenset[str], frozenset[str]]:
-        """The documents with a list of a lower place below them, and those with a list of a higher place
-        above them: a row of the first kind is carried out, a row of the second carries one out. Computed once
+    def lineage_pairs(self) -> frozenset[tuple[str, str]]:
+        """(parent, child) for each two documents where the parent's place is above the child's. Computed once
         per catalog (a build's documents do not change)."""
         places = self.registry.places
         info = {d.doc: d.jurisdiction for d in self.documents}
-        above = {d for d in info for o in info if info[d] in places.chain(info[o])[1:]}
-        below = {o for d in info for o in info if info[d] in places.chain(info[o])[1:]}
-        return frozenset(above), frozenset(below)
+        return frozenset((d, o) for d in info for o in info if info[d] in places.chain(info[o])[1:])
+
+    @cached_property
+    def lineage_sides(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The documents with a list of a lower place below them, and those with a list of a higher place
+        above them: a row of the first kind is carried out, a row of the second carries one out."""
+        return frozenset(p for p, _ in self.lineage_pairs), frozenset(c for _, c in self.lineage_pairs)
 
     def docs_of_institution(self, name: str) -> list[str]:
         """The lists holding an institution's own measures, else the lists of its jurisdiction."""

@@ -304,14 +304,14 @@ class Executor:
 
     def _lineage_sides(self, docs: list[str]) -> tuple[list[str], list[str]]:
         """The named documents that are parents of other documents in the index, and the local ones."""
-        places = self.catalog.registry.places
-        info = {d.doc: d.jurisdiction for d in self.catalog.documents}
-        parents = [d for d in docs if any(info[d] in places.chain(info[o])[1:] for o in info)]
+        pairs = self.catalog.lineage_pairs
+        everyone = [d.doc for d in self.catalog.documents]
+        parents = [d for d in docs if d in self.catalog.lineage_sides[0]]
         children = [d for d in docs if d not in parents]
         if not children:  # 省里第15项谁在落实: every local list below the parent
-            children = [o for o in info if any(info[p] in places.chain(info[o])[1:] for p in parents)]
+            children = [o for o in everyone if any((p, o) in pairs for p in parents)]
         if not parents:  # 营口清单漏了省里哪些: the local lists' ancestors
-            parents = [o for o in info if any(info[o] in places.chain(info[c])[1:] for c in children)]
+            parents = [o for o in everyone if any((o, c) in pairs for c in children)]
         return parents, children
 
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
