@@ -44,6 +44,8 @@ class Row(BaseModel):
     deadline_years: list[int] = Field(default_factory=list)
     measures: Measures | None = None
     has_lead_column: bool = True
+    written: dict[str, str] = Field(default_factory=dict, description="the agency columns (lead, responsible) as "
+                                    "the cell writes them, 等 and all: what a question about a cell's words reads")
 
     @property
     def id(self) -> str:

@@ -169,3 +169,20 @@ def test_more_than_one_said_without_a_number(assistant: Assistant) -> None:
     expected = rows_where(assistant, "huancui", lambda r: len({a for a in r.lead_ids
                                                               if not agencies.is_collective(a)}) >= 2)
     assert ids(several) == expected and expected and several.understood
+
+
+def test_a_cell_that_ends_with_a_word_the_agency_names_drop(assistant: Assistant) -> None:
+    """等 closes some responsible cells; the names read from the cell drop it, the cell as written keeps it."""
+    said = assistant.ask("环翠这份表里，配合单位那栏末了是拿“等”字收住的有哪些")
+    expected = rows_where(assistant, "huancui", lambda r: r.written.get("responsible", "").endswith("等"))
+    assert said.understood and ids(said) == expected and 1 < len(expected) < 16
+    assert "倒数" not in said.plan_line  # 末了 is the cell's end here, not the list's last row
+
+
+def test_a_place_after_a_verb_of_saying_is_the_text_sought(assistant: Assistant) -> None:
+    zh = assistant.ask("瓦房店的表，任务正文里点名提及大连的都有哪些")
+    en = assistant.ask("Which rows of the Wafangdian list mention 大连 in their task text?")
+    expected = rows_where(assistant, "wafangdian", lambda r: "大连" in r.text)
+    assert ids(zh) == ids(en) == expected and 0 < len(expected) < 10 and zh.understood and en.understood
+    listed = assistant.ask("请列出营口人社局参与的全部工作")  # 列出 lists; it names no text
+    assert len(ids(listed)) > 10 and "写有" not in listed.plan_line

@@ -396,13 +396,14 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         cells = _cells(row, atom.field)
         wanted = fold(atom.text).lower()  # “1+X” is asked as 1+x as often
         said = [fold(c).lower() for c in cells]
+        written = fold(row.written.get(atom.field, "")).lower()  # the cell as written: 税务局等, not 税务局
         if atom.whole:
             return said == [wanted]
         if atom.at == "start":
-            return bool(said) and said[0].startswith(wanted)
+            return bool(said) and said[0].startswith(wanted) or written.startswith(wanted)
         if atom.at == "end":
-            return bool(said) and said[-1].endswith(wanted)
-        return any(wanted in c for c in said)
+            return bool(said) and said[-1].endswith(wanted) or bool(written) and written.endswith(wanted)
+        return any(wanted in c for c in said) or bool(written) and wanted in written
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named

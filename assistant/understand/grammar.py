@@ -201,6 +201,10 @@ class _Fragments(Transformer):
     def literal_has(self, items: list[Any]) -> Fragment:
         return _literal("literal_has", items)
 
+    def literal_place(self, items: list[Any]) -> Fragment | None:
+        said = next(t for t in _flat(items) if t.type == "LITERAL")
+        return _literal("literal_has", items) if said.tag.kind == "literal" else None  # type: ignore[attr-defined]
+
     def literal_not(self, items: list[Any]) -> Fragment:
         return _literal("literal_not", items)
 
