@@ -186,3 +186,18 @@ def test_a_place_after_a_verb_of_saying_is_the_text_sought(assistant: Assistant)
     assert ids(zh) == ids(en) == expected and 0 < len(expected) < 10 and zh.understood and en.understood
     listed = assistant.ask("请列出营口人社局参与的全部工作")  # 列出 lists; it names no text
     assert len(ids(listed)) > 10 and "写有" not in listed.plan_line
+
+
+def test_a_row_named_by_number_that_does_not_say_the_text_is_shown_as_written(assistant: Assistant) -> None:
+    """Asked whether row N's cell says X when it does not: not "no such task", but the row and that it does not."""
+    said = assistant.ask("营口那份表第7号，牵头那栏填的是“市财政局”吗")
+    assert ids(said) == ["yingkou#7"] and said.understood
+    assert "没有写「市财政局」" in said.answer and "市教育局" in said.answer  # what the cell does say
+    tail = assistant.ask("省里的表第43条，责任部门末尾那一个是不是“各市”")  # the last name in the cell, not the
+    assert ids(tail) == ["liaoning#43"] and "倒数" not in tail.plan_line  # list's last row
+
+
+def test_a_name_written_in_a_variant_form_somewhere_is_found_by_that_form(assistant: Assistant) -> None:
+    said = assistant.ask("营口表中有某处把农业农村局记作“农业与农村局”，哪一条")
+    expected = rows_where(assistant, "yingkou", lambda r: any("农业与农村局" in n for n in r.lead + r.responsible))
+    assert said.understood and ids(said) == expected and len(expected) == 1

@@ -60,7 +60,14 @@ class ExtractiveAnswerer:
         if found.abstain:
             result = self.abstain(plan, found)
         else:
-            lines = getattr(self, f"_{plan.operation}")(plan, found)
+            if found.unmet:  # the row named does not say it: say so, then the row as written
+                texts = {a.text: [b.field for b in found.unmet if b.text == a.text] for a in found.unmet}
+                lines = [self.t(plan, "row_unmet", cite=self.cite(r), text=text,
+                                field="/".join(self.t(plan, f"field_{f}") for f in fields))
+                         for r in found.rows for text, fields in texts.items()]
+                lines += [self.row_line(plan, r) for r in found.rows]
+            else:
+                lines = getattr(self, f"_{plan.operation}")(plan, found)
             agencies = [a.agency for a in plan.agencies()]
             citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
                          for r in found.rows]

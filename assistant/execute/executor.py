@@ -72,6 +72,7 @@ class Result:
     lineage_docs: dict[str, list[str]] = field(default_factory=dict)  # "parents" / "children": documents
     abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
     conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
+    unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     missing_places: list[str] = field(default_factory=list)
 
 
@@ -104,6 +105,9 @@ class Executor:
         pool = self._pool(plan, docs)
         rows = self._filtered(plan, pool, result)
         result.conflict = not rows and self._each_met(plan, pool)
+        if not rows and (named := self._named_row(plan, pool)):  # 第26条写的是“各市”吗: no, it says …
+            rows, result.conflict = named, False
+            result.unmet = [t for a in plan.where.items for t in _texts(a)]  # type: ignore[union-attr]
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
                                  and any(a.role == "lead" for a in plan.agencies())]
         rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
@@ -178,6 +182,18 @@ class Executor:
             return False
         return all(self._filtered(plan.model_copy(update={"where": item}), pool, Result())
                    for item in plan.where.items)
+
+    def _named_row(self, plan: QueryPlan, pool: list[Row]) -> list[Row]:
+        """The one row a question names by its number, when what it asks a cell to say is not there: the row is
+        the answer (as written), with the texts it does not say. Names and topics the quoted text also gave are
+        the same text read again, so only the number and the other conditions choose the row."""
+        items = plan.where.items if isinstance(plan.where, Group) else []
+        numbered = [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+        if len(numbered) != 1 or not any(_texts(a) for a in items):
+            return []
+        kept = [a for a in items if not _texts(a) and not isinstance(a, (TopicAtom, AgencyAtom))]
+        rows = self._filtered(plan.model_copy(update={"where": all_of(kept)}), pool, Result())
+        return rows if len(rows) == 1 else []
 
     def _compare_rows(self, plan: QueryPlan, topic: TopicAtom, pool: list[Row], result: Result) -> list[Row]:
         """Per list: rows holding the topic's anchor (or its shortened stem where that list lacks it)."""
@@ -359,6 +375,15 @@ def _first_roles(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for agency_id, role in keys:
         seen.setdefault(agency_id, role)
     return list(seen.items())
+
+
+def _texts(node: Node) -> list[TextAtom]:
+    """A text condition, or one text in any of several columns (牵头单位或责任单位写有X): its texts."""
+    if isinstance(node, TextAtom):
+        return [node]
+    if isinstance(node, Group) and node.kind == "or" and all(isinstance(i, TextAtom) for i in node.items):
+        return list(node.items)  # type: ignore[arg-type]
+    return []
 
 
 def matches(catalog: Catalog, atom: Node, row: Row) -> bool:

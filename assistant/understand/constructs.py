@@ -54,15 +54,24 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.reference:
         return plan
     plan = _within_category(plan, tags)
-    atoms: list[Node] = [_scoped(a, t, tags) for t in tags if t.kind == "position"
-                         and (a := position_atom(t)) is not None]
-    counted = [t for t in tags if t.kind == "position" and ":" in t.value]
+    if any(t.kind == "position" and _in_cell(tags, k) for k, t in enumerate(tags)):  # not a row counted from the end
+        plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom) and a.start < 0)})
+    said = [t for k, t in enumerate(tags) if t.kind == "position" and not _in_cell(tags, k)]
+    atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
+    counted = [t for t in said if ":" in t.value]
     if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted:
         return plan  # the rules read the row already (第N项, the last one), unless a count says how many
     plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
     operation = plan.operation if plan.operation in ("list", "count") else "list"
     return plan.model_copy(update={"where": all_of([n for n in (plan.where, *atoms) if n is not None]),
                                    "operation": operation, "rank": None})
+
+
+def _in_cell(tags: list[Tag], k: int) -> bool:
+    """责任部门最后一项 / 牵头单位的第一个: a position said right after a column is a place in that cell (its last
+    name), not a row of the list."""
+    before = next((t for t in reversed(tags[:k]) if t.kind != "adverb" and t.text != "的"), None)
+    return before is not None and before.kind == "field" and tags[k].start - before.end <= 3
 
 
 def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
