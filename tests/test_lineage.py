@@ -97,6 +97,24 @@ def test_lineage_questions_cite_both_rows(assistant: Assistant) -> None:
     assert shared.plan.lineage == "shared" and "liaoning#15" in {c.id for c in shared.citations}
 
 
+def test_a_row_of_one_level_asked_at_the_other_is_its_lineage_with_no_carry_word(assistant: Assistant) -> None:
+    """营口12条 is Yingkou's row 12 (a number right after a place); asking which row of the other level's list
+    is a lineage question even when no carry-out word is said."""
+    up = assistant.ask("营口12条课堂革命那个，在省里的表上是哪一项")
+    assert up.plan.lineage == "parents" and {"yingkou#12", "liaoning#15"} <= {c.id for c in up.citations}
+    down = assistant.ask("省第15条金课，到了营口是第几条")
+    assert down.plan.lineage == "children" and "yingkou#12" in {c.id for c in down.citations}
+    both = assistant.ask("省里的第15条，下面两个地方的表各自是哪条")
+    assert both.plan.lineage == "children" and both.understood
+    count = assistant.ask("营口45项任务里教育局牵头几项")  # a count after a place, not row 45
+    assert count.plan.lineage is None and "第45项" not in count.plan_line
+
+
+def test_half_of_two_words_is_never_read_as_a_name_typed_wrong(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪些任务讲安全生产实训")
+    assert not said.plan.read_as and "全省" not in said.plan_line
+
+
 def test_a_correction_survives_a_forced_reingest(indexed_settings: Settings, warm_data_dir: Path) -> None:
     assistant = Assistant.from_settings(indexed_settings.model_copy(update={"data_dir": warm_data_dir}))
     assistant.ingest_if_empty()

@@ -236,6 +236,8 @@ class Lexicon:
                 if any(taken[i:i + length]):
                     continue
                 span = folded[i:i + length]
+                if self._splits_a_word(folded, i, i + length):  # 安全生产: 全生 is no name typed, it is half of two words
+                    continue
                 name = self._sounds_like(span)
                 if name is None:
                     continue
@@ -243,6 +245,11 @@ class Lexicon:
                 out[i:i + length] = list(name)
                 taken[i:i + length] = [True] * length
         return "".join(out), corrections
+
+    def _splits_a_word(self, folded: str, start: int, end: int) -> bool:
+        """Whether both edges of a span cut through a dictionary word (a name typed wrong stands on its own)."""
+        return start > 0 and end < len(folded) and self.is_word(folded[start - 1:start + 1]) \
+            and self.is_word(folded[end - 1:end + 1])
 
     def _sounds_like(self, span: str) -> str | None:
         if not all(_CJK.match(c) for c in span):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,8 +65,12 @@ class RowRef:
     span: tuple[int, int]
 
 
-def row_refs(folded: str) -> list[RowRef]:
-    """第N项, 第N至M条, 第N、M项, 序号N, #N, row N, the second one; each once."""
+_AFTER_PLACE = re.compile(r"\s*(\d{1,3})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
+
+
+def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef]:
+    """第N项, 第N至M条, 第N、M项, 序号N, #N, row N, the second one, and a number right after a place's name
+    (营口32条: that list's row 32; `places` are where place names are said); each once."""
     refs: list[RowRef] = []
     taken: list[tuple[int, int]] = []
 
@@ -86,6 +91,9 @@ def row_refs(folded: str) -> list[RowRef]:
     for match in _ONE.finditer(folded):
         text = next(g for g in match.groups() if g)
         add(cn_number(text), cn_number(text), match.span())
+    for _, end in places:
+        if match := _AFTER_PLACE.match(folded, end):
+            add(int(match.group(1)), int(match.group(1)), match.span())
     for match in _EN_RANGE.finditer(folded):
         add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _EN_ONE.finditer(folded):

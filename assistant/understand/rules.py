@@ -183,8 +183,9 @@ class RuleParser:
         if c.has("lineage.uncovered", f) and province:
             return "uncovered"
         named = _ROW_NAMED.search(f) if not (r.refs or r.quoted) else None  # 学分银行那条: a row named by its topic
+        across = province and (bool(local) or c.has("lineage.locals", f)) and c.has("lineage.which_row", f)  # a row of one level, asked at the other
         owner = self._ref_owner(r, named.end() - 2 if named else None) \
-            if (r.refs or r.quoted or named) and c.has("lineage.carry", f) else None
+            if (r.refs or r.quoted or named) and (c.has("lineage.carry", f) or across) else None
         if owner is not None:  # 辽宁清单第20项…瓦房店…落实: the row's own list says which way the links go
             upper = owner in self._provinces or owner == "province"
             if upper and (local or c.has("lineage.children", f) or c.has("lineage.locals", f)):
@@ -295,7 +296,7 @@ class RuleParser:
         lang = detect_lang(question)
         scope, place_spans, surfaces = self._scope(question, folded)
         names = [m for m in self.names.find(folded, place_spans) if not self._names_a_list(m, folded)]
-        refs = row_refs(folded)
+        refs = row_refs(folded, place_spans)
         agency_node = self._agency_condition(folded, [m for m in names if m.agency], refs)
         scope = self._lists_named(question, scope, names)
         if scope.institution:  # 锦州师专教务处: the institution's own unit, named by its measures
