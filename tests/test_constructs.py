@@ -260,3 +260,22 @@ def test_the_year_most_tasks_are_due(assistant: Assistant) -> None:
     winners = [y for y, v in by_year.items() if len(v) == best]
     assert said.plan.group_by == "year" and all(str(y) in said.answer.splitlines()[1] for y in winners)
     assert set(ids(said)) == {r for y in winners for r in by_year[y]}
+
+
+def test_a_narrowing_follow_up_naming_a_column_keeps_the_agency_in_its_role(assistant: Assistant) -> None:
+    """其中…没写责任单位 after the rows an agency leads: 责任单位 is the column asked about, not a switch of role."""
+    first = assistant.ask("环翠区委组织部带头的都有啥")
+    then = assistant.ask("这里面哪一条的责任单位一栏是空的", session_id=first.session_id)
+    led = {c.id for c in first.citations}
+    expected = [i for i in sorted(led, key=lambda x: int(x.split("#")[1]))
+                if not assistant.row(i).responsible]
+    assert len(led) > 1 and [c.id for c in then.citations] == expected and expected
+
+
+def test_a_bare_row_range_in_brackets_and_a_word_that_holds_a_negator(assistant: Assistant) -> None:
+    ranged = assistant.ask("辽宁那张表国际合作那几条（34到37条）都有哪些部门")
+    assert [c.id for c in ranged.citations] == [f"liaoning#{n}" for n in range(34, 38)]
+    years = assistant.ask("环翠清单2019-2021年的任务")  # years, not rows
+    assert "至" not in years.plan_line or "项" not in years.plan_line.split("至")[1][:4]
+    special = assistant.ask("瓦房店哪条特别点了各乡镇")  # 特别 holds 别, which is no negator here
+    assert "不含" not in special.plan_line

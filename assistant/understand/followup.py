@@ -5,10 +5,12 @@ from __future__ import annotations
 from assistant.understand.cues import Cues
 from assistant.understand.plan import (
     AgencyAtom,
+    EmptyAtom,
     Node,
     QueryPlan,
     Reference,
     RowsAtom,
+    TextAtom,
     YearAtom,
     all_of,
     iter_atoms,
@@ -73,7 +75,8 @@ def _narrow(plan: QueryPlan, previous: QueryPlan, rows: list[str], folded: str, 
     operation = plan.operation
     where = plan.where
     named = plan.agencies() or plan.agencies(negated=True) or any(a.kind == "only" for a in iter_atoms(where))
-    if not named and _role_only(folded, cues):
+    column = any(isinstance(a, (EmptyAtom, TextAtom)) and a.field in ("lead", "responsible") for a in iter_atoms(where))
+    if not named and _role_only(folded, cues) and not column:  # 其中哪条没写责任单位: a column, not a role
         role = "lead" if cues.has("role.lead", folded) else "responsible"
         where = all_of([n for n in (where, _with_role(_agency_part(previous.where), role)) if n is not None])
     if operation in ("search", "refuse", "compare"):

@@ -14,6 +14,7 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _NUM = r"(?:\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})"
 _UNIT = r"(?:项|条|个|号|行|点)"
 _RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
+_BARE_RANGE = re.compile(r"(?<![\d第])(\d{1,3})\s*(?:至|到|~|～|-|—|–)\s*(\d{1,3})\s*(?:项|条)")  # （34到37条）
 _LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
 _ONE = re.compile(rf"第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
 _FROM_END = re.compile(rf"最后\s*(?:一)?\s*{_UNIT}|倒数\s*第\s*({_NUM})\s*{_UNIT}?|末\s*{_UNIT}")
@@ -84,6 +85,8 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
         add(number, number, match.span())
     for match in _RANGE.finditer(folded):
         add(cn_number(match.group(1)), cn_number(match.group(2)), match.span())
+    for match in _BARE_RANGE.finditer(folded):
+        add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _LIST.finditer(folded):
         for group in (1, 2):
             number = cn_number(match.group(group))
