@@ -279,3 +279,29 @@ def test_a_bare_row_range_in_brackets_and_a_word_that_holds_a_negator(assistant:
     assert "至" not in years.plan_line or "项" not in years.plan_line.split("至")[1][:4]
     special = assistant.ask("瓦房店哪条特别点了各乡镇")  # 特别 holds 别, which is no negator here
     assert "不含" not in special.plan_line
+
+
+def test_rows_beside_a_numbered_row(assistant: Assistant) -> None:
+    after = assistant.ask("营口那份清单从第40项往后，市人社局都没沾边的是哪些")
+    expected = [r.id for r in assistant.engine.catalog.rows if r.doc == "yingkou" and r.row > 40
+                and "hrss" not in r.agency_ids]
+    assert [c.id for c in after.citations] == expected and expected and after.understood
+    assert "第41项起至末项" in after.plan_line
+    assert [c.id for c in assistant.ask("环翠清单第9项的下一项说的啥").citations] == ["huancui#10"]
+    assert [c.id for c in assistant.ask("瓦房店第12条前面一条由谁负责").citations] == ["wafangdian#11"]
+    before = assistant.ask("What does the task right before row 3 of the Huancui list say?")
+    assert [c.id for c in before.citations] == ["huancui#2"]
+
+
+def test_an_agency_absent_from_a_column_named_before_it(assistant: Assistant) -> None:
+    said = assistant.ask("营口的表里牵头单位一栏没有教育局的是哪些")
+    expected = [r.id for r in assistant.engine.catalog.rows if r.doc == "yingkou" and "education" not in r.lead_ids]
+    assert [c.id for c in said.citations] == expected and expected
+
+
+def test_either_role_said_with_ye_hao_and_a_year_group_in_its_own_words(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区人社局，不管是牵头也好、配合也罢，一共涉及哪些任务")
+    expected = [r.id for r in assistant.engine.catalog.rows if r.doc == "huancui" and "hrss" in r.agency_ids]
+    assert [c.id for c in said.citations] == expected and said.plan.agencies()[0].role == "any"
+    year = assistant.ask("锦州师专自己填的完成时间，哪个年份最常见")
+    assert year.plan.group_by == "year" and "年（" in year.answer

@@ -111,6 +111,8 @@ class PlanLine:
                 return self.t(lang, "plan_row", number=node.start)
             if node.start < 0 and node.end == -1:
                 return self.t(lang, "plan_rows_last", count=-node.start)
+            if node.start > 0 and node.end == -1:  # 第30条以后: to the end of the list
+                return self.t(lang, "plan_rows_onward", start=node.start)
             return self.t(lang, "plan_rows", start=node.start, end=node.end)
         if isinstance(node, EmptyAtom):
             return self.t(lang, "plan_empty", field=self.t(lang, f"field_{node.field}"))

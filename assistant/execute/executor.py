@@ -261,7 +261,7 @@ class Executor:
                     setattr(group, role, getattr(group, role) + 1)
             elif plan.group_by == "year":  # 哪一年完成的最多: each year a row is due, once per row
                 for year in dict.fromkeys(row.deadline_years):
-                    groups.setdefault(str(year), GroupCount(str(year), f"{year}", [])).rows.append(row.id)
+                    groups.setdefault(str(year), GroupCount(str(year), f"{year}年" if plan.lang == "zh" else str(year), [])).rows.append(row.id)
             else:
                 key = {"category": row.category or "—", "doc": row.doc,
                        "role": "lead" if row.lead else "responsible"}[plan.group_by or "doc"]

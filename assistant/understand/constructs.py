@@ -35,7 +35,14 @@ def position_atom(tag: Tag) -> RowsAtom | None:
         return RowsAtom(start=-n, end=-1, within=True)
     if where == "from_end":
         return RowsAtom(start=-n, end=-n, within=True)
+    if where in _BESIDE:  # beside a numbered row of the list (never counted within other conditions)
+        start, end = _BESIDE[where](n)
+        return RowsAtom(start=start, end=end) if start >= 1 and (end < 0 or end >= start) else None
     return None
+
+
+_BESIDE = {"after": lambda n: (n + 1, -1), "before": lambda n: (1, n - 1), "next": lambda n: (n + 1, n + 1),
+           "previous": lambda n: (n - 1, n - 1)}
 
 
 _SELECTORS = ("agency", "agency_group", "category", "field", "negation", "only", "literal", "has", "blank", "single")
@@ -44,6 +51,8 @@ _SELECTORS = ("agency", "agency_group", "category", "field", "negation", "only",
 def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
     """A position said after a condition counts among the rows it selects (这一类的最后一条); said before it, the
     position is the list's own (前10项里没有X的)."""
+    if position.value.partition(":")[0] in _BESIDE:
+        return atom
     after = any(t.kind in _SELECTORS and t.start < position.start for t in tags)
     return atom if after else atom.model_copy(update={"within": False})
 
@@ -59,7 +68,8 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     said = [t for k, t in enumerate(tags) if t.kind == "position" and not _in_cell(tags, k)]
     atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
     counted = [t for t in said if ":" in t.value]
-    if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted:
+    beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
+    if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted and not beside:
         return plan  # the rules read the row already (第N项, the last one), unless a count says how many
     plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
     operation = plan.operation if plan.operation in ("list", "count") else "list"
