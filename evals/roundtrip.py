@@ -186,6 +186,12 @@ def _position_parts(rng: random.Random) -> list[Part]:
         Part(f"开头的{n}条", f"the first {n} rows", Signature(rows=frozenset({(1, n)})), "position"),
         Part(f"倒数第{digits[n]}项", f"the {n}{_ordinal(n)} task from the end", Signature(rows=frozenset({(-n, -n)})),
              "position"),
+        Part(f"第{n + 4}项以后的", f"the rows after row {n + 4}", Signature(rows=frozenset({(n + 5, -1)})),
+             "position"),
+        Part(f"第{n + 4}条的下一条", f"the task right after row {n + 4}", Signature(rows=frozenset({(n + 5, n + 5)})),
+             "position"),
+        Part(f"第{n + 4}条前面一条", f"the row right before task {n + 4}",
+             Signature(rows=frozenset({(n + 3, n + 3)})), "position"),
     ]
 
 
