@@ -295,6 +295,12 @@ class JurisdictionRegistry:
                 masked = masked[: m.start] + "□" * (m.end - m.start) + masked[m.end:]
         places = _scan(masked, self.names) + _scan_english(spaced, self.english)
         other = _scan(masked, self.other) + _scan_english(spaced, self.other_english)
+        said = places + other
+        for named in self.divisions.places_in(masked):  # 青岛市黄岛区: any division of China, though it has no list
+            if (named.qualified or named.full and len(named.divisions) == 1 and named.end - named.start >= 3) \
+                    and all(named.end <= m.start or named.start >= m.end for m in said):
+                key = self.divisions.key(named.divisions[-1])
+                other.append(Mention(self.names.get(key, key), masked[named.start:named.end], named.start, named.end))
         return PlaceMentions(places, institutions, other)
 
 

@@ -180,3 +180,12 @@ def test_ingest_dry_run_takes_the_place_and_names_the_places_above_it(tmp_path: 
 
     assert "place: (none: give one with --place)" in dry_run().stdout
     assert "place: 盖州市 (under 营口市 < 辽宁省); rows: 4" in dry_run("--place", "营口盖州").stdout
+
+
+def test_a_division_of_china_with_no_list_is_said_to_have_none(assistant: Assistant) -> None:
+    """A district the lists do not cover (any division of China, by the national codes) is refused as a place
+    without a list, also when the question asks for its first rows: never the first rows of every list."""
+    for question in ("济南市历城区的清单最前面两项", "历城区那边都有哪些工作"):
+        said = assistant.ask(question)
+        assert said.abstained and not said.citations and said.understood, question
+        assert "历城区" in said.answer

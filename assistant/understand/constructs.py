@@ -60,7 +60,7 @@ def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
 def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """The plan with the rows its position words name, when it selects no rows yet. Positions count within each
     list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
-    if plan.reference:
+    if plan.reference or plan.operation == "refuse" and plan.scope.missing:  # 青岛的清单前三条: no list to count in
         return plan
     plan = _within_category(plan, tags)
     if any(t.kind == "position" and _in_cell(tags, k) for k, t in enumerate(tags)):  # not a row counted from the end

@@ -111,7 +111,10 @@ class Coverage:
 
     def unread(self, folded: str, plan: QueryPlan) -> list[str]:
         """The words of the question nothing read, in order: dropped content words, and construct words whose
-        construct the plan does not hold (最多 without a pick, 前五条 without a position)."""
+        construct the plan does not hold (最多 without a pick, 前五条 without a position). A question about a place
+        with no list is answered by saying so: nothing of it is left unread."""
+        if plan.operation == "refuse" and plan.scope.missing and not plan.scope.places:
+            return []
         folded = _QUOTED_THIS.sub(r"\1", folded)  # “…”这一条: the demonstrative is the quoted row
         folded = _QUOTES.sub("", folded)
         used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
