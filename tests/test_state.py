@@ -14,6 +14,7 @@ import pytest
 from assistant.links import LinkCorrections
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
+from evals.local_postgres import fresh_database
 from state import (
     BuildLease,
     ListChange,
@@ -25,7 +26,6 @@ from state import (
     StateUnavailable,
     open_state,
 )
-from tests.postgres import fresh_database
 from ui.security import LoginGuard, RateLimiter
 
 Opener = Callable[[], StateStore]
