@@ -133,8 +133,10 @@ def test_an_upload_whose_writer_is_killed_is_wholly_there_or_wholly_absent_on_bo
         upload = pool.submit(upload_list, writer.url, added)
         deadline = time.monotonic() + 60
         while "embedding" not in writer.log_text()[seen:] and not upload.done() and time.monotonic() < deadline:
-            time.sleep(0.01)
+            time.sleep(0.01)  # until the writer embeds the new rows (its log says so)
+        ended_first = upload.done()
         writer.kill()
+        assert not ended_first, f"the upload ended before the kill: {upload.result()}"
         with pytest.raises(httpx.TransportError):  # killed in the middle: the client never got an answer
             upload.result(timeout=60)
     writer.start()
