@@ -40,6 +40,17 @@ def test_several_workers_over_the_embedded_index_are_refused_saying_what_to_set(
     assert "--workers" in helped.stdout and "ASSISTANT_CHROMA_URL" in helped.stdout
 
 
+def test_workers_over_a_state_store_that_does_not_answer_exit_saying_so(tmp_data_dir: Path) -> None:
+    database = f"postgresql://nobody@127.0.0.1:{free_port()}/none?connect_timeout=2"
+    result = subprocess.run([CLI, "serve", "--port", str(free_port()), "--workers", "2"], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "ASSISTANT_DATA_DIR": str(tmp_data_dir),
+                                                         "ASSISTANT_DATABASE_URL": database,
+                                                         "ASSISTANT_CHROMA_URL": f"http://127.0.0.1:{free_port()}"})
+    assert result.returncode == 3
+    assert "error: " in result.stderr and "state store postgresql://nobody@127.0.0.1" in result.stderr
+    assert "Traceback" not in result.stderr and "ready:" not in result.stdout
+
+
 @pytest.fixture
 def chroma_url(tmp_path: Path) -> Iterator[str]:
     server = LocalChroma(tmp_path / "chroma").start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import multiprocessing
 import socket
 import sys
 from typing import Any
@@ -131,22 +132,39 @@ class ReadyWorkers(Multiprocess):
 
 def run_workers(settings: Settings, host: str, port: int, workers: int) -> None:
     """`workers` processes, each with its own Assistant over the shared state store and Chroma server, taking
-    connections from one socket. Before they start, this process alone sweeps killed uploads' leftovers and
-    ingests an empty index (a worker started again later must not: others may be uploading)."""
-    from assistant.core import Assistant
-    from ui.startup import ingest_if_empty, sweep_staged
-
-    sweep_staged(settings)
-    first = Assistant.from_settings(settings)
-    log.info("data directory: %s; state store: %s; %d workers", settings.data_dir, first.state.where, workers)
-    ingest_if_empty(first)
-    first.state.close()
-    del first  # the workers answer; this process only supervises them
+    connections from one socket, under this process, which only supervises them. Before they start, a process of
+    its own sweeps killed uploads' leftovers and ingests an empty index (a worker started again later must not:
+    others may be uploading)."""
+    preparing = multiprocessing.get_context("spawn").Process(target=prepare_store, args=(settings, workers))
+    preparing.start()
+    preparing.join()
+    if preparing.exitcode != 0:
+        sys.exit(STARTUP_FAILURE)
     config = server_config("ui.cli_serve:worker_app", settings, factory=True, host=host, port=port,
                            workers=workers, log_level="info", timeout_graceful_shutdown=5)
     supervisor = ReadyWorkers(config, [config.bind_socket()], f"{ready_line(host, port)} ({workers} workers)")
     supervisor.run()
     if supervisor.failed_to_start():
+        sys.exit(STARTUP_FAILURE)
+
+
+def prepare_store(settings: Settings, workers: int) -> None:
+    """What `serve --workers N` does once before its workers start, in a process of its own (its model and rows
+    are freed when it ends): sweep what killed uploads left, and ingest an empty index, logging its progress."""
+    configure_logging()
+    from assistant.core import Assistant
+    from ingest.index_files import StorageError
+    from state import StateUnavailable
+    from ui.startup import ingest_if_empty, sweep_staged
+
+    try:
+        sweep_staged(settings)
+        assistant = Assistant.from_settings(settings)
+        log.info("data directory: %s; state store: %s; %d workers", settings.data_dir, assistant.state.where,
+                 workers)
+        ingest_if_empty(assistant)
+    except (StorageError, StateUnavailable) as err:  # as the command says them (ui.cli.main)
+        click.echo(f"error: {err}", err=True)
         sys.exit(STARTUP_FAILURE)
 
 
