@@ -64,13 +64,14 @@ def _state(data_dir: Path) -> tuple[int, dict[str, int], dict[str, list[str]]]:
 
 def _write_marked(lists_dir: Path, version: int) -> Path:
     path = Path(tempfile.mkdtemp(prefix="kill-ingest-probe-")) / "wafangdian.txt"
-    path.write_text(_marked((lists_dir / "wafangdian.txt").read_text("utf-8"), version), "utf-8")
+    path.write_text(marked_text((lists_dir / "wafangdian.txt").read_text("utf-8"), f"【v{version}】"), "utf-8")
     return path
 
 
-def _marked(source: str, version: int) -> str:
-    """Every task-text cell (a long cell) gains a version mark, so every row must be embedded again."""
-    return "\n".join(f"{line}【v{version}】" if line.startswith("\t") and len(line) > 20 else line
+def marked_text(source: str, mark: str) -> str:
+    """A tab-separated list's text with `mark` after every task-text cell (a long cell), so that every row must
+    be embedded again."""
+    return "\n".join(f"{line}{mark}" if line.startswith("\t") and len(line) > 20 else line
                      for line in source.split("\n"))
 
 
@@ -97,7 +98,7 @@ def _rounds(data_dir: Path, times: int, rng: random.Random, lists_dir: Path, wor
     drill = Drill()
     source = (lists_dir / "wafangdian.txt").read_text("utf-8")
     for round_no in range(1, times + 1):
-        (work / "lists" / "wafangdian.txt").write_text(_marked(source, round_no), "utf-8")
+        (work / "lists" / "wafangdian.txt").write_text(marked_text(source, f"【v{round_no}】"), "utf-8")
         env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
         proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--quiet"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -68,7 +68,7 @@ class StateStore:
         with self._writing() as conn:
             conn.execute(s.insert().values(id=session_id, owner=owner, issued_at=now, lost=False))
             unused = select(s.c.id).where(s.c.turn.is_(None), s.c.lost.is_(False)) \
-                .order_by(s.c.issued_at.desc()).offset(keep_unused)
+                .order_by(s.c.issued_at.desc()).offset(keep_unused).with_for_update(skip_locked=True)  # as _trim
             conn.execute(delete(s).where(s.c.id.in_(unused.scalar_subquery())))
 
     def session(self, session_id: str) -> SessionRecord | None:
@@ -107,18 +107,23 @@ class StateStore:
 
     @staticmethod
     def _trim(conn: Connection, owner: str | None, per_owner: int, total: int) -> None:
-        """Counted first (on the indexes), changed only past a bound: a store under its bounds is not rewritten."""
+        """Counted first (on the indexes), changed only past a bound: a store under its bounds is not rewritten.
+        Rows another transaction holds (a turn being saved, another server's trim) are skipped, not waited for:
+        trims at once on two servers would otherwise wait for each other's rows, a deadlock PostgreSQL ends by
+        failing one of them. What is skipped is trimmed by a later turn."""
         s = schema.sessions
         mine = s.c.owner.is_(None) if owner is None else s.c.owner == owner
         for scope, keep in ((mine, per_owner), (true(), total)):
             kept = and_(s.c.turn_at.is_not(None), scope)
             if conn.execute(select(func.count()).select_from(s).where(kept)).scalar_one() <= keep:
                 continue
-            older = select(s.c.id).where(kept).order_by(s.c.turn_at.desc()).offset(keep)
+            older = select(s.c.id).where(kept).order_by(s.c.turn_at.desc()).offset(keep) \
+                .with_for_update(skip_locked=True)
             conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
                          .values(turn=None, turn_at=None, lost=True))
         if conn.execute(select(func.count()).select_from(s).where(s.c.lost.is_(True))).scalar_one() > total:
-            lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total)
+            lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total) \
+                .with_for_update(skip_locked=True)
             conn.execute(delete(s).where(s.c.id.in_(lost.scalar_subquery())))
 
     # Counters

@@ -19,11 +19,11 @@ import uvicorn
 from assistant.core import Assistant
 from assistant.settings import Settings
 from evals import local_server
+from evals.local_postgres import LocalPostgres, server_binaries
 from evals.local_server import free_port
 from ingest.indexer import open_indexer
 from state import StateStore, open_state
 from tests.fake_openai import FakeOpenAI
-from tests.postgres import LocalPostgres, server_binaries
 from ui.cli_serve import server_config
 from ui.http import create_app
 

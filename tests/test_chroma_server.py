@@ -6,37 +6,20 @@ import os
 import shutil
 import subprocess
 import sys
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from assistant.settings import Settings
-from tests.conftest import free_port
+from evals.local_chroma import LocalChroma
 
 
 @pytest.fixture
-def chroma_url(tmp_path: Path):
-    port = free_port()
-    chroma = Path(sys.executable).with_name("chroma")
-    process = subprocess.Popen([str(chroma), "run", "--path", str(tmp_path / "chroma"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "ANONYMIZED_TELEMETRY": "False"})
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start within 60 s")
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    server = LocalChroma(tmp_path / "chroma").start()
+    yield server.url
+    server.stop()
 
 
 def test_ingest_in_one_process_and_answer_from_another(chroma_url: str, tmp_path: Path,

@@ -194,7 +194,7 @@ def test_kept_files_that_do_not_read_are_skipped_by_a_reingest_and_by_the_rebuil
     gc.collect()
     SharedSystemClient.clear_system_cache()
     (settings.index_dir / "chroma.sqlite3").write_bytes(b"")
-    with caplog.at_level(logging.INFO, logger="ui.http"):
+    with caplog.at_level(logging.INFO, logger="ui.startup"):
         rebuilt = open_assistant(settings)  # what `serve` starts with
     assert {d.doc for d in rebuilt.engine.catalog.documents} == {"yingkou", "wafangdian", "huancui", "liaoning",
                                                                  "pair-1"}

@@ -14,9 +14,9 @@ import pytest
 
 from assistant.core import Assistant
 from assistant.settings import Settings
+from evals.local_postgres import fresh_database
 from tests.asking import ids
 from tests.conftest import ThreadServer
-from tests.postgres import fresh_database
 from tests.test_hardening import private_assistant
 from ui.http import create_app
 

@@ -14,6 +14,7 @@ import pytest
 from assistant.links import LinkCorrections
 from assistant.sessions import SessionStore
 from assistant.understand.plan import QueryPlan
+from evals.local_postgres import fresh_database
 from state import (
     BuildLease,
     ListChange,
@@ -25,7 +26,6 @@ from state import (
     StateUnavailable,
     open_state,
 )
-from tests.postgres import fresh_database
 from ui.security import LoginGuard, RateLimiter
 
 Opener = Callable[[], StateStore]
@@ -103,6 +103,27 @@ def test_guesses_at_once_on_two_servers_are_each_counted_once(open_two: Opener) 
     for thread in threads:
         thread.join()
     assert guards[0].failures("u", "10.0.0.9") == 80  # no increment lost between the two
+
+
+def test_turns_saved_at_once_on_two_servers_past_the_session_bound_are_all_saved(open_two: Opener) -> None:
+    """Past the bound, every saved turn trims the oldest: trims at once on two servers must not deadlock
+    (PostgreSQL would end one of them with an error: a 500 to its client, a turn lost)."""
+    stores = [SessionStore(open_two(), max_sessions=5) for _ in range(2)]
+    problems: list[str] = []
+
+    def converse(store: SessionStore) -> None:
+        for n in range(50):
+            try:
+                store.remember(store.fresh_id(), QueryPlan(question=f"第{n}个问题"), [f"yingkou#{n}"])
+            except Exception as err:
+                problems.append(f"{type(err).__name__}: {str(err)[:120]}")
+
+    threads = [threading.Thread(target=converse, args=(stores[n % 2],)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
 
 
 def test_a_correction_made_on_one_server_is_read_on_another(open_two: Opener) -> None:

@@ -350,7 +350,7 @@ def test_the_servers_start_deletes_what_killed_uploads_left_but_nothing_newer(
     writing.write_bytes(b"--b\r\n")
     in_a_minute = time.time() + 60
     os.utime(writing, (in_a_minute, in_a_minute))
-    with caplog.at_level(logging.INFO, logger="ui.http"):
+    with caplog.at_level(logging.INFO, logger="ui.startup"):
         open_assistant(settings)  # what `serve` starts with
     assert [p.name for p in incoming.iterdir()] == ["tmpnow.part"]
     assert "deleted 14 staged uploads" in caplog.text

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from assistant.settings import Settings
+from evals.local_postgres import fresh_database
 from ingest.indexer import open_indexer
 from state import StateStore, WriterLock, open_state
-from tests.postgres import fresh_database
 
 PREFIX = "tasks"
 HOLDER = """

@@ -287,11 +287,20 @@ def eval_command(set_name: str | None, thresholds: Path | None, show: str) -> No
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
-    """Serve the HTTP API (/ask, /docs) and the chat (/ui) in one process; ingests first if the index is empty."""
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Worker processes taking connections on the port. More than 1 needs a Chroma server "
+                   "(ASSISTANT_CHROMA_URL): the embedded index is refused, it is safe in one process only. "
+                   "Sessions, counters and uploads are shared through the state store (ASSISTANT_DATABASE_URL, "
+                   "or the data directory's SQLite file); a worker that dies is started again.")
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the HTTP API (/ask, /docs) and the chat (/ui); ingests first if the index is empty.
+
+    With --workers N, N processes answer on one port: a conversation continues on any of them, one upload at a
+    time is written (the state store's writer lock), and each switches to a new build within 2 s. Several
+    machines work the same way behind any load balancer, over one PostgreSQL and one Chroma server."""
     from ui.cli_serve import run_server
 
-    run_server(_settings(), host, port)
+    run_server(_settings(), host, port, workers)
 
 
 @cli.command(name="mcp")

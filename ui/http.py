@@ -67,6 +67,7 @@ from ui.security import (
     rate_limit_guard,
     redact_access_log,
 )
+from ui.startup import ingest_if_empty, sweep_staged
 from ui.upload import FRAMING_BYTES, ClientWatch, receive_file, refusal
 
 log = logging.getLogger(__name__)
@@ -487,15 +488,14 @@ def _message(problem: Any) -> str:
     }.get(problem.get("type"), problem["msg"])
 
 
-def open_assistant(settings: Settings) -> Assistant:
-    """The server's one Assistant; when the index is empty it ingests settings.lists_dir first. What earlier
-    processes left in the uploads' work folder (killed or failed uploads) is deleted first."""
-    uploads = UploadFolder(settings.uploads_dir)
-    if swept := uploads.sweep(before=time.time()):
-        log.info("deleted %d staged upload%s left in %s by earlier processes", swept, "s" * (swept != 1),
-                 uploads.incoming)
+def open_assistant(settings: Settings, first: bool = True) -> Assistant:
+    """The server's one Assistant. As the `first` (or only) process over its data directory and store, it deletes
+    what earlier processes left in the uploads' work folder (killed or failed uploads) and ingests
+    settings.lists_dir when the index is empty; a worker of `serve --workers N` (whose parent did both before it
+    started) does neither."""
+    if first:
+        sweep_staged(settings)
     assistant = Assistant.from_settings(settings, warm=True)
-    report = assistant.ingest_if_empty()
-    if report is not None:
-        log.info("%s", assistant.restored_line(report))
+    if first:
+        ingest_if_empty(assistant)
     return assistant

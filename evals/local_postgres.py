@@ -1,4 +1,5 @@
-"""A real PostgreSQL for the tests: Debian's initdb and pg_ctl into a temporary folder, on a free loopback port.
+"""A real PostgreSQL on loopback for the tests and the scale-out drill: Debian's initdb and pg_ctl into a temporary
+folder, on a free loopback port.
 
 PostgreSQL refuses to run as root: as root the server runs as `nobody`, in a folder chowned to it.
 """
