@@ -191,7 +191,7 @@ class Executor:
         numbered = [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
         if len(numbered) != 1 or not any(_texts(a) for a in items):
             return []
-        kept = [a for a in items if not _texts(a) and not isinstance(a, (TopicAtom, AgencyAtom))]
+        kept: list[Node] = [a for a in items if not _texts(a) and not isinstance(a, (TopicAtom, AgencyAtom))]
         rows = self._filtered(plan.model_copy(update={"where": all_of(kept)}), pool, Result())
         return rows if len(rows) == 1 else []
 

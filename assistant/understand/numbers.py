@@ -95,8 +95,8 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
         text = next(g for g in match.groups() if g)
         add(cn_number(text), cn_number(text), match.span())
     for _, end in places:
-        if match := _AFTER_PLACE.match(folded, end):
-            add(int(match.group(1)), int(match.group(1)), match.span())
+        if after := _AFTER_PLACE.match(folded, end):
+            add(int(after.group(1)), int(after.group(1)), after.span())
     for match in _EN_RANGE.finditer(folded):
         add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _EN_ONE.finditer(folded):
