@@ -32,10 +32,17 @@ def row_facts(row: Row, measures_owner: str | None = None, label: str | None = N
     """A row's fields as text; `sep` joins names (", " in an English answer)."""
     m = row.measures
     return RowFacts(
-        cite=cite(row, label), lead=sep.join(row.lead), responsible=sep.join(row.responsible),
+        cite=cite(row, label), lead=_names(row, "lead", sep), responsible=_names(row, "responsible", sep),
         has_lead_column=row.has_lead_column, due=row.due or (m.due if m else "") or "",
         owner=measures_owner or "", measures=" ".join(p for p in (m.actions, m.targets.replace("\n", " ")) if p)
         if m else "", units=sep.join(m.units) if m else "", measures_due=m.due if m else "")
+
+
+def _names(row: Row, column: str, sep: str) -> str:
+    """A column's names, with the 等 its cell closes with (…税务局等): reading the names drops it, the list says it."""
+    names = sep.join(getattr(row, column))
+    closed = row.written.get(column, "").endswith("等") and names and not names.endswith("等")
+    return f"{names}等" if closed else names
 
 
 def format_rows_table(rows: list[Row], owners: dict[str, str] | None = None) -> str:
