@@ -227,3 +227,11 @@ def test_a_long_answer_of_short_sections_is_not_a_wall_of_folds(assistant: Assis
     assert many.count("<details") >= 5 and many.count("<details>") == 0  # every short section open
     one = format_reply(assistant.ask("营口市人社局都参与了哪些事项？"), None, None)
     assert one.count("<details>") == 1 and "（27项）" in one  # one section of 27 rows: folded under its count
+
+
+def test_a_figure_asked_of_a_thing_no_row_mentions_is_not_answered_from_a_nearby_row(assistant: Assistant) -> None:
+    """营口的职业院校有多少个食堂: the rows speak of 职业院校, none of 食堂; the last noun is what is asked."""
+    asked = assistant.ask("营口的职业院校眼下一共有多少个食堂")
+    assert asked.abstained and not asked.citations
+    answered = assistant.ask("营口职业院校教师每年在企业实践多长时间")  # the rows do say this
+    assert not answered.abstained and answered.citations
