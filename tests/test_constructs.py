@@ -305,3 +305,14 @@ def test_either_role_said_with_ye_hao_and_a_year_group_in_its_own_words(assistan
     assert [c.id for c in said.citations] == expected and said.plan.agencies()[0].role == "any"
     year = assistant.ask("锦州师专自己填的完成时间，哪个年份最常见")
     assert year.plan.group_by == "year" and "年（" in year.answer
+
+
+def test_neither_role_and_a_row_number_after_a_category_named_by_its_words(assistant: Assistant) -> None:
+    neither = assistant.ask("营口表里市财政局既不带头也不在配合单位里的有哪些")
+    expected = [r.id for r in assistant.engine.catalog.rows if r.doc == "yingkou" and "finance" not in r.agency_ids]
+    assert [c.id for c in neither.citations] == expected and expected
+    wafang = [r for r in assistant.engine.catalog.rows if r.doc == "wafangdian"]
+    section = wafang[-1].category  # the last section of the list, named by its own words, then its second row
+    said = assistant.ask(f"瓦房店“{section.rstrip('。')}”下面的第二条")
+    in_section = [r.id for r in wafang if r.category == section]
+    assert len(in_section) >= 2 and [c.id for c in said.citations] == in_section[1:2] and said.understood

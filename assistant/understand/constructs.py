@@ -85,12 +85,17 @@ def _in_cell(tags: list[Tag], k: int) -> bool:
 
 
 def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """“…”这一部分的第一条: a row number said after a category (板块, 部分) counts within that category's rows."""
+    """“…”这一部分的第一条 / “…”下的第一条: a row number said after a category (its name, or 板块, 部分) counts
+    within that category's rows."""
     section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
     number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
     rows = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    if section is None or number is None or number.start < section.start or len(rows) != 1 or rows[0].within \
-            or not any(isinstance(a, CategoryAtom) for a in plan.atoms()):
+    category = next((a for a in plan.atoms() if isinstance(a, CategoryAtom)), None)
+    if category is None or number is None or len(rows) != 1 or rows[0].within:
+        return plan
+    named = plan.question.find(category.name.rstrip("。.；; ")[:4])
+    said = section.start if section is not None else named if named >= 0 else None
+    if said is None or number.start < said:
         return plan
     within = rows[0].model_copy(update={"within": True})
     return plan.model_copy(update={"where": all_of([n for n in (

@@ -140,6 +140,9 @@ class _Fragments(Transformer):
         either = any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
         return Fragment("role", *_names(items), role=_role(items), either=either)
 
+    def neg_both(self, items: list[Any]) -> Fragment:
+        return Fragment("neg", *_names(items), role="any")
+
     def neg_role(self, items: list[Any]) -> Fragment:
         return self.neg(items)
 
