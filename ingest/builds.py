@@ -111,6 +111,7 @@ class Builds:
         self._open_index = open_index
         self._index: IndexStore | None = None
         self._opening = threading.Lock()
+        self._parsed: dict[str, list[Row]] = {}  # a part never changes: a reload parses only the new ones
 
     @property
     def index(self) -> IndexStore:
@@ -136,10 +137,21 @@ class Builds:
         manifest = self.records.manifest(pointer.active) if pointer.active else None
         if manifest is None:
             return Build(pointer)
-        parts = self.records.parts(manifest.parts.values())
-        rows = [row for part in sorted(parts, key=lambda p: p.doc) for row in part_rows(part)]
+        parts = self.records.parts(manifest.parts.values(), rows=False)
+        parsed = self._rows(parts)
+        rows = [row for part in sorted(parts, key=lambda p: p.doc) for row in parsed[part.name]]
         return Build(pointer, build_info(self.records, manifest, parts), rows,
                      BuildVectors(manifest.parts, lambda: self.index, self.records))
+
+    def _rows(self, parts: list[Part]) -> dict[str, list[Row]]:
+        """Each part's rows: those read before from memory, the others from the state store."""
+        with self._opening:
+            parsed = {p.name: self._parsed[p.name] for p in parts if p.name in self._parsed}
+        for part in self.records.parts([p.name for p in parts if p.name not in parsed]):
+            parsed[part.name] = part_rows(part)
+        with self._opening:
+            self._parsed = parsed  # the parts of the last build read: an engine keeps its own rows
+        return parsed
 
     def backlog(self, pointer: Pointer | None = None) -> int:
         """How many rows of the build `pointer` names (default: the active one) wait for their vectors."""

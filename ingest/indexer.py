@@ -22,6 +22,7 @@ from ingest.formats import LIST_SUFFIXES, folder_lists
 from ingest.limits import Deadline, Limits
 from ingest.parser import PARSER_VERSION, parse_path
 from ingest.parts import missing_links, new_part, rows_part, score_links
+from ingest.progress_log import ProgressLog
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000  # rows per Chroma add: 2,000 kept ~100 MB more resident at 10,000 rows, and was no faster
-PROGRESS_SECONDS = 5.0  # between two progress lines in the log while embedding
 
 
 class SettingsLike(Protocol):
@@ -156,32 +156,6 @@ def list_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-class ProgressLog:
-    """Logs an embedding's progress: rows embedded, rows per second and the time left, at most every
-    PROGRESS_SECONDS and once at the end. A first start embeds every row (about 40 s on 2 cores) and a
-    server's log would otherwise say nothing until it is ready."""
-
-    def __init__(self, total: int, every: float = PROGRESS_SECONDS, clock: Callable[[], float] = time.monotonic
-                 ) -> None:
-        self.every = every
-        self.clock = clock
-        self.started = self.last = clock()
-        if total:
-            log.info("embedding %d rows", total)
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self.clock()
-        if done < total and now - self.last < self.every:
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        if done >= total:
-            log.info("embedded %d rows in %.1f s, %.1f rows/s", done, now - self.started, rate)
-        else:
-            log.info("embedded %d of %d rows, %.1f rows/s, about %.0f s left", done, total, rate,
-                     (total - done) / rate)
-
-
 class Indexer:
     """The single writer of the index."""
 
@@ -265,10 +239,12 @@ class Indexer:
         with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
-            held = {p.doc: p for p in self.store.records.parts(previous.parts.values())} if previous else {}
+            held = {p.doc: p for p in self.store.records.parts(previous.parts.values(), rows=False)} \
+                if previous else {}
             if exclusive:
                 self._refuse_taken_keys(held, docs)
             replaced = {doc.key for doc in docs} | self._read_from(held, docs)
+            held |= {p.doc: p for p in self.store.records.parts([held[d].name for d in replaced if d in held])}
             old_hash = {r.id: r.content_hash() for d in sorted(replaced & held.keys()) for r in part_rows(held[d])}
             fresh_hash = {r.id: r.content_hash() for d in docs for r in d.rows}
             kept = {d: p for d, p in held.items() if d not in replaced}
@@ -297,7 +273,8 @@ class Indexer:
         parts = {d: p.name for d, p in kept.items()}
         fresh: list[Part] = []
         if not same_model:
-            fresh += [rows_part(p.doc, part_rows(p), p.info) for p in kept.values()]
+            fresh += [rows_part(p.doc, part_rows(p), p.info)
+                      for p in self.store.records.parts([p.name for p in kept.values()])]
         for doc in docs:
             before = held.get(doc.key)
             made = new_part(doc, self._doc_info(doc, before))
@@ -319,7 +296,7 @@ class Indexer:
         with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
-            held = self.store.records.parts(previous.parts.values()) if previous else []
+            held = self.store.records.parts(previous.parts.values(), rows=False) if previous else []
             kept = [p for p in held if p.doc not in gone]
             docs = sorted(gone & {p.doc for p in held})
             rows = sum(p.count for p in kept)
@@ -435,16 +412,15 @@ class Indexer:
     def _link(self, parts: dict[str, str]) -> int:
         """Score the lineage pairs of the build's parts that are not scored yet (those of changed lists whose
         vectors are all in); how many pairs of parts were scored."""
-        held = self.store.records.parts(parts.values())
-        todo = missing_links(self.store.records, held, self.registry)
-        if not todo:
+        held = self.store.records.parts(parts.values(), rows=False)
+        pairs = missing_links(self.store.records, held, self.registry)
+        if not pairs:
             return 0
-        vectors: dict[str, dict[str, np.ndarray]] = {}
-        for part in {p.name: p for pair in todo for p in pair}.values():
-            vectors[part.name] = self.store.part_vectors(part.name, part_rows(part))
-        self.store.records.add_links([score_links(child, parent, vectors[child.name] | vectors[parent.name],
-                                                  self.registry) for child, parent in todo])
-        return len(todo)
+        whole = {p.name: p for p in self.store.records.parts({p.name for pair in pairs for p in pair})}
+        vectors = {name: self.store.part_vectors(name, part_rows(part)) for name, part in whole.items()}
+        self.store.records.add_links([score_links(whole[c.name], whole[p.name], vectors[c.name] | vectors[p.name],
+                                                  self.registry) for c, p in pairs])
+        return len(pairs)
 
     def backfill(self, on_rows: Callable[[int], None] | None = None) -> int:
         """Embed the rows waiting for their vectors, a part at a time (its cached vectors read, the others

@@ -74,13 +74,16 @@ class BuildRecords:
             return list(conn.execute(select(b.c.name).where(b.c.prefix == self.prefix)
                                      .order_by(b.c.created_at, b.c.name)).scalars())
 
-    def parts(self, names: Iterable[str]) -> list[Part]:
+    def parts(self, names: Iterable[str], rows: bool = True) -> list[Part]:
+        """The parts `names` that exist; without their rows (empty) unless `rows`."""
         p = schema.doc_parts
+        columns = [c for c in p.c if rows or c.name != "rows"]
         found: list[Part] = []
         with self.state.engine.connect() as conn:
             for chunk in _chunks(sorted(set(names))):
-                found += [Part(r.part, r.doc, json.loads(r.info), r.rows, r.row_count, bool(r.ready))
-                          for r in conn.execute(select(p).where(p.c.prefix == self.prefix, p.c.part.in_(chunk)))]
+                found += [Part(r.part, r.doc, json.loads(r.info), r.rows if rows else "", r.row_count, bool(r.ready))
+                          for r in conn.execute(select(*columns).where(p.c.prefix == self.prefix,
+                                                                      p.c.part.in_(chunk)))]
         return found
 
     def ready(self, names: Iterable[str]) -> set[str]:

@@ -21,7 +21,7 @@ import pytest
 
 from assistant.settings import Settings
 from evals.local_server import free_port
-from ingest.indexer import ProgressLog
+from ingest.progress_log import ProgressLog
 from tests.conftest import stderr_lines
 from tests.test_index import YINGKOU_HRSS
 
