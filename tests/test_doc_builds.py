@@ -14,6 +14,7 @@ from ingest.embedder import E5Embedding
 from ingest.indexer import open_indexer
 from state.manifests import BuildRecords
 from tests.asking import ids
+from tests.postgres import fresh_database
 from tests.test_hardening import private_assistant
 
 DENSE_QUESTION = "瓦房店培训目标是多少？"  # ranked by meaning: it reads the build's vectors
@@ -72,9 +73,15 @@ def test_replacing_one_list_leaves_the_others_parts_vectors_and_links(indexed_se
     assert "2万人次" in assistant.ask(DENSE_QUESTION).answer
 
 
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
 def test_a_reader_keeps_its_build_after_a_replace_until_its_lease_ends(
-        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+        indexed_settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture, store: str,
+        request: pytest.FixtureRequest) -> None:
     writer = private_assistant(indexed_settings, tmp_path)
+    if store == "postgresql":  # the manifests, parts and leases in PostgreSQL
+        writer = Assistant.from_settings(writer.settings.model_copy(update={"database_url": fresh_database(
+            request.getfixturevalue("postgres_url"))}))
+        writer.ingest_if_empty()  # a new pointer: the lists are ingested again (their vectors are cached)
     reader = Assistant.from_settings(writer.settings)  # another server, on the first build
     reader.keep_lease()
     old_part = writer.builds.records.manifest(writer.engine.pointer.active).parts["wafangdian"]  # type: ignore[union-attr]
