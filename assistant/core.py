@@ -48,6 +48,7 @@ from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources, rebuild_sources
+from ingest.backfill import VectorBackfill
 from ingest.builds import Builds, open_builds
 from ingest.errors import IngestError
 from ingest.index_files import private_dir
@@ -110,6 +111,8 @@ class Assistant:
         self._refreshing = threading.RLock()  # one reload at a time: the writer's or the follower's
         self._writer = threading.Lock()
         self._write_embedder: E5Embedding | None = None
+        self._embedder_lock = threading.Lock()
+        self.backfill: VectorBackfill | None = None  # a server's: rows uploaded before their vectors
         self.cues = Cues.load()
         self.engine = self._build_engine()
 
@@ -206,7 +209,8 @@ class Assistant:
             raise IngestError(filename, err.message) from None
 
     def upload(self, path: Path, filename: str, on_progress: Progress | None = None,
-               place: str | None = None, uploaded_by: str = "api") -> IngestReport:
+               place: str | None = None, uploaded_by: str = "api", vectors_later: bool | None = None
+               ) -> IngestReport:
         """Ingest one uploaded list file and keep it under the data directory, where every rebuild reads it again.
 
         Its key is `filename`'s stem with only letters, digits, - and _ kept (`<key>-1`, `<key>-2` for a file of
@@ -218,13 +222,37 @@ class Assistant:
         bundled list. `on_progress(done, total)` follows the embedding. The file and who sent it (`uploaded_by`: an
         owner's fingerprint, or where it came from) go into the state store's registry of added lists, whence a
         server without the file rebuilds it.
+
+        `vectors_later` (default: when the background worker runs, as in a server): the list is activated as
+        soon as it is read, answerable by the structured plan and BM25, its rows' vectors embedded by the
+        background worker (`start_backfill`) and used as they arrive; otherwise they are embedded first.
         """
+        later = self.backfill is not None if vectors_later is None else vectors_later
         with self._writer:
             report = add_list(self._indexer(), UploadFolder(self.settings.uploads_dir), self.settings.lists_dir,
-                              path, filename, on_progress, place=place, uploaded_by=uploaded_by)
+                              path, filename, on_progress, place=place, uploaded_by=uploaded_by,
+                              vectors_later=later)
             if report.switched:
                 self.reload()
+        if report.waiting and self.backfill is not None:
+            self.backfill.wake()
         return report
+
+    def start_backfill(self) -> VectorBackfill:
+        """Start the one background worker that embeds rows activated without their vectors (a server does,
+        from start to stop; it first embeds what a killed process left waiting)."""
+        if self.backfill is None:
+            self.backfill = VectorBackfill(lambda: self._indexer().backfill(), self.refresh).start()
+        return self.backfill
+
+    def stop_backfill(self) -> None:
+        if self.backfill is not None:
+            self.backfill.stop()
+            self.backfill = None
+
+    def backlog(self) -> int:
+        """How many rows of the build this process answers from wait for their vectors."""
+        return self.builds.backlog(self.engine.pointer)
 
     def remove(self, doc: str) -> IngestReport:
         """Remove a list from the index and delete its file if it was uploaded; the other lists of that file
@@ -264,8 +292,9 @@ class Assistant:
         from ingest.embedder import E5Embedding
         from ingest.indexer import open_indexer
 
-        if self._write_embedder is None:
-            self._write_embedder = E5Embedding()
+        with self._embedder_lock:  # the writer's thread and the background worker's
+            if self._write_embedder is None:
+                self._write_embedder = E5Embedding()
         return open_indexer(self.settings, registry=self.registry, embedder=self._write_embedder, state=self.state)
 
     def reload(self) -> None:

@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     ingest_seconds: float = Field(default=600.0, gt=0, description="Reading and embedding one uploaded or added "
                                   "list file stops past this many seconds (422); a rebuild bounds each file's "
                                   "reading by it.")
+    vectors_in_background: bool = Field(default=True, description="A server activates an uploaded list as soon "
+                                        "as it is read (answerable by the structured plan and BM25) and embeds its "
+                                        "rows in one background worker; false: the upload embeds them first.")
     rate_limit_per_minute: int = 0
     trusted_proxies: list[str] = Field(default_factory=list, description="Reverse proxies (addresses or networks, "
                                        "JSON list) whose X-Forwarded-For names the client for the rate limit and "

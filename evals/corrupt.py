@@ -35,16 +35,11 @@ def _truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
-def _manifest(data: Path) -> Path:
-    return next((data / "manifests").glob("*.json"))
-
-
 DAMAGES: dict[str, Callable[[Path], object]] = {
     "chroma.sqlite3 emptied": lambda d: (d / "index" / "chroma.sqlite3").write_bytes(b""),
     "chroma.sqlite3 not a database": lambda d: (d / "index" / "chroma.sqlite3").write_bytes(b"garbage" * 100),
     "chroma.sqlite3 cut in half": lambda d: _truncate(d / "index" / "chroma.sqlite3"),
     "index folder deleted": lambda d: shutil.rmtree(d / "index"),
-    "manifest cut in half": lambda d: _truncate(_manifest(d)),
     "embedding cache not a database": lambda d: (d / "cache" / "embeddings.sqlite").write_bytes(b"garbage"),
 }
 

@@ -76,8 +76,7 @@ def index_rows(settings: Settings) -> tuple[list[Row], list[np.ndarray]]:
     catalog = Catalog.load(builds, Registry.load())
     if catalog.vectors is None:
         raise SystemExit("the index is empty: run `policy-assistant ingest` first")
-    got = catalog.vectors.collection().get(ids=[r.id for r in catalog.rows], include=["embeddings"])
-    vectors = dict(zip(got["ids"], np.asarray(got["embeddings"], dtype=np.float32), strict=True))
+    vectors = catalog.vectors.row_vectors(catalog.rows)
     return catalog.rows, [vectors[r.id] for r in catalog.rows]
 
 

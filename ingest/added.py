@@ -39,7 +39,7 @@ def bundled_file(lists_dir: Path, key: str) -> Path | None:
 
 def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path, filename: str,
              on_progress: Progress | None = None, progress: bool = False, place: str | None = None,
-             uploaded_by: str = "cli") -> IngestReport:
+             uploaded_by: str = "cli", vectors_later: bool = False) -> IngestReport:
     """Ingest `path` (named `filename` by its sender) as an added list and keep a copy of it in `folder`.
 
     The copy is kept only once the ingest succeeded; IngestError (naming `filename`) leaves the index and the
@@ -47,7 +47,8 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
     file are bounded by the indexer's limits (rows, pages, seconds). Its lists are of `place` when one is given
     (kept in the state store, so every rebuild reads the file so), else of the place their title names. The file
     goes into the state store's registry of added lists, as added by `uploaded_by` (an owner's fingerprint, or
-    cli), with the build that activates it.
+    cli), with the build that activates it. `vectors_later`: activated before its rows' vectors are all in
+    (see Indexer.ingest).
     """
     key = Path(stored_name(filename)).stem
     if (bundled := bundled_file(lists_dir, key)) is not None:
@@ -59,7 +60,8 @@ def add_list(indexer: Indexer, folder: UploadFolder, lists_dir: Path, path: Path
         report = indexer.ingest([staged], progress=progress, on_progress=on_progress,
                                 deadline=Deadline(indexer.limits.seconds), exclusive=True,
                                 places={key: place} if place else None,
-                                record=_list_file(staged, place.strip() if place else None, uploaded_by))
+                                record=_list_file(staged, place.strip() if place else None, uploaded_by),
+                                vectors_later=vectors_later)
     except BaseException as err:
         folder.discard(staged)
         if isinstance(err, IngestError):  # the sender's file name, not our copy's path

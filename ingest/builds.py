@@ -1,5 +1,5 @@
-"""The index as its readers see it: the active build's rows and metadata from the build's snapshot, without
-importing Chroma, and its vectors, opened at the first dense search.
+"""The index as its readers see it: the active build's rows and metadata from its manifest's parts in the state
+store, without importing Chroma, and its vectors, opened at the first dense search.
 
 A question that needs no dense ranking (a list, a count, a field) is answered without loading Chroma at all:
 importing it was about half of `policy-assistant ask`'s start-up.
@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.build_records import BuildGone
-from ingest.index_files import damage, holds_build
+from ingest.index_files import damage
+from ingest.lineage import LinkSettings, choose_links, dump_links
 from ingest.rows import Row
-from ingest.snapshot import SnapshotFolder, snapshot_folder
 from state import Pointer, StateStore, open_state
+from state.manifests import BuildRecords, Manifest, Part
 
-if TYPE_CHECKING:  # Chroma's side, imported when a build must be read from the index or searched
+if TYPE_CHECKING:  # Chroma's side, imported when a build's vectors are searched
+    import numpy as np
     from chromadb.api.models.Collection import Collection
 
     from ingest.store import IndexStore
@@ -29,27 +31,42 @@ log = logging.getLogger(__name__)
 
 
 class BuildVectors:
-    """One build's vectors, searched in the index that `index()` opens (once, at the first search)."""
+    """One build's vectors: the vectors of its parts, searched in the index that `index()` opens (once, at the
+    first search). A part whose vectors are not all in yet is `pending`: its rows are ranked without them."""
 
-    def __init__(self, name: str, index: Callable[[], IndexStore]) -> None:
-        self.name = name
+    def __init__(self, parts: dict[str, str], index: Callable[[], IndexStore], records: BuildRecords) -> None:
+        self.parts = parts  # doc -> part
         self._index = index
-        self._collection: Collection | None = None
+        self.records = records
+        self._ready: set[str] = set()
         self._lock = threading.Lock()
 
     def collection(self) -> Collection:
-        """The build's Chroma collection; BuildGone when the index no longer holds it."""
+        """The index's collection of vectors; BuildGone when it cannot be opened."""
+        try:
+            return self._index().vectors()
+        except Exception as err:
+            raise BuildGone(f"the index's vectors cannot be opened: {err}") from err
+
+    def pending(self, docs: list[str]) -> list[str]:
+        """Which of `docs` have rows whose vectors are not in the index yet (a part once ready stays so)."""
         with self._lock:
-            if self._collection is None:
-                found = self._index().collection(self.name)
-                if found is None:
-                    raise BuildGone(f"the build {self.name} is no longer in the index")
-                self._collection = found
-            return self._collection
+            unknown = {self.parts[d] for d in docs if d in self.parts} - self._ready
+            if unknown:
+                self._ready |= self.records.ready(unknown)
+            return [d for d in docs if d in self.parts and self.parts[d] not in self._ready]
+
+    def row_vectors(self, rows: list[Row]) -> dict[str, np.ndarray]:
+        """The vectors of `rows` (of this build) that are in the index, by row id."""
+        found: dict[str, np.ndarray] = {}
+        for doc, part in self.parts.items():
+            found |= self._index().part_vectors(part, [r for r in rows if r.doc == doc])
+        return found
 
     def nearest(self, vector: list[float], limit: int, docs: list[str]) -> list[tuple[str, float]]:
         """Up to `limit` row ids of `docs` by cosine similarity to `vector`, most similar first, with it."""
-        return self._index().nearest(self.collection(), vector, limit, docs)
+        parts = [self.parts[d] for d in docs if d in self.parts]
+        return self._index().nearest(vector, limit, parts) if parts else []
 
 
 @dataclass(frozen=True)
@@ -62,19 +79,39 @@ class Build:
     vectors: BuildVectors | None = None
 
 
-class Builds:
-    """The active build, read from its snapshot; the Chroma index (`open_index`) is opened only to read a build
-    that has no snapshot yet (then written), one an embedded index does not hold, or to search vectors."""
+def part_rows(part: Part) -> list[Row]:
+    return [Row.model_validate_json(line) for line in part.rows.splitlines() if line]
 
-    def __init__(self, state: StateStore, prefix: str, snapshots: SnapshotFolder,
-                 open_index: Callable[[], IndexStore], index_dir: Path | None = None) -> None:
+
+def dump_rows(rows: list[Row]) -> str:
+    return "".join(row.model_dump_json() + "\n" for row in rows)
+
+
+def build_info(records: BuildRecords, manifest: Manifest, parts: list[Part]) -> dict[str, Any]:
+    """A build's metadata as its readers read it: what it was built with, each document's owner, facts and
+    source, and its lineage links, chosen over the scored pairs of its parts."""
+    info: dict[str, Any] = dict(manifest.info)
+    for part in parts:
+        info.update(part.info)
+    pairs = records.link_pairs(manifest.parts.values())
+    info["lineage"] = dump_links(choose_links(pairs, LinkSettings.load()))
+    return info
+
+
+class Builds:
+    """The active build, read from the state store; the Chroma index (`open_index`) is opened only to search
+    vectors (or to move a damaged embedded index aside, which empties it)."""
+
+    def __init__(self, state: StateStore, prefix: str, open_index: Callable[[], IndexStore],
+                 index_dir: Path | None = None) -> None:
         self.state = state
         self.prefix = prefix
-        self.snapshots = snapshots
+        self.records = BuildRecords(state, prefix)
         self.index_dir = index_dir  # an embedded index's directory (None with a Chroma server)
         self._open_index = open_index
         self._index: IndexStore | None = None
         self._opening = threading.Lock()
+        self._parsed: dict[str, list[Row]] = {}  # a part never changes: a reload parses only the new ones
 
     @property
     def index(self) -> IndexStore:
@@ -95,28 +132,32 @@ class Builds:
     def read(self, pointer: Pointer | None = None) -> Build:
         """The build `pointer` names (default: the active one); empty when there is none or it is gone."""
         pointer = pointer or self.pointer()
-        name = pointer.active
-        if not name:
+        if self.index_dir is not None and damage(self.index_dir):
+            _ = self.index  # moved aside, and its builds forgotten: read as empty, to be ingested again
+        manifest = self.records.manifest(pointer.active) if pointer.active else None
+        if manifest is None:
             return Build(pointer)
-        if self.index_dir is not None and (damage(self.index_dir) or not holds_build(self.index_dir, name)):
-            return self._read_index(pointer)  # moved aside if damaged; a build that is gone reads as empty
-        snapshot = self.snapshots.read(name)
-        if snapshot is None:
-            return self._read_index(pointer)
-        return Build(pointer, snapshot.info, snapshot.rows, BuildVectors(name, lambda: self.index))
+        parts = self.records.parts(manifest.parts.values(), rows=False)
+        parsed = self._rows(parts)
+        rows = [row for part in sorted(parts, key=lambda p: p.doc) for row in parsed[part.name]]
+        return Build(pointer, build_info(self.records, manifest, parts), rows,
+                     BuildVectors(manifest.parts, lambda: self.index, self.records))
 
-    def _read_index(self, pointer: Pointer) -> Build:
-        index = self.index
-        collection = index.active(pointer)
-        if collection is None:
-            return Build(pointer)
-        info, rows = index.build_info(collection), index.load_rows(collection)
-        try:  # the next reader of this build reads the snapshot (a build from before them, or another machine's)
-            self.snapshots.write(collection.name, info, rows)
-        except OSError as err:
-            log.warning("the snapshot of build %s cannot be written (%s); it is read from the index",
-                        collection.name, err)
-        return Build(pointer, info, rows, BuildVectors(collection.name, lambda: index))
+    def _rows(self, parts: list[Part]) -> dict[str, list[Row]]:
+        """Each part's rows: those read before from memory, the others from the state store."""
+        with self._opening:
+            parsed = {p.name: self._parsed[p.name] for p in parts if p.name in self._parsed}
+        for part in self.records.parts([p.name for p in parts if p.name not in parsed]):
+            parsed[part.name] = part_rows(part)
+        with self._opening:
+            self._parsed = parsed  # the parts of the last build read: an engine keeps its own rows
+        return parsed
+
+    def backlog(self, pointer: Pointer | None = None) -> int:
+        """How many rows of the build `pointer` names (default: the active one) wait for their vectors."""
+        pointer = pointer or self.pointer()
+        manifest = self.records.manifest(pointer.active) if pointer.active else None
+        return sum(self.records.waiting(manifest.parts.values()).values()) if manifest else 0
 
 
 def open_builds(index_dir: Path, chroma_url: str | None = None, prefix: str = "rows",
@@ -130,4 +171,4 @@ def open_builds(index_dir: Path, chroma_url: str | None = None, prefix: str = "r
 
         return open_store(index_dir, chroma_url, prefix, state)
 
-    return Builds(state, prefix, snapshot_folder(index_dir.parent), open_index, None if chroma_url else index_dir)
+    return Builds(state, prefix, open_index, None if chroma_url else index_dir)

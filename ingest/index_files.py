@@ -61,18 +61,6 @@ def damage(index_dir: Path) -> str | None:
     return None
 
 
-def holds_build(index_dir: Path, name: str) -> bool:
-    """Whether the embedded index holds the collection `name` (False when its database cannot be read)."""
-    db = index_dir / DATABASE
-    if not db.exists():
-        return False
-    try:
-        with closing(_read_only(db)) as con:
-            return con.execute("SELECT 1 FROM collections WHERE name = ?", (name,)).fetchone() is not None
-    except sqlite3.DatabaseError:
-        return False
-
-
 def live_segments(index_dir: Path) -> set[str] | None:
     """The ids of the segments the embedded index holds (their directories are live); None without a database."""
     db = index_dir / DATABASE

@@ -12,19 +12,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from chromadb.api.models.Collection import Collection
 from tqdm import tqdm
 
+from ingest.build_records import sources_of
+from ingest.builds import part_rows
 from ingest.embed_cache import EmbeddingCache
 from ingest.errors import IngestError
 from ingest.formats import LIST_SUFFIXES, folder_lists
 from ingest.limits import Deadline, Limits
-from ingest.lineage import dump_links, link_rows
 from ingest.parser import PARSER_VERSION, parse_path
+from ingest.parts import missing_links, new_part, rows_part, score_links
+from ingest.progress_log import ProgressLog
 from ingest.registries import Registry
 from ingest.rows import Document, Row, Source
 from ingest.store import IndexStore, open_store
 from state import ListChange, ListEntry, ListFile, Pointer, StateStore, WriterLock, open_state
+from state.manifests import Manifest, Part
 
 if TYPE_CHECKING:  # loaded by open_indexer: importing this module (as the answering path does) stays light
     from ingest.embedder import E5Embedding
@@ -36,7 +39,6 @@ log = logging.getLogger(__name__)
 
 EMBED_BATCH = 32
 ADD_BATCH = 1000  # rows per Chroma add: 2,000 kept ~100 MB more resident at 10,000 rows, and was no faster
-PROGRESS_SECONDS = 5.0  # between two progress lines in the log while embedding
 
 
 class SettingsLike(Protocol):
@@ -86,6 +88,7 @@ class IngestReport:
     docs: list[str] = field(default_factory=list)
     row_ids: list[str] = field(default_factory=list)
     skipped: list[SkippedFile] = field(default_factory=list)
+    waiting: int = 0  # rows activated without their vectors (embedded in the background)
 
     @property
     def rows_of_docs(self) -> int:
@@ -95,8 +98,9 @@ class IngestReport:
     def summary(self) -> str:
         state = "index switched" if self.switched else "index unchanged"
         skipped = "".join(f"; skipped {s.file}: {s.reason}" for s in self.skipped)
+        waiting = f", {self.waiting} waiting for their vectors" if self.waiting else ""
         return (f"{self.documents} documents, {self.rows} rows: {self.new} new, {self.changed} changed, "
-                f"{self.unchanged} unchanged, {self.removed} removed; {self.embedded} embedded; "
+                f"{self.unchanged} unchanged, {self.removed} removed; {self.embedded} embedded{waiting}; "
                 f"{self.seconds:.1f} s ({state}){skipped}")
 
 
@@ -110,8 +114,9 @@ def passage_text(row: Row) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _doc_of(row_id: str) -> str:
-    return row_id.rsplit("#", 1)[0]
+def _sources(held: dict[str, Part]) -> dict[str, Source]:
+    """Each held document's source file, as its part records it."""
+    return {doc: source for part in held.values() for doc, source in sources_of(part.info).items()}
 
 
 def _stamped(source: Source, before: object, now: str) -> Source:
@@ -151,37 +156,11 @@ def list_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-class ProgressLog:
-    """Logs an embedding's progress: rows embedded, rows per second and the time left, at most every
-    PROGRESS_SECONDS and once at the end. A first start embeds every row (about 40 s on 2 cores) and a
-    server's log would otherwise say nothing until it is ready."""
-
-    def __init__(self, total: int, every: float = PROGRESS_SECONDS, clock: Callable[[], float] = time.monotonic
-                 ) -> None:
-        self.every = every
-        self.clock = clock
-        self.started = self.last = clock()
-        if total:
-            log.info("embedding %d rows", total)
-
-    def __call__(self, done: int, total: int) -> None:
-        now = self.clock()
-        if done < total and now - self.last < self.every:
-            return
-        self.last = now
-        rate = done / max(now - self.started, 1e-9)
-        if done >= total:
-            log.info("embedded %d rows in %.1f s, %.1f rows/s", done, now - self.started, rate)
-        else:
-            log.info("embedded %d of %d rows, %.1f rows/s, about %.0f s left", done, total, rate,
-                     (total - done) / rate)
-
-
 class Indexer:
     """The single writer of the index."""
 
     def __init__(self, store: IndexStore, embedder: E5Embedding, cache: EmbeddingCache, registry: Registry,
-                 lock: WriterLock, manifest_dir: Path, limits: Limits | None = None,
+                 lock: WriterLock, limits: Limits | None = None,
                  kept_dir: Path | None = None) -> None:
         self.store = store
         self.limits = limits or Limits()
@@ -189,7 +168,6 @@ class Indexer:
         self.cache = cache
         self.registry = registry
         self.lock = lock  # the single writer's, across processes (and machines, over PostgreSQL)
-        self.manifest_dir = manifest_dir
         # Uploads: a file of this folder that does not read is skipped by an ingest of the folder, not fatal to it
         self.kept_dir = kept_dir.resolve() if kept_dir is not None else None
 
@@ -239,19 +217,21 @@ class Indexer:
     def ingest(self, paths: list[Path], progress: bool = True, force: bool = False,
                on_progress: Progress | None = None, deadline: Deadline | None = None,
                exclusive: bool = False, places: dict[str, str] | None = None,
-               record: ListFile | None = None) -> IngestReport:
-        """Add or replace the documents in `paths`; other documents in the index stay.
+               record: ListFile | None = None, vectors_later: bool = False) -> IngestReport:
+        """Add or replace the documents in `paths`; other documents in the index stay, untouched.
 
         A file replaces every list read before from a file of its name (stem), also those it no longer holds
-        (a Word file of two lists, `x-1` and `x-2`, that now holds one, `x`). Nothing is rebuilt when nothing
-        changed, unless `force`. `progress` draws a bar on the terminal; `on_progress` is told how the
-        embedding goes (for a progress bar of the caller's own); if it raises, the ingest stops there. `deadline`
-        bounds the whole ingest, embedding too (without one, each file's reading is bounded by `self.limits`).
-        `exclusive` (a list added from outside): IngestError when a list's key is held by a list of a file of another
-        name, which a rebuild reading both files could not tell apart. A kept file that does not read is skipped
-        (see `parse`, which reads `places`). `record` (an added file, with its bytes) is written to the state
-        store's registry of added lists, with the lists read from it, in the transaction that moves the pointer
-        (or alone, when nothing is rebuilt and the registry does not hold that file yet).
+        (a Word file of two lists, `x-1` and `x-2`, that now holds one, `x`). A changed list gets a new part; an
+        unchanged one keeps its own. No build is made when nothing changed, unless `force`. `progress` draws a
+        bar on the terminal; `on_progress` is told how the embedding goes (for a progress bar of the caller's
+        own); if it raises, the ingest stops there. `deadline` bounds the whole ingest, embedding too (without
+        one, each file's reading is bounded by `self.limits`). `vectors_later`: rows whose vectors are not cached
+        are activated without them (answerable by the structured plan and BM25 at once); `backfill` embeds them.
+        `exclusive` (a list added from outside): IngestError when a list's key is held by a list of a file of
+        another name, which a rebuild reading both files could not tell apart. A kept file that does not read is
+        skipped (see `parse`, which reads `places`). `record` (an added file, with its bytes) is written to the
+        state store's registry of added lists, with the lists read from it, in the transaction that moves the
+        pointer (or alone, when nothing is rebuilt and the registry does not hold that file yet).
         """
         started = time.perf_counter()
         docs, skipped = self.parse(paths, deadline, places)
@@ -259,52 +239,73 @@ class Indexer:
         with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
-            if exclusive and previous is not None:
-                self._refuse_taken_keys(previous, docs)
-            old_hash = self._hashes(previous)
-            replaced = {doc.key for doc in docs} | self._read_from(previous, docs)
-            fresh = [r for d in docs for r in d.rows]
-            fresh_hash = {r.id: r.content_hash() for r in fresh}
-            kept = [rid for rid in old_hash if _doc_of(rid) not in replaced]
+            held = {p.doc: p for p in self.store.records.parts(previous.parts.values(), rows=False)} \
+                if previous else {}
+            if exclusive:
+                self._refuse_taken_keys(held, docs)
+            replaced = {doc.key for doc in docs} | self._read_from(held, docs)
+            held |= {p.doc: p for p in self.store.records.parts([held[d].name for d in replaced if d in held])}
+            old_hash = {r.id: r.content_hash() for d in sorted(replaced & held.keys()) for r in part_rows(held[d])}
+            fresh_hash = {r.id: r.content_hash() for d in docs for r in d.rows}
+            kept = {d: p for d, p in held.items() if d not in replaced}
             new = sum(rid not in old_hash for rid in fresh_hash)
             changed = sum(rid in old_hash and old_hash[rid] != h for rid, h in fresh_hash.items())
-            removed = sum(rid not in fresh_hash for rid in old_hash if _doc_of(rid) in replaced)
-            info = {**self.build_info(), **self._doc_info(previous, replaced, docs)}
-            same_build = previous is not None and all(
-                self.store.build_info(previous).get(k) == v for k, v in info.items())
-            total = len(kept) + len(fresh)
-            report = IngestReport(len({_doc_of(rid) for rid in kept} | {d.key for d in docs}), total, new, changed,
-                                  total - new - changed, removed, 0, 0.0, False, [d.key for d in docs],
-                                  list(fresh_hash), skipped)
-            if force or not (same_build and new == changed == removed == 0):
-                old_rows = self.store.load_rows(previous) if previous is not None and kept else []
-                merged = [r for r in old_rows if r.doc not in replaced] + fresh
-                report.embedded = self._write_build(merged, info, read, progress, on_progress, deadline, change)
+            removed = sum(rid not in fresh_hash for rid in old_hash)
+            total = sum(p.count for p in kept.values()) + len(fresh_hash)
+            report = IngestReport(len(kept) + len(docs), total, new, changed, total - new - changed, removed, 0,
+                                  0.0, False, [d.key for d in docs], list(fresh_hash), skipped)
+            info = self.build_info()
+            same_model = previous is not None and previous.info.get("embedding_model") == info["embedding_model"]
+            parts, fresh = self._parts(docs, held, kept, same_model)
+            if force or fresh or previous is None or previous.parts != parts or previous.info != info:
+                report.embedded, report.waiting = self._write_build(
+                    parts, fresh, info, read, progress, on_progress, deadline, change, vectors_later)
                 report.switched = True
             elif record is not None and change is not None and not self._holds(record):
                 self.store.state.change_lists(change)
         report.seconds = time.perf_counter() - started
         return report
 
+    def _parts(self, docs: list[Document], held: dict[str, Part], kept: dict[str, Part], same_model: bool
+               ) -> tuple[dict[str, str], list[Part]]:
+        """The new build's part of each document, and the parts to write: one for each document read that
+        changed (rows or metadata), and for every kept one when the embedding model changed (new vectors)."""
+        parts = {d: p.name for d, p in kept.items()}
+        fresh: list[Part] = []
+        if not same_model:
+            fresh += [rows_part(p.doc, part_rows(p), p.info)
+                      for p in self.store.records.parts([p.name for p in kept.values()])]
+        for doc in docs:
+            before = held.get(doc.key)
+            made = new_part(doc, self._doc_info(doc, before))
+            unchanged = before is not None and same_model and before.info == made.info and before.rows == made.rows
+            if unchanged and before is not None:
+                parts[doc.key] = before.name
+            else:
+                fresh.append(made)
+        parts.update({p.doc: p.name for p in fresh})
+        return dict(sorted(parts.items())), fresh
+
     def remove(self, keys: list[str], progress: bool = False, forget: tuple[str, ...] = ()) -> IngestReport:
-        """Build the index without the documents `keys` (keys it does not hold are ignored), then switch. The
-        added files `forget` (their keys) leave the registry of added lists with that switch (or at once, when
-        the index held none of `keys`)."""
+        """A build without the documents `keys` (keys it does not hold are ignored), then switch: the other
+        documents keep their parts. The added files `forget` (their keys) leave the registry of added lists
+        with that switch (or at once, when the index held none of `keys`)."""
         started = time.perf_counter()
         gone = set(keys)
         change = ListChange(forget=forget) if forget else None
         with self.lock.hold():
             read = self.store.pointer()
             previous = self.store.active(read)
-            old_hash = self._hashes(previous)
-            kept = [rid for rid in old_hash if _doc_of(rid) not in gone]
-            held = sorted(gone & {_doc_of(rid) for rid in old_hash})
-            report = IngestReport(len({_doc_of(rid) for rid in kept}), len(kept), 0, 0, len(kept),
-                                  len(old_hash) - len(kept), 0, 0.0, False, held)
-            if previous is not None and held:
-                rows = [r for r in self.store.load_rows(previous) if r.doc not in gone]
-                info = {**self.build_info(), **self._doc_info(previous, gone, [])}
-                report.embedded = self._write_build(rows, info, read, progress, lists=change)
+            held = self.store.records.parts(previous.parts.values(), rows=False) if previous else []
+            kept = [p for p in held if p.doc not in gone]
+            docs = sorted(gone & {p.doc for p in held})
+            rows = sum(p.count for p in kept)
+            report = IngestReport(len(kept), rows, 0, 0, rows, sum(p.count for p in held) - rows, 0, 0.0, False,
+                                  docs)
+            if previous is not None and docs:
+                parts = {p.doc: p.name for p in kept}
+                report.embedded, report.waiting = self._write_build(parts, [], previous.info, read, progress,
+                                                                    lists=change)
                 report.switched = True
             elif change is not None:
                 self.store.state.change_lists(change)
@@ -315,75 +316,45 @@ class Indexer:
         """Whether the registry of added lists holds this very file (its key and sha256)."""
         return any((f.key, f.sha256) == (record.key, record.sha256) for f in self.store.state.list_files())
 
-    def _refuse_taken_keys(self, build: Collection, docs: list[Document]) -> None:
-        """IngestError when one of `docs` has the key of a list `build` read from a file of another name."""
-        sources = self.store.sources(build)
+    def _refuse_taken_keys(self, held: dict[str, Part], docs: list[Document]) -> None:
+        """IngestError when one of `docs` has the key of a list the build read from a file of another name."""
+        sources = _sources(held)
         stems = {Path(d.source.file).stem for d in docs if d.source}
         for doc in docs:
-            held = sources.get(doc.key)
-            if held is not None and Path(held.file).stem not in stems:
+            source = sources.get(doc.key)
+            if source is not None and Path(source.file).stem not in stems:
                 file = doc.source.file if doc.source else doc.key
-                raise IngestError(file, f"the index holds a list {doc.key!r} read from {held.file}: a rebuild, "
+                raise IngestError(file, f"the index holds a list {doc.key!r} read from {source.file}: a rebuild, "
                                         "reading both files, could not tell the two apart. Rename the file, or "
-                                        f"remove {held.file}'s lists first")
+                                        f"remove {source.file}'s lists first")
 
-    def _hashes(self, build: Collection | None) -> dict[str, str]:
-        """Row id -> content hash of a build: from its manifest, else read from the index (then kept)."""
-        if build is None:
-            return {}
-        path = self.manifest_dir / f"{build.name}.json"
-        if path.exists():
-            try:
-                return dict(json.loads(path.read_text("utf-8")))
-            except (ValueError, TypeError) as err:  # a cache: read the hashes from the index instead
-                log.warning("manifest %s is damaged (%s); reading the row hashes from the index", path.name, err)
-        hashes = {r.id: r.content_hash() for r in self.store.load_rows(build)}
-        self._write_manifest(build.name, hashes)
-        return hashes
-
-    def _write_manifest(self, build_name: str, hashes: dict[str, str]) -> None:
-        """Written beside the index after a build: an unchanged re-ingest then reads no rows from Chroma."""
-        self.manifest_dir.mkdir(parents=True, exist_ok=True)
-        part = self.manifest_dir / f"{build_name}.json.part"
-        part.write_text(json.dumps(hashes), "utf-8")
-        part.replace(self.manifest_dir / f"{build_name}.json")
-        live = set(self.store.build_names())
-        for stale in self.manifest_dir.glob("*.json"):
-            if stale.stem not in live:
-                stale.unlink(missing_ok=True)
-
-    def _read_from(self, build: Collection | None, docs: list[Document]) -> set[str]:
-        """The documents of `build` read from a file of the same stem as one of `docs`' files."""
+    def _read_from(self, held: dict[str, Part], docs: list[Document]) -> set[str]:
+        """The documents held read from a file of the same stem as one of `docs`' files."""
         stems = {Path(d.source.file).stem for d in docs if d.source}
-        sources = self.store.sources(build) if build is not None else {}
-        return {doc for doc, source in sources.items() if Path(source.file).stem in stems}
+        return {doc for doc, source in _sources(held).items() if Path(source.file).stem in stems}
 
-    def _doc_info(self, previous: Collection | None, replaced: set[str], docs: list[Document]) -> dict[str, str]:
-        """Each document's measures owner (`owner:<doc>`), facts (`facts:<doc>`, JSON) and source file
-        (`source:<doc>`, JSON), kept across
-        builds for the documents not replaced. A file read again unchanged keeps the time it was first ingested."""
-        old = self.store.build_info(previous) if previous is not None else {}
-        info = {k: str(v) for k, v in old.items()
-                if k.startswith(("owner:", "source:", "facts:")) and k.split(":", 1)[1] not in replaced}
+    def _doc_info(self, doc: Document, before: Part | None) -> dict[str, str]:
+        """A document's measures owner (`owner:<doc>`), facts (`facts:<doc>`, JSON) and source file
+        (`source:<doc>`, JSON). A file read again unchanged keeps the time it was first ingested."""
+        info: dict[str, str] = {}
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for doc in docs:
-            if doc.measures_owner:
-                info[f"owner:{doc.key}"] = doc.measures_owner
-            if doc.facts:
-                info[f"facts:{doc.key}"] = json.dumps(doc.facts, ensure_ascii=False)
-            if doc.source:
-                info[f"source:{doc.key}"] = _stamped(doc.source, old.get(f"source:{doc.key}"), now).model_dump_json()
+        if doc.measures_owner:
+            info[f"owner:{doc.key}"] = doc.measures_owner
+        if doc.facts:
+            info[f"facts:{doc.key}"] = json.dumps(doc.facts, ensure_ascii=False)
+        if doc.source:
+            old = before.info.get(f"source:{doc.key}") if before else None
+            info[f"source:{doc.key}"] = _stamped(doc.source, old, now).model_dump_json()
         return info
 
-    def _embed(self, rows: list[Row], progress: bool, on_progress: Progress | None = None,
-               deadline: Deadline | None = None) -> tuple[list[np.ndarray], int]:
-        """Each row's vector as float32 (lists of Python floats would take 1.2 GB at 100,000 rows). `on_progress`
-        and `deadline` are consulted before each batch: either may stop the work."""
-        texts = [passage_text(r) for r in rows]
+    def _embed_texts(self, texts: list[str], progress: bool, on_progress: Progress | None = None,
+                     deadline: Deadline | None = None, where: str = "index") -> tuple[dict[str, np.ndarray], int]:
+        """The vectors of `texts` as float32 (lists of Python floats would take 1.2 GB at 100,000 rows), cached
+        ones read, the others embedded and cached. `on_progress` and `deadline` are consulted before each batch:
+        either may stop the work."""
         vectors = self.cache.get_arrays(texts)
         missing = list(dict.fromkeys(t for t in texts if t not in vectors))
         logged = ProgressLog(len(missing))
-        where = rows[-1].doc if rows else "index"
         if on_progress is not None and missing:
             on_progress(0, len(missing))
         with tqdm(total=len(missing), desc="embedding", unit="row", disable=not progress or not missing) as bar:
@@ -398,30 +369,85 @@ class Indexer:
                 logged(start + len(batch), len(missing))
                 if on_progress is not None:
                     on_progress(start + len(batch), len(missing))
-        return [vectors[t] for t in texts], len(missing)
+        return vectors, len(missing)
 
-    def _write_build(self, rows: list[Row], info: dict[str, str], read: Pointer, progress: bool,
-                     on_progress: Progress | None = None, deadline: Deadline | None = None,
-                     lists: ListChange | None = None) -> int:
-        """Embed, build aside, then move the pointer from where the writer `read` it, changing the registry of
-        added lists by `lists` in the same transaction (StalePointer, and the new build dropped, when another
-        writer moved it in between: its rows were merged from an older build)."""
-        vectors, embedded = self._embed(rows, progress, on_progress, deadline)
-        # Lineage links are made from the same vectors and kept in the build's metadata: they live and die with it.
-        build = self.store.new_build({**info, "lineage": dump_links(link_rows(rows, vectors, self.registry))})
-        try:
-            for start in range(0, len(rows), ADD_BATCH):  # a batch at a time: Chroma copies what it is given
-                self.store.add_rows(build, rows[start:start + ADD_BATCH],
-                                    np.stack(vectors[start:start + ADD_BATCH]))
-            if build.count() != len(rows):
-                raise RuntimeError(f"build holds {build.count()} rows, expected {len(rows)}")
-            self.store.write_snapshot(build, rows)  # before the pointer names it: its readers find it there
-            self.store.activate(build, read, lists)
-        except BaseException:
-            self.store.drop(build.name)
-            raise
+    def _add_vectors(self, parts: list[Part], vectors: dict[str, np.ndarray]) -> tuple[list[Part], int]:
+        """Into the index, each part's rows whose vectors are in `vectors`: the parts with every row's vector
+        (ready), and how many rows still wait for theirs."""
+        ready, waiting = [], 0
+        for part in parts:
+            rows = part_rows(part)
+            have = [r for r in rows if passage_text(r) in vectors]
+            for start in range(0, len(have), ADD_BATCH):  # a batch at a time: Chroma copies what it is given
+                chunk = have[start:start + ADD_BATCH]
+                self.store.add_vectors(part.name, chunk, np.stack([vectors[passage_text(r)] for r in chunk]))
+            if len(have) == len(rows):
+                ready.append(replace(part, ready=True))
+            else:
+                ready.append(part)
+                waiting += len(rows) - len(have)
+        return ready, waiting
+
+    def _write_build(self, parts: dict[str, str], fresh: list[Part], info: dict[str, str], read: Pointer,
+                     progress: bool, on_progress: Progress | None = None, deadline: Deadline | None = None,
+                     lists: ListChange | None = None, vectors_later: bool = False) -> tuple[int, int]:
+        """Write the new parts and their vectors (embedded now, or only those cached when `vectors_later`), score
+        the lineage pairs the new parts make, then write the manifest and move the pointer from where the writer
+        `read` it, changing the registry of added lists by `lists` in the same transaction (StalePointer when
+        another writer moved it in between: the parts written are left to the next prune). The rows embedded,
+        and the rows left waiting for their vectors."""
+        texts = [passage_text(r) for p in fresh for r in part_rows(p)]
+        where = fresh[-1].doc if fresh else "index"
+        if vectors_later:
+            vectors, embedded = self.cache.get_arrays(texts), 0
+        else:
+            vectors, embedded = self._embed_texts(texts, progress, on_progress, deadline, where)
+        written, waiting = self._add_vectors(fresh, vectors)
+        self.store.records.add_parts(written)
+        self._link(parts)
+        self.store.activate(Manifest(self.store.new_name(), parts, info), read, lists)
         self.store.prune()
-        self._write_manifest(build.name, {r.id: r.content_hash() for r in rows})
+        return embedded, waiting
+
+    def _link(self, parts: dict[str, str]) -> int:
+        """Score the lineage pairs of the build's parts that are not scored yet (those of changed lists whose
+        vectors are all in); how many pairs of parts were scored."""
+        held = self.store.records.parts(parts.values(), rows=False)
+        pairs = missing_links(self.store.records, held, self.registry)
+        if not pairs:
+            return 0
+        whole = {p.name: p for p in self.store.records.parts({p.name for pair in pairs for p in pair})}
+        vectors = {name: self.store.part_vectors(name, part_rows(part)) for name, part in whole.items()}
+        self.store.records.add_links([score_links(whole[c.name], whole[p.name], vectors[c.name] | vectors[p.name],
+                                                  self.registry) for c, p in pairs])
+        return len(pairs)
+
+    def backfill(self, on_rows: Callable[[int], None] | None = None) -> int:
+        """Embed the rows waiting for their vectors, a part at a time (its cached vectors read, the others
+        embedded, outside the writer's lock), add them, and mark the part ready; then score the lineage pairs
+        the active build now can, and when there were any, activate the same parts again so that every server
+        reads them. `on_rows(n)` after each part. How many rows it embedded."""
+        embedded = 0
+        for name in self.store.records.waiting():
+            found = self.store.records.parts([name])
+            if not found:  # pruned meanwhile
+                continue
+            part = found[0]
+            vectors, count = self._embed_texts([passage_text(r) for r in part_rows(part)], False, where=part.doc)
+            embedded += count
+            with self.lock.hold():
+                if not self.store.records.parts([name]):  # pruned while it was embedded
+                    continue
+                self._add_vectors([part], vectors)
+                self.store.records.mark_ready(name)
+            if on_rows is not None:
+                on_rows(part.count)
+        with self.lock.hold():
+            read = self.store.pointer()
+            active = self.store.active(read)
+            if active is not None and self._link(active.parts):
+                self.store.activate(Manifest(self.store.new_name(), active.parts, active.info), read)
+                self.store.prune()
         return embedded
 
 
@@ -439,4 +465,4 @@ def open_indexer(settings: SettingsLike, registry: Registry | None = None,
     cache = EmbeddingCache(settings.cache_dir / "embeddings.sqlite", embedder.model_name)
     limits = Limits(settings.max_rows_per_list, settings.max_pages, settings.ingest_seconds)
     return Indexer(store, embedder, cache, registry, state.writer_lock(settings.collection_prefix),
-                   settings.data_dir / "manifests", limits, kept_dir=settings.uploads_dir)
+                   limits, kept_dir=settings.uploads_dir)

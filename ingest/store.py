@@ -1,20 +1,20 @@
-"""The Chroma side of the index: versioned row collections, and the pointer to the active one in the state store.
+"""The index: row vectors in one Chroma collection, tagged with their part (`<doc>@<generation>`), and builds as
+manifests of parts in the state store, the pointer naming the active one.
 
-Every ingest builds a new collection beside the active one and then moves the
-pointer (compare-and-set), so a failed or killed ingest leaves the previous index whole and in use, and a writer
-that read a pointer another writer has moved since activates nothing.
+An ingest writes the parts of the lists it changed (and their vectors) beside the others, then writes a manifest
+and moves the pointer in one transaction (compare-and-set): a failed or killed ingest leaves the previous build
+whole and in use, and a writer that read a pointer another writer has moved since activates nothing. Parts no
+kept build names, and their vectors, are deleted by `prune`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import shutil
 import time
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
@@ -25,13 +25,13 @@ from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import ChromaError
 
-from ingest.build_records import BuildGone, sources_of
+from ingest.build_records import BuildGone
 from ingest.index_files import StorageError, damage, is_fault, live_segments
-from ingest.rows import Row, Source
-from ingest.snapshot import SnapshotFolder, snapshot_folder
+from ingest.rows import Row
 from state import LEASE_SECONDS, ListChange, Pointer, StalePointer, StateStore, open_state
+from state.manifests import BuildRecords, Manifest
 
-__all__ = ["IndexStore", "StorageError", "open_client", "open_store", "row_metadata"]
+__all__ = ["IndexStore", "StorageError", "open_client", "open_store", "row_id", "vector_id"]
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 log = logging.getLogger(__name__)
@@ -59,13 +59,12 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     A Chroma server that cannot be reached is an error for the caller: nothing there is ours to move.
     """
     state = state or open_state(None, index_dir.parent)
-    snapshots = snapshot_folder(index_dir.parent)
     if chroma_url:
-        return IndexStore(open_client(index_dir, chroma_url), state, prefix, None, snapshots, lease_seconds)
+        return IndexStore(open_client(index_dir, chroma_url), state, prefix, None, lease_seconds)
     problem = damage(index_dir)
     if problem is None:
         try:
-            return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots, lease_seconds)
+            return IndexStore(open_client(index_dir), state, prefix, index_dir, lease_seconds)
         except Exception as err:
             if is_fault(str(err)) or isinstance(err, OSError):
                 raise StorageError(f"index at {index_dir} cannot be opened: {type(err).__name__}: {err}") from err
@@ -74,28 +73,33 @@ def open_store(index_dir: Path, chroma_url: str | None = None, prefix: str = "ro
     shutil.move(str(index_dir), str(aside))
     SharedSystemClient._identifier_to_system.pop(str(index_dir), None)  # forget the broken instance
     log.warning("index at %s is damaged (%s); moved it to %s and starting an empty index", index_dir, problem, aside)
-    return IndexStore(open_client(index_dir), state, prefix, index_dir, snapshots, lease_seconds)
+    BuildRecords(state, prefix).forget()  # its builds' vectors went with it: the lists are ingested again
+    return IndexStore(open_client(index_dir), state, prefix, index_dir, lease_seconds)
 
 
-def row_metadata(row: Row) -> dict[str, Any]:
-    """What Chroma keeps of a row beside its vector: the document (dense search filters on it), the number, and
-    the row itself as JSON (`load_rows` rebuilds the Row from it). Nothing else: each metadata value is a row of
-    Chroma's SQLite, and the flat copies and llama-index's node JSON made a new build 2.4 times slower."""
-    return {"doc": row.doc, "row": row.row, "row_json": row.model_dump_json()}
+def vector_id(part: str, row: Row) -> str:
+    """A row's vector's id in the index: `<doc>@<generation>#<row>` (a document's key holds no @)."""
+    return f"{part}#{row.row}"
+
+
+def row_id(vector: str) -> str:
+    """The row id (`<doc>#<row>`) of a vector's id."""
+    return f"{vector.split('@', 1)[0]}#{vector.rsplit('#', 1)[1]}"
 
 
 class IndexStore:
-    """Row collections named `<prefix>-<build time>`, each with its snapshot; the state store's pointer `<prefix>`
-    names the active one."""
+    """The vectors of every part in the collection `<prefix>-vectors`; the manifests, parts and pointer `<prefix>`
+    in the state store (`records`)."""
 
     def __init__(self, client: ClientAPI, state: StateStore, prefix: str = "rows", folder: Path | None = None,
-                 snapshots: SnapshotFolder | None = None, lease_seconds: float = LEASE_SECONDS) -> None:
+                 lease_seconds: float = LEASE_SECONDS) -> None:
         self.client = client
         self.state = state
         self.prefix = prefix
+        self.records = BuildRecords(state, prefix)
         self.folder = folder  # the embedded index's directory (None with a Chroma server)
-        self.snapshots = snapshots
         self.lease_seconds = lease_seconds
+        self._vectors: Collection | None = None
         self._adopt_meta_pointer()
 
     def _adopt_meta_pointer(self) -> None:
@@ -115,16 +119,16 @@ class IndexStore:
             except StalePointer:  # another process adopted it first
                 pass
 
-    def drop(self, name: str) -> None:
-        """Delete a build, its snapshot, and the segment directories Chroma's delete_collection leaves on disk."""
-        if self.snapshots is not None:
-            self.snapshots.discard(name)
-        self.client.delete_collection(name)
-        self.sweep()
+    def vectors(self) -> Collection:
+        """The collection of every part's vectors (made at the first use)."""
+        if self._vectors is None:
+            self._vectors = self.client.get_or_create_collection(
+                f"{self.prefix}-vectors", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+        return self._vectors
 
     def sweep(self) -> int:
-        """Remove segment directories no live segment owns (Chroma leaves them behind: about 1 KB a row a build);
-        how many were removed. Only for an embedded index: a server's disk is the server's."""
+        """Remove segment directories no live segment owns (Chroma leaves them behind when a collection is
+        deleted); how many were removed. Only for an embedded index: a server's disk is the server's."""
         live = live_segments(self.folder) if self.folder is not None else None
         if self.folder is None or live is None:
             return 0
@@ -142,96 +146,70 @@ class IndexStore:
     def active_name(self) -> str | None:
         return self.pointer().active
 
-    def active(self, pointer: Pointer | None = None) -> Collection | None:
-        """The active build (the one `pointer` names, when given); None when there is none or it is gone."""
+    def active(self, pointer: Pointer | None = None) -> Manifest | None:
+        """The active build's manifest (the one `pointer` names, when given); None when there is none."""
         name = (pointer or self.pointer()).active
-        return self.collection(name) if name else None
+        return self.records.manifest(name) if name else None
 
-    def collection(self, name: str) -> Collection | None:
-        """The build `name`; None when it is gone."""
+    def nearest(self, vector: list[float], limit: int, parts: list[str]) -> list[tuple[str, float]]:
+        """Up to `limit` row ids of `parts` by cosine similarity to `vector`, most similar first (rows whose vector
+        is not in yet are not among them). Only ids and distances are fetched: the rows are in memory already.
+        BuildGone when the index cannot be searched."""
         try:
-            return self.client.get_collection(name)
-        except Exception:  # a collection that is gone (dropped, or an index moved aside)
-            return None
-
-    @staticmethod
-    def nearest(collection: Collection, vector: list[float], limit: int, docs: list[str]
-                ) -> list[tuple[str, float]]:
-        """Up to `limit` row ids of `docs` in a build by cosine similarity to `vector`, most similar first.
-
-        Only ids and distances are fetched: the rows are in memory already, and fetching each node's metadata
-        and text made a query five times slower (17 ms against 3.5 ms for 57 rows). BuildGone when the build
-        was dropped meanwhile."""
-        try:
-            result = collection.query(query_embeddings=np.asarray([vector], dtype=np.float32), n_results=limit,
-                                      where={"doc": {"$in": list[str | int | float | bool](docs)}},  # type: ignore[dict-item]
-                                      include=["distances"])
+            result = self.vectors().query(
+                query_embeddings=np.asarray([vector], dtype=np.float32), n_results=limit,
+                where={"part": {"$in": list[str | int | float | bool](parts)}},  # type: ignore[dict-item]
+                include=["distances"])
         except ChromaError as err:
-            raise BuildGone(f"{collection.name}: {type(err).__name__}: {err}") from err
+            raise BuildGone(f"{self.prefix}-vectors: {type(err).__name__}: {err}") from err
         pairs = zip(result["ids"][0], (result["distances"] or [[]])[0], strict=False)
-        return [(rid, 1.0 - float(distance)) for rid, distance in pairs]
+        return [(row_id(vid), 1.0 - float(distance)) for vid, distance in pairs]
 
-    def build_info(self, collection: Collection) -> dict[str, Any]:
-        return dict(collection.metadata or {})
+    def add_vectors(self, part: str, rows: list[Row], vectors: np.ndarray) -> None:
+        """Rows' vectors (float32, one per row) into the index, as the part's."""
+        self.vectors().upsert(ids=[vector_id(part, r) for r in rows], embeddings=vectors,
+                              metadatas=[{"part": part} for _ in rows])
 
-    def sources(self, collection: Collection) -> dict[str, Source]:
-        """Each document's source file, as the build records it (`source:<doc>`; older builds have none)."""
-        return sources_of(self.build_info(collection))
+    def count_vectors(self, part: str) -> int:
+        return len(self.vectors().get(where={"part": part}, include=[])["ids"])
 
-    def new_build(self, info: dict[str, Any]) -> Collection:
-        name = f"{self.prefix}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"
-        return self.client.create_collection(
-            name, metadata={"hnsw:space": "cosine", **info, "built_at": time.time()}, embedding_function=None,
-        )
+    def delete_vectors(self, parts: list[str]) -> None:
+        for start in range(0, len(parts), 200):
+            self.vectors().delete(where={"part": {"$in": list[str | int | float | bool](parts[start:start + 200])}})  # type: ignore[dict-item]
 
-    def add_rows(self, collection: Collection, rows: list[Row], vectors: np.ndarray) -> None:
-        """Rows with their vectors (float32, one per row) into a build."""
-        collection.add(ids=[r.id for r in rows], embeddings=vectors, metadatas=[row_metadata(r) for r in rows])
+    def activate(self, manifest: Manifest, read: Pointer, lists: ListChange | None = None) -> Pointer:
+        """Write the manifest and make it the active build if the pointer is still as the writer `read` it, and
+        change the registry of added lists by `lists` with it; StalePointer (nothing changed) if another writer
+        moved it since."""
+        return self.records.activate(manifest, read, lists)
 
-    def activate(self, collection: Collection, read: Pointer, lists: ListChange | None = None) -> Pointer:
-        """Make `collection` the active build if the pointer is still as the writer `read` it, and change the
-        registry of added lists by `lists` with it; StalePointer (nothing changed) if another writer moved it
-        since."""
-        return self.state.move_pointer(self.prefix, collection.name, expected=read.version, lists=lists)
+    def new_name(self) -> str:
+        return f"{self.prefix}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000_000:09d}"
 
     def build_names(self) -> list[str]:
-        return [c.name for c in self.client.list_collections()
-                if c.name.startswith(f"{self.prefix}-") and c.name != f"{self.prefix}-meta"]
-
-    def write_snapshot(self, collection: Collection, rows: list[Row]) -> None:
-        """The build's snapshot, which its readers read instead of the index; written before it is activated."""
-        if self.snapshots is not None:
-            self.snapshots.write(collection.name, self.build_info(collection), rows)
+        return self.records.names()
 
     def prune(self, keep: int = 2) -> None:
         """Drop all builds but the active one, the newest `keep - 1` others and those a process has leased within
-        `lease_seconds` (a server still answering from one), and the snapshots of builds that are gone."""
+        `lease_seconds` (a server still answering from one); then the parts no kept build names, with their
+        vectors and lineage pairs."""
         active = self.active_name()
-        builds = sorted(self.build_names(), reverse=True)
+        builds = self.build_names()[::-1]
         kept = {active, *[b for b in builds if b != active][: max(keep - 1, 0)]}
         leased = self.state.leased_builds(self.prefix, time.time() - self.lease_seconds)
         for name in builds:
-            if name in kept:
-                continue
-            if name in leased:
+            if name not in kept and name in leased:
                 log.info("build %s kept: a process still answers from it", name)
-                continue
-            self.drop(name)
-        if self.snapshots is not None:
-            self.snapshots.keep_only(set(self.build_names()))
+        self.records.drop_builds([b for b in builds if b not in kept and b not in leased])
+        gone = self.records.unnamed_parts()
+        if gone:
+            self.delete_vectors(gone)
+            self.records.drop_parts(gone)
 
-    @staticmethod
-    def load_rows(collection: Collection, page: int = 500) -> list[Row]:
-        """Every row of a build, in document and row order.
-
-        All ids first (cheap), then metadata by id in small pages: an offset page rescans the rows before it,
-        and a large page keeps hundreds of MB of Chroma buffers resident (+390 MB at 10,000 rows with 5,000).
-        """
-        ids = collection.get(include=[])["ids"]
-        rows: list[Row] = []
-        for start in range(0, len(ids), page):
-            chunk = ids[start:start + page]
-            batch = collection.get(ids=chunk, include=["metadatas"])
-            by_id = dict(zip(batch["ids"], batch["metadatas"] or [], strict=True))
-            rows.extend(Row.model_validate(json.loads(str(by_id[i]["row_json"]))) for i in chunk)
-        return rows
+    def part_vectors(self, part: str, rows: list[Row]) -> dict[str, np.ndarray]:
+        """The vectors of a part's rows that are in the index, by row id."""
+        if not rows:
+            return {}
+        found = self.vectors().get(ids=[vector_id(part, r) for r in rows], include=["embeddings"])
+        embeddings = found["embeddings"] if found["embeddings"] is not None else []
+        return {row_id(vid): np.asarray(v, dtype=np.float32) for vid, v in zip(found["ids"], embeddings, strict=True)}

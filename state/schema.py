@@ -84,3 +84,37 @@ lists = Table(
     Column("place", String(200), nullable=False),
     Index("lists_file", "file"),
 )
+
+# A document's rows as one ingest read them (a part, `<doc>@<generation>`): written once, never changed but for
+# `ready` (every row's vector is in the index) and deleted when no build names it. A build is a manifest of parts.
+doc_parts = Table(
+    "doc_parts", metadata,
+    Column("prefix", String(200), primary_key=True),
+    Column("part", String(300), primary_key=True),
+    Column("doc", String(200), nullable=False),
+    Column("info", Text, nullable=False),  # the document's owner, facts and source, as a build's metadata keys
+    Column("rows", Text, nullable=False),  # JSON lines, one Row each
+    Column("row_count", Integer, nullable=False),
+    Column("ready", Boolean, nullable=False, default=False),
+    Column("created_at", Double, nullable=False),
+    Index("doc_parts_ready", "prefix", "ready"),
+)
+
+builds = Table(
+    "builds", metadata,
+    Column("prefix", String(200), primary_key=True),
+    Column("name", String(200), primary_key=True),
+    Column("parts", Text, nullable=False),  # JSON: doc -> part
+    Column("info", Text, nullable=False),  # JSON: embedding model, parser version, registry fingerprint
+    Column("created_at", Double, nullable=False),
+)
+
+# Lineage candidates between two parts (a local list's and one of a place above it): the scored pairs over the
+# weak threshold, so that choosing links over a build's pairs gives what scoring all of its rows at once would.
+part_links = Table(
+    "part_links", metadata,
+    Column("prefix", String(200), primary_key=True),
+    Column("child", String(300), primary_key=True),
+    Column("parent", String(300), primary_key=True),
+    Column("pairs", Text, nullable=False),  # JSON: [[child row, parent row, score], ...]
+)

@@ -242,10 +242,11 @@ class StateStore:
             row = conn.execute(select(p.c.active, p.c.version).where(p.c.name == name)).first()
         return Pointer(row.active, row.version) if row else Pointer(None, 0)
 
-    def move_pointer(self, name: str, active: str, expected: int, lists: ListChange | None = None) -> Pointer:
+    def move_pointer(self, name: str, active: str, expected: int, lists: ListChange | None = None,
+                     also: Callable[[Connection], None] | None = None) -> Pointer:
         """Point `name` at `active` if it is still at version `expected` (compare-and-set); StalePointer if
         another writer moved it since. `lists` (the added lists the build adds or removes) is written to the
-        registry in the same transaction: both change, or neither."""
+        registry in the same transaction, and `also` (the build's manifest) runs in it: all change, or none."""
         p = schema.pointers
         with self._writing() as conn:
             if expected == 0:
@@ -261,6 +262,8 @@ class StateStore:
                                    f"{active} was not activated")
             if lists is not None:
                 self._change_lists(conn, lists)
+            if also is not None:
+                also(conn)
             self._announce(conn, name)
         return Pointer(active, expected + 1)
 

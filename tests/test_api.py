@@ -99,7 +99,7 @@ def test_an_oversized_body_is_413(server: str, indexed_settings: Settings) -> No
 
 def test_health(server: str, assistant: Assistant) -> None:
     health = httpx.get(f"{server}/health").json()
-    assert health == {"status": "ok", "documents": 4, "rows": 172, "mode": "extractive",
+    assert health == {"status": "ok", "documents": 4, "rows": 172, "mode": "extractive", "vectors_waiting": 0,
                       "embedding_model": assistant.embedder.model_name}
 
 

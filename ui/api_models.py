@@ -36,6 +36,8 @@ class Health(BaseModel):
     status: Literal["ok", "empty"] = Field(description="`empty` while the index holds no rows.")
     documents: int
     rows: int
+    vectors_waiting: int = Field(0, description="Rows answerable by the structured plan and BM25 whose vectors "
+                                 "the background worker has not computed yet (dense ranking waits for them).")
     embedding_model: str
     mode: Literal["extractive", "llm"] = Field(description="How answers are written.")
 

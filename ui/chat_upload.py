@@ -110,9 +110,10 @@ class UploadPanel:
             raise gr.Error("导入时出错了，索引保持不变。", title=say("title_error")) from None
         progress(1.0, desc="完成")
         keys = "、".join(f"`{k}`" for k in report.docs) or path.stem
+        waiting = f"其中 {report.waiting} 行的语义向量正在后台生成，生成前按关键词排序。" if report.waiting else ""
         state = "已导入" if report.switched else "内容与已导入的相同，未作改动"
         return (f"**{state}**：{keys}，共 {report.rows_of_docs} 行（新增 {report.new}、更改 {report.changed}、"
-                f"删除 {report.removed}），用时 {report.seconds:.1f} 秒。现在可以在「问答」中提问。",
+                f"删除 {report.removed}），用时 {report.seconds:.1f} 秒。现在可以在「问答」中提问。{waiting}",
                 gr.Button(visible=False))
 
 

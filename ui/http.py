@@ -105,8 +105,10 @@ def create_app(assistant: Assistant, settings: Settings, state: StateStore | Non
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         follower = BuildFollower(assistant).start()  # a build the CLI or another server activates is used here
+        assistant.start_backfill()  # uploads are answered before their vectors are in
         async with mcp.session_manager.run():
             yield
+        assistant.stop_backfill()
         follower.stop()
         ask_thread.shutdown(wait=False, cancel_futures=True)
         writer.shutdown(wait=False, cancel_futures=True)
@@ -216,7 +218,8 @@ def _open_routes(assistant: Assistant) -> APIRouter:
         """Liveness and what the index holds; never needs the API key."""
         catalog = assistant.engine.catalog
         return Health(status="ok" if catalog.rows else "empty", documents=len(catalog.documents),
-                      rows=len(catalog.rows), embedding_model=assistant.embedder.model_name,
+                      rows=len(catalog.rows), vectors_waiting=assistant.backlog(),
+                      embedding_model=assistant.embedder.model_name,
                       mode="llm" if assistant.settings.llm_enabled else "extractive")
 
     return router
@@ -343,7 +346,7 @@ def _document_routes(assistant: Assistant, settings: Settings, writer: Executor)
         try:
             return await asyncio.wrap_future(writer.submit(assistant.upload, received.path, filename, client.check,
                                                            received.place, key_owner(request, settings.access_keys)
-                                                           or "api"))
+                                                           or "api", settings.vectors_in_background))
         except BundledList as err:
             raise HTTPException(409, echoing(str(err), filename)) from None
         finally:

@@ -56,7 +56,8 @@ class ExtractiveAnswerer:
         return cite(row, self.label(row.doc))
 
     def compose(self, plan: QueryPlan, found: Result) -> Composition:
-        line = self.plan_line.render(plan, [self.label(d) for d in found.docs if d in self.docs])
+        line = self.plan_line.render(plan, [self.label(d) for d in found.docs if d in self.docs],
+                                     [self.label(d) for d in found.dense_pending if d in self.docs])
         if found.abstain:
             result = self.abstain(plan, found)
         else:

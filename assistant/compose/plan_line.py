@@ -30,8 +30,9 @@ class PlanLine:
     def t(self, lang: str, key: str, /, **values: object) -> str:
         return self.templates.render(lang, key, **values)
 
-    def render(self, plan: QueryPlan, docs_places: list[str]) -> str:
-        """The plan line; `docs_places` names the lists the plan selected (their places, or their labels)."""
+    def render(self, plan: QueryPlan, docs_places: list[str], dense_pending: list[str] | None = None) -> str:
+        """The plan line; `docs_places` names the lists the plan selected (their places, or their labels), and
+        `dense_pending` those ranked while their rows' vectors are still being computed (ranked by words)."""
         lang = plan.lang
         parts = [self._scope(plan, docs_places)]
         if plan.where is not None:
@@ -53,6 +54,8 @@ class PlanLine:
         if plan.fields:
             operation += self.t(lang, "plan_fields", fields=self.t(lang, "list_sep").join(
                 self.t(lang, f"field_{f}") for f in plan.fields))
+        if dense_pending:
+            operation += self.t(lang, "plan_dense_pending", names=self.t(lang, "list_sep").join(dense_pending))
         return self.t(lang, "plan_line", parts=" · ".join(p for p in parts if p), operation=operation)
 
     def _scope(self, plan: QueryPlan, docs_places: list[str]) -> str:

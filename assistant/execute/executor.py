@@ -74,6 +74,7 @@ class Result:
     conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     missing_places: list[str] = field(default_factory=list)
+    dense_pending: list[str] = field(default_factory=list)  # ranked documents with rows whose vectors are not in yet
 
 
 class Executor:
@@ -113,6 +114,8 @@ class Executor:
         rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
         result.rows = rows
         result.by_doc = {doc: [r for r in rows if r.doc == doc] for doc in docs}
+        if plan.operation in ("fact", "search", "compare") and plan.rank and self.catalog.vectors is not None:
+            result.dense_pending = self.catalog.vectors.pending(docs)  # ranked without their vectors: said so
         if not rows and plan.operation in ("fact", "search", "compare") and plan.followup != "narrow":
             result.abstain = "no_match"
         return result

@@ -11,6 +11,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from ingest.embed_cache import EmbeddingCache
 from ingest.indexer import passage_text
 from ingest.rows import Row
+from ingest.store import row_id
 
 BASELINE_K = (5, 10)  # the retriever depths the report shows
 
@@ -41,4 +42,5 @@ class BaselineRAG:
 
     def retrieve(self, question: str) -> list[str]:
         """Row ids of the k nearest rows, nearest first."""
-        return [hit.node.node_id for hit in self._retriever.retrieve(question)]
+        return [row_id(hit.node.node_id) if "@" in hit.node.node_id else hit.node.node_id
+                for hit in self._retriever.retrieve(question)]
