@@ -14,7 +14,7 @@ from ingest.embedder import E5Embedding
 from ingest.indexer import open_indexer
 from state.manifests import BuildRecords
 from tests.asking import ids
-from tests.postgres import fresh_database
+from evals.local_postgres import fresh_database
 from tests.test_hardening import private_assistant
 
 DENSE_QUESTION = "瓦房店培训目标是多少？"  # ranked by meaning: it reads the build's vectors
