@@ -10,11 +10,11 @@ from pydantic import Field
 
 from assistant.core import Assistant
 from assistant.settings import Settings
+from evals.local_postgres import fresh_database
 from ingest.embedder import E5Embedding
 from ingest.indexer import open_indexer
 from state.manifests import BuildRecords
 from tests.asking import ids
-from evals.local_postgres import fresh_database
 from tests.test_hardening import private_assistant
 
 DENSE_QUESTION = "瓦房店培训目标是多少？"  # ranked by meaning: it reads the build's vectors
