@@ -271,7 +271,7 @@ def _make_row(doc: str, number: int, values: dict[str, str], jurisdiction: str, 
         deadline_years=deadlines,
         measures=None if measures.is_empty() else measures,
         has_lead_column=has_lead,
-        written={k: " ".join(clean_short(line) for line in values[k].split("\n")).strip()
+        written={k: "".join(clean_short(line) for line in values[k].split("\n"))  # a wrapped name is one name
                  for k in ("lead", "responsible") if values.get(k, "").strip()},
     )
 

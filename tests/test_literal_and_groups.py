@@ -201,3 +201,9 @@ def test_a_name_written_in_a_variant_form_somewhere_is_found_by_that_form(assist
     said = assistant.ask("营口表中有某处把农业农村局记作“农业与农村局”，哪一条")
     expected = rows_where(assistant, "yingkou", lambda r: any("农业与农村局" in n for n in r.lead + r.responsible))
     assert said.understood and ids(said) == expected and len(expected) == 1
+
+
+def test_a_cell_that_says_exactly_two_names(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表里责任部门只写了“市教育局、人社局”的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.responsible == ["市教育局", "人社局"])
+    assert ids(said) == expected and len(expected) > 3

@@ -425,8 +425,8 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         wanted = fold(atom.text).lower()  # “1+X” is asked as 1+x as often
         said = [fold(c).lower() for c in cells]
         written = fold(row.written.get(atom.field, "")).lower()  # the cell as written: 税务局等, not 税务局
-        if atom.whole:
-            return said == [wanted]
+        if atom.whole:  # 只写了“市教育局、人社局”: the names one by one, or the cell as written
+            return said in ([wanted], [w for w in re.split(r"[、，,；;]", wanted) if w]) or written == wanted
         if atom.at == "start":
             return bool(said) and said[0].startswith(wanted) or written.startswith(wanted)
         if atom.at == "end":
