@@ -85,3 +85,12 @@ def test_rows_by_position_count_within_the_list_in_scope(assistant: Assistant) -
     assert ids(last) == ["wafangdian#56", "wafangdian#57"] and last.understood
     assert "最后2项" in last.plan_line
     assert ids(assistant.ask("辽宁清单倒数第三项")) == ["liaoning#52"]
+
+
+def test_a_chinese_name_inside_an_english_question_is_read_as_a_name(assistant: Assistant) -> None:
+    """An agency no list names, written in Chinese inside English, is reported unknown (not searched as a topic);
+    a place at the start of a longer name (营口职业技术学院) is that name, not the text sought."""
+    unknown = assistant.ask("Which duties fall to the Wafangdian 市民政局 in that list?")
+    assert not unknown.citations and unknown.plan.unresolved
+    college = assistant.ask("Which Yingkou rows mention 营口职业技术学院?")
+    assert college.understood and "营口职业技术学院" in " ".join(c.text for c in college.citations)

@@ -115,7 +115,18 @@ def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
                 if k > start:
                     out.append(Token("WORD", masked[start:k], start_pos=start, end_pos=k))
                 start = k + 1
-    return sorted(out, key=lambda t: t.start_pos or 0)
+    return _longer_names(sorted(out, key=lambda t: t.start_pos or 0))
+
+
+def _longer_names(stream: list[Token]) -> list[Token]:
+    """A place right before a run of untagged characters starts a longer name (营口职业技术学院): one WORD."""
+    out: list[Token] = []
+    for token in stream:
+        if out and out[-1].type == "PLACE" and token.type == "WORD" and out[-1].end_pos == token.start_pos:
+            place = out.pop()
+            token = Token("WORD", str(place) + str(token), start_pos=place.start_pos, end_pos=token.end_pos)
+        out.append(token)
+    return out
 
 
 class _Fragments(Transformer):
