@@ -203,3 +203,10 @@ def test_corrections_of_an_older_data_directory_move_into_the_state_store_once(
     assert "liaoning#2" not in links["yingkou#2"] and "liaoning#15" not in links["yingkou#12"]
     assert sorted(p.name for p in settings.data_dir.glob("lineage-corrections.json*")) == [
         "lineage-corrections.json.bak.migrated", "lineage-corrections.json.migrated"]
+
+
+def test_a_carry_question_naming_only_a_place_after_one_row_is_about_that_row(assistant: Assistant) -> None:
+    first = assistant.ask("辽宁表第15条写的是什么")
+    then = assistant.ask("到营口这边对应哪一条", session_id=first.session_id)
+    assert then.plan.lineage == "children" and {"liaoning#15", "yingkou#12"} <= {c.id for c in then.citations}
+    assert len(then.citations) < 5  # not every row of 营口's list

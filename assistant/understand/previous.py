@@ -61,6 +61,9 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
                                    "fields": plan.fields or fields or ["text"]})
 
 
+_UNSAID = 3  # at most this many previous rows are meant by a carry-out question that names none but a place
+
+
 def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
                          sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
     """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
@@ -70,6 +73,9 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     a list with both does the word order decide (落实 before the reference: children)."""
     carry = next((t for t in tags if t.kind == "carry"), None)
     ref = next((t for t in tags if t.kind == "reference"), None) or _ordinal(plan, rows, tags)
+    if ref is None and carry is not None and 0 < len(rows) <= _UNSAID and plan.where is None \
+            and not (plan.rank and plan.rank.terms) and any(t.kind == "place" for t in tags):
+        ref = Tag(carry.end, carry.end, "", "reference", "all")  # 营口对应的是哪条 after a row: that row, unsaid
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
