@@ -316,3 +316,11 @@ def test_neither_role_and_a_row_number_after_a_category_named_by_its_words(assis
     said = assistant.ask(f"瓦房店“{section.rstrip('。')}”下面的第二条")
     in_section = [r.id for r in wafang if r.category == section]
     assert len(in_section) >= 2 and [c.id for c in said.citations] == in_section[1:2] and said.understood
+
+
+def test_how_many_names_a_column_of_the_row_just_answered_holds(assistant: Assistant) -> None:
+    first = assistant.ask("营口清单第37条是什么任务")
+    then = assistant.ask("这条的责任单位一共多少家", session_id=first.session_id)
+    row = assistant.row("yingkou#37")
+    assert [c.id for c in then.citations] == ["yingkou#37"] and then.understood
+    assert f"共{len(row.responsible)}个" in then.answer and row.responsible[-1] in then.answer

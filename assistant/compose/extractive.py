@@ -350,6 +350,14 @@ class ExtractiveAnswerer:
         for doc in found.docs:
             info, rows = self.docs[doc], found.by_doc.get(doc, [])
             count = found.counts.get(doc, len(rows))
+            if plan.count_unit == "names":  # 它的责任单位有几个: the names in that column of each row
+                for row in rows:
+                    names = row.measures.units if plan.fields[0] == "units" and row.measures else \
+                        getattr(row, plan.fields[0])
+                    lines.append(self.t(plan, "count_names", cite=self.cite(row), count=len(names),
+                                        field=self.t(plan, f"field_{plan.fields[0]}"),
+                                        names=self.t(plan, "list_sep").join(names)))
+                continue
             if plan.count_unit == "category":
                 names = list(dict.fromkeys(r.category for r in self.catalog.filter([doc]) if r.category))
                 lines.append(self.t(plan, "count_categories", title=self._title(doc, found.docs), count=count,

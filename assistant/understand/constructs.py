@@ -12,6 +12,7 @@ from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
+    EmptyAtom,
     GroupLimit,
     Node,
     QueryPlan,
@@ -160,8 +161,16 @@ def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
 
 
 def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows."""
-    if plan.operation == "list" and plan.reference is None and any(t.kind == "count" for t in tags):
+    """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows; asked of
+    the previous answer's rows with an agency column named (它的责任单位有几个), a count of the names in that column."""
+    counted = any(t.kind == "count" for t in tags)
+    column = next((t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "units")), None)
+    referred = plan.reference is not None or any(t.kind == "reference" for t in tags)
+    if counted and referred and column is not None:
+        where = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == column)  # 有: the count asked
+        return plan.model_copy(update={"operation": "count", "count_unit": "names", "fields": [column],
+                                       "where": where})
+    if plan.operation == "list" and plan.reference is None and counted:
         return plan.model_copy(update={"operation": "count"})
     return plan
 

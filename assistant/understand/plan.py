@@ -199,7 +199,7 @@ class QueryPlan(BaseModel):
     unit: str | None = Field(default=None, description="the measure a figure question asks in (多少人: 人, 多长时间: "
                              "a time); a row whose figure carries it answers first")
     group_by: GroupBy | None = None
-    count_unit: Literal["rows", "category"] = "rows"
+    count_unit: Literal["rows", "category", "names"] = "rows"
     about: list[AboutField] = Field(default_factory=list, description="an `about` question: what the lines above "
                                     "a list's table say of it (title, the unit that filled it in, contact, phone)")
     pick: Literal["max", "min"] | None = Field(default=None, description="a group count's answer: the group(s) "
