@@ -61,14 +61,7 @@ class ExtractiveAnswerer:
         if found.abstain:
             result = self.abstain(plan, found)
         else:
-            if found.unmet:  # the row named does not say it: say so, then the row as written
-                texts = {a.text: [b.field for b in found.unmet if b.text == a.text] for a in found.unmet}
-                lines = [self.t(plan, "row_unmet", cite=self.cite(r), text=text,
-                                field="/".join(self.t(plan, f"field_{f}") for f in fields))
-                         for r in found.rows for text, fields in texts.items()]
-                lines += [self.row_line(plan, r) for r in found.rows]
-            else:
-                lines = getattr(self, f"_{plan.operation}")(plan, found)
+            lines = self._unmet(plan, found) if found.unmet else getattr(self, f"_{plan.operation}")(plan, found)
             agencies = [a.agency for a in plan.agencies()]
             citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
                          for r in found.rows]
@@ -77,6 +70,14 @@ class ExtractiveAnswerer:
         result.plan_line = line
         result.text = f"{line}\n{result.text}"
         return result
+
+    def _unmet(self, plan: QueryPlan, found: Result) -> list[str]:
+        """The row named by number does not say what was asked: say so, then the row as written."""
+        texts = {a.text: [b.field for b in found.unmet if b.text == a.text] for a in found.unmet}
+        lines = [self.t(plan, "row_unmet", cite=self.cite(r), text=text,
+                        field="/".join(self.t(plan, f"field_{f}") for f in fields))
+                 for r in found.rows for text, fields in texts.items()]
+        return lines + [self.row_line(plan, r) for r in found.rows]
 
     # -- abstention and unresolved names ------------------------------------------------------------------
     def abstain(self, plan: QueryPlan, found: Result) -> Composition:
@@ -352,8 +353,7 @@ class ExtractiveAnswerer:
             count = found.counts.get(doc, len(rows))
             if plan.count_unit == "names":  # 它的责任单位有几个: the names in that column of each row
                 for row in rows:
-                    names = row.measures.units if plan.fields[0] == "units" and row.measures else \
-                        getattr(row, plan.fields[0])
+                    names = getattr(row, plan.fields[0])  # lead or responsible
                     lines.append(self.t(plan, "count_names", cite=self.cite(row), count=len(names),
                                         field=self.t(plan, f"field_{plan.fields[0]}"),
                                         names=self.t(plan, "list_sep").join(names)))

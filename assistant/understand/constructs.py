@@ -64,9 +64,10 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.reference or plan.operation == "refuse" and plan.scope.missing:  # 青岛的清单前三条: no list to count in
         return plan
     plan = _within_category(plan, tags)
-    if any(t.kind == "position" and _in_cell(tags, k) for k, t in enumerate(tags)):  # not a row counted from the end
+    positions = [(t, _in_cell(tags, k)) for k, t in enumerate(tags) if t.kind == "position"]
+    if any(in_cell for _, in_cell in positions):  # 责任部门最后一项: not a row counted from the end
         plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom) and a.start < 0)})
-    said = [t for k, t in enumerate(tags) if t.kind == "position" and not _in_cell(tags, k)]
+    said = [t for t, in_cell in positions if not in_cell]
     atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
     counted = [t for t in said if ":" in t.value]
     beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
@@ -164,7 +165,7 @@ def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows; asked of
     the previous answer's rows with an agency column named (它的责任单位有几个), a count of the names in that column."""
     counted = any(t.kind == "count" for t in tags)
-    column = next((t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "units")), None)
+    column = next((t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")), None)
     referred = plan.reference is not None or any(t.kind == "reference" for t in tags)
     if counted and referred and column is not None:
         where = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == column)  # 有: the count asked
