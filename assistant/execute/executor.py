@@ -235,7 +235,9 @@ class Executor:
             result.counts[doc] = len(dict.fromkeys(r.category for r in doc_rows if r.category)) \
                 if plan.count_unit == "category" else len(doc_rows)
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
-        return [] if whole or plan.count_unit == "category" else rows  # a whole list's size cites no row
+        if plan.count_unit == "category" or (whole and len(result.docs) > 1):
+            return []  # the lists' sizes added up cite no row; one list's size cites the rows counted
+        return rows
 
     def _about(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         """A question about the lists themselves cites no row: the answer reads each document's facts."""
@@ -485,8 +487,8 @@ def _empty(row: Row, name: str) -> bool:
         return not (row.due or (row.measures and row.measures.due))
     if name == "year":  # a year the task text itself names (not its completion time)
         return not years_named(row.text)
-    if name == "percent":  # a percentage the task text names (30%, 20％, 百分之三十)
-        return not _PERCENT.search(row.text)
+    if name == "percent":  # a percentage the task text or the institution's measures name (30%, 20％, 百分之三十)
+        return not any(_PERCENT.search(t) for t in [row.text, *_cells(row, "actions"), *_cells(row, "targets")])
     if name == "document":  # a document the task text names by its title, in 《》
         return "《" not in row.text
     if name in ("actions", "targets", "units"):

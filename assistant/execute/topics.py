@@ -78,6 +78,8 @@ class Topics:
         figure first; others only while they tie with it. With a unit asked (多少人), a row whose figure carries it
         breaks the tie."""
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
+        if unit in _STATED_ONLY and not any(has_unit(row, unit) for row in pool):
+            return []  # 经费预算是多少亿元: no row states a sum of money, so no row's other figure answers it
         ranked = self.searcher.rank(dense_text, pool, " ".join(quoted + topic.terms))[:FACT_CANDIDATES]
         if not ranked:
             return []
@@ -104,14 +106,19 @@ class Topics:
         return sorted(rows, key=lambda r: self.catalog.position[r.id])
 
 
+_NUMERAL = r"(?:\d[\d.,]*|[一二三四五六七八九十两百千万]+)\s*"
 _UNITS = {
-    "people": re.compile(r"\d[\d.,]*\s*(?:万)?(?:人次|人|名)"),
+    "people": re.compile(_NUMERAL + r"(?:万)?(?:人次|人|名)"),
     "time": re.compile(r"\d[\d.,]*\s*(?:个月|年|天|小时|周)|[一二三四五六七八九十两]+(?:个月|年)"),
-    "money": re.compile(r"\d[\d.,]*\s*(?:亿|万)?元"),
+    "money": re.compile(_NUMERAL + r"(?:亿|万)?元"),
     "share": re.compile(r"\d[\d.,]*\s*[%％]|\d+\s*[:：]\s*\d+|百分之"),
     "count": re.compile(r"\d[\d.,]*\s*(?:个|所|门|家|项|支|本|类)"),
 }
 
+
+# Units whose figure no other figure can stand for: a question asking a sum of money or a head count that no row of
+# the lists states is answered with "not found", not with the nearest row's other number.
+_STATED_ONLY = ("money", "people")
 
 _ECHO, _ECHO_GAP = 8, 3  # a run of 8 characters of the question in a row; a tie within 3 characters of it stays
 

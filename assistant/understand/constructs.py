@@ -42,7 +42,7 @@ def position_atom(tag: Tag) -> RowsAtom | None:
     return None
 
 
-_BESIDE = {"after": lambda n: (n + 1, -1), "before": lambda n: (1, n - 1), "next": lambda n: (n + 1, n + 1),
+_BESIDE = {"after": lambda n: (n + 1, -1), "onward": lambda n: (n, -1), "before": lambda n: (1, n - 1), "next": lambda n: (n + 1, n + 1),
            "previous": lambda n: (n - 1, n - 1)}
 
 

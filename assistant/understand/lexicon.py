@@ -28,6 +28,7 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
+ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore", "first")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
@@ -182,7 +183,7 @@ class Lexicon:
         for pattern, kind, value in self.patterns:
             match = pattern.match(folded, i)
             if match and match.end() > (best.end if best else i):
-                count = match.group(1) if match.groups() else ""
+                count = next((g for g in match.groups() if g), "")  # {n} may stand in several alternatives
                 best = Tag(i, match.end(), match.group(0), kind, f"{value}:{count}" if count else value)
         for length in range(min(self.longest, len(folded) - i), 0, -1):
             if best is not None and i + length < best.end:
@@ -279,6 +280,8 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
               if len(n) >= 2 and not n.startswith(LEVELS)}  # 区人社局, 市财政局: a level before the name
     names |= {n.lower(): ("agency", key) for n, key in written.items()}
     names |= {n.lower(): ("agency", key) for n, key in agencies.english.items()}
+    names |= {f"{level} {n}".lower(): ("agency", key) for n, key in agencies.english.items()
+              for level in ENGLISH_LEVELS}  # the district finance bureau: a level before the name
     places = registry.places
     names |= {n.lower(): ("institution", key) for n, key in
               {**places.institution_names, **places.institution_english}.items()}

@@ -227,7 +227,7 @@ class RuleParser:
         scoped = bool(r.scope.places or r.scope.institution or r.scope.docs)
         if r.scope.missing and not scoped:
             return "refuse", None, "rows"
-        if c.has("intent.chitchat", f) and not (scoped or has_filter):
+        if (c.has("intent.chitchat", f) or c.has("intent.produce", f)) and not (scoped or has_filter):
             return "refuse", None, "rows"
         if c.has("count.categories", f):
             return "count", None, "category"

@@ -1,0 +1,71 @@
+"""Round five of reading questions: a sum of money or a head count no row states, one list's size citing what it
+counts, row ranges said without 第 or running to the end, a negator after the agency, an English level before an
+agency's name, the character 末 inside a word, requests to write something new, and percentages in the
+institution's own measures."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core import Assistant
+from tests.asking import ids, rows_where
+
+
+def test_a_sum_of_money_no_row_states_is_not_answered_with_another_figure(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店明年在职教上要花多少万元")
+    assert said.abstained and not said.citations
+    people = assistant.ask("营口普职融通一年招生多少人")  # a head count the list does state
+    assert "yingkou#8" in ids(people)[:1] and "800人" in people.answer
+
+
+def test_one_lists_size_cites_the_rows_it_counts_and_all_lists_together_cite_none(assistant: Assistant) -> None:
+    one = assistant.ask("营口那份清单总共有几条")
+    assert "45" in one.answer and ids(one) == rows_where(assistant, "yingkou", lambda r: True)
+    every = assistant.ask("这四个清单合起来一共几条任务")
+    assert "172" in every.answer and not every.citations
+
+
+def test_a_range_said_without_di_and_a_range_that_runs_to_the_end(assistant: Assistant) -> None:
+    after = assistant.ask("瓦房店40条以后有哪些任务")
+    assert ids(after) == [f"wafangdian#{n}" for n in range(41, 58)]
+    onward = assistant.ask("环翠区从第13条到最后是哪几条")
+    assert ids(onward) == [f"huancui#{n}" for n in range(13, 17)]
+    negated = assistant.ask("营口第38条到末尾，人社局没参与的")
+    expected = [i for i in rows_where(assistant, "yingkou", lambda r: "hrss" not in r.agency_ids)
+                if int(i.split("#")[1]) >= 38]
+    assert ids(negated) == expected and expected
+
+
+def test_a_negator_after_the_agency(assistant: Assistant) -> None:
+    said = assistant.ask("营口第1到10条里，财政局不用管的有哪些")
+    expected = [i for i in rows_where(assistant, "yingkou", lambda r: "finance" not in r.agency_ids)
+                if int(i.split("#")[1]) <= 10]
+    assert said.understood and ids(said) == expected and expected
+
+
+def test_an_english_level_word_before_an_agency(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian rows leave out the city finance bureau?")
+    expected = rows_where(assistant, "wafangdian", lambda r: "finance" not in r.agency_ids)
+    assert ids(said) == expected and expected
+
+
+def test_mo_inside_a_word_is_no_position(assistant: Assistant) -> None:
+    said = assistant.ask("营口年末前要完成的任务里有没有涉及周末培训的")
+    assert "倒数" not in said.plan_line and "最后" not in said.plan_line
+    last = assistant.ask("环翠清单末条的牵头单位")
+    assert ids(last) == ["huancui#16"]
+
+
+def test_a_request_to_write_something_is_refused(assistant: Assistant) -> None:
+    said = assistant.ask("给我写一篇年终联欢会的主持词")
+    assert said.abstained and not said.citations
+    named = assistant.ask("帮我写一下营口市委编办承担的条目")  # a list named: it is answered
+    assert not named.abstained and named.citations
+
+
+def test_a_percentage_in_the_institutions_own_measures(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁那张表里哪些条带百分数")
+    percent = re.compile(r"\d\s*[%％]")
+    expected = rows_where(assistant, "liaoning", lambda r: bool(percent.search(r.text) or (
+        r.measures and percent.search(r.measures.targets + r.measures.actions))))
+    assert ids(said) == expected and expected
