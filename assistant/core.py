@@ -42,7 +42,7 @@ from assistant.understand.followup import merge
 from assistant.understand.fragments import with_fragments, with_text_rows
 from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon
-from assistant.understand.lists import ListNames
+from assistant.understand.lists import ListNames, list_words
 from assistant.understand.names import AgencyNames
 from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
@@ -140,7 +140,7 @@ class Assistant:
         words = [*catalog.agency_names(), *self.registry.agencies.aliases,
                  *self.registry.places.names, *self.registry.places.institution_names]
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
-        title_words = {w for d in catalog.documents for w in tokenizer.content_words(d.title)}
+        title_words = list_words(catalog, tokenizer.content_words)
         names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
         lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues)
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,

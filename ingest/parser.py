@@ -15,10 +15,10 @@ from ingest.limits import Deadline, Limits
 from ingest.messages import Message
 from ingest.readers import read_file
 from ingest.registries import Registry
-from ingest.rows import Column, Document, Measures, Row, Source
+from ingest.rows import GROUP_HEADERS, Column, Document, Measures, Row, Source
 from ingest.table import Table
 
-PARSER_VERSION = "2"  # 2: the facts above the table (联系人, 联系电话 …) are kept
+PARSER_VERSION = "3"  # 2: the facts above the table (联系人, 联系电话 …) are kept; 3: and its group headers
 _OWNER = re.compile(r"单位[（(]公章[)）][:：]\s*(\S+)")
 # What the lines above a table say of the list itself ("联系人：齐心  联系电话：…").
 _FACT = re.compile(r"(联系人|联系电话|电话|手机|填报人|填报日期|报送日期|日期)\s*[:：]\s*([^\s:：]+)")
@@ -188,6 +188,13 @@ def _title_lines(above: list[list[str]]) -> list[str]:
     return [line.strip() for text in texts for line in text.split("\n") if line.strip()]
 
 
+def _group_headers(above: list[list[str]]) -> list[str]:
+    """The texts of a row above the header that holds several (部省共建任务 | 落实具体措施): what the columns
+    under each are, and often the name officials call the list by."""
+    texts = [list(dict.fromkeys(clean_short(x) for x in row if clean_short(x))) for row in above]
+    return [t for row in texts if len(row) > 1 for t in row]
+
+
 def _document(found: _List, key: str, path: Path, registry: Registry, place: str | None, need_place: bool
               ) -> Document:
     fields = map_headers(found.headers)
@@ -198,6 +205,8 @@ def _document(found: _List, key: str, path: Path, registry: Registry, place: str
     if not title:  # the title may sit in a cell above the header (" \t附件\n环翠区…清单")
         lines = _title_lines(found.above)
         title, owner, facts = _title(lines)
+    if groups := _group_headers(found.above):
+        facts[GROUP_HEADERS] = "｜".join(groups)
     if not title:
         raise IngestError(path, Message.of("no_title"))
     jurisdiction = _place(path, registry, title, " ".join(lines), place)

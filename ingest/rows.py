@@ -14,6 +14,8 @@ PUBLIC_ROW_KEYS = (
 )
 
 
+GROUP_HEADERS = "表头分组"  # the document fact holding the group headers above its columns, joined by ｜
+
 class Measures(BaseModel):
     """An institution's own measures for a row (liaoning: 锦州师专's columns)."""
 

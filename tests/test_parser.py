@@ -149,3 +149,9 @@ def test_a_list_with_other_header_words_ingests_unchanged(tmp_path: Path, regist
     assert first.lead == ["县教育局"] and first.responsible == ["县人社局", "县财政局"]
     assert first.responsible_ids[0] == "hrss" and first.due == "2024年"
     assert second.responsible == [] and second.deadline_years == [2025]
+
+
+def test_the_group_headers_above_the_columns_are_kept_as_a_fact(registry: Registry) -> None:
+    from ingest.rows import GROUP_HEADERS
+    document = parse_file(LISTS / "liaoning.txt", registry)
+    assert document.facts[GROUP_HEADERS].split("｜") == ["部省共建任务", "落实具体措施"]

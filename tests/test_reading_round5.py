@@ -69,3 +69,25 @@ def test_a_percentage_in_the_institutions_own_measures(assistant: Assistant) -> 
     expected = rows_where(assistant, "liaoning", lambda r: bool(percent.search(r.text) or (
         r.measures and percent.search(r.measures.targets + r.measures.actions))))
     assert ids(said) == expected and expected
+
+
+def test_a_list_called_by_its_group_header_as_written_or_with_two_characters_swapped(assistant: Assistant) -> None:
+    for name in ("部省共建", "省部共建"):
+        said = assistant.ask(f"{name}那张表里省总工会负责哪几条")
+        expected = rows_where(assistant, "liaoning", lambda r: any("总工会" in n for n in r.responsible))
+        assert said.understood and ids(said) == expected and expected, name
+        assert "辽宁省" in said.plan_line
+
+
+def test_group_headers_are_kept_and_name_the_list() -> None:
+    from assistant.understand.lists import nicknames
+    assert nicknames("部省共建任务｜落实具体措施") == ("部省共建",)  # the generic header names nothing
+    assert nicknames("") == ()
+
+
+def test_a_nickname_beside_a_place_without_a_list_names_no_list(assistant: Assistant) -> None:
+    said = assistant.ask("黑龙江省部省共建清单有多少项")
+    assert said.abstained and not said.citations
+    lineage = assistant.ask("瓦房店第35条是落实的省部共建清单哪条")  # a nickname beside another place: both lists
+    assert lineage.plan.operation == "lineage" and "wafangdian#35" in ids(lineage)
+    assert any(i.startswith("liaoning#") for i in ids(lineage))

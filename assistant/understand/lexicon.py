@@ -23,6 +23,7 @@ from pypinyin import Style, pinyin
 from assistant.catalog import Catalog
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
+from assistant.understand.lists import list_words
 from assistant.understand.plan import ReadAs
 from ingest.registries import Registry
 
@@ -130,7 +131,7 @@ class Lexicon:
         """The lexicon of an index: its names (registries, categories, list titles and their words), the rule
         parser's cue words as structure, and each agency's short name for the agency groups."""
         titles = [d.title for d in catalog.documents]
-        title_words = {w for t in titles for w in tokenizer.content_words(t)}
+        title_words = list_words(catalog, tokenizer.content_words)  # and 部省共建 (省部共建): what a list is called
         short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
                    [*cues.structure_words(), *cues.glossary], short)

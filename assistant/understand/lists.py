@@ -10,10 +10,14 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ingest.rows import GROUP_HEADERS
+
 if TYPE_CHECKING:
     from assistant.catalog import Catalog
 
 MIN_DISTINCT, MAX_DISTINCT = 2, 12
+MIN_NICKNAME = 3
+_GENERIC_ENDS = ("任务", "清单", "举措", "措施", "具体", "落实", "主要", "工作")
 _DECOR = re.compile(r"[《》〈〉“”\"'‘’「」『』\s]")
 _CITE = re.compile(r"\[([^\[\]#\s]+)#(\d+)\]")
 
@@ -26,6 +30,7 @@ class ListName:
     title: str
     jurisdiction: str
     measures_owner: str | None = None
+    nicknames: tuple[str, ...] = ()  # what officials call it, from its group headers (部省共建 of 部省共建任务)
 
 
 @dataclass
@@ -61,7 +66,9 @@ class ListNames:
 
     @classmethod
     def from_catalog(cls, catalog: Catalog) -> ListNames:
-        lists = [ListName(d.doc, d.title, d.jurisdiction, d.measures_owner) for d in catalog.documents]
+        lists = [ListName(d.doc, d.title, d.jurisdiction, d.measures_owner,
+                          nicknames(d.facts.get(GROUP_HEADERS, ""), catalog.registry.normalize))
+                 for d in catalog.documents]
         owners = {d.doc: d.measures_owner for d in catalog.documents if d.measures_owner}
         resolve = catalog.registry.agencies.resolve
         named = {a for r in catalog.rows for a in r.agency_ids}
@@ -98,12 +105,54 @@ class ListNames:
                 found.append(doc)
         return found
 
+    def nicknamed(self, question: str) -> list[ListName]:
+        """Lists the question calls by a nickname (部省共建清单, or 省部共建 with two characters swapped)."""
+        folded = self.normalize(_DECOR.sub("", question)).lower()
+        return [item for item in self.lists if any(_said(n.lower(), folded) for n in self._own_nicknames(item))]
+
+    def _own_nicknames(self, item: ListName) -> list[str]:
+        """The item's nicknames that no other list shares."""
+        others = {n for other in self.lists if other.doc != item.doc for n in other.nicknames}
+        return [n for n in item.nicknames if n not in others]
+
     def row_id(self, name: str, number: str, rows: Collection[str]) -> str | None:
         """The row a citation names as written ([yingkou#3], [营口市#3], [营口市·双高建设#3]), if among `rows`."""
         if f"{name}#{number}" in rows:
             return f"{name}#{number}"
         doc = next((d for d, label in self.labels.items() if label == name), None)
         return f"{doc}#{number}" if doc and f"{doc}#{number}" in rows else None
+
+
+def nicknames(group_headers: str, normalize: Callable[[str], str] = str) -> tuple[str, ...]:
+    """Names a list goes by, from the group headers above its columns: each header without the generic words it
+    ends with (部省共建任务 → 部省共建; 落实具体措施 is generic throughout, so it names nothing)."""
+    found = []
+    for header in (h for h in group_headers.split("｜") if h):
+        name = normalize(_DECOR.sub("", header))
+        while (end := next((g for g in _GENERIC_ENDS if name.endswith(g)), None)) is not None:
+            name = name.removesuffix(end)
+        if len(name) >= MIN_NICKNAME:
+            found.append(name)
+    return tuple(found)
+
+
+def list_words(catalog: Catalog, content_words: Callable[[str], list[str]]) -> set[str]:
+    """Words that name a list rather than a topic: its title's words, and its nicknames as said and in their words."""
+    words = {w for d in catalog.documents for w in content_words(d.title)}
+    for document in catalog.documents:
+        for name in nicknames(document.facts.get(GROUP_HEADERS, ""), catalog.registry.normalize):
+            for said in spoken(name):
+                words |= {said, *content_words(said)}
+    return words
+
+
+def spoken(name: str) -> list[str]:
+    """A nickname as written and with two neighbouring characters swapped, as people say it (省部共建, 部省共建)."""
+    return [name, *(name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1))]
+
+
+def _said(name: str, folded: str) -> bool:
+    return any(s in folded for s in spoken(name))
 
 
 def citation_pattern() -> re.Pattern[str]:

@@ -358,6 +358,12 @@ class RuleParser:
         docs = self.lists.named_docs(question)
         if docs:
             scope = scope.model_copy(update={"docs": docs})
+        if not scope.missing and not scope.institution:  # 部省共建清单: the list's place, beside any other named
+            for item in self.lists.nicknamed(question):
+                places = [*scope.places, *([item.jurisdiction] if item.jurisdiction not in scope.places else [])]
+                alone = sum(i.jurisdiction == item.jurisdiction for i in self.lists.lists) == 1
+                scope = scope.model_copy(update={"places": places} if alone else
+                                         {"places": places, "docs": [*scope.docs, item.doc]})
         owners = {self.lists.unit_owners.get(m.agency or "") for m in names if m.agency}
         if scope.institution is None and len(owners) == 1 and None not in owners and not scope.docs:
             owner = owners.pop() or ""
