@@ -91,3 +91,32 @@ def test_a_nickname_beside_a_place_without_a_list_names_no_list(assistant: Assis
     lineage = assistant.ask("瓦房店第35条是落实的省部共建清单哪条")  # a nickname beside another place: both lists
     assert lineage.plan.operation == "lineage" and "wafangdian#35" in ids(lineage)
     assert any(i.startswith("liaoning#") for i in ids(lineage))
+
+
+def test_the_row_naming_the_most_counts_every_name_and_says_who_wins_without_collectives(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单哪几条任务的责任部门个数最多")
+    sizes = {i: len(assistant.engine.catalog.by_id[i].responsible) for i in rows_where(assistant, "liaoning",
+                                                                                         lambda r: True)}
+    most = max(sizes.values())
+    assert ids(said) == [i for i, n in sizes.items() if n == most]
+    wafangdian = assistant.ask("瓦房店责任部门列得最多的是哪条")
+    assert "统称" in wafangdian.answer  # 各乡镇 / 街道办事处 decided it: the answer says who wins without them
+
+
+def test_the_fewest_asked_as_which_rows_ranks_rows(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区哪几条的牵头单位最少")
+    sizes = {i: len(assistant.engine.catalog.by_id[i].lead) for i in rows_where(assistant, "huancui", lambda r: True)}
+    fewest = min(sizes.values())
+    assert said.plan.group_by == "row" and ids(said) == [i for i, n in sizes.items() if n == fewest]
+
+
+def test_which_of_the_lists_has_the_most_rows_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which of the lists is longest, i.e. has the most rows?")
+    assert said.plan.group_by == "doc" and "57" in said.answer
+
+
+def test_a_cut_made_of_structure_words_is_no_topic_but_a_noun_around_one_is(assistant: Assistant) -> None:
+    said = assistant.ask("营口哪几条任务的牵头单位个数最多")
+    assert said.plan.operation == "group_count" and said.plan.rank is None
+    kept = assistant.ask("瓦房店要培养的市级专业带头人是几个人")
+    assert kept.plan.rank is not None and "带头人" in kept.plan.rank.terms

@@ -410,7 +410,12 @@ class ExtractiveAnswerer:
         if plan.group_by == "row":
             field = self.t(plan, f"field_{plan.fields[0]}" if plan.fields else "field_any_agency")
             cites = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key]) for g in candidates)
-            return self.t(plan, f"group_pick_row_{plan.pick}", rows=cites, field=field, count=best)
+            line = self.t(plan, f"group_pick_row_{plan.pick}", rows=cites, field=field, count=best)
+            if found.without_collectives:  # 各市 counted as a name decided it: say who wins without it
+                other = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key])
+                                                      for g in found.without_collectives)
+                line += self.t(plan, "group_pick_row_bodies", rows=other, count=found.without_collectives[0].total)
+            return line
         names = self.t(plan, "list_sep").join(g.label for g in candidates if g.total == best)
         role = self.t(plan, f"group_pick_{plan.fields[0]}") if plan.fields in (["lead"], ["responsible"]) else ""
         return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)

@@ -75,6 +75,7 @@ class Result:
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     missing_places: list[str] = field(default_factory=list)
     dense_pending: list[str] = field(default_factory=list)  # ranked documents with rows whose vectors are not in yet
+    without_collectives: list[GroupCount] = field(default_factory=list)  # the rows picked if 各市 counted for none
 
 
 class Executor:
@@ -248,11 +249,16 @@ class Executor:
         agencies = self.catalog.registry.agencies
         limit = plan.groups
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
-            sized = [GroupCount(r.id, r.id, [r.id], size=len({a for a, _ in _agency_keys(plan, r, agencies)
-                                                              if not agencies.is_collective(a)}))
-                     for r in rows]  # 各乡镇 / 街道办事处 are several bodies, not one more department
-            best = (max if plan.pick != "min" else min)((g.total for g in sized), default=0)
+            pick = max if plan.pick != "min" else min
+            named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)} for r in rows}
+            sized = [GroupCount(r.id, r.id, [r.id], size=len(named[r.id])) for r in rows]  # 各市 is a name too
+            best = pick((g.total for g in sized), default=0)
             result.groups = [g for g in sized if g.total == best]
+            bodies = [GroupCount(r.id, r.id, [r.id], size=len({a for a in named[r.id] if not agencies.is_collective(a)}))
+                      for r in rows]  # 各市 / 各乡镇 are several bodies: the answer says who wins without them too
+            fewest = pick((g.total for g in bodies), default=0)
+            if {g.key for g in bodies if g.total == fewest} != {g.key for g in result.groups}:
+                result.without_collectives = [g for g in bodies if g.total == fewest]
             return [self.catalog.by_id[g.key] for g in result.groups]
         for row in rows:
             if plan.group_by == "agency":

@@ -112,7 +112,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     extreme = next((t for t in tags if t.kind == "extreme"), None)
     if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
         return plan
-    if plan.operation not in ("list", "count", "group_count", "refuse", "search"):
+    if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
         return plan
     pick = "min" if extreme.value in ("min", "less") else "max"
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
@@ -144,7 +144,8 @@ _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
 def _asks_for_a_row(tags: list[Tag]) -> bool:
     """哪项 / 哪一条 / which task: the question asks which row, not which agency or category."""
     for k, tag in enumerate(tags):
-        if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务"):
+        if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务", "哪几条", "哪几项", "哪些条",
+                        "哪些项", "哪几个任务", "哪些任务"):
             return True
         if tag.text in ("which", "哪个") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
             return True

@@ -109,6 +109,7 @@ class RuleParser:
         self.cues = cues or Cues.load()
         # never topic words: the cues' words, and the lexicon's closed classes (几条, 一栏, 出现次数)
         self._cue_words = {w for cue in self.cues.all_words() for w in tokenizer.content_words(cue)} | structure
+        self._structure = structure
         self._english_cue_words = {w for cue in self.cues.all_words() if cue.isascii()
                                    for w in re.findall(r"[a-z]+", cue.lower())} | {w for w in structure if w.isascii()}
         self._category_names = [(name, c) for c in categories
@@ -489,12 +490,20 @@ class RuleParser:
             return []
         return list(dict.fromkeys(self.cues.glossary[m.group(0)] for m in self._glossary.finditer(folded)))
 
+    def _mostly_structure(self, word: str) -> bool:
+        """数最多 (jieba's cut of 个数最多): a word made of structure words alone (数 + 最多) is no topic; 带头人 is."""
+        ends = {0}
+        for j in range(1, len(word) + 1):
+            if any(i in ends and word[i:j] in self._structure for i in range(j)):
+                ends.add(j)
+        return len(word) in ends
+
     def _topic(self, question: str, surfaces: list[str], english: list[str]) -> list[str]:
         words = []
         for word in self.tokenizer.content_words(question):
             if word.isascii() and word.isalpha():
                 continue  # English words match no row: their glossary terms stand in for them
-            if word in self._cue_words or word in self.title_words or word.isdigit():
+            if word in self._cue_words or word in self.title_words or word.isdigit() or self._mostly_structure(word):
                 continue
             if any(word in s or s in word for s in surfaces):
                 continue
