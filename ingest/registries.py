@@ -96,6 +96,21 @@ def _english_forms(name: str) -> list[str]:
     return forms
 
 
+_OFFICE_ENDS = ("委员会", "办公室", "局", "厅", "委", "办")
+SECTOR_HEADS = ("部门", "口", "系统")
+
+
+def _sector_forms(aliases: dict[str, str]) -> dict[str, str]:
+    """金融部门, 金融口, 金融系统 for 金融局: an agency's sector said by its stem and a head word, when the stem
+    belongs to one agency alone."""
+    stems: dict[str, set[str]] = {}
+    for alias, agency in aliases.items():
+        end = next((e for e in _OFFICE_ENDS if alias.endswith(e)), None)
+        if end and len(alias) - len(end) >= 2:
+            stems.setdefault(alias.removesuffix(end), set()).add(agency)
+    return {f"{stem}{head}": next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1 for head in SECTOR_HEADS}
+
+
 class AgencyRegistry:
     """Resolves agency names from cells and questions to one canonical agency id."""
 
@@ -106,6 +121,7 @@ class AgencyRegistry:
         self.by_id = {a.id: a for a in agencies}
         self.aliases = {normalize(alias): a.id for a in agencies for alias in (a.name, *a.aliases)}
         self.cell_aliases = {**self.aliases, **{normalize(k): v for k, v in cell_only.items()}}
+        self.aliases = {**_sector_forms(self.aliases), **self.aliases}
         self.english = _english_names({form: a.id for a in agencies for name in a.english
                                        for form in _english_forms(name)})
         self.local_names: dict[str, str] = {}

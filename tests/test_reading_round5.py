@@ -120,3 +120,23 @@ def test_a_cut_made_of_structure_words_is_no_topic_but_a_noun_around_one_is(assi
     assert said.plan.operation == "group_count" and said.plan.rank is None
     kept = assistant.ask("瓦房店要培养的市级专业带头人是几个人")
     assert kept.plan.rank is not None and "带头人" in kept.plan.rank.terms
+
+
+def test_a_sector_said_by_an_agencys_stem_and_a_head_word(assistant: Assistant) -> None:
+    expected = rows_where(assistant, "yingkou", lambda r: "financial_regulation" in r.agency_ids)
+    for said in ("营口清单中金融系统有份的条目", "营口哪些任务金融口要参与"):
+        answer = assistant.ask(said)
+        assert answer.understood and ids(answer) == expected and expected, said
+
+
+def test_a_sector_followed_by_its_members_in_brackets_is_any_of_them(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店清单里财政口（市财政局、市税务局）参与的条目")
+    expected = rows_where(assistant, "wafangdian", lambda r: bool({"finance", "tax"} & set(r.agency_ids)))
+    assert ids(said) == expected and expected
+
+
+def test_sector_forms_come_from_stems_one_agency_owns() -> None:
+    from ingest.registries import _sector_forms
+    forms = _sector_forms({"金融局": "fin", "金融办": "fin", "教育局": "edu", "教育厅": "edu2"})
+    assert forms["金融部门"] == "fin" and forms["金融口"] == "fin"
+    assert "教育部门" not in forms  # two agencies share the stem: it names neither

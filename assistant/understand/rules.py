@@ -32,7 +32,7 @@ from assistant.understand.plan import (
     all_of,
     iter_atoms,
 )
-from ingest.registries import Registry
+from ingest.registries import SECTOR_HEADS, Registry
 
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
@@ -399,7 +399,8 @@ class RuleParser:
     def _agency_condition(self, folded: str, names: list[NameMatch], refs: list) -> Node | None:
         """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role. Negation and
         only-these are the grammar's (assistant/understand/grammar.lark), which knows their scope."""
-        if not names:
+        names = [m for m in names if not (m.surface.endswith(SECTOR_HEADS) and folded[m.end:m.end + 1] in "(（")]
+        if not names:  # 商务口（省商务厅、省政府外办）: the sector is its bracketed members, not one more name
             return None
         c = self.cues
         roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
