@@ -140,3 +140,21 @@ def test_sector_forms_come_from_stems_one_agency_owns() -> None:
     forms = _sector_forms({"金融局": "fin", "金融办": "fin", "教育局": "edu", "教育厅": "edu2"})
     assert forms["金融部门"] == "fin" and forms["金融口"] == "fin"
     assert "教育部门" not in forms  # two agencies share the stem: it names neither
+
+
+def test_the_institutions_only_unit_counts_its_own_units_cell(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专的举措里仅教务处一家负责的条目")
+    expected = rows_where(assistant, "liaoning", lambda r: bool(r.measures) and r.measures.units == ["教务处"])
+    assert ids(said) == expected and expected
+
+
+def test_guang_says_only(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪几条责任部门光写了市教育局")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.responsible_ids == ["education"])
+    assert said.understood and ids(said) == expected and expected
+
+
+def test_a_coined_term_is_searched_whole_and_the_demonstrative_after_a_topic_is_its_row(assistant: Assistant
+                                                                                        ) -> None:
+    plain = assistant.ask("环翠区1+X证书那一项是哪个部门牵头")
+    assert plain.understood and ids(plain) == rows_where(assistant, "huancui", lambda r: "1+X" in r.text)

@@ -104,6 +104,8 @@ class Executor:
                 and self.topics.off_topic(plan.lang, plan.rank):
             return Result(abstain="no_match", docs=docs, missing_places=missing)
         result = Result(docs=docs, missing_places=missing)
+        if plan.scope.institution:  # 师专只有人事处一个单位负责: the size of its own units' cell
+            plan = plan.model_copy(update={"where": _sized_by_units(plan.where)})
         pool = self._pool(plan, docs)
         rows = self._filtered(plan, pool, result)
         result.conflict = not rows and self._each_met(plan, pool)
@@ -360,6 +362,15 @@ class Executor:
         return rows
 
 
+def _sized_by_units(node: Node | None) -> Node | None:
+    """The tree with every size condition on any column counting the institution's own units instead."""
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [_sized_by_units(i) for i in node.items]})
+    if isinstance(node, SizeAtom) and node.field == "any":
+        return node.model_copy(update={"field": "units"})
+    return node
+
+
 def _with_linked(rows: list[Row], links: list[LinkView], catalog: Catalog, side: str) -> list[Row]:
     """The asked rows followed by the rows their links point to, each once, in list order after them."""
     other = sorted({getattr(v, side) for v in links if getattr(v, side) in catalog.by_id}, key=lambda i: catalog.position[i])
@@ -423,8 +434,10 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     if isinstance(atom, SizeAtom):
         if atom.field == "lead" and not row.has_lead_column:
             return False
+        resolve = catalog.registry.agencies.resolve
         cells = row.lead_ids if atom.field == "lead" else row.responsible_ids if atom.field == "responsible" \
-            and row.has_lead_column else row.agency_ids
+            and row.has_lead_column else [resolve(u) for u in row.measures.units] if atom.field == "units" \
+            and row.measures else [] if atom.field == "units" else row.agency_ids
         named = {a for a in cells if not catalog.registry.agencies.is_collective(a)} - set(atom.ignoring)
         return len(named) >= atom.count if atom.at_least else len(named) == atom.count
     if isinstance(atom, TextAtom):

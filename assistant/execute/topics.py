@@ -27,7 +27,8 @@ class Topics:
     def anchor(self, topic: TopicAtom, pool: list[Row], quoted: list[str]) -> str | None:
         """The word a topic stands on: a quoted phrase, else the rarest noun, else the rarest word, in the pool."""
         normalize = self.catalog.registry.normalize
-        for words in (quoted, topic.nouns, topic.terms):
+        coined = [t for t in topic.terms if "+" in t]  # 1+X: a coinage is as exact as a quote
+        for words in (quoted, coined, topic.nouns, topic.terms):
             present = [w.lower() for w in map(normalize, words)
                        if self.searcher.document_frequency(w, pool) > 0]
             if present:

@@ -110,7 +110,8 @@ class SizeAtom(BaseModel):
     """The column names this many agencies ("牵头单位只有一个", "led by a single unit")."""
 
     kind: Literal["size"] = "size"
-    field: Literal["lead", "responsible", "any"] = "any"
+    field: Literal["lead", "responsible", "any", "units"] = Field(
+        default="any", description="units: the institution's own units, which its measures name")
     count: int = 1
     at_least: bool = Field(default=False, description="this many or more (不止一个, 5个及以上)")
     ignoring: list[str] = Field(default_factory=list, description="agencies not counted (各县区不计); collective "
