@@ -131,9 +131,9 @@ class Coverage:
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
             relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it
-            relative |= tag.kind == "reference" and plan.reference is None and bool(plan.rank and plan.rank.terms) \
-                and k > 0 and tags[k - 1].end == tag.start and any(tags[k - 1].text in t or t in tags[k - 1].text
-                                                                    for t in plan.rank.terms)
+            searched = plan.rank.terms if plan.rank and plan.reference is None else []
+            relative |= tag.kind == "reference" and k > 0 and tags[k - 1].end == tag.start and any(
+                tags[k - 1].text in t or t in tags[k - 1].text for t in searched)
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
             relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
                 t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
