@@ -158,3 +158,14 @@ def test_a_coined_term_is_searched_whole_and_the_demonstrative_after_a_topic_is_
                                                                                         ) -> None:
     plain = assistant.ask("环翠区1+X证书那一项是哪个部门牵头")
     assert plain.understood and ids(plain) == rows_where(assistant, "huancui", lambda r: "1+X" in r.text)
+
+
+def test_the_rows_due_first_and_last(assistant: Assistant) -> None:
+    catalog = assistant.engine.catalog
+    due = {i: catalog.by_id[i].deadline_years for i in rows_where(assistant, "yingkou", lambda r: bool(r.deadline_years))}
+    last = max(max(y) for y in due.values())
+    said = assistant.ask("营口清单里完成期限最迟的任务有哪些")
+    assert said.understood and ids(said) == [i for i, y in due.items() if max(y) == last] and str(last) in said.answer
+    first = min(min(y) for y in due.values())
+    early = assistant.ask("Which Yingkou tasks have the earliest deadline?")
+    assert ids(early) == [i for i, y in due.items() if min(y) == first]

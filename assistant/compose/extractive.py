@@ -441,6 +441,11 @@ class ExtractiveAnswerer:
         group = self.t(plan, f"plan_group_{plan.group_by or 'doc'}")
         counted = len({rid for g in found.groups for rid in g.rows})
         lines = [self.t(plan, "group_summary", rows=counted, groups=len(found.groups), group=group)]
+        if plan.group_by == "due":  # the rows due first (or last), each with its cells
+            if not found.groups:
+                return [self.t(plan, "group_due_none")]
+            return [self.t(plan, f"group_pick_due_{plan.pick}", year=found.groups[0].label, count=len(found.rows))] \
+                + [self.row_line(plan, r) for r in found.rows]
         if plan.group_by == "row":  # the rows picked, each with its cells
             return [self._picked(plan, found, group)] + [self.row_line(plan, r) for r in found.rows] \
                 if found.groups else [self.t(plan, "group_summary", rows=0, groups=0, group=group)]

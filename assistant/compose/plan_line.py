@@ -43,6 +43,8 @@ class PlanLine:
             parts.append(self.t(lang, "plan_rank", terms=self.t(lang, "plan_sep").join(plan.rank.terms)))
         operation = self.t(lang, f"plan_op_{plan.operation}",
                            group=self.t(lang, f"plan_group_{plan.group_by or 'doc'}"))
+        if plan.group_by == "due" and plan.pick:  # 完成时间最早的: a pick by time, not a count
+            operation = self.t(lang, f"plan_op_due_{plan.pick}")
         if plan.operation == "lineage" and plan.lineage:
             operation = self.t(lang, f"plan_lineage_{plan.lineage}")
         if plan.groups is not None:

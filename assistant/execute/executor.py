@@ -250,6 +250,13 @@ class Executor:
         groups: dict[str, GroupCount] = {}
         agencies = self.catalog.registry.agencies
         limit = plan.groups
+        if plan.group_by == "due":  # 完成时间最早的: the rows whose first (or last) year due is the earliest (latest)
+            pick = min if plan.pick == "min" else max
+            due = {r.id: pick(r.deadline_years) for r in rows if r.deadline_years}
+            best = pick(due.values(), default=None)
+            won = [r for r in rows if best is not None and due.get(r.id) == best]
+            result.groups = [GroupCount(str(best), str(best), [r.id for r in won])] if won else []
+            return won
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
             pick = max if plan.pick != "min" else min
             named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)} for r in rows}
@@ -346,7 +353,8 @@ class Executor:
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None or not rows:
             return rows[:1] if plan.reference else []
-        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit)
+        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit,
+                                  own=plan.scope.institution is not None)  # 师专专业数调到多少: its own target
 
     def _search(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None:

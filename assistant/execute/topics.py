@@ -74,7 +74,7 @@ class Topics:
         return (self.in_order(kept) if ordered else kept), anchor
 
     def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
-               unit: str | None = None) -> list[Row]:
+               unit: str | None = None, own: bool = False) -> list[Row]:
         """Fact rows: fused BM25 and dense rank, then the row whose best clause holds the most topic words and a
         figure first; others only while they tie with it. With a unit asked (多少人), a row whose figure carries it
         breaks the tie."""
@@ -85,7 +85,7 @@ class Topics:
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]
-        scored = [((*clause_score(row, words), has_unit(row, unit)), fused, row) for row, fused in ranked]
+        scored = [((*clause_score(row, words, own), has_unit(row, unit)), fused, row) for row, fused in ranked]
         best = max(scored, key=lambda item: (item[0], item[1]))
         ties = [row for score, _, row in scored if score == best[0] and row is not best[2]]
         said = self.catalog.registry.normalize(question).lower()
@@ -139,11 +139,13 @@ def has_unit(row: Row, unit: str | None) -> bool:
     return any(_UNITS[unit].search(t) for t in texts)
 
 
-def clause_score(row: Row, words: list[str]) -> tuple[int, bool]:
-    """The best clause of a row's text or targets: how many topic words it holds, and whether it has a figure."""
-    texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
-    best = (0, False)
-    for clause in (c for t in texts for c in _CLAUSES.findall(t)):
-        folded = clause.lower()
-        best = max(best, (sum(w in folded for w in words), bool(re.search(r"\d", clause))))
+def clause_score(row: Row, words: list[str], own: bool = False) -> tuple[int, bool, bool]:
+    """The best clause of a row's text or targets: how many topic words it holds, whether it has a figure, and
+    (asked of an institution's own measures: `own`) whether it is the institution's clause."""
+    texts = [(row.text, False)] + ([(row.measures.targets, own)] if row.measures and row.measures.targets else [])
+    best = (0, False, False)
+    for text, measured in texts:
+        for clause in _CLAUSES.findall(text):
+            folded = clause.lower()
+            best = max(best, (sum(w in folded for w in words), bool(re.search(r"\d", clause)), measured))
     return best

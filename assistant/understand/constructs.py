@@ -114,7 +114,10 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan
     if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
         return plan
-    pick = "min" if extreme.value in ("min", "less") else "max"
+    pick = "min" if extreme.value in ("min", "less", "earliest") else "max"
+    if extreme.value in ("earliest", "latest"):  # 完成时间最早的: the rows due first, not a count
+        return plan.model_copy(update={"operation": "group_count", "group_by": "due", "pick": pick, "fields": ["due"],
+                                       "rank": None, "refuse_reason": None})
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
     if _asks_for_a_row(tags) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
