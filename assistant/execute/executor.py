@@ -254,9 +254,9 @@ class Executor:
             pick = min if plan.pick == "min" else max
             due = {r.id: pick(r.deadline_years) for r in rows if r.deadline_years}
             best = pick(due.values(), default=None)
-            won = [r for r in rows if best is not None and due.get(r.id) == best]
-            result.groups = [GroupCount(str(best), str(best), [r.id for r in won])] if won else []
-            return won
+            first = [r for r in rows if best is not None and due.get(r.id) == best]
+            result.groups = [GroupCount(str(best), str(best), [r.id for r in first])] if first else []
+            return first
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
             pick = max if plan.pick != "min" else min
             named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)} for r in rows}
