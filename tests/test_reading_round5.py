@@ -169,3 +169,14 @@ def test_the_rows_due_first_and_last(assistant: Assistant) -> None:
     first = min(min(y) for y in due.values())
     early = assistant.ask("Which Yingkou tasks have the earliest deadline?")
     assert ids(early) == [i for i, y in due.items() if min(y) == first]
+
+
+def test_a_figure_question_cites_the_one_row_that_answers_it(assistant: Assistant) -> None:
+    said = assistant.ask("营口普职融通一年计划招多少学生")
+    assert ids(said) == ["yingkou#8"] and "800人" in said.answer
+
+
+def test_a_count_that_does_not_fit_the_previous_rows_is_unread(assistant: Assistant) -> None:
+    session = assistant.ask("瓦房店财政局参与了哪些任务").session_id
+    these = assistant.ask("这三项各自由谁负责", session_id=session)
+    assert not these.understood and "这三项" in these.unread

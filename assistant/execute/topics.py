@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 from assistant.catalog import Catalog
 from assistant.execute.hybrid import HybridSearcher
 from assistant.understand.plan import TopicAtom
 from ingest.rows import Row
 
-FACT_ROWS = 3
 FACT_CANDIDATES = 5
 TOPIC_MAX_ANCHORED = 12
 TOPIC_ROWS_UNANCHORED = 5
@@ -75,24 +73,18 @@ class Topics:
 
     def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
                unit: str | None = None, own: bool = False) -> list[Row]:
-        """Fact rows: fused BM25 and dense rank, then the row whose best clause holds the most topic words and a
-        figure first; others only while they tie with it. With a unit asked (多少人), a row whose figure carries it
-        breaks the tie."""
-        dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
+        """The fact row: fused BM25 and dense rank over the candidates, then the one whose best clause holds the most
+        topic words and a figure (with a unit asked, 多少人, a figure in that unit; asked of an institution, its own
+        clause). One row: a second row that scores alike is as often wrong as right, and a wrong one costs the answer."""
         if unit in _STATED_ONLY and not any(has_unit(row, unit) for row in pool):
             return []  # 经费预算是多少亿元: no row states a sum of money, so no row's other figure answers it
+        dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
         ranked = self.searcher.rank(dense_text, pool, " ".join(quoted + topic.terms))[:FACT_CANDIDATES]
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]
         scored = [((*clause_score(row, words, own), has_unit(row, unit)), fused, row) for row, fused in ranked]
-        best = max(scored, key=lambda item: (item[0], item[1]))
-        ties = [row for score, _, row in scored if score == best[0] and row is not best[2]]
-        said = self.catalog.registry.normalize(question).lower()
-        echo = _echoed(said, best[2])  # 专兼职教师占专业教师总数的比例: the row that says the question's own words
-        if echo >= _ECHO:
-            ties = [row for row in ties if _echoed(said, row) > echo - _ECHO_GAP]
-        return [best[2], *ties][:FACT_ROWS]
+        return [max(scored, key=lambda item: (item[0], item[1]))[2]]
 
     def off_topic(self, lang: str, topic: TopicAtom) -> bool:
         """A Chinese topic most of whose nouns no row contains (房价, 股票, 医保报销)."""
@@ -120,16 +112,6 @@ _UNITS = {
 # Units whose figure no other figure can stand for: a question asking a sum of money or a head count that no row of
 # the lists states is answered with "not found", not with the nearest row's other number.
 _STATED_ONLY = ("money", "people")
-
-_ECHO, _ECHO_GAP = 8, 3  # a run of 8 characters of the question in a row; a tie within 3 characters of it stays
-
-
-def _echoed(question: str, row: Row) -> int:
-    """The longest run of the question's characters that the row's text says too."""
-    text = row.text.lower()
-    match = SequenceMatcher(None, question, text, autojunk=False).find_longest_match(0, len(question), 0, len(text))
-    return match.size
-
 
 def has_unit(row: Row, unit: str | None) -> bool:
     """Whether the row's text or targets state a figure in the unit asked (any row does when none is asked)."""

@@ -186,6 +186,10 @@ class Coverage:
         if tag.kind in ("single", "reference") and tag.value.partition(":")[2] \
                 and cn_number(tag.value.partition(":")[2]) == len(agencies):  # 这两个 after two agencies: them
             return True
+        said = tag.value.partition(":")[2]
+        if tag.kind == "reference" and said and plan.reference is not None and plan.reference.position is None \
+                and cn_number(said) != len(plan.reference.rows):  # 这两项 about 27 rows: not the rows it says
+            return False
         if tag.kind == "single" and ":" in tag.value:  # 两个部门 after two agencies counts them
             return _holds(tag.kind, plan) or cn_number(tag.value.partition(":")[2]) == len(agencies)
         if tag.kind in CONSTRUCTS:

@@ -44,12 +44,18 @@ class ListNames:
     labels: dict[str, str] = field(init=False)
     distinct: dict[str, str] = field(init=False)
     _tails: dict[str, str] = field(init=False)
+    _nicknames: dict[str, ListName] = field(init=False)  # a nickname only one list has -> that list
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[ListName]] = defaultdict(list)
         for item in self.lists:
             by_place[item.jurisdiction].append(item)
         self.labels, self.distinct, self._tails = {}, {}, {}
+        owners: dict[str, list[ListName]] = defaultdict(list)
+        for item in self.lists:
+            for name in item.nicknames:
+                owners[name.lower()].append(item)
+        self._nicknames = {name: items[0] for name, items in owners.items() if len(items) == 1}  # one list's own
         for place, items in by_place.items():
             if len(items) == 1:
                 self.labels[items[0].doc] = place
@@ -107,13 +113,10 @@ class ListNames:
 
     def nicknamed(self, question: str) -> list[ListName]:
         """Lists the question calls by a nickname (部省共建清单, or 省部共建 with two characters swapped)."""
+        if not self._nicknames:
+            return []
         folded = self.normalize(_DECOR.sub("", question)).lower()
-        return [item for item in self.lists if any(_said(n.lower(), folded) for n in self._own_nicknames(item))]
-
-    def _own_nicknames(self, item: ListName) -> list[str]:
-        """The item's nicknames that no other list shares."""
-        others = {n for other in self.lists if other.doc != item.doc for n in other.nicknames}
-        return [n for n in item.nicknames if n not in others]
+        return [item for name, item in self._nicknames.items() if _said(name, folded)]
 
     def row_id(self, name: str, number: str, rows: Collection[str]) -> str | None:
         """The row a citation names as written ([yingkou#3], [营口市#3], [营口市·双高建设#3]), if among `rows`."""
