@@ -336,7 +336,8 @@ class Executor:
     def _fact(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None or not rows:
             return rows[:1] if plan.reference else []
-        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit)
+        return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit,
+                                  when="due" in plan.fields)
 
     def _search(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None:

@@ -73,16 +73,21 @@ class Topics:
         return (self.in_order(kept) if ordered else kept), anchor
 
     def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
-               unit: str | None = None) -> list[Row]:
-        """Fact rows: fused BM25 and dense rank, then the row whose best clause holds the most topic words and a
-        figure first; others only while they tie with it. With a unit asked (多少人), a row whose figure carries it
-        breaks the tie."""
+               unit: str | None = None, when: bool = False) -> list[Row]:
+        """Fact rows: fused BM25 and dense rank, then the row that can answer what was asked first (a figure in the
+        unit asked, 多少人 / 多大比例; a date or year when the question asks when), then the row whose best clause
+        holds the most topic words and a figure; others only while they tie with it. A row that states no such
+        figure or date cannot say how many or since when, however many of the question's words it holds."""
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
         ranked = self.searcher.rank(dense_text, pool, " ".join(quoted + topic.terms))[:FACT_CANDIDATES]
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]
-        scored = [((*clause_score(row, words), has_unit(row, unit)), fused, row) for row, fused in ranked]
+        scored = []
+        for row, fused in ranked:
+            held, figure = clause_score(row, words)
+            answers = held > 0 and (has_unit(row, unit) if unit else when and states_time(row))
+            scored.append(((answers, held, figure, has_unit(row, unit)), fused, row))
         best = max(scored, key=lambda item: (item[0], item[1]))
         ties = [row for score, _, row in scored if score == best[0] and row is not best[2]]
         said = self.catalog.registry.normalize(question).lower()
@@ -129,6 +134,11 @@ def has_unit(row: Row, unit: str | None) -> bool:
         return False
     texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
     return any(_UNITS[unit].search(t) for t in texts)
+
+
+def states_time(row: Row) -> bool:
+    """Whether the row says when: a completion time, or a year its text names (到2025年, 自2019年1月1日起)."""
+    return bool(row.due or row.years or (row.measures and row.measures.due))
 
 
 def clause_score(row: Row, words: list[str]) -> tuple[int, bool]:
