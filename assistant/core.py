@@ -172,11 +172,13 @@ class Assistant:
 
         return LLMAnswerer.from_settings(self.settings, catalog, self.templates, extractive)
 
-    def ingest_if_empty(self) -> IngestReport | None:
-        """Ingest the bundled and uploaded lists when the index holds no rows (a fresh or rebuilt data directory)."""
+    def ingest_if_empty(self, vectors_later: bool = False) -> IngestReport | None:
+        """Ingest the bundled and uploaded lists when the index holds no rows (a fresh or rebuilt data directory).
+        `vectors_later` (a server whose background worker embeds them): the rows are answerable by the structured
+        plan and BM25 as soon as they are read, their uncached vectors computed after (see `upload`)."""
         if self.engine.catalog.rows:
             return None
-        return self.reingest()
+        return self.reingest(vectors_later=vectors_later)
 
     def restored_line(self, report: IngestReport) -> str:
         """What a rebuild of an empty (new, or damaged and moved aside) index restored, and from where."""
@@ -184,18 +186,21 @@ class Assistant:
         return (f"the index was empty: restored {report.documents} lists, {report.rows} rows from {sources} "
                 f"({report.summary()})")
 
-    def reingest(self, force: bool = False) -> IngestReport:
+    def reingest(self, force: bool = False, vectors_later: bool = False) -> IngestReport:
         """Re-ingest the configured lists (bundled and uploaded) as the single writer, then answer from the new build.
 
         `force` builds a new collection even when nothing changed (to exercise a switch under load).
+        `vectors_later`: rows whose vectors are not cached are activated without them, for the background worker.
         Answers already running finish on the build they started with. An added file the state store's registry
         holds and the data directory lacks (added on another server) is restored from the registry first.
         """
         with self._writer:
             sources = rebuild_sources(self.settings.lists_dir, UploadFolder(self.settings.uploads_dir), self.state)
-            report = self._indexer().ingest(sources, progress=False, force=force)
+            report = self._indexer().ingest(sources, progress=False, force=force, vectors_later=vectors_later)
             if report.switched:
                 self.reload()
+        if report.waiting and self.backfill is not None:
+            self.backfill.wake()
         return report
 
     def preview(self, path: Path, filename: str, place: str | None = None) -> list[Preview]:

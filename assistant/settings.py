@@ -74,9 +74,10 @@ class Settings(BaseSettings):
     ingest_seconds: float = Field(default=600.0, gt=0, description="Reading and embedding one uploaded or added "
                                   "list file stops past this many seconds (422); a rebuild bounds each file's "
                                   "reading by it.")
-    vectors_in_background: bool = Field(default=True, description="A server activates an uploaded list as soon "
-                                        "as it is read (answerable by the structured plan and BM25) and embeds its "
-                                        "rows in one background worker; false: the upload embeds them first.")
+    vectors_in_background: bool = Field(default=True, description="A server activates an uploaded list, and the "
+                                        "lists it restores into an empty index, as soon as they are read "
+                                        "(answerable by the structured plan and BM25) and embeds their rows in one "
+                                        "background worker; false: they are embedded first.")
     rate_limit_per_minute: int = 0
     trusted_proxies: list[str] = Field(default_factory=list, description="Reverse proxies (addresses or networks, "
                                        "JSON list) whose X-Forwarded-For names the client for the rate limit and "

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import httpx
 
+from assistant.core import Assistant
 from assistant.settings import Settings
 from state import open_state
 from tests.conftest import ServedProcess, ThreadServer
 from tests.test_hardening import private_assistant
 from ui.http import create_app
+from ui.startup import ingest_if_empty
 
 PENDING = "的语义向量仍在计算"
 
@@ -96,3 +98,29 @@ def test_a_server_killed_while_it_embeds_an_upload_keeps_the_list_whole_and_embe
     assert backlog_after(again.url, 120)[-1] == 0  # its vectors computed by the restarted server
     answer = httpx.post(f"{again.url}/ask", json={"question": "测试市培训目标是多少？"}).json()
     assert "按「" in answer["plan_line"] and PENDING not in answer["plan_line"]  # ranked, with its vectors
+
+
+def test_a_cold_server_answers_its_lists_before_their_vectors(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    new_list(Settings(), lists, "huancui.txt")  # no vector of it is cached: the model would have to run first
+    settings = Settings(data_dir=tmp_path / "data", lists_dir=lists)
+    assistant = Assistant.from_settings(settings)
+    ingest_if_empty(assistant)  # what a first server does before it listens
+    assert assistant.backlog() == 16
+    listed = assistant.ask("环翠区有哪些任务？")
+    assert sum(c.id.startswith("huancui#") for c in listed.citations) == 16
+    assert PENDING in assistant.ask("环翠区实训基地建设的任务是什么？").plan_line
+    assert assistant.start_backfill().idle(timeout=120) and assistant.backlog() == 0
+    assert PENDING not in assistant.ask("环翠区实训基地建设的任务是什么？").plan_line
+    assistant.stop_backfill()
+
+
+def test_a_cold_start_told_to_embed_first_waits_for_every_vector(tmp_path: Path) -> None:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    new_list(Settings(), lists, "huancui.txt")
+    settings = Settings(data_dir=tmp_path / "data", lists_dir=lists, vectors_in_background=False)
+    assistant = Assistant.from_settings(settings)
+    ingest_if_empty(assistant)
+    assert assistant.backlog() == 0 and len(assistant.engine.catalog.rows) == 16

@@ -23,7 +23,9 @@ def sweep_staged(settings: Settings) -> None:
 
 
 def ingest_if_empty(assistant: Assistant) -> None:
-    """Ingest the bundled and uploaded lists when the index holds no rows, saying so in the log."""
-    report = assistant.ingest_if_empty()
+    """Ingest the bundled and uploaded lists when the index holds no rows, saying so in the log. With
+    ASSISTANT_VECTORS_IN_BACKGROUND (the default) the rows are answerable once read: a server's background worker
+    embeds the vectors the cache does not hold, so a cold start of a large index does not wait for the model."""
+    report = assistant.ingest_if_empty(vectors_later=assistant.settings.vectors_in_background)
     if report is not None:
         log.info("%s", assistant.restored_line(report))

@@ -354,7 +354,8 @@ class Executor:
         if plan.rank is None or not rows:
             return rows[:1] if plan.reference else []
         return self.topics.ranked(plan.question, plan.lang, plan.rank, rows, plan.quoted, plan.unit,
-                                  own=plan.scope.institution is not None)  # 师专专业数调到多少: its own target
+                                  own=plan.scope.institution is not None,  # 师专专业数调到多少: its own target
+                                  when="due" in plan.fields)
 
     def _search(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is None:

@@ -72,10 +72,11 @@ class Topics:
         return (self.in_order(kept) if ordered else kept), anchor
 
     def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
-               unit: str | None = None, own: bool = False) -> list[Row]:
-        """The fact row: fused BM25 and dense rank over the candidates, then the one whose best clause holds the most
-        topic words and a figure (with a unit asked, 多少人, a figure in that unit; asked of an institution, its own
-        clause). One row: a second row that scores alike is as often wrong as right, and a wrong one costs the answer."""
+               unit: str | None = None, own: bool = False, when: bool = False) -> list[Row]:
+        """The fact row: fused BM25 and dense rank over the candidates, then the row that can answer what was asked
+        (a figure in the unit asked, 多少人 / 多大比例; a date or year when the question asks when), then the one whose
+        best clause holds the most topic words and a figure (asked of an institution, its own clause first). One row:
+        a second row that scores alike is as often wrong as right, and a wrong one costs the answer."""
         if unit in _STATED_ONLY and not any(has_unit(row, unit) for row in pool):
             return []  # 经费预算是多少亿元: no row states a sum of money, so no row's other figure answers it
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
@@ -83,7 +84,11 @@ class Topics:
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]
-        scored = [((*clause_score(row, words, own), has_unit(row, unit)), fused, row) for row, fused in ranked]
+        scored = []
+        for row, fused in ranked:
+            held, figure, measured = clause_score(row, words, own)
+            answers = held > 0 and (has_unit(row, unit) if unit else when and states_time(row))
+            scored.append(((answers, held, figure, measured, has_unit(row, unit)), fused, row))
         return [max(scored, key=lambda item: (item[0], item[1]))[2]]
 
     def off_topic(self, lang: str, topic: TopicAtom) -> bool:
@@ -119,6 +124,11 @@ def has_unit(row: Row, unit: str | None) -> bool:
         return False
     texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
     return any(_UNITS[unit].search(t) for t in texts)
+
+
+def states_time(row: Row) -> bool:
+    """Whether the row says when: a completion time, or a year its text names (到2025年, 自2019年1月1日起)."""
+    return bool(row.due or row.years or (row.measures and row.measures.due))
 
 
 def clause_score(row: Row, words: list[str], own: bool = False) -> tuple[int, bool, bool]:

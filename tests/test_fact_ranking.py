@@ -1,0 +1,78 @@
+"""A fact question is answered by the row that can answer it: the one stating a figure in the unit asked, or a date
+when the question asks since when, over a row that shares more of its words but states neither; and dense ranking
+inside one place's list is exact, whatever else the index holds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.core import Assistant
+from assistant.settings import Settings
+from ingest.embedder import E5Embedding
+
+LIST = """附件
+青禾县职业教育工作任务清单
+
+\t序号
+\t政策内容
+\t牵头单位
+\t责任单位
+
+\t1
+\t鼓励县内企业申报产教融合型企业认定，被认定企业兴办职业教育的投资可按投资额一定比例抵免该企业当年应缴教育费附加和地方教育附加。
+\t县发展改革局
+\t县财政局、县税务局
+
+\t2
+\t支持企业参与职业教育产教融合试点，自2020年3月1日起，对试点企业举办职业教育的投资，可按投资额的30%比例，抵免教育费附加。
+\t县税务局
+\t县财政局
+
+\t3
+\t建设2个县级产教融合实训基地，面向中职学生开展实训。
+\t县教育局
+\t县人社局
+
+\t4
+\t健全教师到企业实践制度，专业课教师每5年累计不少于6个月到企业实践。
+\t县教育局
+\t县人社局
+
+\t5
+\t推动专业课教师参加企业实践和教学能力比赛，建设教师企业实践流动站。
+\t县教育局
+\t县人社局
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    work = tmp_path_factory.mktemp("qinghe")
+    (work / "lists").mkdir()
+    (work / "lists" / "qinghe.txt").write_text(LIST, "utf-8")
+    made = Assistant.from_settings(Settings(data_dir=work / "data", lists_dir=work / "lists"))
+    made.ingest_if_empty()
+    return made
+
+
+@pytest.mark.parametrize(("question", "row"), [
+    ("青禾县产教融合型企业投资可按多大比例抵免教育费附加？", "qinghe#2"),  # 30%, not 一定比例
+    ("青禾县企业投资抵免教育费附加从什么时候开始？", "qinghe#2"),  # 自2020年3月1日起
+    ("青禾县专业课教师到企业实践要求5年累计不少于多长时间？", "qinghe#4"),  # 6个月
+])
+def test_the_row_that_states_what_is_asked_answers_first(assistant: Assistant, question: str, row: str) -> None:
+    answer = assistant.ask(question)
+    assert [c.id for c in answer.citations][:1] == [row], (question, answer.answer)
+
+
+def test_dense_ranking_inside_a_list_is_exact(assistant: Assistant) -> None:
+    catalog = assistant.engine.catalog
+    assert catalog.vectors is not None
+    rows = catalog.filter(["qinghe"])[1:]  # a subset: only its rows come back
+    query = E5Embedding().get_query_embedding("企业投资抵免教育费附加")
+    stored = catalog.vectors.row_vectors(rows)
+    expected = sorted(stored, key=lambda rid: -float(stored[rid] @ np.asarray(query, dtype=np.float32)
+                                                     / np.linalg.norm(stored[rid]) / np.linalg.norm(query)))
+    assert [rid for rid, _ in catalog.vectors.similar(query, rows)] == expected
+    assert assistant.engine.executor.topics.searcher.dense_ranking("企业投资抵免教育费附加", rows)[0][0] == expected[0]
