@@ -180,3 +180,11 @@ def test_a_count_that_does_not_fit_the_previous_rows_is_unread(assistant: Assist
     session = assistant.ask("瓦房店财政局参与了哪些任务").session_id
     these = assistant.ask("这三项各自由谁负责", session_id=session)
     assert not these.understood and "这三项" in these.unread
+
+
+def test_a_number_after_the_provinces_list_is_its_row_and_asked_of_two_cities_is_lineage(assistant: Assistant
+                                                                                         ) -> None:
+    plain = assistant.ask("省清单31条讲的什么")
+    assert ids(plain) == ["liaoning#31"]
+    linked = assistant.ask("省里31条，在营口和瓦房店分别是哪一条")
+    assert linked.plan.operation == "lineage" and ids(linked)[0] == "liaoning#31" and len(ids(linked)) >= 2

@@ -67,6 +67,8 @@ class RowRef:
 
 
 _AFTER_PLACE = re.compile(r"\s*(\d{1,3})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
+# 省里49条 / 省清单49条: a number right after a level's list, as after a place's name
+_AFTER_LEVEL = re.compile(r"(?:省里|省清单里?|省级清单里?|省的清单里?)\s*(\d{1,3})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
 
 
 def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef]:
@@ -97,6 +99,8 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
     for _, end in places:
         if after := _AFTER_PLACE.match(folded, end):
             add(int(after.group(1)), int(after.group(1)), after.span())
+    for match in _AFTER_LEVEL.finditer(folded):
+        add(int(match.group(1)), int(match.group(1)), match.span(1))
     for match in _EN_RANGE.finditer(folded):
         add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _EN_ONE.finditer(folded):
