@@ -186,5 +186,5 @@ def test_a_number_after_the_provinces_list_is_its_row_and_asked_of_two_cities_is
                                                                                          ) -> None:
     plain = assistant.ask("省清单31条讲的什么")
     assert ids(plain) == ["liaoning#31"]
-    linked = assistant.ask("省里31条，在营口和瓦房店分别是哪一条")
+    linked = assistant.ask("省里31条这一项，营口、瓦房店对应的条目是？")
     assert linked.plan.operation == "lineage" and ids(linked)[0] == "liaoning#31" and len(ids(linked)) >= 2
