@@ -70,7 +70,7 @@ def test_fact_answer_quotes_the_sentence_with_the_figure_first(assistant: Assist
 
 def test_counts_come_from_the_index(assistant: Assistant) -> None:
     whole = assistant.ask("营口市清单共有多少项任务？")
-    assert whole.intent == "count" and "45项" in whole.answer and whole.citations == []
+    assert whole.intent == "count" and "45项" in whole.answer and len(whole.citations) == 45  # the rows counted
     agency = assistant.ask("营口市人社局参与多少项任务？")
     assert "27项" in agency.answer and ids(agency) == YINGKOU_HRSS
     assert assistant.ask("锦州师专计划获得几项省级创新创业竞赛奖项？").intent == "fact"  # 几项 inside a noun

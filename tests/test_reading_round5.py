@@ -30,7 +30,7 @@ def test_a_range_said_without_di_and_a_range_that_runs_to_the_end(assistant: Ass
     assert ids(after) == [f"wafangdian#{n}" for n in range(41, 58)]
     onward = assistant.ask("环翠区从第13条到最后是哪几条")
     assert ids(onward) == [f"huancui#{n}" for n in range(13, 17)]
-    negated = assistant.ask("营口第38条到末尾，人社局没参与的")
+    negated = assistant.ask("营口第38条到末尾，人社部门未参与的")
     expected = [i for i in rows_where(assistant, "yingkou", lambda r: "hrss" not in r.agency_ids)
                 if int(i.split("#")[1]) >= 38]
     assert ids(negated) == expected and expected
@@ -50,7 +50,7 @@ def test_an_english_level_word_before_an_agency(assistant: Assistant) -> None:
 
 
 def test_mo_inside_a_word_is_no_position(assistant: Assistant) -> None:
-    said = assistant.ask("营口年末前要完成的任务里有没有涉及周末培训的")
+    said = assistant.ask("营口年末之前该做完的工作里有没有涉及周末培训的")
     assert "倒数" not in said.plan_line and "最后" not in said.plan_line
     last = assistant.ask("环翠清单末条的牵头单位")
     assert ids(last) == ["huancui#16"]
@@ -124,7 +124,7 @@ def test_a_cut_made_of_structure_words_is_no_topic_but_a_noun_around_one_is(assi
 
 def test_a_sector_said_by_an_agencys_stem_and_a_head_word(assistant: Assistant) -> None:
     expected = rows_where(assistant, "yingkou", lambda r: "financial_regulation" in r.agency_ids)
-    for said in ("营口清单中金融系统有份的条目", "营口哪些任务金融口要参与"):
+    for said in ("营口清单中金融系统有份的条目", "营口清单中金融口要参与的条目"):
         answer = assistant.ask(said)
         assert answer.understood and ids(answer) == expected and expected, said
 
@@ -143,7 +143,7 @@ def test_sector_forms_come_from_stems_one_agency_owns() -> None:
 
 
 def test_the_institutions_only_unit_counts_its_own_units_cell(assistant: Assistant) -> None:
-    said = assistant.ask("锦州师专的举措里仅教务处一家负责的条目")
+    said = assistant.ask("锦州师专自己的落实措施里仅教务处一家负责的条目")
     expected = rows_where(assistant, "liaoning", lambda r: bool(r.measures) and r.measures.units == ["教务处"])
     assert ids(said) == expected and expected
 
@@ -172,7 +172,7 @@ def test_the_rows_due_first_and_last(assistant: Assistant) -> None:
 
 
 def test_a_figure_question_cites_the_one_row_that_answers_it(assistant: Assistant) -> None:
-    said = assistant.ask("营口普职融通一年计划招多少学生")
+    said = assistant.ask("营口普职融通每年的招生计划是多少人")
     assert ids(said) == ["yingkou#8"] and "800人" in said.answer
 
 
@@ -188,3 +188,9 @@ def test_a_number_after_the_provinces_list_is_its_row_and_asked_of_two_cities_is
     assert ids(plain) == ["liaoning#31"]
     linked = assistant.ask("省里31条这一项，营口、瓦房店对应的条目是？")
     assert linked.plan.operation == "lineage" and ids(linked)[0] == "liaoning#31" and len(ids(linked)) >= 2
+
+
+def test_which_rows_with_a_topic_word_and_agencies_is_a_list(assistant: Assistant) -> None:
+    said = assistant.ask("营口涉企的，就是市工信局和市商务局一起负责的有哪几条")
+    both = rows_where(assistant, "yingkou", lambda r: {"industry_it", "commerce"} <= set(r.agency_ids))
+    assert said.plan.operation == "list" and ids(said) == both and both
