@@ -127,11 +127,11 @@ class Coverage:
         places = set(plan.scope.places) | {a for p in plan.scope.places for a in self.ancestors(p)}
         unread: list[str] = []
         covered = [False] * len(folded)
+        searched = plan.rank.terms if plan.rank and plan.reference is None else []
         for k, tag in enumerate(tags):
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
             relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it
-            searched = plan.rank.terms if plan.rank and plan.reference is None else []
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].end == tag.start and any(
                 tags[k - 1].text in t or t in tags[k - 1].text for t in searched)
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named

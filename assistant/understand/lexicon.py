@@ -23,7 +23,6 @@ from pypinyin import Style, pinyin
 from assistant.catalog import Catalog
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
-from assistant.understand.lists import list_words
 from assistant.understand.plan import ReadAs
 from ingest.registries import Registry
 
@@ -127,11 +126,12 @@ class Lexicon:
                 self._by_sound.setdefault((len(name), key[0]), []).append((name, key))
 
     @classmethod
-    def from_catalog(cls, registry: Registry, catalog: Catalog, tokenizer: Tokenizer, cues: Cues) -> Lexicon:
-        """The lexicon of an index: its names (registries, categories, list titles and their words), the rule
-        parser's cue words as structure, and each agency's short name for the agency groups."""
+    def from_catalog(cls, registry: Registry, catalog: Catalog, tokenizer: Tokenizer, cues: Cues,
+                     title_words: set[str]) -> Lexicon:
+        """The lexicon of an index: its names (registries, categories, list titles, and `title_words`: the words
+        that name a list, `lists.list_words`), the rule parser's cue words as structure, and each agency's short
+        name for the agency groups."""
         titles = [d.title for d in catalog.documents]
-        title_words = list_words(catalog, tokenizer.content_words)  # and 部省共建 (省部共建): what a list is called
         short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
                    [*cues.structure_words(), *cues.glossary], short)

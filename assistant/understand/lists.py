@@ -44,7 +44,7 @@ class ListNames:
     labels: dict[str, str] = field(init=False)
     distinct: dict[str, str] = field(init=False)
     _tails: dict[str, str] = field(init=False)
-    _nicknames: dict[str, ListName] = field(init=False)  # a nickname only one list has -> that list
+    _nicknames: dict[str, ListName] = field(init=False)  # a nickname only one list has, as said -> that list
 
     def __post_init__(self) -> None:
         by_place: dict[str, list[ListName]] = defaultdict(list)
@@ -55,7 +55,8 @@ class ListNames:
         for item in self.lists:
             for name in item.nicknames:
                 owners[name.lower()].append(item)
-        self._nicknames = {name: items[0] for name, items in owners.items() if len(items) == 1}  # one list's own
+        self._nicknames = {said: items[0] for name, items in owners.items() if len(items) == 1  # one list's own
+                           for said in spoken(name)}
         for place, items in by_place.items():
             if len(items) == 1:
                 self.labels[items[0].doc] = place
@@ -116,7 +117,7 @@ class ListNames:
         if not self._nicknames:
             return []
         folded = self.normalize(_DECOR.sub("", question)).lower()
-        return [item for name, item in self._nicknames.items() if _said(name, folded)]
+        return list({item.doc: item for said, item in self._nicknames.items() if said in folded}.values())
 
     def row_id(self, name: str, number: str, rows: Collection[str]) -> str | None:
         """The row a citation names as written ([yingkou#3], [营口市#3], [营口市·双高建设#3]), if among `rows`."""
@@ -152,10 +153,6 @@ def list_words(catalog: Catalog, content_words: Callable[[str], list[str]]) -> s
 def spoken(name: str) -> list[str]:
     """A nickname as written and with two neighbouring characters swapped, as people say it (省部共建, 部省共建)."""
     return [name, *(name[:i] + name[i + 1] + name[i] + name[i + 2:] for i in range(len(name) - 1))]
-
-
-def _said(name: str, folded: str) -> bool:
-    return any(s in folded for s in spoken(name))
 
 
 def citation_pattern() -> re.Pattern[str]:

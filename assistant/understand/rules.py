@@ -492,7 +492,7 @@ class RuleParser:
             return []
         return list(dict.fromkeys(self.cues.glossary[m.group(0)] for m in self._glossary.finditer(folded)))
 
-    def _mostly_structure(self, word: str) -> bool:
+    def _all_structure(self, word: str) -> bool:
         """数最多 (jieba's cut of 个数最多): a word made of structure words alone (数 + 最多) is no topic; 带头人 is."""
         ends = {0}
         for j in range(1, len(word) + 1):
@@ -505,7 +505,7 @@ class RuleParser:
         for word in self.tokenizer.content_words(question):
             if word.isascii() and word.isalpha():
                 continue  # English words match no row: their glossary terms stand in for them
-            if word in self._cue_words or word in self.title_words or word.isdigit() or self._mostly_structure(word):
+            if word in self._cue_words or word in self.title_words or word.isdigit() or self._all_structure(word):
                 continue
             if any(word in s or s in word for s in surfaces):
                 continue
