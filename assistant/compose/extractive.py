@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from assistant.catalog import Catalog
 from assistant.compose.lineage import LineageWriter
 from assistant.compose.plan_line import PlanLine
-from assistant.compose.rows import RowFacts, cite, row_facts
+from assistant.compose.rows import RowFacts, cite, row_facts, row_span
 from assistant.execute.executor import Result
 from assistant.models import Citation
 from assistant.templates import Templates
@@ -451,11 +451,13 @@ class ExtractiveAnswerer:
                 if found.groups else [self.t(plan, "group_summary", rows=0, groups=0, group=group)]
         if plan.pick and found.groups:
             lines.insert(0, self._picked(plan, found, group))
+        lines += [self.t(plan, "lead_unavailable_note", place=self.label(d)) for d in found.no_lead_column]
         if plan.group_by == "agency":
             lines.append(self.t(plan, "group_head_agency"))
             lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead, responsible=g.responsible,
-                             total=len(g.rows)) for g in found.groups]
+                             total=len(g.rows), rows=row_span(g.rows, self.label)) for g in found.groups]
         else:
             lines.append(self.t(plan, "group_head_other", group=group))
-            lines += [self.t(plan, "group_line_other", label=g.label, total=len(g.rows)) for g in found.groups]
+            lines += [self.t(plan, "group_line_other", label=g.label, total=len(g.rows),
+                             rows=row_span(g.rows, self.label)) for g in found.groups]
         return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ingest.rows import Row
@@ -26,6 +27,27 @@ class RowFacts:
 def cite(row: Row, label: str | None = None) -> str:
     """[营口市#3]: the list's label (its place, unless several lists share the place) and the row number."""
     return f"[{label or row.jurisdiction}#{row.row}]"
+
+
+def row_span(row_ids: list[str], label: Callable[[str], str]) -> str:
+    """营口市#2–14、16、18: the rows of each list as numbers, runs of three or more written as a range.
+    `label` names a list by its key."""
+    by_doc: dict[str, list[int]] = {}
+    for rid in row_ids:
+        doc, _, number = rid.partition("#")
+        if number.isdigit():
+            by_doc.setdefault(doc, []).append(int(number))
+    parts = []
+    for doc, numbers in by_doc.items():
+        runs: list[list[int]] = []
+        for n in sorted(set(numbers)):
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        spans = [f"{r[0]}–{r[-1]}" if len(r) >= 3 else "、".join(map(str, r)) for r in runs]
+        parts.append(f"{label(doc)}#{'、'.join(spans)}")
+    return "；".join(parts)
 
 
 def row_facts(row: Row, measures_owner: str | None = None, label: str | None = None, sep: str = "、") -> RowFacts:

@@ -113,7 +113,8 @@ class Executor:
             rows, result.conflict = named, False
             result.unmet = [t for a in plan.where.items for t in _texts(a)]  # type: ignore[union-attr]
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
-                                 and any(a.role == "lead" for a in plan.agencies())]
+                                 and (any(a.role == "lead" for a in plan.agencies())
+                                      or plan.operation == "group_count" and plan.fields == ["lead"])]
         rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
         result.rows = rows
         result.by_doc = {doc: [r for r in rows if r.doc == doc] for doc in docs}
@@ -299,7 +300,7 @@ class Executor:
             won = {rid for g in ranked if g.total == best for rid in g.rows}
             return [r for r in rows if r.id in won]
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
-        return [] if whole else rows  # a whole list's table cites no row, as a whole list's count
+        return [] if whole and len(result.docs) > 1 else rows  # as a count: one list's table cites the rows counted
 
     def _written_name(self, agency_id: str, row_ids: list[str]) -> str | None:
         """An agency as its rows write it most often (市教育局, 区教育体育局), not the registry's name."""
@@ -393,8 +394,8 @@ def _agency_keys(plan: QueryPlan, row: Row, agencies: AgencyRegistry) -> list[tu
         return [(agencies.resolve(u), "responsible") for u in row.measures.units]
     lead = [(a, "lead") for a in row.lead_ids]
     responsible = [(a, "responsible") for a in row.responsible_ids]
-    if plan.fields == ["lead"]:
-        return lead
+    if plan.fields == ["lead"]:  # a list with no lead column (瓦房店): every agency it names, as the answer says
+        return lead if row.has_lead_column else responsible
     if plan.fields == ["responsible"]:
         return responsible
     return lead + responsible

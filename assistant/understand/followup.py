@@ -25,6 +25,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
         return plan
     if plan.scope.missing and not plan.scope.places:  # 那上海呢？: a place with no list is not a follow-up
         return plan
+    if cues.has("places.every_list", folded) and not cues.has("reference.narrow", folded) \
+            and not cues.has("reference.all", folded):  # 所有清单一共多少项: every list, whatever came before
+        return plan
     own_scope = bool(plan.scope.places or plan.scope.institution or plan.scope.missing)
     refs = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom)]
     if cues.has("reference.narrow", folded) and previous_rows:

@@ -20,7 +20,9 @@ _SUFFIX = re.compile(r"(委员会|办公室|部门|机关|局|厅|委|办|处|�
 _EN_HEAD = r"(?:bureau|department|commission|office|committee|administration|agency|authority)"
 _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "municipal", "local", "what", "which",
             "is", "are", "does", "do", "did", "of", "for", "in", "and", "or", "with", "by", "to", "tasks", "task",
-            "list", "has", "have", "must", "should", "that", "both", "either", "not", "without", "involve", "s"}
+            "list", "has", "have", "must", "should", "that", "both", "either", "not", "without", "involve", "s",
+            "per", "each", "every", "lead", "leading", "responsible", "most", "fewest", "least", "many", "all", "any",
+            "other", "only", "sole", "single"}  # words of a question's structure, never a name's
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,8 @@ class RuleParser:
                 where_items.append(TopicAtom(terms=r.topic, nouns=r.nouns))
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
             fields = ["lead"]
+        elif operation in ("count", "group_count"):  # 多少 asks the counts, not a target column
+            fields = [f for f in fields if f in ("lead", "responsible")]
         plan = QueryPlan(
             question=question, lang=r.lang, operation=operation, scope=r.scope,  # type: ignore[arg-type]
             where=all_of(where_items), rank=rank, quoted=r.quoted, group_by=group_by,  # type: ignore[arg-type]
@@ -234,7 +236,8 @@ class RuleParser:
         if c.has("count.categories", f):
             return "count", None, "category"
         group_by = self._group_by(f)
-        if group_by and (c.is_count(f) or c.has("intent.compare", f) or "几项" in f or "多少" in f):
+        if group_by and (c.is_count(f) or c.has("intent.compare", f) or c.has("group.count", f) or "几项" in f
+                         or "多少" in f):
             return "group_count", group_by, "rows"
         if c.is_count(f):
             return "count", None, "rows"

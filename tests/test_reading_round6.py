@@ -1,0 +1,49 @@
+"""Round six of reading questions: counts per group (per agency, per main task) said in more ways, their tables
+naming the rows behind each count and citing them, a list without a lead column counted by the agencies it names,
+and a question over every list that starts afresh after a follow-up."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core import Assistant
+from tests.asking import converse, ids, rows_where
+
+
+def test_a_count_per_lead_agency_cites_the_rows_and_names_them_per_agency(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区的活儿按牵头单位统计下各有多少")
+    assert said.plan.operation == "group_count" and said.plan.group_by == "agency"
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: True)
+    led = rows_where(assistant, "huancui", lambda r: any("教育体育" in n for n in r.lead))
+    line = next(ln for ln in said.answer.splitlines() if ln.startswith("| 区教育体育局"))
+    assert f"{len(led)}项" in line
+    numbers = {int(n) for n in re.findall(r"\d+", line.split("|")[5].replace("–", " "))}
+    assert {int(i.split("#")[1]) for i in led} <= set(range(min(numbers), max(numbers) + 1))
+
+
+def test_a_count_per_main_task_said_with_each_one(assistant: Assistant) -> None:
+    said = assistant.ask("部省共建那个清单里每一类下面分别几项")
+    assert said.plan.group_by == "category"
+    categories = {r.category for r in assistant.engine.catalog.filter(["liaoning"])}
+    assert sum(ln.startswith("| ") and "项 |" in ln for ln in said.answer.splitlines()) == len(categories)
+
+
+def test_an_english_count_per_agency_is_not_an_unknown_name(assistant: Assistant) -> None:
+    said = assistant.ask("Tally the Huancui rows for each lead department")
+    assert said.plan.operation == "group_count" and not said.plan.unresolved and said.understood
+
+
+def test_a_list_without_a_lead_column_is_counted_by_the_agencies_it_names(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店各个部门牵头的任务分别多少条")
+    assert "未区分牵头" in said.answer
+    named = rows_where(assistant, "wafangdian", lambda r: "finance" in r.agency_ids)
+    line = next(ln for ln in said.answer.splitlines() if ln.startswith("| 财政局"))
+    assert f"{len(named)}项" in line
+
+
+def test_every_list_named_starts_afresh_after_a_row_question(assistant: Assistant) -> None:
+    row, total, each = converse(assistant, "营口第7条讲的啥", "全部清单加起来多少条", "那每个清单各自几条呢")
+    assert ids(row) == ["yingkou#7"]
+    assert "172" in total.answer and total.plan.reference is None
+    assert each.plan.group_by == "doc" and len(each.plan.scope.places) == 0
+    assert all(f"{n}项" in each.answer for n in (45, 57, 54, 16))
