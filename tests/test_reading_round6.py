@@ -47,3 +47,19 @@ def test_every_list_named_starts_afresh_after_a_row_question(assistant: Assistan
     assert "172" in total.answer and total.plan.reference is None
     assert each.plan.group_by == "doc" and len(each.plan.scope.places) == 0
     assert all(f"{n}项" in each.answer for n in (45, 57, 54, 16))
+
+
+def test_a_named_row_that_does_not_meet_the_condition_is_answered_no_with_the_row(assistant: Assistant) -> None:
+    agency = assistant.ask("辽宁省清单12号任务，省财政厅在它责任部门中列没列")
+    assert ids(agency) == ["liaoning#12"] and "不符合" in agency.answer and agency.understood
+    figure = assistant.ask("Is there a percentage in row 9 of the Yingkou list?")
+    assert ids(figure) == ["yingkou#9"] and "does not meet" in figure.answer
+    met = assistant.ask("营口市26号任务写了百分比没有")
+    assert ids(met) == ["yingkou#26"] and "不符合" not in met.answer
+
+
+def test_a_column_named_beside_one_row_is_the_column_asked(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区第5条那条的牵头单位名称原文")
+    assert said.understood and ids(said) == ["huancui#5"] and said.plan.fields == ["lead"]
+    written = assistant.ask("营口第3条的责任单位全称是怎么写的")
+    assert written.understood and written.plan.fields == ["responsible"]

@@ -61,7 +61,8 @@ class ExtractiveAnswerer:
         if found.abstain:
             result = self.abstain(plan, found)
         else:
-            lines = self._unmet(plan, found) if found.unmet else getattr(self, f"_{plan.operation}")(plan, found)
+            lines = self._unmet(plan, found) if found.unmet or found.unmet_conditions \
+                else getattr(self, f"_{plan.operation}")(plan, found)
             agencies = [a.agency for a in plan.agencies()]
             citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
                          for r in found.rows]
@@ -77,6 +78,8 @@ class ExtractiveAnswerer:
         lines = [self.t(plan, "row_unmet", cite=self.cite(r), text=text,
                         field="/".join(self.t(plan, f"field_{f}") for f in fields))
                  for r in found.rows for text, fields in texts.items()]
+        lines += [self.t(plan, "row_unmet_condition", cite=self.cite(r), condition=self.plan_line.node(plan.lang, n))
+                  for r in found.rows for n in found.unmet_conditions]
         return lines + [self.row_line(plan, r) for r in found.rows]
 
     # -- abstention and unresolved names ------------------------------------------------------------------

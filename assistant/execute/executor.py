@@ -73,6 +73,7 @@ class Result:
     abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
     conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
+    unmet_conditions: list[Node] = field(default_factory=list)  # … nor meets these other conditions
     missing_places: list[str] = field(default_factory=list)
     dense_pending: list[str] = field(default_factory=list)  # ranked documents with rows whose vectors are not in yet
     without_collectives: list[GroupCount] = field(default_factory=list)  # the rows picked if 各市 counted for none
@@ -112,6 +113,8 @@ class Executor:
         if not rows and (named := self._named_row(plan, pool)):  # 第26条写的是“各市”吗: no, it says …
             rows, result.conflict = named, False
             result.unmet = [t for a in plan.where.items for t in _texts(a)]  # type: ignore[union-attr]
+        elif not rows and (unmet := self._named_row_unmet(plan, pool)):  # 第12条有没有省财政厅: no, as written
+            (rows, result.unmet_conditions), result.conflict = unmet, False
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
                                  and (any(a.role == "lead" for a in plan.agencies())
                                       or plan.operation == "group_count" and plan.fields == ["lead"])]
@@ -201,6 +204,20 @@ class Executor:
         kept: list[Node] = [a for a in items if not _texts(a) and not isinstance(a, (TopicAtom, AgencyAtom))]
         rows = self._filtered(plan.model_copy(update={"where": all_of(kept)}), pool, Result())
         return rows if len(rows) == 1 else []
+
+    def _named_row_unmet(self, plan: QueryPlan, pool: list[Row]) -> tuple[list[Row], list[Node]] | None:
+        """The one row a question names by its number, when it does not meet the question's other conditions
+        (an agency, a figure, a year): that row as written, with each condition it does not meet."""
+        items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
+        numbered = [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+        if len(numbered) != 1 or any(isinstance(a, RowsAtom) for a in items if a is not numbered[0]):
+            return None
+        rows = self._filtered(plan.model_copy(update={"where": numbered[0]}), pool, Result())
+        if len(rows) != 1:
+            return None
+        unmet = [a for a in items if a is not numbered[0] and not self._filtered(
+            plan.model_copy(update={"where": all_of([numbered[0], a])}), rows, Result())]
+        return (rows, unmet) if unmet else None
 
     def _compare_rows(self, plan: QueryPlan, topic: TopicAtom, pool: list[Row], result: Result) -> list[Row]:
         """Per list: rows holding the topic's anchor (or its shortened stem where that list lacks it)."""

@@ -260,9 +260,22 @@ def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search") else plan
 
 
+def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """第3条责任单位名称怎么写的: a column said beside one named row, no condition on it, is the column asked."""
+    named = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end]
+    if plan.fields or plan.operation != "list" or len(named) != 1 and plan.reference is None:
+        return plan
+    conditioned = {getattr(a, "field", None) for a in plan.atoms()}
+    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "due")]
+    asked = [c for c in dict.fromkeys(columns) if c not in conditioned]
+    return plan.model_copy(update={"fields": asked}) if asked else plan
+
+
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts."""
+    """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts,
+    the columns asked of a named row."""
     plan = with_unit(plan, tags)
-    return with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    plan = with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    return with_columns_asked(plan, tags)
 
 

@@ -77,7 +77,9 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom | OnlyAtom) for a in atoms) \
             or bool(plan.rank and plan.rank.terms) \
             or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
-            or any(isinstance(a, YearAtom) for a in atoms)  # 写着各县区, 写着2023年, 完成时间填的是2021年
+            or any(isinstance(a, YearAtom) for a in atoms) \
+            or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
+        # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named
     return True
 
 
