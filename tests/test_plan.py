@@ -103,10 +103,11 @@ def test_count_of_categories_and_group_count(assistant: Assistant) -> None:
     names = list(dict.fromkeys(r.category for r in assistant.engine.catalog.filter(["liaoning"]) if r.category))
     assert categories.plan.count_unit == "category" and f"共有{len(names)}个" in categories.answer
     grouped = assistant.ask("营口每个牵头单位各牵头几项？")
-    assert grouped.intent == "group_count" and "| 部门 | 牵头 | 责任 | 合计 |" in grouped.answer
+    assert grouped.intent == "group_count" and "| 部门 | 牵头 | 责任 | 合计 | 序号 |" in grouped.answer
     lead_edu = len(rows_where(assistant, "yingkou", lambda r: "education" in r.lead_ids))
-    assert f"| 市教育局 | {lead_edu} | 0 | {lead_edu} |" in grouped.answer  # named as the list writes it
-    assert grouped.citations == []  # a whole list's table, like a whole list's count, cites no row
+    assert f"| 市教育局 | {lead_edu} | 0 | {lead_edu}项 |" in grouped.answer  # named as the list writes it
+    # one list's table, like one list's count, cites the rows it counts
+    assert [c.id for c in grouped.citations] == rows_where(assistant, "yingkou", lambda r: True)
 
 
 @pytest.mark.parametrize(("name", "agency"), [("人力资源保障局", "hrss"), ("人社", "hrss"), ("税务", "tax"),

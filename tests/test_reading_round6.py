@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from assistant.core import Assistant
+from assistant.understand.plan import RowsAtom
 from tests.asking import converse, ids, rows_where
 
 
@@ -63,3 +64,10 @@ def test_a_column_named_beside_one_row_is_the_column_asked(assistant: Assistant)
     assert said.understood and ids(said) == ["huancui#5"] and said.plan.fields == ["lead"]
     written = assistant.ask("营口第3条的责任单位全称是怎么写的")
     assert written.understood and written.plan.fields == ["responsible"]
+
+
+def test_a_row_said_as_a_number_with_hao(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店17号任务是啥")
+    assert ids(said) == ["wafangdian#17"]
+    dated = assistant.ask("营口有没有要求9月30号前完成的")
+    assert not any(isinstance(a, RowsAtom) and a.start == 30 for a in dated.plan.atoms())
