@@ -71,3 +71,40 @@ def test_a_row_said_as_a_number_with_hao(assistant: Assistant) -> None:
     assert ids(said) == ["wafangdian#17"]
     dated = assistant.ask("营口有没有要求9月30号前完成的")
     assert not any(isinstance(a, RowsAtom) and a.start == 30 for a in dated.plan.atoms())
+
+
+def test_a_count_for_each_agency_named_or_for_each_but_those_left_out(assistant: Assistant) -> None:
+    named = assistant.ask("瓦房店清单里，商务局与税务局分别出现了几次")
+    assert named.plan.operation == "group_count" and set(named.plan.groups.among) == {"commerce", "tax"}
+    for agency, label in (("commerce", "商务局"), ("tax", "税务局")):
+        count = len(rows_where(assistant, "wafangdian", lambda r, a=agency: a in r.agency_ids))
+        assert any(ln.startswith(f"| {label}") and f"{count}项" in ln for ln in named.answer.splitlines())
+    assert named.understood
+    others = assistant.ask("环翠区除了区教育体育局，别的牵头单位各牵头几条")
+    assert others.plan.groups.excluding and "| 区教育体育局" not in others.answer
+    led = rows_where(assistant, "huancui", lambda r: any(a != "education" for a in r.lead_ids))
+    assert ids(others) == led
+
+
+def test_the_first_and_the_last_row_asked_together(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区清单头一条和最后一条各是什么")
+    assert ids(said) == ["huancui#1", "huancui#16"]
+
+
+def test_a_level_is_never_put_before_a_collective_name(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁第20条两个市各是哪条在落实")
+    assert "各市" not in said.plan_line and said.plan.operation == "lineage"
+
+
+def test_a_word_a_figure_search_drops_is_reported(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店今年CPI涨了多少")
+    assert not said.understood and "cpi" in [w.lower() for w in said.unread]
+    amount = assistant.ask("瓦房店那边技能培训一年工作量定的多少人次")
+    assert "wafangdian#28" in ids(amount)[:1] and "工作量" not in amount.plan_line
+
+
+def test_an_agency_no_list_names_is_named_as_typed(assistant: Assistant) -> None:
+    said = assistant.ask("营口市气象局要干什么")  # no list names it: unknown, not a topic searched
+    assert not said.citations and said.unresolved and "气象局" in said.answer
+    known = assistant.ask("辽宁清单里省卫健委负责哪些")  # a known agency that list does not name
+    assert not known.citations and "省卫健委" in known.answer

@@ -179,7 +179,7 @@ class ExtractiveAnswerer:
         names = list(dict.fromkeys(n for r in rows for n, i in zip(r.lead + r.responsible,
                                                                     r.lead_ids + r.responsible_ids, strict=True)
                                    if i in ids))
-        asked = "、".join(dict.fromkeys(a.name for a in atoms)) or "、".join(names[:1])
+        asked = "、".join(dict.fromkeys(_as_typed(plan.question, a.name) for a in atoms)) or "、".join(names[:1])
         shown = [n for n in names if n != asked]
         if not shown:
             return asked
@@ -464,3 +464,17 @@ class ExtractiveAnswerer:
             lines += [self.t(plan, "group_line_other", label=g.label, total=len(g.rows),
                              rows=row_span(g.rows, self.label)) for g in found.groups]
         return lines
+
+
+def _as_typed(question: str, name: str) -> str:
+    """An agency's name as the question typed it: with the level before it (市应急管理局, 省科技厅) and the
+    suffix after a short form (卫健局), which the reading left out."""
+    at = question.find(name)
+    if at < 0 or not name:
+        return name
+    start, end = at, at + len(name)
+    if start > 0 and question[start - 1] in "市省区县" and not name.startswith(("市", "省", "区", "县")):
+        start -= 1
+    if end < len(question) and question[end] in "局厅委办" and not name.endswith(("局", "厅", "委", "办")):
+        end += 1
+    return question[start:end]

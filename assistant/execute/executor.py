@@ -316,6 +316,9 @@ class Executor:
             best = (max if plan.pick != "min" else min)((g.total for g in ranked), default=0)
             won = {rid for g in ranked if g.total == best for rid in g.rows}
             return [r for r in rows if r.id in won]
+        if plan.groups:  # only the agencies named (or all but those): the rows behind their counts
+            counted = {rid for g in ordered for rid in g.rows}
+            return [r for r in rows if r.id in counted]
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
         return [] if whole and len(result.docs) > 1 else rows  # as a count: one list's table cites the rows counted
 

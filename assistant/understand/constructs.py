@@ -13,6 +13,7 @@ from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
     EmptyAtom,
+    Group,
     GroupLimit,
     Node,
     QueryPlan,
@@ -71,11 +72,18 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
     counted = [t for t in said if ":" in t.value]
     beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
-    if not atoms or any(isinstance(a, RowsAtom) for a in plan.atoms()) and not counted and not beside:
-        return plan  # the rules read the row already (第N项, the last one), unless a count says how many
+    read = {(a.start, a.end, a.within) for a in plan.atoms() if isinstance(a, RowsAtom)}
+    if not atoms or read and (not counted and not beside or all(
+            (a.start, a.end, a.within) in read for a in atoms if isinstance(a, RowsAtom))):
+        return plan  # the rules read the rows already (第N项, the last one), unless a count says how many
+    kept = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end and not any(
+        isinstance(b, RowsAtom) and b.start <= a.start <= b.end for b in atoms)]  # the last three: "the last" in it
     plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
     operation = plan.operation if plan.operation in ("list", "count") else "list"
-    return plan.model_copy(update={"where": all_of([n for n in (plan.where, *atoms) if n is not None]),
+    rows: list[Node] = atoms if beside else [*kept, *atoms]  # 第30条以后: the rows after it, not it
+    if len(rows) > 1 and all(isinstance(a, RowsAtom) and a.start == a.end for a in rows):
+        rows = [Group(kind="or", items=rows)]  # 头一条和最后一条: each row named, not a row that is both
+    return plan.model_copy(update={"where": all_of([n for n in (plan.where, *rows) if n is not None]),
                                    "operation": operation, "rank": None})
 
 
@@ -180,6 +188,30 @@ def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan
 
 
+def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """人社、财政、文旅各出现几次 / how many list A, and how many list B: a count for each agency named; 除了X还有哪些
+    部门牵头，各几条: a count for each agency but those left out."""
+    if not any(t.kind == "each" for t in tags) or plan.operation not in ("list", "count") or plan.reference:
+        return plan
+    if not any(t.kind == "count" for t in tags):
+        return plan
+    named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
+    left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
+    grouped = any(t.kind == "group" and t.value == "agency" or t.kind == "field" and t.value in ("lead", "responsible")
+                  for t in tags)  # 别的部门 / 别的牵头单位: the agencies counted
+    if len(named) >= 2 and not left_out:
+        limit = GroupLimit(among=[a.agency for a in named], names=[a.name for a in named])
+    elif left_out and not named and grouped:
+        limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
+    else:
+        return plan
+    roles = {a.role for a in named or left_out} | {t.value for t in tags if t.kind in ("field", "role")}
+    fields = [r for r in ("lead", "responsible") if r in roles][:1]
+    return plan.model_copy(update={
+        "operation": "group_count", "group_by": "agency", "groups": limit, "fields": fields, "rank": None,
+        "where": without(plan.where, lambda a: isinstance(a, AgencyAtom))})
+
+
 def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
     asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
@@ -192,7 +224,7 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                                    "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
 
 
-_STRUCTURE = ("unit", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
+_STRUCTURE = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
               "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry",
               "first")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
@@ -275,7 +307,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts,
     the columns asked of a named row."""
     plan = with_unit(plan, tags)
-    plan = with_about(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    plan = with_about(with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags), tags)
     return with_columns_asked(plan, tags)
 
 

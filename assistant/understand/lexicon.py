@@ -278,7 +278,8 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
     agencies = registry.agencies
     written = {**agencies.local_names, **agencies.aliases}
     names |= {f"{level}{n}".lower(): ("agency", key) for n, key in written.items() for level in LEVELS
-              if len(n) >= 2 and not n.startswith(LEVELS)}  # 区人社局, 市财政局: a level before the name
+              if len(n) >= 2 and not n.startswith(LEVELS) and not agencies.is_collective(key)}
+    # 区人社局, 市财政局: a level before the name (never before 各市, 各县区: 市各市 is no name)
     names |= {n.lower(): ("agency", key) for n, key in written.items()}
     names |= {n.lower(): ("agency", key) for n, key in agencies.english.items()}
     names |= {f"{level} {n}".lower(): ("agency", key) for n, key in agencies.english.items()
