@@ -1,6 +1,7 @@
 """A fact question is answered by the row that can answer it: the one stating a figure in the unit asked, or a date
-when the question asks since when, over a row that shares more of its words but states neither; and dense ranking
-inside one place's list is exact, whatever else the index holds."""
+when the question asks since when, over a row that shares more of its words but states neither; a long row whose one
+clause answers is not lost to fusion when BM25 puts it first; and dense ranking inside one place's list is exact,
+whatever else the index holds."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ import numpy as np
 import pytest
 
 from assistant.core import Assistant
+from assistant.execute.topics import FACT_CANDIDATES
 from assistant.settings import Settings
 from ingest.embedder import E5Embedding
+from ingest.parser import parse_file
+from ingest.registries import Registry
 
 LIST = """附件
 青禾县职业教育工作任务清单
@@ -76,3 +80,35 @@ def test_dense_ranking_inside_a_list_is_exact(assistant: Assistant) -> None:
                                                      / np.linalg.norm(stored[rid]) / np.linalg.norm(query)))
     assert [rid for rid, _ in catalog.vectors.similar(query, rows)] == expected
     assert assistant.engine.executor.topics.searcher.dense_ranking("企业投资抵免教育费附加", rows)[0][0] == expected[0]
+
+
+@pytest.fixture(scope="module")
+def skills(tmp_path_factory: pytest.TempPathFactory) -> tuple[Assistant, str]:
+    """松岚县's list: every row of the four bundled lists whose task text says 技能, in their order; among them
+    瓦房店's long row of targets ending 新增高素质技能人才3000人左右. Its position in the list is returned."""
+    settings = Settings()
+    rows = [r for path in sorted(settings.lists_dir.glob("*.txt")) for r in parse_file(path, Registry.load()).rows
+            if "技能" in r.text]
+    lines = ["附件", "松岚县职业教育工作任务清单", "", "\t序号", "\t政策内容", "\t牵头单位", "\t责任单位", ""]
+    for number, row in enumerate(rows, start=1):
+        lines += [f"\t{number}", f"\t{row.text}", "\t县教育局", "\t县人社局", ""]
+    work = tmp_path_factory.mktemp("songlan")
+    (work / "lists").mkdir()
+    (work / "lists" / "songlan.txt").write_text("\n".join(lines), "utf-8")
+    made = Assistant.from_settings(Settings(data_dir=work / "data", lists_dir=work / "lists"))
+    made.ingest_if_empty()
+    return made, f"songlan#{[r.id for r in rows].index('wafangdian#15') + 1}"
+
+
+def test_a_long_row_bm25_puts_first_answers_though_fusion_ranks_it_low(skills: tuple[Assistant, str]) -> None:
+    assistant, row = skills
+    question = "松岚县要新增多少高素质技能人才？"
+    searcher = assistant.engine.executor.topics.searcher
+    rows = assistant.engine.catalog.filter(["songlan"])
+    terms = "新增 高素质 技能 人才"
+    assert searcher.bm25_ranking(terms, rows)[0] == row  # the only row saying 高素质
+    fused = [r.id for r, _ in searcher.rank(question, rows, terms)]
+    assert fused.index(row) >= FACT_CANDIDATES  # its vector is mostly its other targets: fusion ranks it low
+    assert row in [r.id for r, _ in searcher.shortlist(question, rows, FACT_CANDIDATES, terms)]
+    answer = assistant.ask(question)
+    assert [c.id for c in answer.citations] == [row], answer.answer

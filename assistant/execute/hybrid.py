@@ -135,11 +135,36 @@ class HybridSearcher:
 
         BM25 reads `terms` (the question's topic words, without place and agency names) when given.
         """
-        fused: dict[str, float] = {}
-        for ranking in (self.bm25_ranking(terms or question, candidates),
-                        [rid for rid, _ in self.dense_ranking(question, candidates)]):
-            for rank, rid in enumerate(ranking):
-                fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)
-        ordered = sorted(fused.items(), key=lambda p: -p[1])
-        return [(self.catalog.by_id[rid], score) for rid, score in ordered]
+        return fuse(self._rankings(question, candidates, terms), self.catalog)
+
+    def shortlist(self, question: str, candidates: list[Row], size: int, terms: str | None = None) \
+            -> list[tuple[Row, float]]:
+        """The first `size` candidates by fused rank, then each ranker's own first when fusion left it out.
+
+        Fusion adds ranks, so a row one ranker puts first and the other far down falls behind rows both put
+        in the middle: a long row whose one clause answers (BM25 finds it; its vector is mostly its other clauses)
+        is the usual case. Whoever picks from the shortlist sees every ranker's first choice."""
+        rankings = self._rankings(question, candidates, terms)
+        fused = fuse(rankings, self.catalog)
+        short = fused[:size]
+        chosen = {row.id for row, _ in short}
+        for ranking in rankings:
+            if ranking and ranking[0] not in chosen:
+                chosen.add(ranking[0])
+                short += [pair for pair in fused if pair[0].id == ranking[0]]
+        return short
+
+    def _rankings(self, question: str, candidates: list[Row], terms: str | None) -> list[list[str]]:
+        return [self.bm25_ranking(terms or question, candidates),
+                [rid for rid, _ in self.dense_ranking(question, candidates)]]
+
+
+def fuse(rankings: list[list[str]], catalog: Catalog) -> list[tuple[Row, float]]:
+    """Reciprocal rank fusion: rows by the sum of 1 / (RRF_K + rank) over the rankings, best first."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, rid in enumerate(ranking):
+            fused[rid] = fused.get(rid, 0.0) + 1.0 / (RRF_K + rank + 1)
+    ordered = sorted(fused.items(), key=lambda p: -p[1])
+    return [(catalog.by_id[rid], score) for rid, score in ordered]
 

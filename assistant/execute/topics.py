@@ -73,14 +73,15 @@ class Topics:
 
     def ranked(self, question: str, lang: str, topic: TopicAtom, pool: list[Row], quoted: list[str],
                unit: str | None = None, own: bool = False, when: bool = False) -> list[Row]:
-        """The fact row: fused BM25 and dense rank over the candidates, then the row that can answer what was asked
+        """The fact row: among the first candidates by fused BM25 and dense rank, and each ranker's own first (a long row
+        whose one clause answers can be BM25's first and low in the dense ranking), the row that can answer what was asked
         (a figure in the unit asked, 多少人 / 多大比例; a date or year when the question asks when), then the one whose
         best clause holds the most topic words and a figure (asked of an institution, its own clause first). One row:
         a second row that scores alike is as often wrong as right, and a wrong one costs the answer."""
         if unit in _STATED_ONLY and not any(has_unit(row, unit) for row in pool):
             return []  # 经费预算是多少亿元: no row states a sum of money, so no row's other figure answers it
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
-        ranked = self.searcher.rank(dense_text, pool, " ".join(quoted + topic.terms))[:FACT_CANDIDATES]
+        ranked = self.searcher.shortlist(dense_text, pool, FACT_CANDIDATES, " ".join(quoted + topic.terms))
         if not ranked:
             return []
         words = [self.catalog.registry.normalize(w).lower() for w in dict.fromkeys(quoted + topic.terms)]

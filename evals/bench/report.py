@@ -123,8 +123,9 @@ def cost_section(result: BenchResult) -> list[str]:
             cold_note + " Warm = a new build with every vector cached; unchanged = the same files again (no build).",
             "List questions are \"<place>人社局要做哪些工作？\" (gold: every row of that list whose agency cells name "
             "a 人社 agency, known by construction); fact questions are the eval set's one-row Chinese fact questions "
-            "moved to a synthetic place whose list copies the gold row (figures differ, so only the citation is "
-            "checked). Latency after warm-up; \"assistant load\" is building the Assistant over the index.", "",
+            "moved to a synthetic place whose list copies the gold row and no other version of its task by the "
+            "labelled lineage (figures differ, so only the citation is checked); past as many probes as questions, "
+            "a question is asked again of another list. Latency after warm-up; \"assistant load\" is building the Assistant over the index.", "",
             *_table(head, [_cost_row(p) for p in sorted(result.sizes, key=lambda p: p.size)]), "",
             "![cost curve](cost_curve.png)", ""]
 
