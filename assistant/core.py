@@ -429,7 +429,7 @@ class Assistant:
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides,
-                                  last.earlier if last else [])
+                                  last.earlier if last else [], engine.catalog.docs_in)
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
         if plan.unresolved:  # offer only names the lists asked about hold, each as the question re-asked

@@ -108,3 +108,24 @@ def test_an_agency_no_list_names_is_named_as_typed(assistant: Assistant) -> None
     assert not said.citations and said.unresolved and "气象局" in said.answer
     known = assistant.ask("辽宁清单里省卫健委负责哪些")  # a known agency that list does not name
     assert not known.citations and "省卫健委" in known.answer
+
+
+def test_their_column_asked_of_the_previous_rows(assistant: Assistant) -> None:
+    rows, columns = converse(assistant, "税务局在环翠牵头哪些", "这些任务牵头单位栏都写了谁")
+    assert ids(columns) == ids(rows) and columns.plan.fields == ["lead"] and not columns.plan.agencies()
+
+
+def test_the_same_provincial_row_carried_out_in_another_city(assistant: Assistant) -> None:
+    first, other = converse(assistant, "省里第52条，营口由哪一条来落实", "换成瓦房店呢")
+    assert ids(first)[0] == "liaoning#52" and ids(other)[0] == "liaoning#52"
+    assert all(i.startswith(("liaoning", "wafangdian")) for i in ids(other)) and len(ids(other)) > 1
+
+
+def test_the_provincial_row_of_the_previous_answer_named_by_its_level(assistant: Assistant) -> None:
+    _, parent = converse(assistant, "瓦房店49号对应辽宁清单哪一项", "省里的那一条责任部门有谁")
+    assert len(ids(parent)) == 1 and ids(parent)[0].startswith("liaoning#")
+
+
+def test_the_document_a_list_carries_out_is_its_title(assistant: Assistant) -> None:
+    said = assistant.ask("营口这份清单依据的是什么文件")
+    assert said.plan.operation == "about" and "营口市工作任务清单" in said.answer

@@ -293,9 +293,11 @@ def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """第3条责任单位名称怎么写的: a column said beside one named row, no condition on it, is the column asked."""
+    """第3条责任单位名称怎么写的 / 这些的牵头单位: a column said beside one named row or a reference to the
+    previous rows, no condition on it, is the column asked."""
     named = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end]
-    if plan.fields or plan.operation != "list" or len(named) != 1 and plan.reference is None:
+    referred = plan.reference is not None or any(t.kind == "reference" for t in tags) and not plan.agencies()
+    if plan.fields or plan.operation not in ("list", "refuse") or len(named) != 1 and not referred:  # 它们的…: theirs
         return plan
     conditioned = {getattr(a, "field", None) for a in plan.atoms()}
     columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "due")]

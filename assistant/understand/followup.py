@@ -38,18 +38,18 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     single = cues.has("reference.single", folded) and not plural
     if single and _role_only(folded, cues) and len({a.agency for a in previous.agencies()}) == 1 \
             and not plan.agencies():  # 那它当责任单位的呢: 它 is the agency asked about, in the other role
-        return _replace(plan, previous, folded, cues)
+        return _replace(plan, previous, folded, cues, previous_rows)
     if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
         return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
         folded.rstrip(" ？?。!！").endswith(tuple(cues.words("intent.followup_end")))
         and not (own_scope and plan.agencies()))  # 财政局呢？ after 那瓦房店呢？: one slot, the others kept
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
-        return _replace(plan, previous, folded, cues)  # 换成发改委呢？: a new agency, nothing else
+        return _replace(plan, previous, folded, cues, previous_rows)  # 换成发改委呢？: a new agency, nothing else
     bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
         not (plan.rank and plan.rank.terms) and not _has_topic(plan)
     if starts or (bare and plan.operation != "refuse") or (bare and _role_only(folded, cues)):
-        return _replace(plan, previous, folded, cues)
+        return _replace(plan, previous, folded, cues, previous_rows)
     return plan
 
 
@@ -118,7 +118,7 @@ def _refer_position(plan: QueryPlan, previous: QueryPlan, rows: list[str], refs:
                                    "fields": plan.fields or ["text"]})
 
 
-def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues) -> QueryPlan:
+def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows: list[str]) -> QueryPlan:
     """那瓦房店呢？/ 那财政局呢？/ 牵头的呢？/ 2023年的呢？/ 一共多少项？: the previous plan with that slot changed."""
     where: Node | None = previous.where
     new_agencies = [a for a in iter_atoms(plan.where) if isinstance(a, AgencyAtom)]
@@ -144,6 +144,12 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues) -> Q
     if plan.operation in ("count", "group_count") or (plan.operation == "list" and operation == "refuse"):
         operation = plan.operation
     lineage = previous.operation == "lineage" and operation == "lineage" and previous.reference is not None
+    if previous.lineage == "children" and not lineage and plan.scope.places and rows and plan.where is None:
+        # 辽宁第49条营口是哪条落实的, then 那瓦房店呢: the same rows asked about (the answer's first), in that place
+        asked = [r for r in rows if r.split("#")[0] == rows[0].split("#")[0]]
+        return previous.model_copy(update={
+            "question": plan.question, "lang": plan.lang, "scope": plan.scope, "where": None, "followup": "replace",
+            "reference": Reference(rows=asked), "unresolved": []})
     return previous.model_copy(update={
         "question": plan.question, "lang": plan.lang, "where": where, "scope": scope, "operation": operation,
         "group_by": plan.group_by if plan.operation == "group_count" else previous.group_by,

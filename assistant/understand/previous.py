@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import QueryPlan, Reference, RowsAtom, without
@@ -11,7 +13,8 @@ _ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer c
 
 
 def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
-                   earlier: list[list[str]] | None = None) -> QueryPlan:
+                   earlier: list[list[str]] | None = None,
+                   docs_in: Callable[[list[str]], list[str]] | None = None) -> QueryPlan:
     """这两项 / 这一项 / 它 / 这些 tie the question to the previous answer's rows when the number fits: all of them,
     the one, or exactly as many as named. A number that does not fit (这两项 after 27 rows) ties nothing, and the
     word stays unread. 其中第二项: the second of the previous rows."""
@@ -36,6 +39,10 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
         if not rows:
             return plan
     wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
+    if wanted != len(rows) and plan.scope.places and docs_in is not None:  # 省里那条: the previous row in its list
+        docs = docs_in(plan.scope.places)
+        placed = [r for r in rows if r.split("#")[0] in docs]
+        rows = placed if len(placed) == wanted else rows
     if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
         rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
         if not rows:
@@ -112,7 +119,10 @@ def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
 
 def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
                        sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
-                       earlier: list[list[str]] | None = None) -> QueryPlan:
+                       earlier: list[list[str]] | None = None,
+                       docs_in: Callable[[list[str]], list[str]] | None = None) -> QueryPlan:
     """The constructs that tie a question to the previous answer's rows (or, when a number says so, to an earlier
-    answer's): their lineage, or the rows themselves."""
-    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier)
+    answer's): their lineage, or the rows themselves. `docs_in` gives the lists of some places (省里那条: the
+    previous row in the province's list)."""
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier,
+                          docs_in)
