@@ -303,7 +303,8 @@ class JurisdictionRegistry:
     def find(self, question: str) -> PlaceMentions:
         norm = self.normalize(question)
         spaced = self.normalize.keep_spaces(question)
-        institutions = _scan(norm, self.institution_names) + _scan_english(spaced, self.institution_english)
+        institutions = [m for m in _scan(norm, self.institution_names) if _whole_name(m, norm, spaced)] \
+            + _scan_english(spaced, self.institution_english)
         # An institution's name may contain a place name (锦州): read places outside it.
         masked = norm
         for m in institutions:
@@ -358,3 +359,15 @@ class Registry:
         for path in sorted(self.terms_path.parent.glob("*")):
             digest.update(path.name.encode() + path.read_bytes())
         return digest.hexdigest()[:16]
+
+
+_WORD_AFTER_ZHUAN = "业项家门职题栏款用"  # 师专 before 业 is …师 专业 (名师专业带头人), not the college
+
+
+def _whole_name(mention: Mention, norm: str, spaced: str) -> bool:
+    """An institution's name as said: not across a space (名师 专业), and a two-character short name (师专) not
+    the start of a longer word (名师专业)."""
+    if mention.surface not in spaced:
+        return False
+    after = norm[mention.end:mention.end + 1]
+    return not (len(mention.surface) <= 2 and after and after in _WORD_AFTER_ZHUAN)

@@ -129,3 +129,21 @@ def test_the_provincial_row_of_the_previous_answer_named_by_its_level(assistant:
 def test_the_document_a_list_carries_out_is_its_title(assistant: Assistant) -> None:
     said = assistant.ask("营口这份清单依据的是什么文件")
     assert said.plan.operation == "about" and "营口市工作任务清单" in said.answer
+
+
+def test_a_short_name_of_the_college_inside_other_words_is_not_the_college(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店培养多少名师 专业带头人呢")
+    assert said.plan.scope.institution is None and said.plan.scope.places == ["瓦房店市"]
+    college = assistant.ask("师专教务处负责哪些举措")
+    assert college.plan.scope.institution is not None
+
+
+def test_a_time_point_named_as_a_field(assistant: Assistant) -> None:
+    said = assistant.ask("营口哪些任务写了明确时间节点")
+    dated = rows_where(assistant, "yingkou", lambda r: bool(r.deadline_years) or bool(re.search(r"20\d\d年", r.text)))
+    assert said.understood and set(ids(said)) <= set(dated) and ids(said)
+
+
+def test_a_name_that_starts_with_a_place_said_after_a_verb_of_saying(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单哪几项点名提到营口职业技术学院")
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: "营口职业技术学院" in r.text)

@@ -124,7 +124,10 @@ def _longer_names(stream: list[Token]) -> list[Token]:
     for token in stream:
         if out and out[-1].type == "PLACE" and token.type == "WORD" and out[-1].end_pos == token.start_pos:
             place = out.pop()
-            token = Token("WORD", str(place) + str(token), start_pos=place.start_pos, end_pos=token.end_pos)
+            named = TagToken("WORD", str(place) + str(token), start_pos=place.start_pos, end_pos=token.end_pos)
+            named.tag = place.tag if isinstance(place, TagToken) else Tag(0, 0, str(place), "place")
+            named.parts = [named]  # a name that starts with a place (a literal's text)
+            token = named
         out.append(token)
     return out
 
@@ -217,6 +220,9 @@ class _Fragments(Transformer):
 
     def literal_place(self, items: list[Any]) -> Fragment | None:
         said = next(t for t in _flat(items) if t.type == "LITERAL")
+        named = next(t for t in _flat(items) if t.type in ("PLACE", "WORD"))
+        if named.type == "WORD" and getattr(getattr(named, "tag", None), "kind", "") != "place":
+            return None  # 提到了营口职业技术学院: a name that starts with a place, not any word
         return _literal("literal_has", items) if said.tag.kind == "literal" else None  # type: ignore[attr-defined]
 
     def literal_not(self, items: list[Any]) -> Fragment:
