@@ -179,7 +179,8 @@ class ExtractiveAnswerer:
         names = list(dict.fromkeys(n for r in rows for n, i in zip(r.lead + r.responsible,
                                                                     r.lead_ids + r.responsible_ids, strict=True)
                                    if i in ids))
-        asked = "、".join(dict.fromkeys(_as_typed(plan.question, a.name) for a in atoms)) or "、".join(names[:1])
+        typed = (lambda n: _as_typed(plan.question, n)) if not rows else (lambda n: n)  # none: named as typed
+        asked = "、".join(dict.fromkeys(typed(a.name) for a in atoms)) or "、".join(names[:1])
         shown = [n for n in names if n != asked]
         if not shown:
             return asked
