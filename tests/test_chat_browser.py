@@ -631,3 +631,18 @@ def test_daily_use_chips_folded_long_answers_measures_the_bin_and_a_chinese_page
     ask_in_chat(browser, "那瓦房店呢？")  # nothing to follow up on: the whole 瓦房店 list
     wait_for_answer(browser, 1, "瓦房店")
     wait_for_table(browser, "瓦房店市", WAFANGDIAN_ALL)
+
+
+def test_a_count_per_agency_is_a_table_naming_the_rows_behind_each_count(browser: WebDriver, server: str) -> None:
+    open_chat(browser, server)
+    browser.set_window_size(1366, 900)
+    ask_in_chat(browser, "环翠区按牵头单位统计一下各有几项")
+    wait_for_answer(browser, 1, "区教育体育局")
+    headers = texts(browser, "#chatbot [data-testid='bot'] table th")
+    assert headers[:5] == ["部门", "牵头", "责任", "合计", "序号"]
+    cells = texts(browser, "#chatbot [data-testid='bot'] table td")
+    assert "12项" in cells and any(c.startswith("环翠区#") for c in cells)
+    wait_for_table(browser, "环翠区", 16)  # the rows counted are cited, as a one-list count cites them
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.execute_script("document.querySelector('#chatbot').scrollIntoView()")
+    browser.save_screenshot(str(ARTIFACTS / "group-count.png"))

@@ -147,3 +147,11 @@ def test_a_time_point_named_as_a_field(assistant: Assistant) -> None:
 def test_a_name_that_starts_with_a_place_said_after_a_verb_of_saying(assistant: Assistant) -> None:
     said = assistant.ask("营口清单哪几项点名提到营口职业技术学院")
     assert ids(said) == rows_where(assistant, "yingkou", lambda r: "营口职业技术学院" in r.text)
+
+
+def test_a_role_not_counted_is_shown_as_not_counted(assistant: Assistant) -> None:
+    led = assistant.ask("营口清单各单位牵头任务数")
+    assert any(ln.startswith("| 市教育局 |") and "| — |" in ln for ln in led.answer.splitlines())
+    named = assistant.ask("瓦房店各部门牵头几项分别是多少")  # no lead column: the one column it has is counted
+    line = next(ln for ln in named.answer.splitlines() if ln.startswith("| 财政局"))
+    assert line.split("|")[2].strip() == "—" and line.split("|")[3].strip().isdigit()
