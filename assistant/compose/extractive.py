@@ -458,11 +458,11 @@ class ExtractiveAnswerer:
         lines += [self.t(plan, "lead_unavailable_note", place=self.label(d)) for d in found.no_lead_column]
         if plan.group_by == "agency":
             lines.append(self.t(plan, "group_head_agency"))
-            counted = set(plan.fields) & {"lead", "responsible"} or {"lead", "responsible"}  # a role not counted: —
+            roles = {str(f) for f in plan.fields} & {"lead", "responsible"} or {"lead", "responsible"}  # not counted: —
             if found.no_lead_column:  # 瓦房店: counted by the agencies its one column names
-                counted = {"responsible"}
-            lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead if "lead" in counted else "—",
-                             responsible=g.responsible if "responsible" in counted else "—",
+                roles = {"responsible"}
+            lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead if "lead" in roles else "—",
+                             responsible=g.responsible if "responsible" in roles else "—",
                              total=len(g.rows), rows=row_span(g.rows, self.label)) for g in found.groups]
         else:
             lines.append(self.t(plan, "group_head_other", group=group))
