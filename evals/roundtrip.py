@@ -2,7 +2,7 @@
 
 Each generated question combines a place with one to three constructs (an agency in a role, negation in several
 words, only, a column's literal text, a field left empty or filled, rows by position, the most or the fewest, a
-same-pinyin typo of the place, a group of agencies), in several surface forms each, Chinese and English. Its
+same-pinyin typo of the place, a group of agencies, a count for each agency named, for each but one, or the first N), in several surface forms each, Chinese and English. Its
 expected plan is a `Signature`; the question reads back when `Assistant.plan` gives that signature and reads every
 word. The phrasings here are written for the generator and kept apart from every question set.
 
@@ -47,12 +47,13 @@ class Signature:
     either: frozenset[frozenset[str]] = frozenset()  # agencies joined by OR
     years: frozenset[tuple[str, int]] = frozenset()  # (op, year)
     count: bool = False
+    groups: tuple[frozenset[str], frozenset[str], int | None] | None = None  # a count per agency: among, excluding, top
 
     def __or__(self, other: Signature) -> Signature:
         return Signature(self.places | other.places, self.agencies | other.agencies, self.without | other.without,
                          self.only | other.only, self.texts | other.texts, self.empty | other.empty,
                          self.rows | other.rows, self.pick or other.pick, self.either | other.either,
-                         self.years | other.years, self.count or other.count)
+                         self.years | other.years, self.count or other.count, self.groups or other.groups)
 
 
 def signature(plan: QueryPlan) -> Signature:
@@ -73,9 +74,11 @@ def signature(plan: QueryPlan) -> Signature:
     either = {frozenset(a.agency for a in g.items if isinstance(a, AgencyAtom)) for g in _groups(plan.where)
               if g.kind == "or" and all(isinstance(a, AgencyAtom) for a in g.items)}
     pick = (plan.pick, plan.group_by or "") if plan.pick else None
+    groups = (frozenset(plan.groups.among), frozenset(plan.groups.excluding), plan.groups.top) \
+        if plan.groups is not None and plan.operation == "group_count" else None
     return Signature(frozenset(plan.scope.places), frozenset(agencies), frozenset(without), frozenset(only),
                      frozenset(texts), frozenset(empty), frozenset(rows), pick, frozenset(either), frozenset(years),
-                     plan.operation == "count")
+                     plan.operation == "count", groups)
 
 
 def _groups(node: object) -> list[Group]:
@@ -130,7 +133,7 @@ PLACES = [
       "development_reform": ("发改局", "development and reform commission")}),
 ]
 # Constructs generated in English as well as Chinese.
-ENGLISH = ("role", "negation", "position", "extreme", "only", "literal", "empty", "and", "or", "year")
+ENGLISH = ("role", "negation", "position", "extreme", "only", "literal", "empty", "and", "or", "year", "group")
 FIELDS = {"responsible": ("责任单位", "责任部门"), "lead": ("牵头单位", "牵头部门")}
 FIELDS_EN = {"responsible": "responsible unit", "lead": "lead unit"}
 
@@ -195,6 +198,24 @@ def _position_parts(rng: random.Random) -> list[Part]:
     ]
 
 
+def _group_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> list[Part]:
+    (a, (a_zh, a_en)), (b, (b_zh, b_en)) = rng.sample(sorted(agencies.items()), 2)
+    n = rng.randint(2, 4)
+    digits = {2: "两", 3: "三", 4: "四"}
+    among = Signature(groups=(frozenset({a, b}), frozenset(), None))
+    excluding = Signature(groups=(frozenset(), frozenset({a}), None))
+    top = Signature(groups=(frozenset(), frozenset(), n))
+    return [
+        Part(f"{a_zh}和{b_zh}各参与了几项", f"how many tasks do the {a_en} and the {b_en} each take part in",
+             among, "group"),
+        Part(f"{a_zh}、{b_zh}分别出现多少次", f"how many rows name the {a_en}, and how many the {b_en}", among, "group"),
+        Part(f"除了{a_zh}，别的部门各参与几项", f"how many tasks does each agency other than the {a_en} take part in",
+             excluding, "group"),
+        Part(f"各部门参与任务数排名前{digits[n]}", f"rank the agencies by tasks, the first {n}", top, "group"),
+        Part(f"各单位出现次数排个序，前{digits[n]}名是谁", f"the first {n} agencies by number of tasks", top, "group"),
+    ]
+
+
 def _ordinal(n: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(n, "th")
 
@@ -218,13 +239,15 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
             chosen.append(part)
         if rng.random() < 0.2:  # rows by position stand alone with a place
             chosen = [rng.choice(_position_parts(rng))]
-        if rng.random() < 0.08:
+        if rng.random() < 0.08:  # a count for each agency named, for each but one, or the first N
+            chosen = [rng.choice(_group_parts(agencies, rng))]
+        elif rng.random() < 0.08:
             chosen = [rng.choice([
                 Part("哪个部门牵头的任务最多", "which agency leads the most tasks",
                      Signature(pick=("max", "agency")), "extreme"),
                 Part("哪一类任务最少", "which category has the fewest tasks",
                      Signature(pick=("min", "category")), "extreme")])]
-        count = chosen[0].kind not in ("position", "extreme") and rng.random() < 0.2
+        count = chosen[0].kind not in ("position", "extreme", "group") and rng.random() < 0.2
         expected = base | Signature(count=count)
         for part in chosen:
             expected = expected | part.adds
@@ -240,7 +263,7 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
 
 
 def _chinese(place: str, parts: list[Part], rng: random.Random, count: bool = False) -> str:
-    if parts and parts[0].kind in ("position", "extreme"):
+    if parts and parts[0].kind in ("position", "extreme", "group"):
         tail = rng.choice(["是什么", "有哪些", ""]) if parts[0].kind == "position" else ""
         return f"{place}{rng.choice(['', '清单'])}{parts[0].zh}{tail}"
     middle = "，".join(p.zh.removesuffix("的") for p in parts[:-1])  # a comma closes a construct's scope
@@ -252,8 +275,8 @@ def _chinese(place: str, parts: list[Part], rng: random.Random, count: bool = Fa
 
 
 def _english(place: str, parts: list[Part], count: bool = False) -> str:
-    if parts and parts[0].kind in ("position", "extreme"):
-        return f"In {place}, {parts[0].en}?" if parts[0].kind == "extreme" else f"What are {parts[0].en} in {place}?"
+    if parts and parts[0].kind in ("position", "extreme", "group"):
+        return f"In {place}, {parts[0].en}?" if parts[0].kind != "position" else f"What are {parts[0].en} in {place}?"
     opening = f"How many {place} tasks are" if count else f"Which {place} tasks are"
     return f"{opening} " + ", and ".join(p.en for p in parts) + "?"
 

@@ -155,3 +155,10 @@ def test_a_role_not_counted_is_shown_as_not_counted(assistant: Assistant) -> Non
     named = assistant.ask("瓦房店各部门牵头几项分别是多少")  # no lead column: the one column it has is counted
     line = next(ln for ln in named.answer.splitlines() if ln.startswith("| 财政局"))
     assert line.split("|")[2].strip() == "—" and line.split("|")[3].strip().isdigit()
+
+
+def test_the_first_groups_of_a_ranked_count(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区各单位牵头的次数排一下，前两名是谁")
+    assert said.plan.groups is not None and said.plan.groups.top == 2 and said.understood
+    lines = [ln for ln in said.answer.splitlines() if ln.startswith("| 区")]
+    assert [ln.split("|")[1].strip() for ln in lines] == ["区教育体育局", "区人力资源社会保障局"]

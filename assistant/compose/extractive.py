@@ -459,8 +459,8 @@ class ExtractiveAnswerer:
         if plan.group_by == "agency":
             lines.append(self.t(plan, "group_head_agency"))
             roles = {str(f) for f in plan.fields} & {"lead", "responsible"} or {"lead", "responsible"}  # not counted: —
-            if found.no_lead_column:  # 瓦房店: counted by the agencies its one column names
-                roles = {"responsible"}
+            if found.no_lead_column or not any(self.docs[d].has_lead_column for d in found.docs if d in self.docs):
+                roles = {"responsible"}  # 瓦房店: counted by the agencies its one column names
             lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead if "lead" in roles else "—",
                              responsible=g.responsible if "responsible" in roles else "—",
                              total=len(g.rows), rows=row_span(g.rows, self.label)) for g in found.groups]

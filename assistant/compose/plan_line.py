@@ -47,10 +47,12 @@ class PlanLine:
             operation = self.t(lang, f"plan_op_due_{plan.pick}")
         if plan.operation == "lineage" and plan.lineage:
             operation = self.t(lang, f"plan_lineage_{plan.lineage}")
-        if plan.groups is not None:
+        if plan.groups is not None and (plan.groups.among or plan.groups.excluding):
             names = self.t(lang, "list_sep").join(plan.groups.names)
             operation += self.t(lang, "plan_groups_among" if plan.groups.among else "plan_groups_excluding",
                                 names=names)
+        if plan.groups is not None and plan.groups.top:
+            operation += self.t(lang, "plan_groups_top", top=plan.groups.top)
         if plan.operation == "count" and plan.count_unit == "category":
             operation = self.t(lang, "plan_op_count_categories")
         if plan.fields:

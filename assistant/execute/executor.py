@@ -310,6 +310,10 @@ class Executor:
             for group in ordered:
                 group.label = self._written_name(group.key, group.rows) or group.label
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
+        if limit and limit.top:  # 排个序，前三: the first N by count, and any tied with the N-th
+            ordered.sort(key=lambda g: -len(g.rows))
+            last = len(ordered[min(limit.top, len(ordered)) - 1].rows) if ordered else 0
+            ordered = [g for g in ordered if len(g.rows) >= last]
         result.groups = ordered
         if plan.pick:  # the most / the fewest: the winners' rows are the answer's evidence (ties: all of them)
             ranked = [g for g in ordered if not g.collective]

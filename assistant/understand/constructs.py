@@ -64,6 +64,8 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
     if plan.reference or plan.operation == "refuse" and plan.scope.missing:  # 青岛的清单前三条: no list to count in
         return plan
+    if plan.operation == "group_count" and plan.group_by not in ("row", "due"):
+        return plan  # 各部门次数排名前三: the first groups (with_top), not rows
     plan = _within_category(plan, tags)
     positions = [(t, _in_cell(tags, k)) for k, t in enumerate(tags) if t.kind == "position"]
     if any(in_cell for _, in_cell in positions):  # 责任部门最后一项: not a row counted from the end
@@ -76,8 +78,10 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if not atoms or read and (not counted and not beside or all(
             (a.start, a.end, a.within) in read for a in atoms if isinstance(a, RowsAtom))):
         return plan  # the rules read the rows already (第N项, the last one), unless a count says how many
-    kept = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end and not any(
-        isinstance(b, RowsAtom) and b.start <= a.start <= b.end for b in atoms)]  # the last three: "the last" in it
+    numbered = any(t.kind == "number" and not any(p.start <= t.start < p.end for p, _ in positions) for t in tags)
+    kept = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end and numbered and not any(
+        isinstance(b, RowsAtom) and b.start <= a.start <= b.end for b in atoms)]  # 第一条跟最后一条: a row numbered
+    # beside a position; "the last" inside "the last three", or "4th task" inside "the 4th task from the end": no row
     plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
     operation = plan.operation if plan.operation in ("list", "count") else "list"
     rows: list[Node] = atoms if beside else [*kept, *atoms]  # 第30条以后: the rows after it, not it
@@ -188,10 +192,23 @@ def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan
 
 
+def with_top(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """各部门次数排个序，前三 / rank the agencies, the first 3: the first three groups of a count by group, not
+    rows 1–3 of the list."""
+    first = next((t for t in tags if t.kind == "position" and t.value.startswith("first:")), None)
+    if plan.operation != "group_count" or first is None or plan.group_by in ("row", "due"):
+        return plan
+    top = cn_number(first.value.partition(":")[2])
+    limit = (plan.groups or GroupLimit()).model_copy(update={"top": top})
+    return plan.model_copy(update={"groups": limit, "pick": None, "where": without(
+        plan.where, lambda a: isinstance(a, RowsAtom) and a.start == 1 and a.end in (1, top))})  # "the first"
+
+
 def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """人社、财政、文旅各出现几次 / how many list A, and how many list B: a count for each agency named; 除了X还有哪些
     部门牵头，各几条: a count for each agency but those left out."""
-    if not any(t.kind == "each" for t in tags) or plan.operation not in ("list", "count") or plan.reference:
+    if not any(t.kind == "each" for t in tags) or plan.operation not in ("list", "count", "group_count") \
+            or plan.reference or plan.groups is not None:
         return plan
     if not any(t.kind == "count" for t in tags):
         return plan
@@ -309,7 +326,8 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts,
     the columns asked of a named row."""
     plan = with_unit(plan, tags)
-    plan = with_about(with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags), tags)
+    plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    plan = with_about(with_top(plan, tags), tags)
     return with_columns_asked(plan, tags)
 
 

@@ -68,10 +68,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or plan.lineage is not None and any(isinstance(a, TopicAtom | TextAtom) for a in atoms)  # X那项
     if kind == "count":
         return plan.operation in ("count", "group_count") or plan.operation in RANKED
-    if kind == "extreme":  # 最多可以预留多少比例: in a figure question, the bound the figure states
-        return plan.pick is not None or plan.operation == "fact" and plan.unit is not None
-    if kind == "position":  # 前五条: rows by position; 以“X”开头: a text at the cell's start or end
+    if kind == "extreme":  # 最多可以预留多少比例: in a figure question, the bound the figure states; 排名前三
+        return plan.pick is not None or plan.operation == "fact" and plan.unit is not None \
+            or bool(plan.groups and plan.groups.top)
+    if kind == "position":  # 前五条: rows by position; 以“X”开头: a text at the cell's start or end; 前三名
         return any(isinstance(a, RowsAtom) or isinstance(a, TextAtom) and a.at != "any" for a in atoms) \
+            or bool(plan.groups and plan.groups.top) \
             or bool(plan.reference and plan.reference.position)
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom | OnlyAtom) for a in atoms) \

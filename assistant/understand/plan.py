@@ -139,11 +139,13 @@ Group.model_rebuild()
 
 
 class GroupLimit(BaseModel):
-    """Which agencies a count by agency counts: only these (`among`), or all but these (`excluding`)."""
+    """Which groups a count by group shows: only these agencies (`among`), all but these (`excluding`), or the
+    first `top` by count (ties with the last one kept)."""
 
     among: list[str] = Field(default_factory=list)
     excluding: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list, description="the agencies as the question wrote them")
+    top: int | None = Field(default=None, description="排个序，前三: the first N groups by count")
 
 
 class Scope(BaseModel):

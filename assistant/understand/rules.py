@@ -273,7 +273,8 @@ class RuleParser:
             for word in c.words(f"group.{dimension}"):
                 for mark in c.words("group.marks"):
                     if f"{mark}{word}" in folded or f"{mark}个{word}" in folded or \
-                            (mark.strip() in ("按", "by", "per", "each") and mark in folded and word in folded):
+                            (mark.strip() in ("按", "by", "per", "each", "by number of", "by the number of",
+                                              "by how many") and mark in folded and word in folded):
                         return dimension
         return None
 
