@@ -162,3 +162,15 @@ def test_the_first_groups_of_a_ranked_count(assistant: Assistant) -> None:
     assert said.plan.groups is not None and said.plan.groups.top == 2 and said.understood
     lines = [ln for ln in said.answer.splitlines() if ln.startswith("| 区")]
     assert [ln.split("|")[1].strip() for ln in lines] == ["区教育体育局", "区人力资源社会保障局"]
+
+
+def test_a_named_provincial_row_asked_of_two_cities_is_its_children(assistant: Assistant) -> None:
+    said = assistant.ask("省里第52条，营口跟瓦房店是不是都有对应的条目")
+    assert said.plan.lineage == "children" and ids(said)[0] == "liaoning#52"
+    both = assistant.ask("哪些辽宁的任务营口瓦房店两边都落实了")
+    assert both.plan.lineage == "shared"
+
+
+def test_which_year_asks_a_fact(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区学徒基地要哪年建成")
+    assert said.plan.operation == "fact" and ids(said) == ["huancui#6"]

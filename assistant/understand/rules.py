@@ -182,8 +182,9 @@ class RuleParser:
         c, f = self.cues, r.folded
         province = c.has("lineage.province", f) or any(p in self._provinces for p in r.scope.places)
         local = [p for p in r.scope.places if p not in self._provinces]
-        if len(local) >= 2 and (c.has("lineage.shared", f) or c.has("lineage.together", f) and c.has("lineage.carry", f)):
-            return "shared"
+        if len(local) >= 2 and not r.refs and (c.has("lineage.shared", f) or c.has("lineage.together", f)
+                                               and c.has("lineage.carry", f)):
+            return "shared"  # (第13条营口和瓦房店都有落实吗: that row's children, not the rows both carry out)
         if c.has("lineage.uncovered", f) and province:
             return "uncovered"
         named = _ROW_NAMED.search(f) if not (r.refs or r.quoted) else None  # 学分银行那条: a row named by its topic
