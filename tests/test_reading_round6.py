@@ -174,3 +174,10 @@ def test_a_named_provincial_row_asked_of_two_cities_is_its_children(assistant: A
 def test_which_year_asks_a_fact(assistant: Assistant) -> None:
     said = assistant.ask("环翠区学徒基地要哪年建成")
     assert said.plan.operation == "fact" and ids(said) == ["huancui#6"]
+
+
+def test_a_figure_compared_across_lists_is_one_row_per_list(assistant: Assistant) -> None:
+    said = assistant.ask("营口和瓦房店对老师到企业实践的时长要求各是多少个月")
+    assert said.plan.operation == "compare" and said.plan.unit is not None
+    docs = [i.split("#")[0] for i in ids(said)]
+    assert sorted(docs) == ["wafangdian", "yingkou"]

@@ -392,7 +392,14 @@ class Executor:
 
     def _compare(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         if plan.rank is not None and not any(isinstance(a, TopicAtom) for a in iter_atoms(plan.where)):
-            return self._compare_rows(plan, plan.rank, rows, result)
+            found = self._compare_rows(plan, plan.rank, rows, result)
+            if plan.unit is None:
+                return found
+            picked: list[Row] = []  # 两地分别要求多长时间: in each list, the one row stating a figure in that unit
+            for doc in dict.fromkeys(r.doc for r in found):
+                picked += self.topics.ranked(plan.question, plan.lang, plan.rank, [r for r in found if r.doc == doc],
+                                             plan.quoted, plan.unit)[:1]
+            return picked
         return rows
 
 

@@ -283,6 +283,10 @@ def without_structure_terms(plan: QueryPlan, tags: list[Tag], folded: str = "") 
             return plan.model_copy(update={"operation": "list", "rank": None})
         if terms != plan.rank.terms:
             plan = plan.model_copy(update={"rank": plan.rank.model_copy(update={"terms": terms})})
+    elif plan.rank is not None and plan.operation == "compare" and (terms := kept(plan.rank.terms)) \
+            and terms != plan.rank.terms:  # 两地的时长要求: 时长 is the figure asked, not the topic compared
+        plan = plan.model_copy(update={"rank": plan.rank.model_copy(update={
+            "terms": terms, "nouns": [n for n in plan.rank.nouns if n in terms]})})
     return plan
 
 
@@ -306,7 +310,7 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
 def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """The measure a figure question asks in (多少人, 多长时间), for ranking the rows whose figure carries it first."""
     unit = next((t.value for t in tags if t.kind == "unit"), None)
-    return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search") else plan
+    return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search", "compare") else plan
 
 
 def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
