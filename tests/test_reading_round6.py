@@ -181,3 +181,22 @@ def test_a_figure_compared_across_lists_is_one_row_per_list(assistant: Assistant
     assert said.plan.operation == "compare" and said.plan.unit is not None
     docs = [i.split("#")[0] for i in ids(said)]
     assert sorted(docs) == ["wafangdian", "yingkou"]
+
+
+def only_education(assistant: Assistant) -> list[str]:
+    return rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education"})
+
+
+def test_only_said_as_the_sole_column_entry_or_as_one_unit_after_the_agency(assistant: Assistant) -> None:
+    expected = only_education(assistant)
+    for question in ("瓦房店里唯一责任部门为教育局的条目", "瓦房店哪几条就教育局一个单位", "瓦房店只牵扯到教育局一家部门的任务",
+                     "Which Wafangdian rows is the education bureau solely responsible for?"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == expected, question
+    two = assistant.ask("瓦房店清单里光写了市教育局和人社局两家的任务有哪些")
+    assert ids(two) == rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education", "hrss"})
+
+
+def test_a_column_with_one_name_said_as_only_one(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区哪些条目牵头单位仅有一个的")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: len(r.lead) == 1)

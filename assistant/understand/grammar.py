@@ -183,6 +183,13 @@ class _Fragments(Transformer):
     def only_field(self, items: list[Any]) -> Fragment:
         return self.only(items)
 
+    def only_single(self, items: list[Any]) -> Fragment | None:
+        single = next(t for t in _flat(items) if t.type == "SINGLE")
+        how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
+        if how != "count" or (cn_number(number) if number else 1) != len(_names(items)[0]):
+            return None  # 教育局等两个部门: a count, not only X; 只写了A和B两家: only A and B
+        return self.only(items)
+
     def only_besides(self, items: list[Any]) -> Fragment:
         lists = [i for i in items if isinstance(i, list)]
         left_out, kept = _names(lists[:1]), _names(lists[1:])
