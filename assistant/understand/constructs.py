@@ -1,6 +1,7 @@
 """Constructs read from the tags alone, added to the rule parser's plan: rows by position (前五条, 最后三项), the
-largest or smallest group of a count (哪个部门牵头最多), counts, the measure a figure is asked in, a list's own facts;
-and structure words taken out of its topic. The grammar's fragments are added in `fragments.py`, the previous
+largest or smallest group of a count (哪个部门牵头最多), counts (per agency named, per agency but those left out,
+the first N groups), the measure a figure is asked in, a list's own facts, the column asked of a named row; and
+structure words taken out of its topic. The grammar's fragments are added in `fragments.py`, the previous
 answer's rows in `previous.py`."""
 
 from __future__ import annotations
@@ -327,8 +328,8 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """Every construct read from the tags alone: positions, the most / the fewest, counts, a list's own facts,
-    the columns asked of a named row."""
+    """Every construct read from the tags alone: positions, the most / the fewest, counts (for each agency named,
+    for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
     plan = with_unit(plan, tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(plan, tags), tags)
