@@ -197,8 +197,7 @@ class Executor:
         """The one row a question names by its number, when what it asks a cell to say is not there: the row is
         the answer (as written), with the texts it does not say. Names and topics the quoted text also gave are
         the same text read again, so only the number and the other conditions choose the row."""
-        items = plan.where.items if isinstance(plan.where, Group) else []
-        numbered = [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+        items, numbered = _numbered(plan)
         if len(numbered) != 1 or not any(_texts(a) for a in items):
             return []
         kept: list[Node] = [a for a in items if not _texts(a) and not isinstance(a, (TopicAtom, AgencyAtom))]
@@ -208,8 +207,7 @@ class Executor:
     def _named_row_unmet(self, plan: QueryPlan, pool: list[Row]) -> tuple[list[Row], list[Node]] | None:
         """The one row a question names by its number, when it does not meet the question's other conditions
         (an agency, a figure, a year): that row as written, with each condition it does not meet."""
-        items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
-        numbered = [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+        items, numbered = _numbered(plan)
         if len(numbered) != 1 or any(isinstance(a, RowsAtom) for a in items if a is not numbered[0]):
             return None
         rows = self._filtered(plan.model_copy(update={"where": numbered[0]}), pool, Result())
@@ -401,6 +399,12 @@ class Executor:
                                              plan.quoted, plan.unit)[:1]
             return picked
         return rows
+
+
+def _numbered(plan: QueryPlan) -> tuple[list[Node], list[RowsAtom]]:
+    """The conditions a plan joins with AND, and those among them that name one row by its number (第12条)."""
+    items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
+    return items, [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
 
 
 def _sized_by_units(node: Node | None) -> Node | None:

@@ -208,10 +208,9 @@ def with_top(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """人社、财政、文旅各出现几次 / how many list A, and how many list B: a count for each agency named; 除了X还有哪些
     部门牵头，各几条: a count for each agency but those left out."""
-    if not any(t.kind == "each" for t in tags) or plan.operation not in ("list", "count", "group_count") \
+    kinds = {t.kind for t in tags}
+    if not {"each", "count"} <= kinds or plan.operation not in ("list", "count", "group_count") \
             or plan.reference or plan.groups is not None:
-        return plan
-    if not any(t.kind == "count" for t in tags):
         return plan
     named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
     left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]

@@ -146,10 +146,9 @@ class Coverage:
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:
             unread += self._untagged(folded, covered)
-        elif not refused:  # a searched question: a word its search dropped (营口去年GDP增长多少: GDP) was not read
-            terms = " ".join(searched).lower()  # (English words are the glossary's and _unknown_english's)
-            unread += [w for w in self._untagged(folded, covered) if w not in terms
-                       and plan.lang == "zh" and (len(w) > 1 or w.isascii())]
+        elif not refused and plan.lang == "zh":  # a word its search dropped (营口去年GDP增长多少: GDP) was not read;
+            terms = " ".join(searched).lower()  # English questions: the glossary's and _unknown_english's words
+            unread += [w for w in self._untagged(folded, covered) if w not in terms and (len(w) > 1 or w.isascii())]
         named = [_QUOTES.sub("", a.name).lower() for a in plan.atoms() if isinstance(a, CategoryAtom)]
         # a category named by its words (its first clause quoted, then 这部分): those words name it; a word a literal text
         # holds (把文旅部门写成“市文旅广电局”) restates what the text condition reads

@@ -17,7 +17,6 @@ NAMES_FILE = Path(__file__).resolve().parent / "names.toml"
 _COMMITTEES = ("市委", "区委", "省委", "县委")
 _GROUP_HEADS = ("部门", "系统", "单位", "的单位", "口", "各部门")
 _SUFFIX = re.compile(r"(委员会|办公室|部门|机关|局|厅|委|办|处|部|中心)$")
-_WORD_GOES_ON = "面长势部限级"  # 局面, 局长, 厅级: 局 or 厅 inside a longer word, not a name's end
 _EN_HEAD = r"(?:bureau|department|commission|office|committee|administration|agency|authority)"
 _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "municipal", "local", "what", "which",
             "is", "are", "does", "do", "did", "of", "for", "in", "and", "or", "with", "by", "to", "tasks", "task",
@@ -67,6 +66,7 @@ class AgencyNames:
         self.stems = {stem(n): key for n, key in self.names.items() if stem(n) != n and len(stem(n)) >= 2}
         self.stem_before = tuple(data["stem_before"])
         self.stem_after = tuple(data["stem_after"])
+        self.word_goes_on = set(data["word_goes_on"])  # 局面, 局长: 局 inside a longer word
         self.boundary = set(data["boundary_chars"]) | {"□"}
         self.place_char_words = set(data["place_char_words"])
 
@@ -163,7 +163,7 @@ class AgencyNames:
         for match in re.finditer(r"(?:委员会|办公室|局|厅|委|办)", folded):
             end = match.end()
             ends_name = folded[end:].startswith(self.stem_after) or end == len(folded) or \
-                match.group(0) in ("局", "厅") and folded[end] not in _WORD_GOES_ON  # 气象局要干什么
+                match.group(0) in ("局", "厅") and folded[end] not in self.word_goes_on  # 气象局要干什么
             if not _free(spans, match.start(), end) or not ends_name:
                 continue
             start = match.start()

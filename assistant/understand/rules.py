@@ -270,12 +270,12 @@ class RuleParser:
         c = self.cues
         if not c.has("group.marks", folded):
             return None
+        loose = c.words("group.loose")
         for dimension in ("role", "category", "doc", "agency"):
             for word in c.words(f"group.{dimension}"):
                 for mark in c.words("group.marks"):
                     if f"{mark}{word}" in folded or f"{mark}个{word}" in folded or \
-                            (mark.strip() in ("按", "by", "per", "each", "by number of", "by the number of",
-                                              "by how many") and mark in folded and word in folded):
+                            (mark.strip() in loose and mark in folded and word in folded):
                         return dimension
         return None
 
