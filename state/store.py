@@ -30,6 +30,9 @@ class StateStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         schema.metadata.create_all(engine)
+        for table in schema.metadata.sorted_tables:  # create_all adds no index to a table an older version made
+            for index in table.indexes:
+                index.create(engine, checkfirst=True)
 
     @property
     def where(self) -> str:

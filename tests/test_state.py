@@ -217,3 +217,16 @@ def test_a_database_that_does_not_answer_is_one_clear_error(tmp_path: Path) -> N
     url = f"postgresql://nobody@127.0.0.1:{free_port()}/none?connect_timeout=2"
     with pytest.raises(StateUnavailable, match=r"state store postgresql://nobody@127\.0\.0\.1:\d+/none"):
         open_state(url, tmp_path)
+
+
+def test_a_store_made_before_an_index_existed_gets_the_index_when_opened(open_two: Opener) -> None:
+    """create_all makes missing tables only; a data directory from an older version lacked the index the
+    session trim counts on, and every turn then scanned the whole table."""
+    from sqlalchemy import inspect, text
+
+    first = open_two()
+    with first.engine.begin() as conn:
+        conn.execute(text("DROP INDEX sessions_lost"))
+    assert "sessions_lost" not in {i["name"] for i in inspect(first.engine).get_indexes("sessions")}
+    second = open_two()
+    assert "sessions_lost" in {i["name"] for i in inspect(second.engine).get_indexes("sessions")}
