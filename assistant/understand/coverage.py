@@ -85,6 +85,34 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     return True
 
 
+_DIGITS = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+
+
+def _number_used(text: str, plan: QueryPlan) -> bool:
+    """Whether a number the question states is one the plan holds: a row number or a position, a year, how many
+    agencies or groups, how many rows it refers to, or a text it searches for. 两个年份 read as "a year", 只出现过
+    一次 read without the count: the number was dropped."""
+    said = _DIGITS.findall(text)
+    if not said:
+        return True
+    numbers: set[int] = {len(plan.scope.places)}
+    for atom in plan.atoms():
+        if isinstance(atom, RowsAtom):
+            numbers |= {abs(atom.start), abs(atom.end), abs(atom.end - atom.start) + 1}
+        elif isinstance(atom, YearAtom):
+            numbers |= {atom.year, atom.until or atom.year}
+        elif isinstance(atom, SizeAtom):
+            numbers |= {atom.count, atom.count - 1}  # 不止一个: two or more
+    if plan.groups and plan.groups.top:
+        numbers.add(plan.groups.top)
+    if plan.reference:
+        numbers |= {len(plan.reference.rows), plan.reference.position or 0}
+    if any(cn_number(n) in numbers for n in said if len(n) <= 4):
+        return True
+    written = " ".join(used_phrases(plan))
+    return any(n in written for n in said)
+
+
 def used_phrases(plan: QueryPlan) -> list[str]:
     """The words of the question the plan took up: topic terms, quoted phrases, agency and category names."""
     phrases = list(plan.quoted) + (plan.rank.terms if plan.rank else [])
@@ -201,4 +229,6 @@ class Coverage:
             return _holds(tag.kind, plan) or cn_number(tag.value.partition(":")[2]) == len(agencies)
         if tag.kind in CONSTRUCTS:
             return _holds(tag.kind, plan)
+        if tag.kind == "number" and plan.operation not in RANKED:  # a ranked question's numbers rank its rows
+            return _number_used(tag.text, plan)
         return True
