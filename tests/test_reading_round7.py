@@ -4,6 +4,7 @@ unread; a column that names several years."""
 from __future__ import annotations
 
 from assistant.core import Assistant
+from tests.asking import ids, rows_where
 
 
 def test_a_number_the_plan_does_not_use_is_reported_unread(assistant: Assistant) -> None:
@@ -15,3 +16,62 @@ def test_numbers_the_plan_uses_are_read(assistant: Assistant) -> None:
     for question in ("瓦房店前5条", "营口第12条和第15条谁牵头", "环翠区3个单位一起负责的任务", "辽宁清单2023年完成的"):
         said = assistant.ask(question)
         assert said.understood, (question, said.unread)
+
+
+def _named(row, word: str, column: str = "any") -> bool:  # type: ignore[no-untyped-def]
+    cells = row.lead if column == "lead" else row.responsible if column == "responsible" else row.lead + row.responsible
+    return any(word in c for c in cells)
+
+
+def test_agencies_said_to_lead_together_must_both_lead(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区教育体育局和人社局一道牵头的有哪几项")
+    both = rows_where(assistant, "huancui", lambda r: _named(r, "教育", "lead") and _named(r, "人力资源", "lead"))
+    assert said.understood and ids(said) == both
+
+
+def test_members_after_a_dash_are_any_of_the_group(assistant: Assistant) -> None:
+    said = assistant.ask("营口市里这几个部门——审计局、科学技术局——涉及哪些任务")
+    either = rows_where(assistant, "yingkou", lambda r: _named(r, "审计") or _named(r, "科学技术"))
+    assert ids(said) == either
+
+
+def test_neither_role_said_with_a_verb_of_serving(assistant: Assistant) -> None:
+    said = assistant.ask("营口市财政局既不牵头也不当责任单位的任务有哪些")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: not _named(r, "财政"))
+
+
+def test_an_agency_not_listed_in_said_with_a_verb_of_listing(assistant: Assistant) -> None:
+    said = assistant.ask("营口有人社局参与、但审计局没列进去的任务")
+    expected = rows_where(assistant, "yingkou", lambda r: _named(r, "人力资源") and not _named(r, "审计"))
+    assert said.understood and ids(said) == expected
+
+
+def test_a_column_that_only_names_one_agency_said_with_a_measure_word(assistant: Assistant) -> None:
+    said = assistant.ask("营口哪些任务的责任单位就光写了个各县区")
+    alone = rows_where(assistant, "yingkou", lambda r: r.responsible == ["各县区"])
+    assert said.understood and alone and ids(said) == alone
+
+
+def test_a_text_the_column_does_not_even_hold(assistant: Assistant) -> None:
+    said = assistant.ask("营口哪些任务的责任单位里连“各县区”都没写")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: not any("各县区" in c for c in r.responsible))
+
+
+def test_times_counted_per_agency_with_hui(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区教育体育局和人社局作为牵头单位各出现几回")
+    assert said.plan.operation == "group_count" and said.understood
+
+
+def test_a_row_number_past_the_end_of_the_list_is_said_not_to_exist(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区第17项是什么")
+    assert said.abstained and not said.citations and "16" in said.answer and "17" in said.answer
+    assert not assistant.ask("环翠区第16项是什么").abstained
+
+
+def test_a_deadline_that_names_two_years(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单里完成时间写了两个年份的任务")
+    two = rows_where(assistant, "liaoning", lambda r: len(set(r.deadline_years)) == 2)
+    assert said.understood and two and ids(said) == two
+    one = assistant.ask("辽宁清单里完成时间只有一个年份的有几条")
+    assert ids(one) == rows_where(assistant, "liaoning", lambda r: len(set(r.deadline_years)) == 1)

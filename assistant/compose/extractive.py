@@ -13,7 +13,7 @@ from assistant.execute.executor import Result
 from assistant.models import Citation
 from assistant.templates import Templates
 from assistant.understand.lists import ListNames
-from assistant.understand.plan import AgencyAtom, Group, QueryPlan, TopicAtom, iter_atoms
+from assistant.understand.plan import AgencyAtom, Group, QueryPlan, RowsAtom, TopicAtom, iter_atoms
 from ingest.rows import Row
 
 _SENTENCES = re.compile(r"[^。；;！？\n]+[。；;！？]?")
@@ -93,6 +93,10 @@ class ExtractiveAnswerer:
             "no_list": ("abstain_no_list", {"places": places}),
             "no_match": ("abstain_no_match", {"places": places or sep.join(self._places(found.docs))}),
             "empty_index": ("abstain_empty", {}),
+            "no_row": ("abstain_no_row", {"rows": sep.join(str(a.start) for a in plan.atoms() if isinstance(a, RowsAtom)),
+                                          "lists": sep.join(self.t(plan, "list_size", place=self.label(d),
+                                                                   count=self.catalog.last_row(d))
+                                                            for d in found.docs)}),
         }.get(found.abstain or "", ("abstain_out_of_scope", {}))
         lines = [self.t(plan, reason[0], **reason[1])]
         if found.abstain != "empty_index":

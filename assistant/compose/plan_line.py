@@ -126,7 +126,7 @@ class PlanLine:
         if isinstance(node, FigureAtom):
             return self.t(lang, "plan_figure")
         if isinstance(node, SizeAtom):
-            key = "plan_size_any" if node.field == "any" else "plan_size"
+            key = {"any": "plan_size_any", "due": "plan_size_due"}.get(node.field, "plan_size")
             return self.t(lang, key + ("_at_least" if node.at_least else ""),
                           field=self.t(lang, f"field_{node.field}"), count=node.count)
         return ""

@@ -70,7 +70,7 @@ class Result:
     no_lead_column: list[str] = field(default_factory=list)
     links: list[LinkView] = field(default_factory=list)  # lineage: the links the answer claims
     lineage_docs: dict[str, list[str]] = field(default_factory=dict)  # "parents" / "children": documents
-    abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved"
+    abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved", "no_row"
     conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     unmet_conditions: list[Node] = field(default_factory=list)  # … nor meets these other conditions
@@ -101,6 +101,9 @@ class Executor:
             docs = [] if missing else docs
         if not docs:
             return Result(abstain="no_list", missing_places=missing or plan.scope.missing)
+        past = [a.start for a in plan.atoms() if isinstance(a, RowsAtom) and not a.within and a.start == a.end > 0]
+        if past and plan.reference is None and all(n > self.catalog.last_row(d) for n in past for d in docs):
+            return Result(abstain="no_row", docs=docs, missing_places=missing)  # 第58条 of a list of 57
         if plan.operation in ("fact", "search", "compare") and plan.rank and plan.reference is None \
                 and self.topics.off_topic(plan.lang, plan.rank):
             return Result(abstain="no_match", docs=docs, missing_places=missing)
@@ -477,6 +480,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         named -= set(atom.ignoring)
         return bool(named) and named == set(atom.agencies)
     if isinstance(atom, SizeAtom):
+        if atom.field == "due":
+            years = len(set(row.deadline_years))
+            return years >= atom.count if atom.at_least else years == atom.count
         if atom.field == "lead" and not row.has_lead_column:
             return False
         resolve = catalog.registry.agencies.resolve

@@ -243,7 +243,7 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 _STRUCTURE = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
               "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry",
-              "first")
+              "first", "years")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
 

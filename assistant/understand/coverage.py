@@ -25,6 +25,7 @@ from assistant.understand.plan import (
     TopicAtom,
     YearAtom,
     iter_atoms,
+    iter_atoms_signed,
 )
 
 _CONTENT = re.compile(r"[\u3400-\u9fffa-z0-9]")
@@ -54,6 +55,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding)
+    if kind == "years":
+        return any(isinstance(a, SizeAtom) and a.field == "due" for a in atoms)
     if kind == "blank":
         return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":
@@ -80,8 +83,10 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or bool(plan.rank and plan.rank.terms) \
             or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
             or any(isinstance(a, YearAtom) for a in atoms) \
+            or any(isinstance(a, AgencyAtom) and negated for a, negated in iter_atoms_signed(plan.where)) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
-        # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named
+        # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named;
+        # X没列进去: an agency not written in the row
     return True
 
 

@@ -28,9 +28,9 @@ _TERMINALS = {
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
-    "blank": "BLANK", "single": "SINGLE", "ignore": "IGNORE", "count_in": "COUNT_IN",
+    "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE"}
+_OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
                        "first"]
@@ -203,7 +203,9 @@ class _Fragments(Transformer):
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        single = next(t for t in _flat(items) if t.type == "SINGLE")
+        single = next(t for t in _flat(items) if t.type in ("SINGLE", "YEARS"))
+        if single.type == "YEARS":  # 完成时间写了两个年份: the years the deadline names, counted
+            role = "due"
         how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
         count = cn_number(number) if number else 1
         if how == "more":  # 不止一个: two or more

@@ -107,11 +107,13 @@ class EmptyAtom(BaseModel):
 
 
 class SizeAtom(BaseModel):
-    """The column names this many agencies ("牵头单位只有一个", "led by a single unit")."""
+    """The column names this many agencies ("牵头单位只有一个", "led by a single unit"), or the deadline this many
+    years ("完成时间写了两个年份")."""
 
     kind: Literal["size"] = "size"
-    field: Literal["lead", "responsible", "any", "units"] = Field(
-        default="any", description="units: the institution's own units, which its measures name")
+    field: Literal["lead", "responsible", "any", "units", "due"] = Field(
+        default="any", description="units: the institution's own units, which its measures name; due: the "
+        "distinct years of the row's deadline (the institution's completion time too)")
     count: int = 1
     at_least: bool = Field(default=False, description="this many or more (不止一个, 5个及以上)")
     ignoring: list[str] = Field(default_factory=list, description="agencies not counted (各县区不计); collective "
