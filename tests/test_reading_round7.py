@@ -13,7 +13,7 @@ def test_a_number_the_plan_does_not_use_is_reported_unread(assistant: Assistant)
 
 
 def test_numbers_the_plan_uses_are_read(assistant: Assistant) -> None:
-    for question in ("瓦房店前5条", "营口第12条和第15条谁牵头", "环翠区3个单位一起负责的任务", "辽宁清单2023年完成的"):
+    for question in ("瓦房店前5条", "营口第12条和第15条谁牵头", "环翠区3个单位共同承担的事项", "辽宁清单2023年完成的"):
         said = assistant.ask(question)
         assert said.understood, (question, said.unread)
 
