@@ -4,7 +4,7 @@ unread; a column that names several years."""
 from __future__ import annotations
 
 from assistant.core import Assistant
-from tests.asking import ids, rows_where
+from tests.asking import converse, ids, rows_where
 
 
 def test_a_number_the_plan_does_not_use_is_reported_unread(assistant: Assistant) -> None:
@@ -75,3 +75,44 @@ def test_a_deadline_that_names_two_years(assistant: Assistant) -> None:
     assert said.understood and two and ids(said) == two
     one = assistant.ask("辽宁清单里完成时间只有一个年份的有几条")
     assert ids(one) == rows_where(assistant, "liaoning", lambda r: len(set(r.deadline_years)) == 1)
+
+
+def test_a_category_named_by_a_clause_of_another_lists_category(assistant: Assistant) -> None:
+    said = assistant.ask("省里清单“充分发挥职业院校培训优势”板块下都有啥")
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: "培训优势" in (r.category or ""))
+
+
+def test_the_fewest_agency_then_its_rows_in_a_second_clause(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区牵头任务最少的是哪家单位，它牵头的是哪条")
+    assert said.plan.group_by == "agency" and said.plan.pick == "min" and said.understood
+
+
+def test_a_row_asked_in_the_clause_of_the_extreme_is_ranked_by_its_agencies(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪条任务的责任部门最多，有几个")
+    assert said.plan.group_by == "row"
+
+
+def test_the_parents_answer_shows_the_asked_rows_own_text(assistant: Assistant) -> None:
+    said = assistant.ask("省里哪条是瓦房店47号任务的来源")
+    assert assistant.row("wafangdian#47").text[:20] in said.answer
+
+
+def test_the_row_of_another_local_list_carrying_out_the_same_parent(assistant: Assistant) -> None:
+    links = assistant.engine.links
+    parents = [v.parent for v in links.parents_of("yingkou#39")]
+    cousins = {v.child for p in parents for v in links.children_of(p) if v.child.startswith("wafangdian#")}
+    assert parents and cousins
+    asked = assistant.ask("营口第39条在瓦房店对应的是哪条")
+    assert cousins <= set(ids(asked)) and "yingkou#39" in ids(asked)
+    first, second = converse(assistant, "营口审计局参与了哪几条", "第二条在瓦房店对应哪条")
+    assert ids(first)[1] == "yingkou#39" and cousins <= set(ids(second)) and second.understood
+
+
+def test_the_latter_of_two_previous_rows(assistant: Assistant) -> None:
+    first, latter = converse(assistant, "瓦房店应急局负责哪些", "后面那条的责任部门都有谁")
+    assert len(ids(first)) == 2 and ids(latter) == ids(first)[1:] and latter.understood
+
+
+def test_the_number_of_lists_is_read(assistant: Assistant) -> None:
+    said = assistant.ask("四份清单一共多少项")
+    assert said.understood and "172" in said.answer

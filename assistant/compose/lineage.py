@@ -48,13 +48,31 @@ class LineageWriter:
 
     def _parents(self, plan: QueryPlan, found: Result) -> list[str]:
         lines = []
-        for row in (r for r in found.rows if r.doc in found.lineage_docs.get("children", [])):
+        for row in (r for r in found.rows if r.doc in found.lineage_docs.get("children", [])
+                    and r.id not in found.cousins):
             views = [v for v in found.links if v.child == row.id]
             if not views:
                 lines.append(self.t(plan, "lineage_parents_none", cite=self.cite(row)))
                 continue
-            lines.append(self.t(plan, "lineage_parents_head", cite=self.cite(row), count=len(views)))
-            lines += [self._link_line(plan, self.catalog.by_id[v.parent], v) for v in views]
+            lines.append(self.t(plan, "lineage_parents_head", cite=self.cite(row), text=row.text, count=len(views)))
+            for view in views:
+                lines.append(self._link_line(plan, self.catalog.by_id[view.parent], view))
+                lines += self._cousins(plan, found, row, view.parent)
+        return lines
+
+    def _cousins(self, plan: QueryPlan, found: Result, row: Row, parent: str) -> list[str]:
+        """The rows of the other local lists asked about that carry out the same parent (瓦房店对应的那条)."""
+        lines = []
+        for doc in found.lineage_docs.get("children", []):
+            views = [v for v in found.links if v.parent == parent and v.child.startswith(f"{doc}#") and doc != row.doc]
+            if doc == row.doc or not any(r.doc == doc for r in found.rows):
+                continue
+            place = self.lists.label(doc, self.catalog.documents_by_key[doc].jurisdiction)
+            if not views:
+                lines.append(self.t(plan, "lineage_children_none", place=place))
+                continue
+            lines.append(self.t(plan, "lineage_children_place", place=place, count=len(views)))
+            lines += [self._link_line(plan, self.catalog.by_id[v.child], v, agencies=True) for v in views]
         return lines
 
     def _children(self, plan: QueryPlan, found: Result) -> list[str]:

@@ -75,6 +75,7 @@ class Result:
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     unmet_conditions: list[Node] = field(default_factory=list)  # … nor meets these other conditions
     missing_places: list[str] = field(default_factory=list)
+    cousins: list[str] = field(default_factory=list)  # lineage: other local lists' rows carrying out the same parent
     dense_pending: list[str] = field(default_factory=list)  # ranked documents with rows whose vectors are not in yet
     without_collectives: list[GroupCount] = field(default_factory=list)  # the rows picked if 各市 counted for none
 
@@ -345,8 +346,20 @@ class Executor:
         views = self.links.links()
         if plan.lineage == "parents":
             asked = [r for r in rows if r.doc in child_docs]
+            first = self.catalog.docs_in(plan.scope.places[:1]) if len(plan.scope.places) > 1 else []
+            if plan.reference is None and any(isinstance(a, RowsAtom) for a in plan.atoms()) \
+                    and any(r.doc in first for r in asked):  # 营口第39条在瓦房店对应哪条: the row of the list named
+                asked = [r for r in asked if r.doc in first]  # first; the other lists are asked about
             result.links = [v for r in asked for v in self.links.parents_of(r.id)]
-            return _with_linked(asked, result.links, self.catalog, "parent")
+            linked = _with_linked(asked, result.links, self.catalog, "parent")
+            siblings = [d for d in child_docs if d not in {r.doc for r in asked}]  # 营口第39条在瓦房店对应哪条: the
+            if not siblings:  # other local list's rows that carry out the same parents
+                return linked
+            cousins = [v for p in dict.fromkeys(v.parent for v in result.links) for v in self.links.children_of(p)
+                       if v.child.split("#")[0] in siblings]
+            result.links += cousins
+            result.cousins = [v.child for v in cousins]
+            return [*linked, *(r for r in _with_linked([], cousins, self.catalog, "child") if r not in linked)]
         if plan.lineage == "children":
             asked = [r for r in rows if r.doc in parent_docs]
             result.links = [v for r in asked for v in self.links.children_of(r.id) if v.child.split("#")[0] in child_docs]
@@ -509,8 +522,10 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
             return atom.year in years and (atom.until or atom.year) in years
         return any(atom.holds(y) for y in years)
-    if isinstance(atom, CategoryAtom):  # two lists may write one category with or without its full stop
-        return (row.category or "").rstrip("。.；; ") == atom.name.rstrip("。.；; ")
+    if isinstance(atom, CategoryAtom):  # two lists may write one category with or without its full stop, or one
+        # as one clause of the other's: a local list often keeps only the second clause of the province's
+        fold = catalog.registry.normalize
+        return fold(atom.name).rstrip("。.；; ") in fold(row.category or "")
     if isinstance(atom, RowsAtom):
         last = catalog.last_row(row.doc)
         start, end = (n if n > 0 else last + n + 1 for n in (atom.start, atom.end))

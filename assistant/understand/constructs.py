@@ -132,7 +132,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "due", "pick": pick, "fields": ["due"],
                                        "rank": None, "refuse_reason": None})
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
-    if _asks_for_a_row(tags) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
+    if _asks_for_a_row(tags, extreme, plan.question) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
                                        "fields": columns[:1], "rank": None, "refuse_reason": None})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
@@ -157,8 +157,22 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
 
 
-def _asks_for_a_row(tags: list[Tag]) -> bool:
-    """哪项 / 哪一条 / which task: the question asks which row, not which agency or category."""
+def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
+    """哪项 / 哪一条 / which task: the question asks which row, not which agency or category. The clause of the
+    extreme decides when it asks something: 牵头最少的是哪家单位，它牵了哪条 ranks agencies, then asks for their
+    rows; 哪一条列得最长，单位最多 asks which row."""
+    stops = [m.start() for m in _CLAUSE_ENDS.finditer(question)]
+    first = max((p for p in stops if p < extreme.start), default=-1)
+    last = min((p for p in stops if p > extreme.start), default=10**6)
+    clause = [t for t in tags if first < t.start < last]
+    if _row_asked(clause):
+        return True
+    if any(t.kind == "group" and t.text.startswith("哪") for t in clause):
+        return False
+    return _row_asked(tags)
+
+
+def _row_asked(tags: list[Tag]) -> bool:
     for k, tag in enumerate(tags):
         if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务", "哪几条", "哪几项", "哪些条",
                         "哪些项", "哪几个任务", "哪些任务"):
@@ -166,6 +180,9 @@ def _asks_for_a_row(tags: list[Tag]) -> bool:
         if tag.text in ("which", "哪个") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
             return True
     return False
+
+
+_CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: folding keeps its length
 
 
 def _group_named(tags: list[Tag], extreme: Tag) -> str | None:

@@ -65,8 +65,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "about":
         return plan.operation == "about"
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任
-        # 单位的呢: the agency the previous turn asked about, carried over
-        return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms) \
+        # 单位的呢: the agency the previous turn asked about, carried over; 最少的是哪家，它牵了哪条: the group picked
+        return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms) or plan.pick is not None \
             or plan.followup == "replace" and any(isinstance(a, AgencyAtom) for a in atoms) \
             or plan.lineage is not None and any(isinstance(a, TopicAtom | TextAtom) for a in atoms)  # X那项
     if kind == "count":
@@ -90,6 +90,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     return True
 
 
+_LISTS_COUNTED = re.compile(r"\s*(?:张|份|个清单|个表|个地方|地|个市|lists?\b)")
 _DIGITS = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
@@ -174,7 +175,9 @@ class Coverage:
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
             relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
                 t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
-            if not relative and not self._read(tag, plan, agencies, places) and not self._names_a_list(tag, folded):
+            lists = tag.kind == "number" and bool(_LISTS_COUNTED.match(folded, tag.end))  # 四张表, 两份清单: the lists
+            if not relative and not lists and not self._read(tag, plan, agencies, places) \
+                    and not self._names_a_list(tag, folded):
                 unread.append(tag.text)
         refused = plan.operation == "refuse" or (bool(plan.scope.missing) and not plan.scope.places)
         if plan.operation not in RANKED and not refused:

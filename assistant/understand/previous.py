@@ -33,6 +33,12 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     if not named:
         return plan
     kind, _, number = named[0].value.partition(":")
+    if kind in ("former", "latter") and len(rows) >= 2:  # 后面那条 of two rows: the second, the last of more
+        return plan.model_copy(update={
+            "operation": plan.operation if plan.operation in ("count", "group_count") else "list",
+            "scope": previous.scope, "followup": "refer", "rank": None, "unresolved": [], "refuse_reason": None,
+            "reference": Reference(rows=rows, position=1 if kind == "former" else len(rows)),
+            "where": without(plan.where, lambda a: a.kind == "topic"), "fields": plan.fields or fields or ["text"]})
     if kind == "rest":  # 剩下那条: the rows of the answer before that the last one left out
         rows = [r for r in (earlier or [[]])[0] if r not in rows]
         kind, number = ("single" if len(rows) == 1 else "all"), ""
@@ -80,18 +86,19 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     a list with both does the word order decide (落实 before the reference: children)."""
     carry = next((t for t in tags if t.kind == "carry"), None)
     ref = next((t for t in tags if t.kind == "reference"), None) or _ordinal(plan, rows, tags)
-    if ref is None and carry is not None and 0 < len(rows) <= _UNSAID and plan.where is None \
-            and not (plan.rank and plan.rank.terms) and any(t.kind == "place" for t in tags):
+    said = plan.followup != "replace"  # 那省里和瓦房店对应的呢: a place switch carries the previous conditions
+    if ref is None and carry is not None and 0 < len(rows) <= _UNSAID \
+            and not (said and (plan.where is not None or plan.rank and plan.rank.terms)) \
+            and any(t.kind == "place" for t in tags):
         ref = Tag(carry.end, carry.end, "", "reference", "all")  # 营口对应的是哪条 after a row: that row, unsaid
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
-    if kind == "position":  # 第二条在营口是哪条落实的: the second of the previous rows
-        rows = [rows[cn_number(number) - 1]]
-    elif number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1:
-        return plan
+    position = cn_number(number) if kind == "position" else None  # 第二条在营口是哪条落实的: the second of the
+    if position is None and (number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1):
+        return plan  # previous rows (the reference keeps which)
     above, below = sides
-    docs = {r.split("#")[0] for r in rows}
+    docs = {r.split("#")[0] for r in ([rows[position - 1]] if position else rows)}
     if docs <= above - below:
         lineage = "children"
     elif docs <= below - above:
@@ -102,7 +109,8 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     scope = plan.scope.model_copy(update={"places": list(dict.fromkeys([*plan.scope.places, *named]))})
     return plan.model_copy(update={
         "operation": "lineage", "lineage": lineage, "scope": scope,
-        "reference": Reference(rows=rows), "followup": "refer", "where": None, "rank": None, "fields": [],
+        "reference": Reference(rows=rows, position=position), "followup": "refer", "where": None, "rank": None,
+        "fields": [],
         "refuse_reason": None, "unresolved": []})
 
 
