@@ -116,3 +116,22 @@ def test_the_latter_of_two_previous_rows(assistant: Assistant) -> None:
 def test_the_number_of_lists_is_read(assistant: Assistant) -> None:
     said = assistant.ask("四份清单一共多少项")
     assert said.understood and "172" in said.answer
+
+
+def test_the_last_of_the_institutions_own_measures(assistant: Assistant) -> None:
+    own = rows_where(assistant, "liaoning", lambda r: r.measures is not None)
+    said = assistant.ask("锦州师专自己的举措里最后一条是哪条")
+    assert own and ids(said) == own[-1:]
+
+
+def test_content_filled_or_not_without_a_column_named(assistant: Assistant) -> None:
+    filled = rows_where(assistant, "liaoning", lambda r: r.measures is not None)
+    said = assistant.ask("锦州师专填了内容的有几条")
+    assert said.plan.operation == "count" and ids(said) == filled and said.understood
+    column = assistant.ask("环翠区责任单位有内容的有多少项")
+    assert ids(column) == rows_where(assistant, "huancui", lambda r: bool(r.responsible))
+
+
+def test_which_number_is_not_a_count(assistant: Assistant) -> None:
+    said = assistant.ask("区委组织部在环翠那张表里领头的算第几项")
+    assert said.plan.operation == "list"

@@ -166,11 +166,14 @@ class Executor:
         return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
 
     def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:
+        if plan.scope.institution:  # 师专的最后一条: the last of its own measures, not the list's last row
+            plan = plan.model_copy(update={"where": _from_end_within(plan.where)})
         positions = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom) and a.within]
-        if positions and isinstance(plan.where, Group) and plan.where.kind == "and" and len(plan.where.items) > 1:
+        items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
+        if positions and all(p in items for p in positions):
             # 这一类的最后一条: the other conditions first, then the position among their rows, list by list
-            rest = plan.model_copy(update={"where": all_of([i for i in plan.where.items if i not in positions])})
-            rows = self._filtered(rest, pool, result)
+            rest = [i for i in items if i not in positions]
+            rows = self._filtered(plan.model_copy(update={"where": all_of(rest)}), pool, result) if rest else pool
             return [r for a in positions for doc in dict.fromkeys(r.doc for r in rows)
                     for r in _at_positions([x for x in rows if x.doc == doc], a)]
         if plan.where is None:
@@ -421,6 +424,15 @@ def _numbered(plan: QueryPlan) -> tuple[list[Node], list[RowsAtom]]:
     """The conditions a plan joins with AND, and those among them that name one row by its number (第12条)."""
     items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
     return items, [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+
+
+def _from_end_within(node: Node | None) -> Node | None:
+    """The tree with every position counted from the end (最后一条, 倒数第二) taken among the rows selected."""
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [_from_end_within(i) for i in node.items]})
+    if isinstance(node, RowsAtom) and node.start < 0:
+        return node.model_copy(update={"within": True})
+    return node
 
 
 def _sized_by_units(node: Node | None) -> Node | None:

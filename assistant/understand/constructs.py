@@ -94,9 +94,10 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 def _in_cell(tags: list[Tag], k: int) -> bool:
     """责任部门最后一项 / 牵头单位的第一个: a position said right after a column is a place in that cell (its last
-    name), not a row of the list."""
+    name), not a row of the list. Only a column of names has a place in it: 举措里的最后一条 is a row."""
     before = next((t for t in reversed(tags[:k]) if t.kind != "adverb" and t.text != "的"), None)
-    return before is not None and before.kind == "field" and tags[k].start - before.end <= 3
+    return before is not None and before.kind == "field" and before.value in ("lead", "responsible", "units") \
+        and tags[k].start - before.end <= 3
 
 
 def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -260,7 +261,7 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 _STRUCTURE = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
               "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry",
-              "first", "years")
+              "first", "years", "content")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
 

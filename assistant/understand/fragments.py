@@ -35,7 +35,8 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     negations = any(f.kind == "neg" for f in fragments)
     if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units; 没填的: its measures
         fragments = [replace(f, field="units") if f.field == "responsible" else
-                     replace(f, field="measures") if f.kind == "empty" and not f.field else f for f in fragments]
+                     replace(f, field="measures") if f.kind in ("empty", "filled") and not f.field else f
+                     for f in fragments]
     fragments = [f for f in fragments if f.kind not in ("empty", "filled") or f.field]
     if any(f.kind in ("empty", "filled") for f in fragments):  # the grammar reads which fields, and how
         where = without(where, lambda a: isinstance(a, EmptyAtom))

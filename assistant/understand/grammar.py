@@ -28,7 +28,7 @@ _TERMINALS = {
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
-    "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "ignore": "IGNORE", "count_in": "COUNT_IN",
+    "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
 _OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
@@ -242,7 +242,8 @@ class _Fragments(Transformer):
                                             ""))
 
     def filled(self, items: list[Any]) -> Fragment:
-        return Fragment("filled", field=next(i for i in items if isinstance(i, str) and not isinstance(i, Token)))
+        return Fragment("filled", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),
+                                             ""))
 
 
 def _flat(items: list[Any]) -> list[Token]:
