@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -45,6 +46,21 @@ class Score:
         return self.full and not self.understood
 
 
+_PAIR = re.compile(r"^(.+?)[:：](\d+)$")
+
+
+def _said(expected: str, answer_text: str) -> bool:
+    """An expected string is in the answer; "name:count" (区财政局:1) asks for the count on a line naming the name,
+    as a table row or a sentence states it."""
+    pair = _PAIR.match(expected)
+    if pair is None or pair.group(1).strip().isdigit():  # 1:350 is a ratio, said as written
+        return expected in answer_text
+    name, count = pair.groups()
+    lines = [fold(line) for line in answer_text.splitlines()]
+    return any(fold(name) in line and re.search(rf"(?<!\d){count}(?!\d)", line.replace(fold(name), " "))
+               for line in lines)
+
+
 def score_answer(item: str, intent: str, gold: list[str], expected: list[str], answer_text: str,
                  cited: list[str], abstained: bool, unknown: str | None = None, suggest: str | None = None,
                  offered: str = "") -> Score:
@@ -74,7 +90,7 @@ def score_answer(item: str, intent: str, gold: list[str], expected: list[str], a
             score.hit5 = 1.0 if rank is not None and rank <= 5 else 0.0
             score.rr = 1.0 / rank if rank else 0.0
     if expected:
-        present = [e for e in expected if e in answer_text]
+        present = [e for e in expected if _said(e, answer_text)]
         score.expected = len(present) / len(expected)
         if len(present) < len(expected):
             score.problems.append("missing strings " + " ".join(e for e in expected if e not in present))

@@ -63,3 +63,11 @@ def test_the_held_out_items_that_shaped_the_code_are_set_apart() -> None:
     heldout_touched.jsonl (`python -m evals.touched --move`), and every item there was found so."""
     touched = find_touched(read_items(HELDOUT) + read_items(TOUCHED))
     assert sorted(touched) == [item["id"] for item in read_items(TOUCHED)]
+
+
+def test_a_name_and_count_pair_is_found_only_on_one_line() -> None:
+    from evals.metrics import score_answer
+    table = "| 区财政局 | 1 | — | 1项 |\n| 区税务局 | 2 | — | 2项 |"
+    assert score_answer("x", "group_count", [], ["区财政局:1"], table, [], False).full
+    assert not score_answer("x", "group_count", [], ["区财政局:2"], table, [], False).full
+    assert score_answer("x", "fact", [], ["1:350"], "师生比1:350", [], False).full
