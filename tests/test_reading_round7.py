@@ -135,3 +135,44 @@ def test_content_filled_or_not_without_a_column_named(assistant: Assistant) -> N
 def test_which_number_is_not_a_count(assistant: Assistant) -> None:
     said = assistant.ask("区委组织部在环翠那张表里领头的算第几项")
     assert said.plan.operation == "list"
+
+
+def test_a_column_word_typed_with_the_same_pinyin(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单第24条的签头单位是谁")
+    assert ids(said) == ["yingkou#24"] and said.plan.fields[:1] == ["lead"] and said.understood
+
+
+def test_a_row_number_right_after_the_list_word(assistant: Assistant) -> None:
+    said = assistant.ask("环翠那个清单3条的责任单位")
+    assert ids(said) == ["huancui#3"] and said.understood
+
+
+def test_the_first_of_the_two_rows_then_its_parent(assistant: Assistant) -> None:
+    first, asked = converse(assistant, "退役军人事务局在营口那张表里出现在哪些地方",
+                            "这两项当中第一项对应辽宁哪一条")
+    assert len(ids(first)) == 2
+    assert asked.plan.reference is not None and asked.plan.reference.position == 1
+    assert ids(first)[1] not in ids(asked)
+
+
+def test_the_city_party_committees_departments_as_a_group(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店有市委的部门参与的任务")
+    members = {"organization", "publicity", "united_front", "staffing", "education_committee"}
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: bool(members & set(r.agency_ids)))
+
+
+def test_the_tasks_of_two_agencies_are_either_and_both_asks_for_both(assistant: Assistant) -> None:
+    either = assistant.ask("瓦房店应急局跟总工会的活儿有哪些")
+    union = rows_where(assistant, "wafangdian", lambda r: _named(r, "总工会") or _named(r, "应急"))
+    assert ids(either) == union
+    both = assistant.ask("应急局跟总工会在瓦房店一起参加的事项")
+    assert ids(both) == rows_where(assistant, "wafangdian", lambda r: _named(r, "总工会") and _named(r, "应急"))
+    listed = assistant.ask("环翠区发改局和工信局的任务都有哪些")
+    assert ids(listed) == rows_where(assistant, "huancui", lambda r: _named(r, "发改") or _named(r, "工业和信息化"))
+
+
+def test_a_column_left_blank_beside_another_filled(assistant: Assistant) -> None:
+    said = assistant.ask("师专那边完成目标有写、具体举措却没写的是哪几条")
+    expected = rows_where(assistant, "liaoning", lambda r: r.measures is not None and bool(r.measures.targets)
+                          and not r.measures.actions)
+    assert expected and ids(said) == expected

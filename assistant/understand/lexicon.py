@@ -117,9 +117,10 @@ class Lexicon:
         self.is_word = is_word
         self._tagged = lru_cache(maxsize=2048)(self._tag)
         self._by_sound: dict[tuple[int, str], list[tuple[str, tuple[str, ...]]]] = {}
-        for name, (kind, _) in names.items():
+        sounded = {w: ("word", w) for w in data.get("sounds", {}).get("words", [])}  # 签头: 牵头 typed by sound
+        for name, (kind, _) in [*names.items(), *sounded.items()]:
             # two-character agency words (各市, 人社, 文旅) sound like too many everyday pairs (个市, 各是)
-            if (kind in ("place", "institution") and len(name) >= 2 or kind == "agency" and len(name) >= 3) \
+            if (kind in ("place", "institution", "word") and len(name) >= 2 or kind == "agency" and len(name) >= 3) \
                     and all(_CJK.match(c) for c in name):
                 sound = tuple(pinyin(name, style=Style.NORMAL))
                 key = tuple(s[0] for s in sound)

@@ -67,9 +67,11 @@ class RowRef:
     span: tuple[int, int]
 
 
-_AFTER_PLACE = re.compile(r"\s*(\d{1,3})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
+_THE_LIST = r"(?:的)?(?:那个|这个|那份|这份|那张|这张)?(?:清单|表格|表)?(?:里|中|上)?"  # 营口清单里24条: the list said
+_AFTER_PLACE = re.compile(rf"\s*{_THE_LIST}\s*(\d{{1,3}})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
 # 省里49条 / 省清单49条: a number right after a level's list, as after a place's name
-_AFTER_LEVEL = re.compile(r"(?:省里|省清单里?|省级清单里?|省的清单里?)\s*(\d{1,3})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
+_AFTER_LEVEL = re.compile(rf"(?:省里|省清单里?|省级清单里?|省的清单里?){_THE_LIST}\s*(\d{{1,3}})\s*(?:项|条|号)"
+                          r"(?!任务|工作|事项|举措)")
 
 
 def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef]:

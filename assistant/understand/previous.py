@@ -85,7 +85,8 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
     a list with both does the word order decide (落实 before the reference: children)."""
     carry = next((t for t in tags if t.kind == "carry"), None)
-    ref = next((t for t in tags if t.kind == "reference"), None) or _ordinal(plan, rows, tags)
+    # 这两项里头第一项: the position said within the rows referred to
+    ref = _ordinal(plan, rows, tags) or next((t for t in tags if t.kind == "reference"), None)
     said = plan.followup != "replace"  # 那省里和瓦房店对应的呢: a place switch carries the previous conditions
     if ref is None and carry is not None and 0 < len(rows) <= _UNSAID \
             and not (said and (plan.where is not None or plan.rank and plan.rank.terms)) \
@@ -94,7 +95,8 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
-    position = cn_number(number) if kind == "position" else None  # 第二条在营口是哪条落实的: the second of the
+    kept = plan.reference.position if plan.reference is not None else None  # 这两项里头第一项: read by the merge
+    position = cn_number(number) if kind == "position" else kept  # 第二条在营口是哪条落实的: the second of the
     if position is None and (number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1):
         return plan  # previous rows (the reference keeps which)
     above, below = sides
