@@ -3,6 +3,8 @@ unread; a column that names several years."""
 
 from __future__ import annotations
 
+import re
+
 from assistant.core import Assistant
 from tests.asking import converse, ids, rows_where
 
@@ -176,3 +178,20 @@ def test_a_column_left_blank_beside_another_filled(assistant: Assistant) -> None
     expected = rows_where(assistant, "liaoning", lambda r: r.measures is not None and bool(r.measures.targets)
                           and not r.measures.actions)
     assert expected and ids(said) == expected
+
+
+def test_led_solely_by_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which Yingkou tasks are led solely by the finance bureau?")
+    alone = rows_where(assistant, "yingkou", lambda r: len(r.lead_ids) == 1 and r.lead_ids[0] == "finance")
+    assert said.understood and ids(said) == alone
+
+
+def test_written_there_refers_to_the_row_just_named(assistant: Assistant) -> None:
+    first, there = converse(assistant, "Show row 35 of the Liaoning list", "What is the target written there?")
+    assert ids(first) == ["liaoning#35"] and ids(there) == ["liaoning#35"]
+
+
+def test_a_cell_that_joins_its_names_with_a_word_is_shown_as_written(assistant: Assistant) -> None:
+    row = assistant.row("huancui#16")
+    said = assistant.ask("环翠区第16项的责任单位那格原样是什么")
+    assert "及" in row.written["responsible"] and re.sub(r"\s+", "", row.written["responsible"]) in said.answer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,10 +62,25 @@ def row_facts(row: Row, measures_owner: str | None = None, label: str | None = N
 
 
 def _names(row: Row, column: str, sep: str) -> str:
-    """A column's names, with the 等 its cell closes with (…税务局等): reading the names drops it, the list says it."""
+    """A column's names, with the 等 its cell closes with (…税务局等): reading the names drops it, the list says it.
+    Joined with 、, the cell is shown as written when it joins them otherwise (区人社局及有关行业主管部门)."""
     names = sep.join(getattr(row, column))
+    written = re.sub(r"\s+", "", row.written.get(column, ""))
+    if sep == "、" and written and written != names.replace(sep, "、") and _same_names(written, getattr(row, column)):
+        return written
     closed = row.written.get(column, "").endswith("等") and names and not names.endswith("等")
     return f"{names}等" if closed else names
+
+
+def _same_names(written: str, names: list[str]) -> bool:
+    """Whether a cell as written holds the names read from it, in order, and little else (及, 和, 等 between)."""
+    rest = written
+    for name in names:
+        at = rest.find(re.sub(r"\s+", "", name))
+        if at < 0 or at > 2:
+            return False
+        rest = rest[at + len(re.sub(r"\s+", "", name)):]
+    return len(rest) <= 1
 
 
 def format_rows_table(rows: list[Row], owners: dict[str, str] | None = None) -> str:
