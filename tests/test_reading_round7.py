@@ -195,3 +195,26 @@ def test_a_cell_that_joins_its_names_with_a_word_is_shown_as_written(assistant: 
     row = assistant.row("huancui#16")
     said = assistant.ask("环翠区第16项的责任单位那格原样是什么")
     assert "及" in row.written["responsible"] and re.sub(r"\s+", "", row.written["responsible"]) in said.answer
+
+
+def test_a_count_for_each_year_named(assistant: Assistant) -> None:
+    said = assistant.ask("省清单里2021年和2025年到期的各是几条")
+    assert said.plan.operation == "group_count" and said.plan.group_by == "year"
+    for year in (2021, 2025):
+        due = rows_where(assistant, "liaoning", lambda r, y=year: y in r.deadline_years)
+        line = next(ln for ln in said.answer.splitlines() if ln.startswith(f"| {year}年"))
+        assert f"{len(due)}项" in line
+    assert not any(ln.startswith("| 2023年") for ln in said.answer.splitlines())
+
+
+def test_counts_per_deadline_year_keep_the_rows_with_none(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区按完成年份统计各有几项")
+    none = rows_where(assistant, "huancui", lambda r: not r.deadline_years)
+    assert said.plan.group_by == "year" and next(ln for ln in said.answer.splitlines()
+                                                   if ln.startswith("| — ")).count("项") >= 1
+    assert f"{len(none)}项" in next(ln for ln in said.answer.splitlines() if ln.startswith("| — "))
+
+
+def test_the_institutions_offices_counted_each(assistant: Assistant) -> None:
+    said = assistant.ask("师专的各个处室分别承担几项")
+    assert said.plan.operation == "group_count" and said.plan.group_by == "agency" and said.understood

@@ -303,7 +303,11 @@ class Executor:
                     group.rows.append(row.id)
                     setattr(group, role, getattr(group, role) + 1)
             elif plan.group_by == "year":  # 哪一年完成的最多: each year a row is due, once per row
+                if not row.deadline_years and not (limit and limit.among):  # a row with no year is counted too
+                    groups.setdefault("—", GroupCount("—", "—", [], collective=True)).rows.append(row.id)  # never picked
                 for year in dict.fromkeys(row.deadline_years):
+                    if limit and limit.among and str(year) not in limit.among:  # only the years asked
+                        continue
                     groups.setdefault(str(year), GroupCount(str(year), f"{year}年" if plan.lang == "zh" else str(year), [])).rows.append(row.id)
             else:
                 key = {"category": row.category or "—", "doc": row.doc,

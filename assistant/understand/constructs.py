@@ -20,6 +20,7 @@ from assistant.understand.plan import (
     QueryPlan,
     RowsAtom,
     TopicAtom,
+    YearAtom,
     all_of,
     iter_atoms_signed,
     without,
@@ -230,6 +231,12 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if not {"each", "count"} <= kinds or plan.operation not in ("list", "count", "group_count") \
             or plan.reference or plan.groups is not None:
         return plan
+    years = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, YearAtom) and a.op == "in" and not neg
+             and a.field == "deadline"]
+    if len(years) >= 2:  # 2021年、2023年的各有几条 / due in 2023 and in 2025 respectively: a count for each year
+        return plan.model_copy(update={
+            "operation": "group_count", "group_by": "year", "rank": None, "fields": [],
+            "groups": GroupLimit(among=[str(a.year) for a in years], names=[str(a.year) for a in years])})
     named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
     left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
     grouped = any(t.kind == "group" and t.value == "agency" or t.kind == "field" and t.value in ("lead", "responsible")

@@ -90,7 +90,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     return True
 
 
-_LISTS_COUNTED = re.compile(r"\s*(?:张|份|个清单|个表|个地方|地|个市|lists?\b)")
+_LISTS_COUNTED = re.compile(r"\s*(?:张|份|个清单|个表|个地方|地|个市|清单|表|lists?\b)")  # 四个 | 清单
 _DIGITS = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 

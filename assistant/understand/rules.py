@@ -271,7 +271,7 @@ class RuleParser:
         if not c.has("group.marks", folded):
             return None
         loose = c.words("group.loose")
-        for dimension in ("role", "category", "doc", "agency"):
+        for dimension in ("role", "category", "doc", "year", "agency"):
             for word in c.words(f"group.{dimension}"):
                 for mark in c.words("group.marks"):
                     if f"{mark}{word}" in folded or f"{mark}个{word}" in folded or \
