@@ -169,7 +169,8 @@ class Executor:
         if plan.scope.institution:  # 师专的最后一条: the last of its own measures, not the list's last row
             plan = plan.model_copy(update={"where": _from_end_within(plan.where)})
         positions = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom) and a.within]
-        items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
+        items: list[Node] = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" \
+            else [plan.where] if plan.where is not None else []
         if positions and all(p in items for p in positions):
             # 这一类的最后一条: the other conditions first, then the position among their rows, list by list
             rest = [i for i in items if i not in positions]
@@ -358,15 +359,15 @@ class Executor:
                     and any(r.doc in first for r in asked):  # 营口第39条在瓦房店对应哪条: the row of the list named
                 asked = [r for r in asked if r.doc in first]  # first; the other lists are asked about
             result.links = [v for r in asked for v in self.links.parents_of(r.id)]
-            linked = _with_linked(asked, result.links, self.catalog, "parent")
+            carried = _with_linked(asked, result.links, self.catalog, "parent")
             siblings = [d for d in child_docs if d not in {r.doc for r in asked}]  # 营口第39条在瓦房店对应哪条: the
             if not siblings:  # other local list's rows that carry out the same parents
-                return linked
+                return carried
             cousins = [v for p in dict.fromkeys(v.parent for v in result.links) for v in self.links.children_of(p)
                        if v.child.split("#")[0] in siblings]
             result.links += cousins
             result.cousins = [v.child for v in cousins]
-            return [*linked, *(r for r in _with_linked([], cousins, self.catalog, "child") if r not in linked)]
+            return [*carried, *(r for r in _with_linked([], cousins, self.catalog, "child") if r not in carried)]
         if plan.lineage == "children":
             asked = [r for r in rows if r.doc in parent_docs]
             result.links = [v for r in asked for v in self.links.children_of(r.id) if v.child.split("#")[0] in child_docs]
@@ -510,8 +511,8 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         return bool(named) and named == set(atom.agencies)
     if isinstance(atom, SizeAtom):
         if atom.field == "due":
-            years = len(set(row.deadline_years))
-            return years >= atom.count if atom.at_least else years == atom.count
+            named_years = len(set(row.deadline_years))
+            return named_years >= atom.count if atom.at_least else named_years == atom.count
         if atom.field == "lead" and not row.has_lead_column:
             return False
         resolve = catalog.registry.agencies.resolve
