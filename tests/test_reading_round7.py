@@ -218,3 +218,16 @@ def test_counts_per_deadline_year_keep_the_rows_with_none(assistant: Assistant) 
 def test_the_institutions_offices_counted_each(assistant: Assistant) -> None:
     said = assistant.ask("师专的各个处室分别承担几项")
     assert said.plan.operation == "group_count" and said.plan.group_by == "agency" and said.understood
+
+
+def test_which_number_a_topic_has_is_a_search_that_can_find_nothing(assistant: Assistant) -> None:
+    nowhere = assistant.ask("环翠提到学分银行的是第几项")
+    assert not nowhere.citations and nowhere.plan.operation != "fact"
+    there = assistant.ask("瓦房店讲学分银行的算第几项")
+    assert ids(there) == rows_where(assistant, "wafangdian", lambda r: "学分银行" in r.text)
+
+
+def test_those_two_of_the_province_after_a_lineage_answer(assistant: Assistant) -> None:
+    row, parents, due = converse(assistant, "营口第32条说的啥", "它对应省里哪几条", "省里那两条的完成时间呢")
+    provincial = [i for i in ids(parents) if i.startswith("liaoning#")]
+    assert len(provincial) == 2 and ids(due) == provincial and due.understood

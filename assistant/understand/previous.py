@@ -22,6 +22,13 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
         return plan
     fields = list(dict.fromkeys(t.value for t in tags if t.kind == "field" and t.value in _ASKED_FIELDS))
     counted = [cn_number(n) for t in tags if t.kind == "reference" and (n := t.value.partition(":")[2])]
+    if plan.reference is not None and counted and counted[0] != len(plan.reference.rows) and plan.scope.places \
+            and docs_in is not None:  # 省里那两条 after a lineage answer: the previous rows in the province's list
+        docs = docs_in(plan.scope.places)
+        placed = [r for r in rows if r.split("#")[0] in docs]
+        if len(placed) == counted[0]:
+            plan = plan.model_copy(update={"reference": Reference(rows=placed), "lineage": None, "followup": "refer",
+                                           "operation": "list" if plan.operation == "lineage" else plan.operation})
     if plan.reference is not None and counted and counted[0] != len(plan.reference.rows):
         # 刚才那三项 after a one-row answer: the rows of the latest earlier answer with three
         fitting = next((r for r in earlier or [] if len(r) == counted[0]), None)

@@ -44,6 +44,7 @@ _COINED = re.compile(r"[0-9a-z]+(?:\+[0-9a-z]+)+")  # 1+X, “金融+财政”-l
 _HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)\s*(?:[(（:：]|—{1,2}|-{1,2})[市省区县]?$")
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
 _ROW_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:的)?(?:那条|那项|那一条|那一项|这条|这项)")  # X那条: the row about X
+_WHICH_NUMBER = re.compile(r"第几(?:条|项|个)")
 _SUFFIXES = ("局", "厅", "委", "办", "部", "会", "处", "院", "室", "中心", "部门", "单位")  # a name complete in itself
 # "哪些实训基地建设的任务": words between the question word and 的任务 say what the tasks are about.
 _TASK_OF = re.compile(r"(?:哪些|哪项|哪几项|什么|有关)[^，。？?、]{2,14}?的(?:任务|工作|事项|举措)")
@@ -227,7 +228,7 @@ class RuleParser:
         return min(after)[1] if after else None
 
     def _operation(self, r: Reading, fields: list[FieldName]) -> tuple[str, str | None, str]:
-        c, f = self.cues, r.folded
+        c, f = self.cues, _WHICH_NUMBER.sub("哪条", r.folded)  # 是第几条 asks which row, not a figure (几)
         has_filter = bool(r.agency_node or r.other or r.refs)
         scoped = bool(r.scope.places or r.scope.institution or r.scope.docs)
         if r.scope.missing and not scoped:
