@@ -231,3 +231,17 @@ def test_those_two_of_the_province_after_a_lineage_answer(assistant: Assistant) 
     row, parents, due = converse(assistant, "营口第32条说的啥", "它对应省里哪几条", "省里那两条的完成时间呢")
     provincial = [i for i in ids(parents) if i.startswith("liaoning#")]
     assert len(provincial) == 2 and ids(due) == provincial and due.understood
+
+
+def test_a_row_named_by_what_it_says_then_asked_whether_a_column_is_filled(assistant: Assistant) -> None:
+    row = next(r for r in assistant.engine.catalog.filter(["huancui"]) if not r.responsible and "工匠" in r.text)
+    said = assistant.ask("环翠讲工匠后备人才的那一条，责任单位填了没有")
+    assert ids(said) == [row.id] and "不符合" in said.answer and said.understood
+    filled = assistant.ask("营口讲专项债券那条有没有写牵头单位")
+    assert len(ids(filled)) == 1 and "不符合" not in filled.answer
+
+
+def test_a_provincial_row_the_institution_left_blank_is_found_by_what_it_says(assistant: Assistant) -> None:
+    blank = next(r for r in assistant.engine.catalog.filter(["liaoning"]) if r.measures is None and "学分银行" in r.text)
+    said = assistant.ask("省里学分银行那条，师专有没有写落实举措")
+    assert ids(said) == [blank.id] and "不符合" in said.answer

@@ -162,6 +162,7 @@ class Executor:
                 ids = ids[plan.reference.position - 1:plan.reference.position]
             return [self.catalog.by_id[i] for i in ids if i in self.catalog.by_id]
         asks_missing = any(isinstance(a, EmptyAtom) and a.field in _MEASURE_FIELDS and not negated
+                           or isinstance(a, TopicAtom) and a.names_row  # 那条师专填了没有: any row of the list
                            for a, negated in iter_atoms_signed(plan.where))  # rows the institution left blank
         return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
 
@@ -188,7 +189,7 @@ class Executor:
                     rows, anchor = self.topics.rows_about(plan.question, plan.lang, atom, pool, plan.quoted,
                                                           ordered=True)
                     result.anchor = result.anchor or anchor
-                topic_rows[id(atom)] = {r.id for r in rows}
+                topic_rows[id(atom)] = {r.id for r in (rows[:1] if atom.names_row else rows)}  # X那条: the best one
         return [r for r in pool if self._holds(plan.where, r, topic_rows)]
 
     def _each_met(self, plan: QueryPlan, pool: list[Row]) -> bool:
@@ -428,7 +429,8 @@ class Executor:
 def _numbered(plan: QueryPlan) -> tuple[list[Node], list[RowsAtom]]:
     """The conditions a plan joins with AND, and those among them that name one row by its number (第12条)."""
     items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
-    return items, [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within]
+    return items, [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within
+                   or isinstance(a, TopicAtom) and a.names_row]
 
 
 def _from_end_within(node: Node | None) -> Node | None:

@@ -67,6 +67,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任
         # 单位的呢: the agency the previous turn asked about, carried over; 最少的是哪家，它牵了哪条: the group picked
         return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms) or plan.pick is not None \
+            or any(isinstance(a, TopicAtom) and a.names_row for a in atoms) \
             or plan.followup == "replace" and any(isinstance(a, AgencyAtom) for a in atoms) \
             or plan.lineage is not None and any(isinstance(a, TopicAtom | TextAtom) for a in atoms)  # X那项
     if kind == "count":
@@ -204,7 +205,8 @@ class Coverage:
     def restated(self, plan: QueryPlan, texts: list[str]) -> list[str]:
         """The unread words left once the rows a plan picked by number or by reference are known: a word that
         restates what those rows say (第9项要培育多少个高水平专业) was read against them."""
-        by_number = plan.reference is not None or any(isinstance(a, RowsAtom) for a in plan.atoms())
+        by_number = plan.reference is not None or any(isinstance(a, RowsAtom) or isinstance(a, TopicAtom) and a.names_row
+                                                        for a in plan.atoms())
         if not by_number or not texts:
             return plan.unread
         said = "".join(texts).lower()

@@ -4,6 +4,7 @@ replaces what the rule parser made of the same words."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from assistant.understand.grammar import Fragment
@@ -23,6 +24,7 @@ from assistant.understand.plan import (
     without,
 )
 
+_THIS_ROW = re.compile(r"[这那](?:一)?[条项]")  # a row named by what it says, then asked about
 _FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
 _EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
                  "units")
@@ -44,6 +46,9 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
         where = _with_fragment(where, fragment, negations)
     if where == plan.where:
         return plan
+    if plan.operation == "search" and plan.rank is not None and _THIS_ROW.search(plan.question) \
+            and any(f.kind in ("empty", "filled") for f in fragments):  # “…”那条有没有写责任单位: that one row
+        where = all_of([n for n in (where, plan.rank.model_copy(update={"names_row": True})) if n is not None])
     conditions = any(f.kind != "role" for f in fragments)  # a role read again asks nothing new of the rows
     operation = "list" if plan.operation == "refuse" or conditions and plan.operation == "search" \
         else plan.operation

@@ -77,6 +77,7 @@ class TopicAtom(BaseModel):
     terms: list[str]
     nouns: list[str] = Field(default_factory=list, description="the terms that are nouns (a topic stands on them)")
     in_category: bool = Field(default=False, description="match the rows' category as well as their text")
+    names_row: bool = Field(default=False, description="X那条: the one row these words name (the best match)")
 
 
 class CategoryAtom(BaseModel):
