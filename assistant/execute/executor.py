@@ -216,7 +216,7 @@ class Executor:
     def _named_row_unmet(self, plan: QueryPlan, pool: list[Row]) -> tuple[list[Row], list[Node]] | None:
         """The one row a question names by its number, when it does not meet the question's other conditions
         (an agency, a figure, a year): that row as written, with each condition it does not meet."""
-        items, numbered = _numbered(plan)
+        items, numbered = _numbered(plan, by_words=True)
         if len(numbered) != 1 or any(isinstance(a, RowsAtom) for a in items if a is not numbered[0]):
             return None
         rows = self._filtered(plan.model_copy(update={"where": numbered[0]}), pool, Result())
@@ -426,11 +426,12 @@ class Executor:
         return rows
 
 
-def _numbered(plan: QueryPlan) -> tuple[list[Node], list[RowsAtom]]:
-    """The conditions a plan joins with AND, and those among them that name one row by its number (第12条)."""
+def _numbered(plan: QueryPlan, by_words: bool = False) -> tuple[list[Node], list[Node]]:
+    """The conditions a plan joins with AND, and those among them that name one row by its number (第12条), or with
+    `by_words` by what it says (学分银行那条)."""
     items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
     return items, [a for a in items if isinstance(a, RowsAtom) and a.start == a.end > 0 and not a.within
-                   or isinstance(a, TopicAtom) and a.names_row]
+                   or by_words and isinstance(a, TopicAtom) and a.names_row]
 
 
 def _from_end_within(node: Node | None) -> Node | None:
