@@ -35,7 +35,12 @@ from assistant.sessions import SessionStore, Turn
 from assistant.settings import Settings
 from assistant.templates import Templates
 from assistant.tokenize import Tokenizer
-from assistant.understand.constructs import with_constructs, with_terms_read, without_structure_terms
+from assistant.understand.constructs import (
+    with_both_said,
+    with_constructs,
+    with_terms_read,
+    without_structure_terms,
+)
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
@@ -419,8 +424,9 @@ class Assistant:
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))
         consumed = {start for f in fragments for start in f.consumed}  # 以X开头: a cell's start, not the first row
-        plan = asked = with_constructs(plan.model_copy(update={"question": question, "read_as": read_as}),
-                                       [t for t in tags if t.start not in consumed])
+        plan = asked = with_both_said(with_constructs(
+            plan.model_copy(update={"question": question, "read_as": read_as}),
+            [t for t in tags if t.start not in consumed]), engine.parser.jointly(corrected))
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

@@ -245,3 +245,12 @@ def test_a_provincial_row_the_institution_left_blank_is_found_by_what_it_says(as
     blank = next(r for r in assistant.engine.catalog.filter(["liaoning"]) if r.measures is None and "学分银行" in r.text)
     said = assistant.ask("省里学分银行那条，师专有没有写落实举措")
     assert ids(said) == [blank.id] and "不符合" in said.answer
+
+
+def test_two_agencies_with_a_verb_are_read_as_both_and_the_answer_says_how_to_ask_for_either(
+        assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店应急局与退役军人事务局参加的事项")
+    assert "应急局或退役军人事务局" in said.answer
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: _named(r, "应急") and _named(r, "退役军人"))
+    together = assistant.ask("瓦房店应急局与退役军人事务局一同参加的事项")
+    assert "或退役军人事务局" not in together.answer

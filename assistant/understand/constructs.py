@@ -18,6 +18,7 @@ from assistant.understand.plan import (
     GroupLimit,
     Node,
     QueryPlan,
+    ReadAs,
     RowsAtom,
     TopicAtom,
     YearAtom,
@@ -349,6 +350,17 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "due")]
     asked = [c for c in dict.fromkeys(columns) if c not in conditioned]
     return plan.model_copy(update={"fields": asked}) if asked else plan
+
+
+def with_both_said(plan: QueryPlan, jointly: bool) -> QueryPlan:
+    """A和B参与的, no word saying together or either: read as both, and the answer says so and how to ask for either."""
+    items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
+    both = [a for a in items if isinstance(a, AgencyAtom)]
+    if jointly or plan.operation not in ("list", "count") or len(both) < 2 or len({a.role for a in both}) > 1:
+        return plan
+    joined, either = ("和", "或") if plan.lang == "zh" else (" and ", " or ")
+    said = ReadAs(typed=joined.join(a.name for a in both), name=either.join(a.name for a in both), why="both")
+    return plan.model_copy(update={"read_as": [*plan.read_as, said]})
 
 
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

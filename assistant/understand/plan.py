@@ -184,12 +184,12 @@ class Unresolved(BaseModel):
 
 
 class ReadAs(BaseModel):
-    """A word read as another: a name typed with other characters of the same pinyin (营扣 as 营口), or a word
-    naming a group of agencies (财税部门 as 财政局、税务局)."""
+    """A word read as another: a name typed with other characters of the same pinyin (营扣 as 营口), a word
+    naming a group of agencies (财税部门 as 财政局、税务局), or agencies joined by 和 read as both (not either)."""
 
     typed: str
     name: str
-    why: Literal["pinyin", "group"] = "pinyin"
+    why: Literal["pinyin", "group", "both"] = "pinyin"
 
 
 class QueryPlan(BaseModel):

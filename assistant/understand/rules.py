@@ -427,10 +427,10 @@ class RuleParser:
             elif i and c.has("coordination.or", folded[names[i - 1].end:m.start]):
                 kinds[-1] = "or"
             groups[-1].append(atom)
-        if c.has("coordination.each", folded) and not self._jointly(folded):
+        if c.has("coordination.each", folded) and not self.jointly(folded):
             kinds = ["or" for _ in kinds]
-        elif len(groups) == 1 and c.has("coordination.theirs", folded[names[-1].end:names[-1].end + 4]) \
-                and not self._jointly(folded):  # A和B的任务: the tasks of either; A和B参与的 stays both
+        elif len(groups) == 1 and any(folded.startswith(w, names[-1].end) for w in c.words("coordination.theirs")) \
+                and not self.jointly(folded):  # A和B的任务: the tasks of either; A和B参与的 stays both
             kinds = ["or"]
         kinds = self._shared_heads(folded, names, groups, kinds)
         if c.has("coordination.any", folded):
@@ -442,7 +442,7 @@ class RuleParser:
                       kinds: list[str]) -> list[str]:
         """审计和国资部门 / 科技、工信部门: stems joined under one head noun name a group of agencies, any of them
         (unless 都 / 共同 asks for all of them together)."""
-        if self._jointly(folded):
+        if self.jointly(folded):
             return kinds
         out, k = list(kinds), 0
         for g, items in enumerate(groups):
@@ -458,7 +458,7 @@ class RuleParser:
                 out[g] = "or"
         return out
 
-    def _jointly(self, folded: str) -> bool:
+    def jointly(self, folded: str) -> bool:
         """共同 / 一起 / 都: the agencies together; 都有哪些 asks for all the rows, not for them together."""
         for phrase in self.cues.words("coordination.not_jointly"):
             folded = folded.replace(phrase, "")
