@@ -64,9 +64,9 @@ class LineageWriter:
         """The rows of the other local lists asked about that carry out the same parent (瓦房店对应的那条)."""
         lines = []
         for doc in found.lineage_docs.get("children", []):
-            views = [v for v in found.links if v.parent == parent and v.child.startswith(f"{doc}#") and doc != row.doc]
             if doc == row.doc or not any(r.doc == doc for r in found.rows):
                 continue
+            views = [v for v in found.links if v.parent == parent and v.child.startswith(f"{doc}#")]
             place = self.lists.label(doc, self.catalog.documents_by_key[doc].jurisdiction)
             if not views:
                 lines.append(self.t(plan, "lineage_children_none", place=place))
