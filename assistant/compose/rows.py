@@ -66,7 +66,7 @@ def _names(row: Row, column: str, sep: str) -> str:
     Joined with 、, the cell is shown as written when it joins them otherwise (区人社局及有关行业主管部门)."""
     names = sep.join(getattr(row, column))
     written = re.sub(r"\s+", "", row.written.get(column, ""))
-    if sep == "、" and written and written != names.replace(sep, "、") and _same_names(written, getattr(row, column)):
+    if sep == "、" and written and written != names and _same_names(written, getattr(row, column)):
         return written
     closed = row.written.get(column, "").endswith("等") and names and not names.endswith("等")
     return f"{names}等" if closed else names
@@ -75,11 +75,11 @@ def _names(row: Row, column: str, sep: str) -> str:
 def _same_names(written: str, names: list[str]) -> bool:
     """Whether a cell as written holds the names read from it, in order, and little else (及, 和, 等 between)."""
     rest = written
-    for name in names:
-        at = rest.find(re.sub(r"\s+", "", name))
+    for name in (re.sub(r"\s+", "", n) for n in names):
+        at = rest.find(name)
         if at < 0 or at > 2:
             return False
-        rest = rest[at + len(re.sub(r"\s+", "", name)):]
+        rest = rest[at + len(name):]
     return len(rest) <= 1
 
 

@@ -24,8 +24,7 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     counted = [cn_number(n) for t in tags if t.kind == "reference" and (n := t.value.partition(":")[2])]
     if plan.reference is not None and counted and counted[0] != len(plan.reference.rows) and plan.scope.places \
             and docs_in is not None:  # 省里那两条 after a lineage answer: the previous rows in the province's list
-        docs = docs_in(plan.scope.places)
-        placed = [r for r in rows if r.split("#")[0] in docs]
+        placed = _in_lists(rows, docs_in(plan.scope.places))
         if len(placed) == counted[0]:
             plan = plan.model_copy(update={"reference": Reference(rows=placed), "lineage": None, "followup": "refer",
                                            "operation": "list" if plan.operation == "lineage" else plan.operation})
@@ -40,31 +39,33 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     if not named:
         return plan
     kind, _, number = named[0].value.partition(":")
+    position = None
     if kind in ("former", "latter") and len(rows) >= 2:  # 后面那条 of two rows: the second, the last of more
-        return plan.model_copy(update={
-            "operation": plan.operation if plan.operation in ("count", "group_count") else "list",
-            "scope": previous.scope, "followup": "refer", "rank": None, "unresolved": [], "refuse_reason": None,
-            "reference": Reference(rows=rows, position=1 if kind == "former" else len(rows)),
-            "where": without(plan.where, lambda a: a.kind == "topic"), "fields": plan.fields or fields or ["text"]})
-    if kind == "rest":  # 剩下那条: the rows of the answer before that the last one left out
-        rows = [r for r in (earlier or [[]])[0] if r not in rows]
-        kind, number = ("single" if len(rows) == 1 else "all"), ""
-        if not rows:
-            return plan
-    wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
-    if wanted != len(rows) and plan.scope.places and docs_in is not None:  # 省里那条: the previous row in its list
-        docs = docs_in(plan.scope.places)
-        placed = [r for r in rows if r.split("#")[0] in docs]
-        rows = placed if len(placed) == wanted else rows
-    if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
-        rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
-        if not rows:
-            return plan
+        position = 1 if kind == "former" else len(rows)
+    else:
+        if kind == "rest":  # 剩下那条: the rows of the answer before that the last one left out
+            rows = [r for r in (earlier or [[]])[0] if r not in rows]
+            kind, number = ("single" if len(rows) == 1 else "all"), ""
+            if not rows:
+                return plan
+        wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
+        if wanted != len(rows) and plan.scope.places and docs_in is not None:  # 省里那条: the previous row there
+            placed = _in_lists(rows, docs_in(plan.scope.places))
+            rows = placed if len(placed) == wanted else rows
+        if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
+            rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
+            if not rows:
+                return plan
     operation = plan.operation if plan.operation in ("count", "group_count") else "list"
     return plan.model_copy(update={
         "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
-        "reference": Reference(rows=rows), "where": without(plan.where, lambda a: a.kind == "topic"),
+        "reference": Reference(rows=rows, position=position), "where": without(plan.where, lambda a: a.kind == "topic"),
         "fields": plan.fields or fields or ["text"], "refuse_reason": None, "unresolved": []})
+
+
+def _in_lists(rows: list[str], docs: list[str]) -> list[str]:
+    """The row ids that belong to these lists."""
+    return [r for r in rows if r.split("#")[0] in docs]
 
 
 def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
