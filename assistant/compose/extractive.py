@@ -454,6 +454,14 @@ class ExtractiveAnswerer:
                 return [self.t(plan, "group_due_none")]
             return [self.t(plan, f"group_pick_due_{plan.pick}", year=found.groups[0].label, count=len(found.rows))] \
                 + [self.row_line(plan, r) for r in found.rows]
+        if plan.group_by == "figure":  # 百分比最高的那条: the rows picked, each with its figure and cells
+            unit = self.t(plan, f"unit_{plan.unit}")
+            if not found.groups:
+                return [self.t(plan, "group_figure_none", unit=unit)]
+            rows = self.t(plan, "list_sep").join(self.t(plan, "group_pick_figure_row", figure=g.label,
+                                                        row=self.cite(self.catalog.by_id[g.key])) for g in found.groups)
+            return [self.t(plan, f"group_pick_figure_{plan.pick}", unit=unit, rows=rows)] \
+                + [self.row_line(plan, r) for r in found.rows]
         if plan.group_by == "row":  # the rows picked, each with its cells
             return [self._picked(plan, found, group)] + [self.row_line(plan, r) for r in found.rows] \
                 if found.groups else [self.t(plan, "group_summary", rows=0, groups=0, group=group)]

@@ -45,6 +45,8 @@ class PlanLine:
                            group=self.t(lang, f"plan_group_{plan.group_by or 'doc'}"))
         if plan.group_by == "due" and plan.pick:  # 完成时间最早的: a pick by time, not a count
             operation = self.t(lang, f"plan_op_due_{plan.pick}")
+        if plan.group_by == "figure" and plan.pick:  # 百分比最高的: a pick by the figure stated, not a count
+            operation = self.t(lang, f"plan_op_figure_{plan.pick}", unit=self.t(lang, f"unit_{plan.unit}"))
         if plan.operation == "lineage" and plan.lineage:
             operation = self.t(lang, f"plan_lineage_{plan.lineage}")
         if plan.groups is not None and (plan.groups.among or plan.groups.excluding):

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from assistant.catalog import Catalog
+from assistant.execute.figures import ranked_by_figure
 from assistant.execute.hybrid import HybridSearcher
 from assistant.execute.topics import Topics
 from assistant.links import LinkBook, LinkView
@@ -282,6 +283,10 @@ class Executor:
             first = [r for r in rows if best is not None and due.get(r.id) == best]
             result.groups = [GroupCount(str(best), str(best), [r.id for r in first])] if first else []
             return first
+        if plan.group_by == "figure":  # 百分比最高的那条: the rows whose figure in the unit is the extreme (ties kept)
+            picked = ranked_by_figure(rows, plan.unit or "", highest=plan.pick != "min")
+            result.groups = [GroupCount(r.id, figure.text, [r.id]) for r, figure in picked]
+            return [r for r, _ in picked]
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
             pick = max if plan.pick != "min" else min
             named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)} for r in rows}

@@ -58,7 +58,8 @@ def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
     position is the list's own (前10项里没有X的)."""
     if position.value.partition(":")[0] in _BESIDE:
         return atom
-    after = any(t.kind in _SELECTORS and t.start < position.start for t in tags)
+    after = any((t.kind in _SELECTORS or t.kind == "group" and t.value == "category") and t.start < position.start
+                for t in tags)  # 深化产教融合那一部分的最后一条: the category named by its part, then 部分
     return atom if after else atom.model_copy(update={"within": False})
 
 
@@ -102,16 +103,19 @@ def _in_cell(tags: list[Tag], k: int) -> bool:
         and tags[k].start - before.end <= 3
 
 
+_QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
+
+
 def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """“…”这一部分的第一条 / “…”下的第一条: a row number said after a category (its name, or 板块, 部分) counts
     within that category's rows."""
     section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
-    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.kind == "position"), None)
     rows = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
     category = next((a for a in plan.atoms() if isinstance(a, CategoryAtom)), None)
     if category is None or number is None or len(rows) != 1 or rows[0].within:
         return plan
-    named = plan.question.find(category.name.rstrip("。.；; ")[:4])
+    named = _QUOTE_MARKS.sub("", plan.question).find(_QUOTE_MARKS.sub("", category.name).rstrip("。.；; ")[:4])
     said = section.start if section is not None else named if named >= 0 else None
     if said is None or number.start < said:
         return plan
@@ -126,6 +130,17 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     column the question names counts that column alone. Agencies named with 除了 / 之外 are left out of the groups; with
     a comparative (A和B哪个更多) the count is over the agencies named."""
     extreme = next((t for t in tags if t.kind == "extreme"), None)
+    measure = next((t.value if t.kind == "measure" else "share" for t in tags
+                    if t.kind == "measure" or t.kind == "field" and t.value == "percent"), None)
+    if extreme is not None and measure is not None and extreme.value in _HIGHER and not plan.lineage \
+            and _group_named(tags, extreme) is None:  # 百分比定得最高的是哪条: rows ranked by the figure they state
+        measured = {t.text for t in tags if t.kind in ("measure", "field", "extreme")}
+        terms = [t for w in (plan.rank.terms if plan.rank else []) if (t := _without_end(w, measured))]  # 培训人数最多: among
+        topic = TopicAtom(terms=terms, nouns=[n for n in plan.rank.nouns if n in terms]) if plan.rank and terms \
+            else None  # the rows about training
+        return plan.model_copy(update={"operation": "group_count", "group_by": "figure", "unit": measure,
+                                       "pick": _HIGHER[extreme.value], "fields": [], "rank": None,
+                                       "refuse_reason": None, "where": all_of([n for n in (plan.where, topic) if n is not None])})
     if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
         return plan
     if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
@@ -188,6 +203,15 @@ def _row_asked(tags: list[Tag]) -> bool:
 _CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: folding keeps its length
 
 
+_HIGHER = {"max": "max", "more": "max", "min": "min", "less": "min"}  # 哪个比例更高: of the rows named, the higher
+
+
+def _without_end(word: str, ends: set[str]) -> str:
+    """招生人数 → 招生: a topic word without the measure word it ends with (the whole word, if it is one)."""
+    end = next((e for e in ends if word.endswith(e)), "")
+    return word[:len(word) - len(end)]
+
+
 def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
     """What the question ranks (部门, 类别, 清单), the group word nearest the extreme; 清单 right after a place
     (营口清单里) names the scope, not a group."""
@@ -238,6 +262,10 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={
             "operation": "group_count", "group_by": "year", "rank": None, "fields": [],
             "groups": GroupLimit(among=[str(a.year) for a in years], names=[str(a.year) for a in years])})
+    categories = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, CategoryAtom) and not neg]
+    if len(categories) >= 2:  # “A”“B”这两部分各有几条: a count for each category named (the rows are theirs)
+        return plan.model_copy(update={"operation": "group_count", "group_by": "category", "rank": None,
+                                       "fields": []})
     named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
     left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
     grouped = any(t.kind == "group" and t.value == "agency" or t.kind == "field" and t.value in ("lead", "responsible")
@@ -334,8 +362,10 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
 
 
 def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """The measure a figure question asks in (多少人, 多长时间), for ranking the rows whose figure carries it first."""
-    unit = next((t.value for t in tags if t.kind == "unit"), None)
+    """The measure a figure question asks in (多少人, 多长时间; 占比提到多少: a measure word), for ranking the rows
+    whose figure carries it first."""
+    unit = next((t.value for t in tags if t.kind == "unit"), None) \
+        or next((t.value for t in tags if t.kind == "measure"), None)
     return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search", "compare") else plan
 
 

@@ -112,6 +112,7 @@ def _number_used(text: str, plan: QueryPlan) -> bool:
             numbers |= {atom.count, atom.count - 1}  # 不止一个: two or more
     if plan.groups and plan.groups.top:
         numbers.add(plan.groups.top)
+    numbers.add(sum(isinstance(a, CategoryAtom) for a in plan.atoms()))  # 这两个部分: the categories named
     if plan.reference:
         numbers |= {len(plan.reference.rows), plan.reference.position or 0}
     if any(cn_number(n) in numbers for n in said if len(n) <= 4):

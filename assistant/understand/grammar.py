@@ -28,7 +28,7 @@ _TERMINALS = {
     "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
-    "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
+    "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
 _OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _ARTICLES = {"的", "the", "a", "an", "of"}
@@ -142,7 +142,8 @@ class _Fragments(Transformer):
         return [part for t in items for part in getattr(t, "parts", [t])]
 
     def field(self, items: list[Token]) -> str:
-        return items[0].tag.value  # type: ignore[attr-defined, no-any-return]
+        tag: Tag = items[0].tag  # type: ignore[attr-defined]
+        return "percent" if tag.kind == "measure" else tag.value  # 写了比例的: a share is written as a percentage
 
     def target(self, items: list[Token]) -> Token:
         return items[0]

@@ -15,8 +15,8 @@ Operation = Literal["list", "count", "group_count", "fact", "search", "compare",
 AboutField = Literal["title", "unit", "contact", "phone", "date"]
 LineageAsk = Literal["parents", "children", "uncovered", "shared"]
 FieldName = Literal["lead", "responsible", "due", "target", "text"]
-GroupBy = Literal["agency", "category", "doc", "role", "row", "year", "due"]  # row: each row by how many agencies it
-# names; year: rows by the year they are due
+GroupBy = Literal["agency", "category", "doc", "role", "row", "year", "due", "figure"]  # row: each row by how many
+# agencies it names; year: rows by the year they are due; figure: rows by the figure they state in `unit`
 
 
 class AgencyAtom(BaseModel):

@@ -315,9 +315,11 @@ class RuleParser:
             other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=cast(list[Node], spans)))
         if self.cues.has("intent.figure", folded):
             other.append(FigureAtom())
-        category = self._category(question)
-        if category:
-            other.append(CategoryAtom(name=category))
+        categories = self._categories(question)
+        category = categories[0] if categories else None
+        if categories:
+            atoms = [CategoryAtom(name=c) for c in categories]
+            other.append(atoms[0] if len(atoms) == 1 else Group(kind="or", items=cast(list[Node], atoms)))
         years = year_atoms(folded, self.cues.section("years"), lang)
         surfaces += [m.surface for m in names]
         english = self._english_terms(folded)
@@ -491,15 +493,27 @@ class RuleParser:
             return "responsible"
         return None
 
-    def _category(self, question: str) -> str | None:
-        """A category (主要任务) the question quotes by name, e.g. “打造‘双师型’教师队伍”."""
+    def _categories(self, question: str) -> list[str]:
+        """The categories (主要任务) the question names, e.g. “打造‘双师型’教师队伍”; several (“A”和“B”这两部分)
+        in the order said."""
         folded = _QUOTES.sub("", self.registry.normalize(question))
-        named = next((category for name, category in self._category_names if name in folded), None)
-        if named or not self.cues.has("intent.category_marks", folded):
+        said: dict[str, tuple[int, str]] = {}
+        for name, category in self._category_names:
+            if name in folded and name not in said and not any(name in other for other in said):
+                said[name] = (folded.find(name), category)
+        named = [category for _, category in sorted(said.values())]
+        if named:
             return named
+        # “职业教育宣传”“智慧职业教育”这几块: quoted parts of categories' names, each the shortest name holding it
+        parts = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
+        owners = [[c for name, c in self._category_names if len(p) >= 4 and p in name] for p in parts]
+        if parts and all(owners) and self.cues.has("intent.category_marks", folded):
+            return list(dict.fromkeys(min(o, key=len) for o in owners))
+        if not self.cues.has("intent.category_marks", folded):
+            return []
         # "“明确专业办学定位”这一部分": a category named by its first clause, when one category has it
         heads = [c for head, c in self._category_heads if head in folded]
-        return heads[0] if len(heads) == 1 else None
+        return heads[:1] if len(heads) == 1 else []
 
     def _english_terms(self, folded: str) -> list[str]:
         """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""

@@ -1,0 +1,104 @@
+"""Round eight of reading questions: rows ranked by the figure they state; several categories at once, counted
+each; positions inside a category; a few more words of negation, only and blanks."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.core import Assistant
+from tests.asking import converse, ids, rows_where
+
+
+def _percents(row) -> list[float]:  # type: ignore[no-untyped-def]
+    texts = [row.text] + ([row.measures.targets] if row.measures and row.measures.targets else [])
+    return [float(m) for t in texts for m in re.findall(r"(\d+(?:\.\d+)?)\s*[%％]", t)]
+
+
+def test_the_row_with_the_lowest_percentage_is_picked_by_its_figure(assistant: Assistant) -> None:
+    rows = [r for r in assistant.engine.catalog.filter(["yingkou"]) if _percents(r)]
+    lowest = min(min(_percents(r)) for r in rows)
+    said = assistant.ask("营口哪一项任务里定的百分比数值最低")
+    assert said.understood and ids(said) == [r.id for r in rows if min(_percents(r)) == lowest]
+    assert f"{lowest:g}" in said.answer and said.plan is not None and said.plan.group_by == "figure"
+
+
+def test_the_row_with_the_largest_head_count_and_its_figure(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店的任务里哪条要求的人次最多？")
+    assert said.understood and ids(said) == ["wafangdian#28"] and "1万人次" in said.answer
+
+
+def test_a_figure_asked_as_a_share_ranks_the_row_that_states_one(assistant: Assistant) -> None:
+    said = assistant.ask("营口的专兼职教师占比要提到多少")
+    assert said.understood and ids(said)[:1] == ["yingkou#31"] and "60%" in said.answer
+
+
+def test_rows_that_write_a_share_are_the_rows_with_a_percentage(assistant: Assistant) -> None:
+    share, percent = assistant.ask("营口哪些条目写了比例？"), assistant.ask("营口哪些条目写了百分比？")
+    assert share.understood and ids(share) == ids(percent) == rows_where(assistant, "yingkou", _percents)
+
+
+def test_nothing_in_a_column_in_english_is_a_blank_column(assistant: Assistant) -> None:
+    said = assistant.ask("Which Huancui tasks have nothing in the responsible units column?")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: not r.responsible)
+
+
+def test_how_many_rows_pulled_an_agency_in_is_a_count(assistant: Assistant) -> None:
+    said = assistant.ask("营口有几项把市税务局也拉进来了？")
+    taxed = rows_where(assistant, "yingkou", lambda r: any("税务" in c for c in r.lead + r.responsible))
+    assert said.understood and said.plan is not None and said.plan.operation == "count" and ids(said) == taxed
+    assert str(len(taxed)) in said.answer
+
+
+def test_one_agency_alone_leading_said_twice_is_the_lead_column_alone(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区有哪几项是区财政局一家独自牵头？")
+    alone = rows_where(assistant, "huancui", lambda r: r.lead == ["区财政局"])
+    assert said.understood and ids(said) == alone
+
+
+def test_two_categories_named_at_once_are_either_of_them(assistant: Assistant) -> None:
+    first, second = "加大职业教育宣传力度", "扩大职业教育国际交流合作"
+    said = assistant.ask(f"瓦房店清单中「{first}」和「{second}」两个部分里没有财政局的有哪些")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.category in (first, second)
+                          and not any("财政" in c for c in r.responsible))
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_each_category_named_is_counted_on_its_own(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店「加快智慧职业教育建设」与「加大职业教育宣传力度」分别有几条？")
+    assert said.understood and said.plan is not None and said.plan.operation == "group_count" and said.plan.group_by == "category"
+    for category in ("加快智慧职业教育建设", "加大职业教育宣传力度"):
+        count = len(rows_where(assistant, "wafangdian", lambda r, c=category: r.category == c))
+        assert re.search(rf"{category}\W+{count}项", said.answer), said.answer
+
+
+def test_categories_named_by_a_quoted_part_of_their_names(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店“智慧职业教育”“宣传力度”这两块一共多少条")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.category in ("加快智慧职业教育建设", "加大职业教育宣传力度"))
+    assert said.understood and ids(said) == expected
+
+
+def test_a_row_number_after_a_category_written_without_its_quotes_counts_within_it(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单里深度融入共建一带一路这一部分的第二条是什么")
+    rows = rows_where(assistant, "liaoning", lambda r: "一带一路" in (r.category or ""))
+    assert said.understood and ids(said) == rows[1:2]
+
+
+def test_the_last_row_of_a_category_named_by_its_first_words(assistant: Assistant) -> None:
+    said = assistant.ask("省清单里深化产教融合这一部分排在最后的一条是什么")
+    rows = rows_where(assistant, "liaoning", lambda r: (r.category or "").startswith("深化产教融合"))
+    assert said.understood and ids(said) == rows[-1:]
+
+
+def test_a_count_of_the_previous_rows_that_pull_an_agency_in(assistant: Assistant) -> None:
+    _, after = converse(assistant, "瓦房店扩大职业教育国际交流合作这部分有哪些", "这里头几条把商务局拉进来了")
+    assert after.understood and after.plan is not None and after.plan.operation == "count" and ids(after) == ["wafangdian#40", "wafangdian#41"]
+
+
+def test_of_two_rows_named_the_one_with_the_higher_share(assistant: Assistant) -> None:
+    said = assistant.ask("营口第40条跟第26条比，哪条比例更高？")
+    assert said.understood and ids(said) == ["yingkou#40"] and "30%" in said.answer
+
+
+def test_a_topic_said_before_the_measure_narrows_the_rows_ranked(assistant: Assistant) -> None:
+    said = assistant.ask("营口的招生人数哪一条最多")
+    assert said.understood and ids(said) == ["yingkou#8"] and "800人" in said.answer
