@@ -102,3 +102,44 @@ def test_of_two_rows_named_the_one_with_the_higher_share(assistant: Assistant) -
 def test_a_topic_said_before_the_measure_narrows_the_rows_ranked(assistant: Assistant) -> None:
     said = assistant.ask("营口的招生人数哪一条最多")
     assert said.understood and ids(said) == ["yingkou#8"] and "800人" in said.answer
+
+
+def _named(row, word: str) -> bool:  # type: ignore[no-untyped-def]
+    return any(word in c for c in row.lead + row.responsible)
+
+
+def test_an_ampersand_in_an_english_agency_name_reads_as_and(assistant: Assistant) -> None:
+    plain = assistant.ask("Which Yingkou tasks involve the development and reform commission?")
+    said = assistant.ask("Which Yingkou tasks involve the development & reform commission?")
+    expected = sorted(rows_where(assistant, "yingkou", lambda r: any("发展" in c and "改革" in c for c in
+                                                                   r.lead + r.responsible)))  # leads come first
+    assert said.understood and sorted(ids(said)) == sorted(ids(plain)) == expected
+
+
+def test_neither_as_lead_nor_as_responsible_in_english_is_not_involved_at_all(assistant: Assistant) -> None:
+    said = assistant.ask("List the Yingkou tasks without the audit bureau at all, neither as lead nor as responsible unit")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: not _named(r, "审计"))
+
+
+def test_a_quoted_text_with_xx_for_digits_matches_any_digits(assistant: Assistant) -> None:
+    said = assistant.ask("营口任务里写着“到20××年”的有哪几条")
+    expected = rows_where(assistant, "yingkou", lambda r: re.search(r"到20\d\d年", r.text))
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_two_different_years_in_the_completion_column(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单哪几项完成时间写了两个不同的年份？")
+    expected = rows_where(assistant, "liaoning", lambda r: len(set(r.deadline_years)) == 2)
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_an_agency_standing_first_said_as_ranking_first_is_no_row_number(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪些条目里教育局排在第一个")
+    expected = rows_where(assistant, "wafangdian", lambda r: bool(r.responsible) and "教育局" in r.responsible[0])
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_a_target_with_a_figure_asked_of_the_previous_rows_is_no_count(assistant: Assistant) -> None:
+    _, after = converse(assistant, "瓦房店的退役军人事务局列在哪些条目里", "它们里头哪条有数量指标，是多少")
+    assert after.understood and after.plan is not None and after.plan.operation != "count"
+    assert ids(after) == ["wafangdian#28"] and "1万人次" in after.answer

@@ -541,6 +541,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
             return bool(said) and said[0].startswith(wanted) or written.startswith(wanted)
         if atom.at == "end":
             return bool(said) and said[-1].endswith(wanted) or bool(written) and written.endswith(wanted)
+        if _WILDCARD.search(wanted):  # “到20XX年”: any digits where the question writes XX
+            pattern = re.compile(_WILDCARD.sub(r"\\d+", re.escape(wanted)))
+            return any(pattern.search(c) for c in [*said, written])
         return any(wanted in c for c in said) or bool(written) and wanted in written
     if isinstance(atom, YearAtom):
         years = row.deadline_years if atom.field == "deadline" else row.years
@@ -563,6 +566,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     if isinstance(atom, Group):
         raise TypeError("groups are evaluated by the executor")
     return True
+
+
+_WILDCARD = re.compile(r"x{2,}|×{2,}|(?:\\\*){2,}")  # 20xx, 20××, 20** (escaped): digits the question leaves open
 
 
 def _at_positions(rows: list[Row], atom: RowsAtom) -> list[Row]:

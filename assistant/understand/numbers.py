@@ -16,7 +16,8 @@ _UNIT = r"(?:项|条|个|号|行|点)"
 _RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
 _BARE_RANGE = re.compile(r"(?<![\d第])(\d{1,3})\s*(?:至|到|~|～|-|—|–)\s*(\d{1,3})\s*(?:项|条)")  # （34到37条）
 _LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
-_ONE = re.compile(rf"第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
+# 排第一个 / 列在第一个: where a name stands in its column (the lexicon's [first]), not a row
+_ONE = re.compile(rf"(?<!排)(?<!排在)(?<!列在)(?<!写在)第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
 _HAO = re.compile(r"(?<![\d第月〕\]）)])(\d{1,3})\s*号(?!文|令|线|楼|院|码)")  # 12号任务; not 3月12号, 〔2019〕4号文
 _FROM_END = re.compile(rf"最后\s*(?:一)?\s*{_UNIT}|倒数\s*第\s*({_NUM})\s*{_UNIT}?|末\s*{_UNIT}")
 _EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})\b")
