@@ -161,12 +161,13 @@ class Lexicon:
                 if not any(taken[match.start():match.end()]):
                     tags.append(Tag(match.start(), match.end(), phrase, "used"))
                     taken[match.start():match.end()] = [True] * (match.end() - match.start())
+        matched = self._pattern_tags(folded)
         i = 0
         while i < len(folded):
             if taken[i] or folded[i].isspace():
                 i += 1
                 continue
-            found = self._at(folded, i, taken, cues)
+            found = self._at(folded, i, taken, cues, matched.get(i))
             if found is None:
                 i += 1
                 continue
@@ -176,17 +177,29 @@ class Lexicon:
         tags += self._english(folded, taken)
         return tuple(sorted(tags, key=lambda t: t.start))
 
-    def _at(self, folded: str, i: int, taken: list[bool], cues: bool = True) -> Tag | None:
-        """The longest entry, pattern or number starting at i that covers no taken character."""
+    def _pattern_tags(self, folded: str) -> dict[int, Tag]:
+        """Per position, the longest pattern match starting there (the first pattern listed, among equals)."""
+        found: dict[int, Tag] = {}
+        for pattern, kind, value in self.patterns:
+            match = pattern.search(folded)
+            while match is not None:  # the leftmost match from each position on: every start, overlapping ones too
+                start, end = match.span()
+                if end > start and (start not in found or end > found[start].end):
+                    count = next((g for g in match.groups() if g), "")  # {n} may stand in several alternatives
+                    found[start] = Tag(start, end, match.group(0), kind, f"{value}:{count}" if count else value)
+                match = pattern.search(folded, start + 1)
+        return found
+
+    def _at(self, folded: str, i: int, taken: list[bool], cues: bool = True, pattern: Tag | None = None) \
+            -> Tag | None:
+        """The longest entry, pattern (`pattern`: the longest starting at i) or number starting at i that covers
+        no taken character."""
         best: Tag | None = None
         number = _NUMBERS.match(folded, i)
         if number and number.end() > i:
             best = Tag(i, number.end(), number.group(0), "number")
-        for pattern, kind, value in self.patterns:
-            match = pattern.match(folded, i)
-            if match and match.end() > (best.end if best else i):
-                count = next((g for g in match.groups() if g), "")  # {n} may stand in several alternatives
-                best = Tag(i, match.end(), match.group(0), kind, f"{value}:{count}" if count else value)
+        if pattern is not None and pattern.end > (best.end if best else i):
+            best = pattern
         for length in range(min(self.longest, len(folded) - i), 0, -1):
             if best is not None and i + length < best.end:
                 break
@@ -234,10 +247,11 @@ class Lexicon:
             taken[quote.start():quote.end()] = [True] * (quote.end() - quote.start())
         out = list(folded)
         longest = max((length for length, _ in self._by_sound), default=0)
+        readings = [_readings(c) if _CJK.match(c) else frozenset() for c in folded]  # each character's, once
         for length in range(longest, 1, -1):
             for i in range(len(folded) - length + 1):
-                if any(taken[i:i + length]):
-                    continue
+                if not any((length, r) in self._by_sound for r in readings[i]) or any(taken[i:i + length]):
+                    continue  # no name of this length starts with this sound: the common case, decided first
                 span = folded[i:i + length]
                 if self._splits_a_word(folded, i, i + length):  # 安全生产: 全生 is no name typed, it is half of two words
                     continue
