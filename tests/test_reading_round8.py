@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.core import Assistant
+from assistant.understand.plan import EmptyAtom, iter_atoms_signed
 from tests.asking import converse, ids, rows_where
 
 
@@ -143,3 +144,68 @@ def test_a_target_with_a_figure_asked_of_the_previous_rows_is_no_count(assistant
     _, after = converse(assistant, "瓦房店的退役军人事务局列在哪些条目里", "它们里头哪条有数量指标，是多少")
     assert after.understood and after.plan is not None and after.plan.operation != "count"
     assert ids(after) == ["wafangdian#28"] and "1万人次" in after.answer
+
+
+def test_stems_listed_before_a_group_of_departments_are_any_of_them(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店里发改、商务这两个经济部门涉及的条目都列出来")
+    expected = rows_where(assistant, "wafangdian", lambda r: _named(r, "发改") or _named(r, "商务"))
+    assert said.understood and ids(said) == expected
+
+
+def test_members_given_as_examples_in_brackets_are_any_of_the_group(assistant: Assistant) -> None:
+    said = assistant.ask("营口有市委部门（例如编办、宣传部）参与的任务吗")
+    expected = rows_where(assistant, "yingkou", lambda r: _named(r, "编办") or _named(r, "宣传部"))
+    assert said.understood and expected and ids(said) == expected
+
+
+def _measures(row, name: str) -> str:  # type: ignore[no-untyped-def]
+    return getattr(row.measures, name) if row.measures else ""
+
+
+def test_several_columns_said_to_be_blank_are_each_blank(assistant: Assistant) -> None:
+    said = assistant.ask("师专那边完成目标一栏和完成时间一栏都空着的一共几条")
+    expected = rows_where(assistant, "liaoning", lambda r: not _measures(r, "targets") and not _measures(r, "due"))
+    assert said.understood and ids(said) == expected and str(len(expected)) in said.answer
+
+
+def test_the_institutions_completion_time_is_its_own_column(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专哪几条没有填完成时间")
+    expected = rows_where(assistant, "liaoning", lambda r: not _measures(r, "due"))
+    assert said.understood and ids(said) == expected and "liaoning#54" in expected
+
+
+def test_only_the_first_column_filled_and_the_other_blank(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区有哪些条目只有牵头单位、责任单位是空白的")
+    expected = rows_where(assistant, "huancui", lambda r: bool(r.lead) and not r.responsible)
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_a_construct_does_not_reach_across_a_question_mark(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专专业数调整到30个那条，举措空着吗？完成目标写了什么")
+    assert said.plan is not None and not any(isinstance(a, EmptyAtom) and a.field == "targets" and not negated
+                                             for a, negated in iter_atoms_signed(said.plan.where))
+
+
+def test_the_last_row_of_a_category_quoted_without_its_inner_quotes(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁「深度融入共建一带一路」这一部分倒数第一条是啥")
+    rows = rows_where(assistant, "liaoning", lambda r: "一带一路" in (r.category or ""))
+    assert said.understood and ids(said) == rows[-1:]
+
+
+def test_the_role_said_before_only(assistant: Assistant) -> None:
+    alone = assistant.ask("营口牵头的只有市教育局，这样的一共多少条")
+    expected = rows_where(assistant, "yingkou", lambda r: r.lead_ids == ["education"])  # 市教育 (row 15) too
+    assert alone.understood and ids(alone) == expected
+    _, more = converse(assistant, "营口市税务局在哪些任务里", "其中牵头的不只是市教育局的是哪条")
+    assert more.understood and ids(more) == ["yingkou#24"]
+
+
+def test_that_one_provincial_row_described_asks_for_its_best_match(assistant: Assistant) -> None:
+    said = assistant.ask("省里那条关于安全生产技能实训基地的任务，瓦房店是哪条在落实")
+    assert said.understood and ids(said) == ["liaoning#18", "wafangdian#27"]
+
+
+def test_the_word_for_entries_before_a_city_agency_is_no_place(assistant: Assistant) -> None:
+    said = assistant.ask("营口有哪些条目市财政局负责")
+    assert said.understood and said.plan is not None and not said.plan.scope.missing
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: _named(r, "财政"))

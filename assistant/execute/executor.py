@@ -34,7 +34,7 @@ from ingest.deadlines import years_named
 from ingest.registries import AgencyRegistry
 from ingest.rows import Row
 
-_MEASURE_FIELDS = ("measures", "actions", "targets", "units")
+_MEASURE_FIELDS = ("measures", "actions", "targets", "units", "measures_due")
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|％|个|所|门|名|项|人|万|亿|家|本|支|类|次|分|倍|:|：)|"
                      r"[一二三四五六七八九十百千万两]+(?:个|所|门|名|项|人次|支|家|类)|1\s*[:：]\s*\d+")
 _YEARS = re.compile(r"(?:19|20)\d{2}\s*年?")
@@ -601,6 +601,8 @@ def _empty(row: Row, name: str) -> bool:
         return not row.responsible
     if name == "due":
         return not (row.due or (row.measures and row.measures.due))
+    if name == "measures_due":  # the institution's own completion time, not a year the task text names
+        return not (row.measures and row.measures.due)
     if name == "year":  # a year the task text itself names (not its completion time)
         return not years_named(row.text)
     if name == "percent":  # a percentage the task text or the institution's measures name (30%, 20％, 百分之三十)

@@ -76,6 +76,9 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom) and a.start < 0)})
     said = [t for t, in_cell in positions if not in_cell]
     atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
+    inside = {(a.start, a.end) for a in plan.atoms() if isinstance(a, RowsAtom) and a.within}  # said after a category
+    atoms = [a.model_copy(update={"within": True}) if isinstance(a, RowsAtom) and (a.start, a.end) in inside else a
+             for a in atoms]
     counted = [t for t in said if ":" in t.value]
     beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
     read = {(a.start, a.end, a.within) for a in plan.atoms() if isinstance(a, RowsAtom)}
@@ -399,6 +402,18 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_unit(plan, tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(plan, tags), tags)
-    return with_columns_asked(plan, tags)
+    return with_row_named(with_columns_asked(plan, tags), tags)
+
+
+def with_row_named(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """省里那条在…建实训基地的任务，瓦房店哪条对应: a question for the rows carrying out the one row (那条) its words
+    describe asks about the row they match best, not about every row they match."""
+    single = any(t.kind == "reference" and t.value == "single" for t in tags)
+    topics = [a for a in plan.atoms() if isinstance(a, TopicAtom)]
+    if plan.lineage != "children" or plan.reference is not None or not single or len(topics) != 1:
+        return plan
+    named = topics[0].model_copy(update={"names_row": True})
+    return plan.model_copy(update={"where": all_of([n for n in (
+        without(plan.where, lambda a: a is topics[0]), named) if n is not None])})
 
 

@@ -59,9 +59,10 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, SizeAtom) and a.field == "due" for a in atoms)
     if kind == "blank":
         return any(isinstance(a, EmptyAtom) for a in atoms)
-    if kind == "only":
+    if kind == "only":  # 只有牵头单位、责任单位是空的: one column filled, the other blank
+        empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
-            or any(isinstance(a, TextAtom) and a.whole for a in atoms)
+            or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
     if kind == "about":
         return plan.operation == "about"
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任

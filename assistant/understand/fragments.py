@@ -27,7 +27,7 @@ from assistant.understand.plan import (
 _THIS_ROW = re.compile(r"[这那](?:一)?[条项]")  # a row named by what it says, then asked about
 _FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
 _EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
-                 "units")
+                 "units", "measures_due")
 
 
 def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
@@ -35,8 +35,12 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
-    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units; 没填的: its measures
+    fragments = [replace(f, field="targets") if f.kind in ("empty", "filled") and f.field == "target" else f
+                 for f in fragments]  # 完成目标空着: the institution's targets column
+    if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units, 完成时间 its measures' due;
+        # 没填的: its measures
         fragments = [replace(f, field="units") if f.field == "responsible" else
+                     replace(f, field="measures_due") if f.kind in ("empty", "filled") and f.field == "due" else
                      replace(f, field="measures") if f.kind in ("empty", "filled") and not f.field else f
                      for f in fragments]
     fragments = [f for f in fragments if f.kind not in ("empty", "filled") or f.field]

@@ -136,7 +136,7 @@ class _Fragments(Transformer):
     """Each construct of the parse tree as a Fragment; everything else is dropped."""
 
     def start(self, items: list[Any]) -> list[Fragment]:
-        return [i for i in items if isinstance(i, Fragment)]
+        return [f for i in items for f in (i if isinstance(i, list) else [i]) if isinstance(f, Fragment)]
 
     def agencies(self, items: list[Token]) -> list[Token]:
         return [part for t in items for part in getattr(t, "parts", [t])]
@@ -241,6 +241,13 @@ class _Fragments(Transformer):
     def empty(self, items: list[Any]) -> Fragment:
         return Fragment("empty", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),
                                             ""))
+
+    def empty_each(self, items: list[Any]) -> list[Fragment]:
+        return [Fragment("empty", field=i) for i in items if isinstance(i, str) and not isinstance(i, Token)]
+
+    def only_blank(self, items: list[Any]) -> list[Fragment]:
+        filled, blank = [i for i in items if isinstance(i, str) and not isinstance(i, Token)]
+        return [Fragment("filled", field=filled), Fragment("empty", field=blank)]
 
     def filled(self, items: list[Any]) -> Fragment:
         return Fragment("filled", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),

@@ -102,7 +102,7 @@ class EmptyAtom(BaseModel):
     its task text)."""
 
     kind: Literal["empty"] = "empty"
-    field: Literal["lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
+    field: Literal["lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets", "measures_due",
                    "units"] = Field(description="a column, or what the task text names: a year, a percentage, a "
                                     "document title in 《》")
 

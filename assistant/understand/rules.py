@@ -41,7 +41,7 @@ _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency ste
 # 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
 _HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
 _COINED = re.compile(r"[0-9a-z]+(?:\+[0-9a-z]+)+")  # 1+X, “金融+财政”-like coinages of letters and digits
-_HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)\s*(?:[(（:：]|—{1,2}|-{1,2})[市省区县]?$")
+_HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)\s*(?:[(（:：]|—{1,2}|-{1,2})\s*(?:比如|例如|如|像|包括)?[市省区县]?$")
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
 _ROW_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:的)?(?:那条|那项|那一条|那一项|这条|这项)")  # X那条: the row about X
 _WHICH_NUMBER = re.compile(r"第几(?:条|项|个)")
