@@ -147,12 +147,12 @@ class Assistant:
         tokenizer = Tokenizer(self.registry, words, cache_dir=self.settings.cache_dir)
         title_words = list_words(catalog, tokenizer.content_words)
         names = AgencyNames(self.registry, catalog.indexed_agencies(), catalog.written_names())
-        lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues, title_words)
+        searcher = HybridSearcher(catalog, tokenizer, self.embedder)
+        lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues, title_words, searcher.in_corpus)
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
                             ListNames.from_catalog(catalog), lexicon.closed_words())
         links = LinkBook(catalog, self.corrections)
-        searcher = HybridSearcher(catalog, tokenizer, self.embedder)
         if self.warm:
             searcher.warm()
         executor = Executor(catalog, searcher, links)

@@ -209,3 +209,20 @@ def test_the_word_for_entries_before_a_city_agency_is_no_place(assistant: Assist
     said = assistant.ask("营口有哪些条目市财政局负责")
     assert said.understood and said.plan is not None and not said.plan.scope.missing
     assert ids(said) == rows_where(assistant, "yingkou", lambda r: _named(r, "财政"))
+
+
+def test_a_topic_word_typed_with_a_same_pinyin_character_reads_as_the_lists_word(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店要评多少市级明师？")
+    assert said.plan is not None and [(r.typed, r.name) for r in said.plan.read_as] == [("明师", "名师")]
+    assert "wafangdian#37" in ids(said) and "10人" in said.answer
+
+
+def test_the_edge_of_two_words_is_no_typo(assistant: Assistant) -> None:
+    for question in ("营口给职业院校拨了多少钱", "省里思政示范课堂那条谁负责"):
+        said = assistant.ask(question)
+        assert said.plan is not None and not said.plan.read_as, (question, said.plan.read_as)
+
+
+def test_an_unknown_agency_after_a_city_is_named_with_its_level(assistant: Assistant) -> None:
+    said = assistant.ask("营口市民政局要做哪些")
+    assert not ids(said) and "市民政局" in said.answer

@@ -111,7 +111,7 @@ class ExtractiveAnswerer:
             if name.kind == "term":
                 lines.append(self.t(plan, "unresolved_term", surface=name.surface))
                 continue
-            line = self.t(plan, "unresolved", surface=name.surface)
+            line = self.t(plan, "unresolved", surface=_as_typed(plan.question, name.surface))  # 营口市民政局: 市民政局
             if name.candidates:
                 line += self.t(plan, "unresolved_candidates", candidates=self.t(plan, "list_sep").join(name.candidates))
             else:

@@ -24,6 +24,7 @@ from assistant.catalog import Catalog
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
 from assistant.understand.plan import ReadAs
+from assistant.understand.typos import SoundAlikes
 from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
@@ -70,7 +71,8 @@ class Lexicon:
 
     def __init__(self, names: dict[str, tuple[str, str]], is_word: Callable[[str], bool],
                  function_words: Iterable[str] = (), agency_names: dict[str, str] | None = None,
-                 path: Path = LEXICON_FILE) -> None:
+                 path: Path = LEXICON_FILE, alikes: SoundAlikes | None = None) -> None:
+        self.alikes = alikes  # the lists' words by sound, for typos in words that are no name
         data = tomllib.loads(path.read_text("utf-8"))
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
@@ -128,14 +130,16 @@ class Lexicon:
 
     @classmethod
     def from_catalog(cls, registry: Registry, catalog: Catalog, tokenizer: Tokenizer, cues: Cues,
-                     title_words: set[str]) -> Lexicon:
+                     title_words: set[str], in_corpus: Callable[[str], bool] | None = None) -> Lexicon:
         """The lexicon of an index: its names (registries, categories, list titles, and `title_words`: the words
         that name a list, `lists.list_words`), the rule parser's cue words as structure, and each agency's short
         name for the agency groups."""
         titles = [d.title for d in catalog.documents]
         short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
+        alikes = None if in_corpus is None else SoundAlikes(
+            {c for r in catalog.rows for c in registry.normalize(r.text)}, in_corpus, tokenizer.is_word)
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
-                   [*cues.structure_words(), *cues.glossary], short)
+                   [*cues.structure_words(), *cues.glossary], short, alikes=alikes)
 
     def closed_words(self) -> frozenset[str]:
         """The words of the closed classes (function words, negators, fields, …; Chinese, and each English word
@@ -261,6 +265,12 @@ class Lexicon:
                 corrections.append(ReadAs(typed=span, name=name))
                 out[i:i + length] = list(name)
                 taken[i:i + length] = [True] * length
+        if self.alikes is not None:  # 明师 → 名师: the lists' other words, where no tag of the lexicon stands
+            for tag in self.tag("".join(out)):
+                taken[tag.start:tag.end] = [True] * (tag.end - tag.start)
+            for i, typed, meant in self.alikes.correct("".join(out), taken):
+                corrections.append(ReadAs(typed=typed, name=meant))
+                out[i:i + len(meant)] = list(meant)
         return "".join(out), corrections
 
     def _splits_a_word(self, folded: str, start: int, end: int) -> bool:

@@ -288,8 +288,10 @@ class RuleParser:
         covered = " ".join([*(m.surface for m in r.names), *(m.group(0) for m in
                             self._glossary.finditer(r.folded))])
         known |= set(re.findall(r"[a-z]+", covered))
-        words = [w for w in re.findall(r"[a-z][a-z'-]*", r.folded) if w not in known and len(w) > 2]
-        return [w for w in dict.fromkeys(words) if not self.registry.places.find(w).jurisdictions]
+        words = [re.sub(r"['’]s$", "", w) for w in re.findall(r"[a-z][a-z'’-]*", r.folded)]  # college's: college
+        words = [w for w in words if w not in known and len(w) > 2]
+        said = " ".join(m.surface for m in self.registry.places.find(r.folded).institutions).lower()
+        return [w for w in dict.fromkeys(words) if not self.registry.places.find(w).jurisdictions and w not in said]
 
     def _fields(self, folded: str) -> list[FieldName]:
         fields: list[FieldName] = []
