@@ -226,3 +226,31 @@ def test_the_edge_of_two_words_is_no_typo(assistant: Assistant) -> None:
 def test_an_unknown_agency_after_a_city_is_named_with_its_level(assistant: Assistant) -> None:
     said = assistant.ask("营口市民政局要做哪些")
     assert not ids(said) and "市民政局" in said.answer
+
+
+def _counts(assistant: Assistant, doc: str, column: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    counts: dict[str, int] = {}
+    for row in assistant.engine.catalog.filter([doc]):
+        for name in dict.fromkeys(row.lead if column == "lead" else row.lead + row.responsible):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def test_agencies_kept_by_how_many_rows_they_lead(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区牵头超过2项的单位都有谁")
+    leads = _counts(assistant, "huancui", "lead")
+    assert said.understood and said.plan is not None and said.plan.groups is not None and said.plan.groups.least == 3
+    for name, count in leads.items():
+        assert (name in said.answer) == (count > 2), (name, count)
+
+
+def test_agencies_that_lead_exactly_one_row(assistant: Assistant) -> None:
+    said = assistant.ask("Which Huancui units take the lead in only one task?")
+    ones = [n for n, c in _counts(assistant, "huancui", "lead").items() if c == 1]
+    assert said.understood and ones and all(n in said.answer for n in ones)
+    assert sorted(ids(said)) == sorted(rows_where(assistant, "huancui", lambda r: any(n in r.lead for n in ones)))
+
+
+def test_a_loose_grouping_word_yields_to_a_group_said_after_its_mark(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店清单里每个部门各出现几次，按次数排")
+    assert said.plan is not None and said.plan.group_by == "agency"

@@ -55,6 +55,11 @@ class PlanLine:
                                 names=names)
         if plan.groups is not None and plan.groups.top:
             operation += self.t(lang, "plan_groups_top", top=plan.groups.top)
+        if plan.groups is not None and (plan.groups.least is not None or plan.groups.most is not None):
+            least, most = plan.groups.least, plan.groups.most
+            key = "plan_groups_exactly" if least == most else "plan_groups_least" if most is None else \
+                "plan_groups_most" if least is None else "plan_groups_between"
+            operation += self.t(lang, key, least=least, most=most)
         if plan.operation == "count" and plan.count_unit == "category":
             operation = self.t(lang, "plan_op_count_categories")
         if plan.fields:

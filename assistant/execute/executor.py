@@ -326,6 +326,9 @@ class Executor:
             for group in ordered:
                 group.label = self._written_name(group.key, group.rows) or group.label
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
+        if limit and (limit.least is not None or limit.most is not None):  # 参与超过5条的部门: within the bound
+            ordered = [g for g in ordered if not g.collective and (limit.least is None or len(g.rows) >= limit.least)
+                       and (limit.most is None or len(g.rows) <= limit.most)]
         if limit and limit.top:  # 排个序，前三: the first N by count, and any tied with the N-th
             ordered.sort(key=lambda g: -len(g.rows))
             last = len(ordered[min(limit.top, len(ordered)) - 1].rows) if ordered else 0

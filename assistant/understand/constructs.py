@@ -401,8 +401,41 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
     plan = with_unit(plan, tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
-    plan = with_about(with_top(plan, tags), tags)
+    plan = with_about(with_top(with_rows_count(plan, tags), tags), tags)
     return with_row_named(with_columns_asked(plan, tags), tags)
+
+
+def _as_group(tag: Tag) -> str | None:
+    """What a group word groups by; 单位有哪些 (a function word of the lexicon) starts with one too."""
+    if tag.kind == "group":
+        return tag.value
+    return "agency" if tag.kind == "function" and tag.text.startswith(("单位", "部门")) else None
+
+
+_BOUNDS = {"more": lambda n: (n + 1, None), "least": lambda n: (n, None), "less": lambda n: (None, n - 1),
+           "most": lambda n: (None, n), "count": lambda n: (n, n)}
+
+
+def with_rows_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """参与超过5条的部门有哪些 / 只牵头了一项任务的单位: the groups (agencies, categories) whose count of rows is
+    within the bound said, the group word right after it (或 before it: 哪些部门牵头超过3项)."""
+    bound = next((t for t in tags if t.kind == "rows_count"), None)
+    if bound is None or plan.lineage or plan.reference is not None:
+        return plan
+    k = tags.index(bound)
+    after = next((_as_group(t) for t in tags[k + 1:k + 3] if _as_group(t)), None)
+    group = after or next((_as_group(t) for t in reversed(tags[:k]) if _as_group(t)), None)
+    if group not in ("agency", "category"):
+        return plan
+    kind, _, said = bound.value.partition(":")
+    least, most = _BOUNDS[kind](cn_number(said) if said else 1)  # only one task: no number said, one
+    roles = {t.value for t in tags if t.kind == "role"} | ({"lead"} if "牵头" in bound.text else set())
+    fields = [r for r in ("lead", "responsible") if r in roles][:1] if group == "agency" else []
+    limit = (plan.groups or GroupLimit()).model_copy(update={"least": least, "most": most})
+    where = without(plan.where, lambda a: isinstance(a, TopicAtom) and all(w in bound.text for w in a.terms))
+    return plan.model_copy(update={"operation": "group_count", "group_by": group, "groups": limit,
+                                   "fields": fields, "rank": None, "refuse_reason": None, "pick": None,
+                                   "where": where})
 
 
 def with_row_named(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

@@ -55,6 +55,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding)
+    if kind == "rows_count":  # 参与超过5条的部门: groups kept by their count
+        return bool(plan.groups and (plan.groups.least is not None or plan.groups.most is not None))
     if kind == "years":
         return any(isinstance(a, SizeAtom) and a.field == "due" for a in atoms)
     if kind == "blank":
@@ -113,6 +115,8 @@ def _number_used(text: str, plan: QueryPlan) -> bool:
             numbers |= {atom.count, atom.count - 1}  # 不止一个: two or more
     if plan.groups and plan.groups.top:
         numbers.add(plan.groups.top)
+    if plan.groups:  # 超过5条: at least 6; 少于3条: at most 2
+        numbers |= {n + d for n in (plan.groups.least, plan.groups.most) if n is not None for d in (-1, 0, 1)}
     numbers.add(sum(isinstance(a, CategoryAtom) for a in plan.atoms()))  # 这两个部分: the categories named
     if plan.reference:
         numbers |= {len(plan.reference.rows), plan.reference.position or 0}

@@ -142,13 +142,15 @@ Group.model_rebuild()
 
 
 class GroupLimit(BaseModel):
-    """Which groups a count by group shows: only these agencies (`among`), all but these (`excluding`), or the
-    first `top` by count (ties with the last one kept)."""
+    """Which groups a count by group shows: only these agencies (`among`), all but these (`excluding`), the
+    first `top` by count (ties with the last one kept), or those counting `least` to `most` rows."""
 
     among: list[str] = Field(default_factory=list)
     excluding: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list, description="the agencies as the question wrote them")
     top: int | None = Field(default=None, description="排个序，前三: the first N groups by count")
+    least: int | None = Field(default=None, description="参与超过5条的部门: groups counting at least this many rows")
+    most: int | None = Field(default=None, description="只牵头了一项的单位: groups counting at most this many rows")
 
 
 class Scope(BaseModel):

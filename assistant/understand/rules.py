@@ -272,12 +272,15 @@ class RuleParser:
         if not c.has("group.marks", folded):
             return None
         loose = c.words("group.loose")
-        for dimension in ("role", "category", "doc", "year", "agency"):
+        dimensions = ("role", "category", "doc", "year", "agency")
+        for dimension in dimensions:  # 各部门 / 每个清单: the word right after its mark, first
             for word in c.words(f"group.{dimension}"):
-                for mark in c.words("group.marks"):
-                    if f"{mark}{word}" in folded or f"{mark}个{word}" in folded or \
-                            (mark.strip() in loose and mark in folded and word in folded):
-                        return dimension
+                if any(f"{mark}{word}" in folded or f"{mark}个{word}" in folded for mark in c.words("group.marks")):
+                    return dimension
+        for dimension in dimensions:  # 按…统计: a loose mark anywhere, with the word anywhere
+            for word in c.words(f"group.{dimension}"):
+                if any(mark.strip() in loose and mark in folded and word in folded for mark in c.words("group.marks")):
+                    return dimension
         return None
 
     def _unknown_english(self, r: Reading) -> list[str]:
