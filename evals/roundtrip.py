@@ -47,7 +47,8 @@ class Signature:
     either: frozenset[frozenset[str]] = frozenset()  # agencies joined by OR
     years: frozenset[tuple[str, int]] = frozenset()  # (op, year)
     count: bool = False
-    groups: tuple[frozenset[str], frozenset[str], int | None] | None = None  # a count per agency: among, excluding, top
+    # a count per agency: among, excluding, top, at least / at most this many rows
+    groups: tuple[frozenset[str], frozenset[str], int | None, int | None, int | None] | None = None
 
     def __or__(self, other: Signature) -> Signature:
         return Signature(self.places | other.places, self.agencies | other.agencies, self.without | other.without,
@@ -74,7 +75,8 @@ def signature(plan: QueryPlan) -> Signature:
     either = {frozenset(a.agency for a in g.items if isinstance(a, AgencyAtom)) for g in _groups(plan.where)
               if g.kind == "or" and all(isinstance(a, AgencyAtom) for a in g.items)}
     pick = (plan.pick, plan.group_by or "") if plan.pick else None
-    groups = (frozenset(plan.groups.among), frozenset(plan.groups.excluding), plan.groups.top) \
+    groups = (frozenset(plan.groups.among), frozenset(plan.groups.excluding), plan.groups.top, plan.groups.least,
+              plan.groups.most) \
         if plan.groups is not None and plan.operation == "group_count" else None
     return Signature(frozenset(plan.scope.places), frozenset(agencies), frozenset(without), frozenset(only),
                      frozenset(texts), frozenset(empty), frozenset(rows), pick, frozenset(either), frozenset(years),
@@ -202,9 +204,13 @@ def _group_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> li
     (a, (a_zh, a_en)), (b, (b_zh, b_en)) = rng.sample(sorted(agencies.items()), 2)
     n = rng.randint(2, 4)
     digits = {2: "两", 3: "三", 4: "四"}
-    among = Signature(groups=(frozenset({a, b}), frozenset(), None))
-    excluding = Signature(groups=(frozenset(), frozenset({a}), None))
-    top = Signature(groups=(frozenset(), frozenset(), n))
+    among = Signature(groups=(frozenset({a, b}), frozenset(), None, None, None))
+    excluding = Signature(groups=(frozenset(), frozenset({a}), None, None, None))
+    top = Signature(groups=(frozenset(), frozenset(), n, None, None))
+    more = Signature(groups=(frozenset(), frozenset(), None, n + 1, None))
+    least = Signature(groups=(frozenset(), frozenset(), None, n, None))
+    fewer = Signature(groups=(frozenset(), frozenset(), None, None, n - 1))
+    exactly = Signature(groups=(frozenset(), frozenset(), None, 1, 1))
     return [
         Part(f"{a_zh}和{b_zh}各参与了几项", f"how many tasks do the {a_en} and the {b_en} each take part in",
              among, "group"),
@@ -213,6 +219,10 @@ def _group_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> li
              excluding, "group"),
         Part(f"各部门参与任务数排名前{digits[n]}", f"rank the agencies by tasks, the first {n}", top, "group"),
         Part(f"各单位出现次数排个序，前{digits[n]}名是谁", f"the first {n} agencies by number of tasks", top, "group"),
+        Part(f"参与超过{n}条的部门有哪些", f"which agencies take part in more than {n} tasks", more, "group"),
+        Part(f"牵头不少于{digits[n]}项的单位", f"the agencies that lead at least {n} tasks", least, "group"),
+        Part(f"参与任务少于{n}项的部门都有谁", f"which agencies take part in fewer than {n} tasks", fewer, "group"),
+        Part("只牵头了一项任务的单位有哪些", "which agencies lead only one task", exactly, "group"),
     ]
 
 
@@ -246,7 +256,11 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
                 Part("哪个部门牵头的任务最多", "which agency leads the most tasks",
                      Signature(pick=("max", "agency")), "extreme"),
                 Part("哪一类任务最少", "which category has the fewest tasks",
-                     Signature(pick=("min", "category")), "extreme")])]
+                     Signature(pick=("min", "category")), "extreme"),
+                Part("哪条任务定的百分比最高", "which task sets the highest percentage",
+                     Signature(pick=("max", "figure")), "extreme"),
+                Part("哪一项要求的人数最少", "which task states the lowest head count",
+                     Signature(pick=("min", "figure")), "extreme")])]
         count = chosen[0].kind not in ("position", "extreme", "group") and rng.random() < 0.2
         expected = base | Signature(count=count)
         for part in chosen:

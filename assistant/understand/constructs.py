@@ -141,9 +141,11 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         terms = [t for w in (plan.rank.terms if plan.rank else []) if (t := _without_end(w, measured))]  # 培训人数最多: among
         topic = TopicAtom(terms=terms, nouns=[n for n in plan.rank.nouns if n in terms]) if plan.rank and terms \
             else None  # the rows about training
+        stated = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == "percent")  # 定的百分比:
+        # the rows ranked state one anyway
         return plan.model_copy(update={"operation": "group_count", "group_by": "figure", "unit": measure,
                                        "pick": _HIGHER[extreme.value], "fields": [], "rank": None,
-                                       "refuse_reason": None, "where": all_of([n for n in (plan.where, topic) if n is not None])})
+                                       "refuse_reason": None, "where": all_of([n for n in (stated, topic) if n is not None])})
     if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
         return plan
     if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
