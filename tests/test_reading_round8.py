@@ -254,3 +254,10 @@ def test_agencies_that_lead_exactly_one_row(assistant: Assistant) -> None:
 def test_a_loose_grouping_word_yields_to_a_group_said_after_its_mark(assistant: Assistant) -> None:
     said = assistant.ask("瓦房店清单里每个部门各出现几次，按次数排")
     assert said.plan is not None and said.plan.group_by == "agency"
+
+
+def test_how_many_names_one_numbered_rows_column_holds(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店第14条列了几个责任部门？")
+    row = assistant.engine.catalog.by_id["wafangdian#14"]
+    assert said.understood and ids(said) == ["wafangdian#14"]
+    assert said.plan is not None and said.plan.count_unit == "names" and f"{len(row.responsible)}个" in said.answer
