@@ -6,6 +6,7 @@ answer's rows in `previous.py`."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from assistant.understand.lexicon import Tag
@@ -231,7 +232,7 @@ def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows; asked of
     the previous answer's rows with an agency column named (它的责任单位有几个), a count of the names in that column."""
     counted = any(t.kind == "count" for t in tags) or any(  # 列了几个责任部门: 几个 right before the column
-        t.text in ("几个", "多少个") and u.kind == "field" and u.start == t.end for t, u in zip(tags, tags[1:]))
+        t.text in ("几个", "多少个") and u.kind == "field" and u.start == t.end for t, u in itertools.pairwise(tags))
     column = next((t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")), None)
     referred = plan.reference is not None or any(t.kind == "reference" for t in tags) \
         or any(isinstance(a, RowsAtom) and a.start == a.end for a in plan.atoms())  # 第20条的责任单位有几个
