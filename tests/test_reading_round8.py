@@ -261,3 +261,19 @@ def test_how_many_names_one_numbered_rows_column_holds(assistant: Assistant) -> 
     row = assistant.engine.catalog.by_id["wafangdian#14"]
     assert said.understood and ids(said) == ["wafangdian#14"]
     assert said.plan is not None and said.plan.count_unit == "names" and f"{len(row.responsible)}个" in said.answer
+
+
+def test_every_column_of_a_list_said_blank_counts_however_long_the_list(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专具体举措和完成目标和责任单位和完成时间整行空着的有几条？")
+    empty = rows_where(assistant, "liaoning", lambda r: r.measures is None or r.measures.is_empty())
+    assert said.understood and ids(said) == empty
+
+
+def test_a_column_that_only_writes_a_quoted_text_said_with_a_measure_word(assistant: Assistant) -> None:
+    said = assistant.ask("营口责任单位那一栏就写了个“各县区”的条目")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: r.responsible == ["各县区"])
+
+
+def test_an_internal_office_is_a_group_not_an_unknown_name(assistant: Assistant) -> None:
+    said = assistant.ask("Which internal office of the Jinzhou college handles the most of its measures?")
+    assert said.understood and said.plan is not None and not said.plan.unresolved and "教务处" in said.answer

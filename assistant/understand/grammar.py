@@ -141,6 +141,9 @@ class _Fragments(Transformer):
     def agencies(self, items: list[Token]) -> list[Token]:
         return [part for t in items for part in getattr(t, "parts", [t])]
 
+    def also_field(self, items: list[Any]) -> str:
+        return next(i for i in items if isinstance(i, str) and not isinstance(i, Token))
+
     def field(self, items: list[Token]) -> str:
         tag: Tag = items[0].tag  # type: ignore[attr-defined]
         return "percent" if tag.kind == "measure" else tag.value  # 写了比例的: a share is written as a percentage

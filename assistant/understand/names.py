@@ -22,7 +22,8 @@ _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "mun
             "is", "are", "does", "do", "did", "of", "for", "in", "and", "or", "with", "by", "to", "tasks", "task",
             "list", "has", "have", "must", "should", "that", "both", "either", "not", "without", "involve", "s",
             "per", "each", "every", "lead", "leading", "responsible", "most", "fewest", "least", "many", "all", "any",
-            "other", "only", "sole", "single"}  # words of a question's structure, never a name's
+            "other", "only", "sole", "single", "internal", "own", "its", "their", "some", "these", "those",
+            "same"}  # words of a question's structure, never a name's (which internal office: a group, no name)
 
 
 @dataclass(frozen=True)
