@@ -156,7 +156,8 @@ class Assistant:
         if self.warm:
             searcher.warm()
         executor = Executor(catalog, searcher, links)
-        coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:])
+        coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:],
+                            lambda plan: {d.rows for d in catalog.documents if d.jurisdiction in plan.scope.places})
         grammar = Grammar(lexicon, cache_dir=self.settings.cache_dir)
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, grammar,
                       coverage, pointer, self._llm_parser(names))
@@ -435,7 +436,8 @@ class Assistant:
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides,
-                                  last.earlier if last else [], engine.catalog.docs_in)
+                                  last.earlier if last else [], engine.catalog.docs_in,
+                                  lambda row: r.category if (r := engine.catalog.by_id.get(row)) else None)
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})
         if plan.unresolved:  # offer only names the lists asked about hold, each as the question re-asked

@@ -277,3 +277,43 @@ def test_a_column_that_only_writes_a_quoted_text_said_with_a_measure_word(assist
 def test_an_internal_office_is_a_group_not_an_unknown_name(assistant: Assistant) -> None:
     said = assistant.ask("Which internal office of the Jinzhou college handles the most of its measures?")
     assert said.understood and said.plan is not None and not said.plan.unresolved and "教务处" in said.answer
+
+
+def test_a_column_that_does_not_write_that_text_alone(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪些条目的责任部门不是仅写了“市教育局”")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.responsible != ["市教育局"])
+    assert said.understood and ids(said) == expected
+
+
+def test_led_alone_said_as_solely_by_and_with_no_co_lead(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区有哪几条是单独由区教育体育局牵头的，没有联合牵头单位")
+    expected = rows_where(assistant, "huancui", lambda r: r.lead_ids == ["education"])
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_the_one_and_only_unit_in_a_column(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian rows have the education bureau as the one and only responsible department?")
+    expected = rows_where(assistant, "wafangdian", lambda r: r.responsible_ids == ["education"])
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_besides_a_collective_only_with_one_department_in_a_role(assistant: Assistant) -> None:
+    said = assistant.ask("营口除了各县区之外只和市委编办一个部门配合的有哪些任务")
+    expected = rows_where(assistant, "yingkou", lambda r: [a for a in r.responsible_ids if a != "counties_districts"]
+                          == ["staffing"])
+    assert said.understood and ids(said) == expected
+
+
+def test_but_joins_two_clauses_not_two_columns(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单里哪些写了完成时间，但是具体举措空着")
+    expected = rows_where(assistant, "liaoning", lambda r: bool(r.due or r.measures and r.measures.due)
+                          and not (r.measures and r.measures.actions))  # a year its text names (#54) counts too
+    assert said.understood and expected and ids(said) == expected
+
+
+def test_the_main_task_of_the_previous_rows_and_all_of_its_rows(assistant: Assistant) -> None:
+    first, where, whole = converse(assistant, "瓦房店宣传部出现在哪几条", "它们属于哪个主要任务", "这个主要任务下一共几项")
+    category = assistant.engine.catalog.by_id[ids(first)[0]].category
+    assert where.understood and category and category in where.answer
+    expected = rows_where(assistant, "wafangdian", lambda r: r.category == category)
+    assert whole.understood and ids(whole) == expected and str(len(expected)) in whole.answer

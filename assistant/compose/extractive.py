@@ -312,6 +312,8 @@ class ExtractiveAnswerer:
             value = facts.due
         elif name == "target":
             value = self._best_sentence(plan, row, figure_only=True)
+        elif name == "category":
+            value = row.category or ""
         else:
             value = row.text
         return value or self.t(plan, "field_none")

@@ -8,7 +8,7 @@ is unread, and an answer with unread words says so instead of answering as if it
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag
 from assistant.understand.numbers import cn_number
@@ -55,6 +55,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding)
+    if kind == "category_ref":  # 这个主要任务: the category of the rows asked about
+        return any(isinstance(a, CategoryAtom) for a in atoms)
     if kind == "rows_count":  # 参与超过5条的部门: groups kept by their count
         return bool(plan.groups and (plan.groups.least is not None or plan.groups.most is not None))
     if kind == "years":
@@ -98,14 +100,14 @@ _LISTS_COUNTED = re.compile(r"\s*(?:张|份|个清单|个表|个地方|地|个�
 _DIGITS = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
 
 
-def _number_used(text: str, plan: QueryPlan) -> bool:
+def _number_used(text: str, plan: QueryPlan, sizes: Iterable[int] = ()) -> bool:
     """Whether a number the question states is one the plan holds: a row number or a position, a year, how many
     agencies or groups, how many rows it refers to, or a text it searches for. 两个年份 read as "a year", 只出现过
     一次 read without the count: the number was dropped."""
     said = _DIGITS.findall(text)
     if not said:
         return True
-    numbers: set[int] = {len(plan.scope.places)}
+    numbers: set[int] = {len(plan.scope.places), *sizes}  # 省清单54条里: the size of a list in scope
     for atom in plan.atoms():
         if isinstance(atom, RowsAtom):
             numbers |= {abs(atom.start), abs(atom.end), abs(atom.end - atom.start) + 1}
@@ -148,8 +150,10 @@ class Coverage:
     """Accounts for every word of a question against its plan."""
 
     def __init__(self, lexicon: Lexicon, split: Callable[[str], list[str]], stopwords: set[str],
-                 ancestors: Callable[[str], list[str]]) -> None:
+                 ancestors: Callable[[str], list[str]],
+                 sizes: Callable[[QueryPlan], set[int]] = lambda plan: set()) -> None:
         self.lexicon = lexicon
+        self.sizes = sizes  # how many rows the lists in a plan's scope have
         self.split = split
         self.stopwords = stopwords
         self.ancestors = ancestors
@@ -246,5 +250,5 @@ class Coverage:
         if tag.kind in CONSTRUCTS:
             return _holds(tag.kind, plan)
         if tag.kind == "number" and plan.operation not in RANKED:  # a ranked question's numbers rank its rows
-            return _number_used(tag.text, plan)
+            return _number_used(tag.text, plan, self.sizes(plan))
         return True

@@ -25,7 +25,7 @@ GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
 _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
-    "has": "HAS", "field": "FIELD", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
+    "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
@@ -240,6 +240,9 @@ class _Fragments(Transformer):
 
     def literal_not(self, items: list[Any]) -> Fragment:
         return _literal("literal_not", items)
+
+    def literal_not_whole(self, items: list[Any]) -> Fragment:
+        return replace(_literal("literal_not", items), role="whole")
 
     def empty(self, items: list[Any]) -> Fragment:
         return Fragment("empty", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),

@@ -14,7 +14,7 @@ Role = Literal["lead", "responsible", "any", "unit"]
 Operation = Literal["list", "count", "group_count", "fact", "search", "compare", "lineage", "about", "refuse"]
 AboutField = Literal["title", "unit", "contact", "phone", "date"]
 LineageAsk = Literal["parents", "children", "uncovered", "shared"]
-FieldName = Literal["lead", "responsible", "due", "target", "text"]
+FieldName = Literal["lead", "responsible", "due", "target", "text", "category"]
 GroupBy = Literal["agency", "category", "doc", "role", "row", "year", "due", "figure"]  # row: each row by how many
 # agencies it names; year: rows by the year they are due; figure: rows by the figure they state in `unit`
 

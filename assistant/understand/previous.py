@@ -7,7 +7,16 @@ from collections.abc import Callable
 
 from assistant.understand.lexicon import Tag
 from assistant.understand.numbers import cn_number
-from assistant.understand.plan import QueryPlan, Reference, RowsAtom, without
+from assistant.understand.plan import (
+    CategoryAtom,
+    Group,
+    Node,
+    QueryPlan,
+    Reference,
+    RowsAtom,
+    all_of,
+    without,
+)
 
 _ASKED_FIELDS = ("lead", "responsible", "due", "text")  # the fields an answer can put first
 
@@ -138,9 +147,31 @@ def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
 def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
                        sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
                        earlier: list[list[str]] | None = None,
-                       docs_in: Callable[[list[str]], list[str]] | None = None) -> QueryPlan:
+                       docs_in: Callable[[list[str]], list[str]] | None = None,
+                       category_of: Callable[[str], str | None] = lambda row: None) -> QueryPlan:
     """The constructs that tie a question to the previous answer's rows (or, when a number says so, to an earlier
-    answer's): their lineage, or the rows themselves. `docs_in` gives the lists of some places (省里那条: the
-    previous row in the province's list)."""
+    answer's): their lineage, their main task (`category_of` a row id), or the rows themselves. `docs_in` gives the
+    lists of some places (省里那条: the previous row in the province's list)."""
+    plan = with_category_of_previous(plan, previous, rows, tags, category_of)
     return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier,
                           docs_in)
+
+
+def with_category_of_previous(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                              category_of: Callable[[str], str | None]) -> QueryPlan:
+    """那这个主要任务下一共几条: the main task (category) of the previous answer's rows, every row of it; rows under
+    several main tasks: any of them."""
+    if previous is None or not rows or not any(t.kind == "category_ref" for t in tags) \
+            or any(isinstance(a, CategoryAtom) for a in plan.atoms()):
+        return plan
+    categories = list(dict.fromkeys(c for r in rows if (c := category_of(r))))
+    if not categories:
+        return plan
+    atoms: list[Node] = [CategoryAtom(name=c) for c in categories]
+    node = atoms[0] if len(atoms) == 1 else Group(kind="or", items=atoms)
+    kept = without(plan.where, lambda a: isinstance(a, RowsAtom))
+    operation = plan.operation if plan.operation in ("count", "group_count") else "list"
+    return plan.model_copy(update={"where": all_of([n for n in (kept, node) if n is not None]), "reference": None,
+                                   "scope": previous.scope, "operation": operation, "refuse_reason": None,
+                                   "followup": "refer", "rank": None,
+                                   "fields": [f for f in plan.fields if f != "category"]})

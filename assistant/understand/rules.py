@@ -298,7 +298,7 @@ class RuleParser:
 
     def _fields(self, folded: str) -> list[FieldName]:
         fields: list[FieldName] = []
-        for name in ("lead", "responsible", "due", "target", "text"):
+        for name in ("lead", "responsible", "due", "target", "text", "category"):
             if self.cues.has(f"fields.{name}", folded):
                 fields.append(name)  # type: ignore[arg-type]
         return fields
