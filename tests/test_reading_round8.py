@@ -317,3 +317,17 @@ def test_the_main_task_of_the_previous_rows_and_all_of_its_rows(assistant: Assis
     assert where.understood and category and category in where.answer
     expected = rows_where(assistant, "wafangdian", lambda r: r.category == category)
     assert whole.understood and ids(whole) == expected and str(len(expected)) in whole.answer
+
+
+def test_departments_named_in_full_then_pointed_at_as_a_group_are_any_of_them(assistant: Assistant) -> None:
+    said = assistant.ask("营口的商务局、审计局这两个监管部门参与的条目")
+    expected = rows_where(assistant, "yingkou", lambda r: _named(r, "商务") or _named(r, "审计"))
+    assert said.understood and ids(said) == expected
+
+
+def test_not_counting_the_lead_is_the_responsible_column(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区区发改局、区财政局在责任单位里（牵头不算）分别出现几条")
+    assert said.understood and said.plan is not None and said.plan.fields == ["responsible"]
+    for name in ("区发改局", "区财政局"):
+        count = len(rows_where(assistant, "huancui", lambda r, n=name: n in r.responsible))
+        assert re.search(rf"{name}\W+—\W+{count}\W", said.answer), said.answer

@@ -160,7 +160,9 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
                                        "fields": columns[:1], "rank": None, "refuse_reason": None})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
-    leads = "lead" in plan.fields or any("牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags)
+    said = {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
+    leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible
+        "牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags))
     fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
     update: dict = {"operation": "group_count", "group_by": group_by, "pick": pick, "fields": fields, "rank": None,
                     "refuse_reason": None}
@@ -284,8 +286,9 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
     else:
         return plan
-    roles = {a.role for a in named or left_out} | {t.value for t in tags if t.kind in ("field", "role")}
-    fields = [r for r in ("lead", "responsible") if r in roles][:1]
+    said = {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
+    roles = said if len(said) == 1 else {a.role for a in named or left_out} | said  # 作为责任单位（不算牵头）: the
+    fields = [r for r in ("lead", "responsible") if r in roles][:1]  # one role the words say, over the rules' roles
     return plan.model_copy(update={
         "operation": "group_count", "group_by": "agency", "groups": limit, "fields": fields, "rank": None,
         "where": without(plan.where, lambda a: isinstance(a, AgencyAtom))})

@@ -460,8 +460,10 @@ class RuleParser:
             if _HEAD_BEFORE.search(folded[:members[0].start]):  # 市委系统的单位（A、B、C）: the group's members
                 out[g] = "or"
                 continue
-            headed = last.surface.endswith(_HEADS) or bool(_HEAD_AFTER.match(folded, last.end))
-            if headed and not any(m.surface.endswith(_SUFFIXES) for m in members[:-1]):
+            after = _HEAD_AFTER.match(folded, last.end)
+            headed = last.surface.endswith(_HEADS) or bool(after)
+            pointed = after is not None and after.group(0)[:1] in "这那"  # 发改委、商务局这几个经济部门: named in full too
+            if headed and (pointed or not any(m.surface.endswith(_SUFFIXES) for m in members[:-1])):
                 out[g] = "or"
         return out
 
