@@ -160,7 +160,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
                                        "fields": columns[:1], "rank": None, "refuse_reason": None})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
-    said = {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
+    said = _roles_said(tags)
     leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible
         "牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags))
     fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
@@ -209,6 +209,11 @@ def _row_asked(tags: list[Tag]) -> bool:
 
 
 _CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: folding keeps its length
+
+
+def _roles_said(tags: list[Tag]) -> set[str]:
+    """The columns the question's own words name (牵头, 作为责任单位, 不算牵头: responsible), lead or responsible."""
+    return {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
 
 
 _HIGHER = {"max": "max", "more": "max", "min": "min", "less": "min"}  # 哪个比例更高: of the rows named, the higher
@@ -286,7 +291,7 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
     else:
         return plan
-    said = {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
+    said = _roles_said(tags)
     roles = said if len(said) == 1 else {a.role for a in named or left_out} | said  # 作为责任单位（不算牵头）: the
     fields = [r for r in ("lead", "responsible") if r in roles][:1]  # one role the words say, over the rules' roles
     return plan.model_copy(update={
