@@ -137,7 +137,8 @@ class Lexicon:
         titles = [d.title for d in catalog.documents]
         short = {a.id: a.aliases[0] if a.aliases else a.name for a in registry.agencies.by_id.values()}
         alikes = None if in_corpus is None else SoundAlikes(
-            {c for r in catalog.rows for c in registry.normalize(r.text)}, in_corpus, tokenizer.is_word)
+            registry.normalize("".join({c for r in catalog.rows for c in r.text})), in_corpus, tokenizer.is_word)
+        # the rows' distinct characters, folded once: not every row's text folded at start
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
                    [*cues.structure_words(), *cues.glossary], short, alikes=alikes)
 
