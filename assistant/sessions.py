@@ -59,7 +59,7 @@ class SessionStore:
         if record is None or record.turn is None or record.turn_at is None:
             return None
         if self.clock() - record.turn_at > self.ttl_seconds:
-            self.state.drop_turn(session_id, lost=True)
+            self.state.drop_turn(session_id, lost=True, limit=self.max_total)
             return None
         saved = json.loads(record.turn)
         return Turn(QueryPlan.model_validate(saved["plan"]), list(saved["row_ids"]), record.turn_at,

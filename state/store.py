@@ -84,23 +84,29 @@ class StateStore:
                   limits: tuple[int, int] | None = None, owner: str | None = None) -> str | None:
         """Remember a session's turn (an id not recorded yet is recorded as `owner`'s: issued with this turn);
         the session's owner. With `limits` (per owner, in total), the oldest turns past them are trimmed in the
-        same transaction."""
+        same transaction, when this turn is a session's first kept one: a session that already held a turn adds
+        nothing to count."""
         s = schema.sessions
         with self._writing() as conn:
+            before = conn.execute(select(s.c.owner, s.c.turn_at).where(s.c.id == session_id)).first()
             upsert = self._insert(s).values(id=session_id, owner=owner, issued_at=now, turn=turn, turn_at=now,
                                             lost=False)
             conn.execute(upsert.on_conflict_do_update(index_elements=[s.c.id],
                                                       set_={"turn": turn, "turn_at": now, "lost": False}))
-            owner = conn.execute(select(s.c.owner).where(s.c.id == session_id)).scalar()
-            if limits is not None:
+            if before is not None:
+                owner = before.owner
+            if limits is not None and (before is None or before.turn_at is None):
                 self._trim(conn, owner, *limits)
             return owner
 
-    def drop_turn(self, session_id: str, lost: bool) -> None:
-        """Forget a session's turn; `lost` marks it as one whose memory is gone (said at its next question)."""
+    def drop_turn(self, session_id: str, lost: bool, limit: int | None = None) -> None:
+        """Forget a session's turn; `lost` marks it as one whose memory is gone (said at its next question), and
+        of the lost sessions only the newest `limit` are kept."""
         s = schema.sessions
         with self._writing() as conn:
             conn.execute(update(s).where(s.c.id == session_id).values(turn=None, turn_at=None, lost=lost))
+            if lost and limit is not None:
+                self._trim_lost(conn, limit)
 
     def trim_turns(self, owner: str | None, per_owner: int, total: int) -> None:
         """Forget the oldest turns past `per_owner` of one owner's and past `total` of all (marked lost); of
@@ -108,22 +114,32 @@ class StateStore:
         with self._writing() as conn:
             self._trim(conn, owner, per_owner, total)
 
-    @staticmethod
-    def _trim(conn: Connection, owner: str | None, per_owner: int, total: int) -> None:
-        """Counted first (on the indexes), changed only past a bound: a store under its bounds is not rewritten.
-        Rows another transaction holds (a turn being saved, another server's trim) are skipped, not waited for:
-        trims at once on two servers would otherwise wait for each other's rows, a deadlock PostgreSQL ends by
-        failing one of them. What is skipped is trimmed by a later turn."""
+    @classmethod
+    def _trim(cls, conn: Connection, owner: str | None, per_owner: int, total: int) -> None:
+        """Counted first (on the indexes), changed only past a bound, and then down to a tenth below it: a store
+        under its bounds is not rewritten, and the lost sessions are counted only when this trim marked some. Rows another transaction holds (a
+        turn being saved, another server's trim) are skipped, not waited for: trims at once on two servers
+        would otherwise wait for each other's rows, a deadlock PostgreSQL ends by failing one of them. What is
+        skipped is trimmed by a later turn."""
         s = schema.sessions
         mine = s.c.owner.is_(None) if owner is None else s.c.owner == owner
+        marked = 0
         for scope, keep in ((mine, per_owner), (true(), total)):
             kept = and_(s.c.turn_at.is_not(None), scope)
             if conn.execute(select(func.count()).select_from(s).where(kept)).scalar_one() <= keep:
                 continue
+            keep -= keep // 10  # a tenth below the bound: the next turns past it trim nothing and mark none lost
             older = select(s.c.id).where(kept).order_by(s.c.turn_at.desc()).offset(keep) \
                 .with_for_update(skip_locked=True)
-            conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
-                         .values(turn=None, turn_at=None, lost=True))
+            marked += conn.execute(update(s).where(s.c.id.in_(older.scalar_subquery()))
+                                   .values(turn=None, turn_at=None, lost=True)).rowcount
+        if marked:
+            cls._trim_lost(conn, total)
+
+    @staticmethod
+    def _trim_lost(conn: Connection, total: int) -> None:
+        """Of the sessions marked lost, only the newest `total` are kept."""
+        s = schema.sessions
         if conn.execute(select(func.count()).select_from(s).where(s.c.lost.is_(True))).scalar_one() > total:
             lost = select(s.c.id).where(s.c.lost.is_(True)).order_by(s.c.issued_at.desc()).offset(total) \
                 .with_for_update(skip_locked=True)

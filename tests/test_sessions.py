@@ -45,3 +45,42 @@ def test_a_question_outside_any_session_is_recorded_with_its_turn_only(indexed_s
     refused = assistant.ask("今天天气怎么样", owner="key-1")  # no turn to keep: the id is still issued to its asker
     assert refused.abstained and sessions.issued(refused.session_id, "key-1")
     assert assistant.state.session(refused.session_id).turn is None
+
+
+def test_conversations_forgotten_by_age_stay_within_the_bound_on_lost_ones(tmp_path: Path) -> None:
+    now = [1000.0]
+    state = open_state(None, tmp_path)
+    store = SessionStore(state, max_sessions=2, ttl_seconds=10, max_owners=2, clock=lambda: now[0])
+    sessions = []
+    for n in range(6):
+        now[0] += 1
+        sessions.append(store.new_id(f"key-{n}"))
+        store.remember(sessions[-1], QueryPlan(question="q"), ["yingkou#1"])
+    now[0] += 60
+    assert all(store.last(session) is None for session in sessions)
+    marked = [session for session in sessions if store.expired(session)]
+    assert marked == sessions[-store.max_total:]  # of the lost ones, the newest 4 are still told "expired"
+
+
+def test_a_second_turn_of_a_conversation_does_not_push_out_another(tmp_path: Path) -> None:
+    store = SessionStore(open_state(None, tmp_path), max_sessions=2)
+    first, second = store.new_id("k"), store.new_id("k")
+    for session in (first, second, first, first):
+        store.remember(session, QueryPlan(question="q"), [])
+    assert store.last(first) is not None and store.last(second) is not None
+    third = store.new_id("k")
+    store.remember(third, QueryPlan(question="q"), [])
+    assert store.last(second) is None and store.expired(second)  # the oldest last turn goes
+    assert store.last(first) is not None and store.last(third) is not None
+
+
+def test_past_the_bound_the_oldest_tenth_goes_at_once(tmp_path: Path) -> None:
+    now = [0.0]
+    store = SessionStore(open_state(None, tmp_path), max_sessions=20, clock=lambda: now[0])
+    sessions = []
+    for _ in range(21):
+        now[0] += 1
+        sessions.append(store.new_id("k"))
+        store.remember(sessions[-1], QueryPlan(question="q"), [])
+    assert [store.expired(s) for s in sessions[:3]] == [True, True, True]  # down to 18 of 20
+    assert all(store.last(s) is not None for s in sessions[3:])
