@@ -223,6 +223,10 @@ def _group_parts(agencies: dict[str, tuple[str, str]], rng: random.Random) -> li
         Part(f"牵头不少于{digits[n]}项的单位", f"the agencies that lead at least {n} tasks", least, "group"),
         Part(f"参与任务少于{n}项的部门都有谁", f"which agencies take part in fewer than {n} tasks", fewer, "group"),
         Part("只牵头了一项任务的单位有哪些", "which agencies lead only one task", exactly, "group"),
+        Part(f"{a_zh}和{b_zh}这两家里哪家参与最多", f"which of the two, the {a_en} or the {b_en}, shows up most often",
+             among | Signature(pick=("max", "agency")), "group"),
+        Part(f"刨掉{a_zh}，哪个部门参与的最多", f"leaving out the {a_en}, which agency takes part in the most tasks",
+             excluding | Signature(pick=("max", "agency")), "group"),
     ]
 
 
@@ -260,7 +264,11 @@ def _questions(rng: random.Random) -> Callable[[], Generated]:
                 Part("哪条任务定的百分比最高", "which task sets the highest percentage",
                      Signature(pick=("max", "figure")), "extreme"),
                 Part("哪一项要求的人数最少", "which task states the lowest head count",
-                     Signature(pick=("min", "figure")), "extreme")])]
+                     Signature(pick=("min", "figure")), "extreme"),
+                Part("哪项任务的目标数量最大", "which task has the largest target number",
+                     Signature(pick=("max", "figure")), "extreme"),
+                Part("按牵头单位分，哪家牵头最多", "by lead unit, which agency leads the most",
+                     Signature(pick=("max", "agency")), "extreme")])]
         count = chosen[0].kind not in ("position", "extreme", "group") and rng.random() < 0.2
         expected = base | Signature(count=count)
         for part in chosen:

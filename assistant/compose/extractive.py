@@ -245,6 +245,8 @@ class ExtractiveAnswerer:
     # -- operations ---------------------------------------------------------------------------------------
     def _list(self, plan: QueryPlan, found: Result) -> list[str]:
         if plan.fields and (plan.reference is not None or any(a.kind == "rows" for a in plan.atoms())):
+            if not found.rows and plan.reference is not None:  # 这几条里写“X”的呢: none of them
+                return [self.t(plan, "reference_none", count=len(plan.reference.rows))]
             return self._fields_first(plan, found.rows)
         lines: list[str] = []
         topic = next((a for a in plan.atoms() if isinstance(a, TopicAtom)), None)
@@ -369,9 +371,10 @@ class ExtractiveAnswerer:
                                         names=self.t(plan, "list_sep").join(names)))
                 continue
             if plan.count_unit == "category":
-                names = list(dict.fromkeys(r.category for r in self.catalog.filter([doc]) if r.category))
+                every = self.catalog.filter([doc])  # the list's size beside it, asked or not
+                names = list(dict.fromkeys(r.category for r in every if r.category))
                 lines.append(self.t(plan, "count_categories", title=self._title(doc, found.docs), count=count,
-                                    names=self.t(plan, "list_sep").join(names)))
+                                    rows=len(every), names=self.t(plan, "list_sep").join(names)))
                 continue
             place = self.label(doc)
             if plan.scope.institution and (self._units_asked(plan) or plan.where is not None):

@@ -75,8 +75,9 @@ class PlanLine:
             if plan.reference.position:
                 return self.t(lang, "plan_ref_one", position=plan.reference.position)
             return self.t(lang, "plan_ref_all", count=len(plan.reference.rows))
-        if plan.scope.institution:
-            return self.t(lang, "plan_institution", name=plan.scope.institution)
+        if plan.scope.institution:  # with the places named beside it (营口、瓦房店和师专)
+            return self.t(lang, "list_sep").join([*(self.place_names.get(p, p) for p in plan.scope.places),
+                                                  self.t(lang, "plan_institution", name=plan.scope.institution)])
         if plan.scope.docs and plan.followup == "new":  # lists named by their titles: name those lists
             return self.t(lang, "list_sep").join(docs_places)
         places = plan.scope.places or ([] if not plan.scope.docs else docs_places)

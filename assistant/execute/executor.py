@@ -141,8 +141,9 @@ class Executor:
                                        *named])), []
         if plan.scope.docs:
             return [d for d in plan.scope.docs if d in {x.doc for x in self.catalog.documents}], []
-        if plan.scope.institution:
-            return self.catalog.docs_of_institution(plan.scope.institution), []
+        if plan.scope.institution:  # and the lists of places named beside it (营口、瓦房店和师专各定了多少)
+            return list(dict.fromkeys([*self.catalog.docs_of_institution(plan.scope.institution),
+                                       *self._beside_institution(plan)])), []
         if not plan.scope.places:
             return [d.doc for d in self.catalog.documents], []
         docs: list[str] = []
@@ -165,7 +166,16 @@ class Executor:
         asks_missing = any(isinstance(a, EmptyAtom) and a.field in _MEASURE_FIELDS and not negated
                            or isinstance(a, TopicAtom) and a.names_row  # 那条师专填了没有: any row of the list
                            for a, negated in iter_atoms_signed(plan.where))  # rows the institution left blank
-        return self.catalog.filter(docs, with_measures=bool(plan.scope.institution) and not asks_missing)
+        beside = self._beside_institution(plan) if plan.scope.institution else []
+        own = [d for d in docs if d not in beside]  # the institution's rows are those it filled in; a place's, all
+        return self.catalog.filter(own, with_measures=bool(plan.scope.institution) and not asks_missing) \
+            + (self.catalog.filter(beside) if beside else [])
+
+    def _beside_institution(self, plan: QueryPlan) -> list[str]:
+        """The lists of places named beside an institution that are not its own list's place (营口 beside 锦州师专;
+        not 辽宁, whose list holds the institution's measures and is narrowed to them)."""
+        own = set(self.catalog.docs_of_institution(plan.scope.institution or ""))
+        return [d for d in self.catalog.docs_in(plan.scope.places) if d not in own]
 
     def _filtered(self, plan: QueryPlan, pool: list[Row], result: Result) -> list[Row]:
         if plan.scope.institution:  # 师专的最后一条: the last of its own measures, not the list's last row
@@ -177,6 +187,11 @@ class Executor:
             # 这一类的最后一条: the other conditions first, then the position among their rows, list by list
             rest = [i for i in items if i not in positions]
             rows = self._filtered(plan.model_copy(update={"where": all_of(rest)}), pool, result) if rest else pool
+            if all(a.start > 0 and a.end > len(rows) for a in positions):  # 那一块（第34到41条）: numbers past
+                # the rows counted among are the list's own numbers
+                plan = plan.model_copy(update={"where": all_of([*rest, *(a.model_copy(update={"within": False})
+                                                                         for a in positions)])})
+                return self._filtered(plan, pool, result)
             return [r for a in positions for doc in dict.fromkeys(r.doc for r in rows)
                     for r in _at_positions([x for x in rows if x.doc == doc], a)]
         if plan.where is None:

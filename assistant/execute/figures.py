@@ -16,6 +16,9 @@ _FIGURES = {
     "share": re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<scale>)[%％]|百分之(?P<cn>[" + _CN + r"]+)"),
     "people": re.compile(r"(?:(?P<n>\d+(?:\.\d+)?)|(?P<cn>[" + _CN + r"]+))\s*(?P<scale>万?)(?:人次|人|名)"),
     "money": re.compile(r"(?:(?P<n>\d+(?:\.\d+)?)|(?P<cn>[" + _CN + r"]+))\s*(?P<scale>亿|万)?元"),
+    # a number of things (1000门, 10所, 200万人次): any measure word but a year's, a share's or a sum's
+    "count": re.compile(r"(?:(?P<n>\d+(?:\.\d+)?)|(?P<cn>[" + _CN + r"]+))\s*(?P<scale>万?)"
+                        r"(?:个|所|门|家|项|支|本|类|批|套|部|场|期|种|座|人次|人|名)"),
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from assistant.understand.lexicon import Tag
+from assistant.understand.lexicon import LEVELS, Tag
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
@@ -21,6 +21,7 @@ from assistant.understand.plan import (
     QueryPlan,
     ReadAs,
     RowsAtom,
+    TextAtom,
     TopicAtom,
     YearAtom,
     all_of,
@@ -169,11 +170,12 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if group_by == "agency":
         left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
         named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
-        between = extreme.value in ("more", "less") and len(named) >= 2
+        between = len({a.agency for a in named}) >= 2  # A和B哪个更多 / which of the three most often: the named are
+        # the groups compared (rows holding them all are not asked)
         if left_out or between:
-            limit = GroupLimit(among=[a.agency for a in named] if between else [],
-                               excluding=[a.agency for a in left_out],
-                               names=[a.name for a in (named if between else left_out)])
+            among = list(dict.fromkeys(a.agency for a in named)) if between else []
+            limit = GroupLimit(among=among, excluding=[a.agency for a in left_out],
+                               names=list({a.agency: a.name for a in reversed(named if between else left_out)}.values())[::-1])
             dropped = {a.agency for a in left_out} | ({a.agency for a in named} if between else set())
             update |= {"groups": limit,
                        "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped)}
@@ -226,13 +228,26 @@ def _without_end(word: str, ends: set[str]) -> str:
 
 
 def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
-    """What the question ranks (部门, 类别, 清单), the group word nearest the extreme; 清单 right after a place
-    (营口清单里) names the scope, not a group."""
-    named = [t for k, t in enumerate(tags) if t.kind == "group"
-             and not (t.value == "doc" and k and tags[k - 1].kind == "place")]
+    """What the question ranks (部门, 类别, 清单), the group word nearest the extreme; a column after a group mark
+    (按牵头单位分) groups by agency; 清单 after a place (营口清单里, 环翠区那个清单) names the scope, not a group."""
+    named = [t for k, t in enumerate(tags) if t.kind == "group" and not (t.value == "doc" and _after_place(tags, k))
+             or t.kind == "field" and t.value in ("lead", "responsible") and k and tags[k - 1].text in _GROUP_MARKS]
     if not named:
         return None
-    return min(named, key=lambda t: abs(t.start - extreme.start)).value
+    nearest = min(named, key=lambda t: abs(t.start - extreme.start))
+    return "agency" if nearest.kind == "field" else nearest.value
+
+
+_GROUP_MARKS = ("按", "按照", "各", "每个", "by", "per")
+_DETERMINERS = "那这个份张的"  # 那份 / 这个 / 的: words made of these alone
+
+
+def _after_place(tags: list[Tag], k: int) -> bool:
+    """The word at k follows a place, with only determiners between (营口清单 / 环翠区那个清单 / 营口的这份清单)."""
+    while k and all(ch in _DETERMINERS for ch in tags[k - 1].text):
+        k -= 1
+    return k > 0 and (tags[k - 1].kind == "place" or tags[k - 1].kind == "function"
+                      and tags[k - 1].text.startswith(LEVELS) and len(tags[k - 1].text) >= 2)  # 省里那份清单
 
 
 def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -382,7 +397,12 @@ def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     whose figure carries it first."""
     unit = next((t.value for t in tags if t.kind == "unit"), None) \
         or next((t.value for t in tags if t.kind == "measure"), None)
-    return plan.model_copy(update={"unit": unit}) if unit and plan.operation in ("fact", "search", "compare") else plan
+    if not unit or plan.operation not in ("fact", "search", "compare"):
+        return plan
+    measures = [t.text for t in tags if t.kind == "measure"]  # 所占比重: the figure asked, not a noun rows must say
+    rank = plan.rank.model_copy(update={"nouns": [n for n in plan.rank.nouns if not any(n in m for m in measures)]}) \
+        if plan.rank else None
+    return plan.model_copy(update={"unit": unit, "rank": rank})
 
 
 def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -409,10 +429,26 @@ def with_both_said(plan: QueryPlan, jointly: bool) -> QueryPlan:
     return plan.model_copy(update={"read_as": [*plan.read_as, said]})
 
 
+_HOW_MUCH = ("多少", "多大", "多高", "几成", "how much", "what share", "what percentage")
+
+
+def with_mentioned(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """提到双师型的是哪几条 / which tasks mention X: the words searched, said with a verb of mentioning and no
+    quote, are texts every row asked for contains (all of them), not a figure searched for in the best row."""
+    mentioned = any(t.kind == "literal" and t.value == "any" for t in tags)
+    figure = any(t.kind == "measure" or t.text in _HOW_MUCH for t in tags)  # 比例要提到多少: a figure asked
+    if not mentioned or figure or plan.operation not in ("fact", "search") or plan.rank is None or not plan.rank.terms \
+            or any(isinstance(a, TextAtom) for a in plan.atoms()) or plan.reference is not None:
+        return plan
+    texts: list[Node] = [TextAtom(field="text", text=term) for term in plan.rank.terms]
+    return plan.model_copy(update={"operation": "list", "rank": None,
+                                   "where": all_of([n for n in (plan.where, *texts) if n is not None])})
+
+
 def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """Every construct read from the tags alone: positions, the most / the fewest, counts (for each agency named,
     for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
-    plan = with_unit(plan, tags)
+    plan = with_mentioned(with_unit(plan, tags), tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_rows_count(plan, tags), tags), tags)
     return with_row_named(with_columns_asked(plan, tags), tags)

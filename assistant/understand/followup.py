@@ -137,6 +137,8 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
         where = without(where, lambda a: a.kind == "year")
         where = all_of([n for n in (where, *new_years) if n is not None])
     others = without(plan.where, lambda a: a.kind in ("agency", "year"))
+    if any(a.kind in _CONTENT for a in iter_atoms(others)):  # 那营口提到X的呢: what the rows say, changed too
+        where = without(where, lambda a: a.kind in _CONTENT)
     if others is not None:
         where = all_of([n for n in (where, others) if n is not None])
     scope = plan.scope if (plan.scope.places or plan.scope.institution) else previous.scope
@@ -156,6 +158,9 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
         "count_unit": plan.count_unit, "fields": plan.fields or previous.fields, "followup": "replace",
         # 瓦房店哪条对应它 then 那营口呢: the same rows' lineage, in the place now named
         "reference": previous.reference if lineage else None, "unresolved": []})
+
+
+_CONTENT = ("topic", "category", "text")  # what a row is about or says: one slot, changed as a whole
 
 
 def _agency_part(node: Node | None) -> Node | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.understand.lexicon import Tag
+from assistant.understand.lexicon import LEVELS, Tag
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     CategoryAtom,
@@ -112,11 +112,17 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
+    above, below = sides
     kept = plan.reference.position if plan.reference is not None else None  # 这两项里头第一项: read by the merge
+    level = _level_beside(tags, ref)  # 后面那条省里的任务: of the previous rows, those of the province's list
+    leveled = [r for r in rows if (r.split("#")[0] in above - below) == (level == LEVELS[0])] if level else rows
+    if leveled and leveled != rows:
+        rows, kept = leveled, None
+    if kind in ("former", "latter") and len(rows) >= 2:
+        kept = 1 if kind == "former" else len(rows)
     position = cn_number(number) if kind == "position" else kept  # 第二条在营口是哪条落实的: the second of the
     if position is None and (number and cn_number(number) != len(rows) or kind == "single" and len(rows) != 1):
         return plan  # previous rows (the reference keeps which)
-    above, below = sides
     docs = {r.split("#")[0] for r in ([rows[position - 1]] if position else rows)}
     if docs <= above - below:
         lineage = "children"
@@ -131,6 +137,17 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
         "reference": Reference(rows=rows, position=position), "followup": "refer", "where": None, "rank": None,
         "fields": [],
         "refuse_reason": None, "unresolved": []})
+
+
+def _level_beside(tags: list[Tag], ref: Tag) -> str | None:
+    """The level a word right beside a reference names (那条省里的 / 省里那两条 / 市里那条): 省 for the province's
+    list, 市 (区, 县) for a local one; None when no such word is beside it."""
+    if ref not in tags:
+        return None
+    k = tags.index(ref)
+    before = next((t for t in reversed(tags[:k]) if t.text != "的"), None)  # 省里的后一条: 的 between
+    beside = [t for t in (before, tags[k + 1] if k < len(tags) - 1 else None) if t is not None and t.kind == "function"]
+    return next((t.text[0] for t in beside if t.text.startswith(LEVELS) and len(t.text) >= 2), None)
 
 
 def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:

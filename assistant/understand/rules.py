@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import cast
 
 from assistant.tokenize import Tokenizer
@@ -37,6 +38,7 @@ from ingest.registries import SECTOR_HEADS, Registry
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
+_SHARED_RUN = 6  # a run of words this long, shared by several categories, names each of them
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
 # 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
 _HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
@@ -520,7 +522,20 @@ class RuleParser:
             return []
         # "“明确专业办学定位”这一部分": a category named by its first clause, when one category has it
         heads = [c for head, c in self._category_heads if head in folded]
-        return heads[:1] if len(heads) == 1 else []
+        if heads:
+            return heads[:1] if len(heads) == 1 else []
+        # "提质培优行动计划那块": the category sharing the longest run of words with the question: a run of at
+        # least four characters longer than any other category's (职业教育, in many, names none), or a run so long
+        # that the categories sharing it are the same words in several lists
+        shared: dict[str, int] = {}
+        for name, category in self._category_names:
+            run = SequenceMatcher(None, folded, name, autojunk=False).find_longest_match().size
+            shared[category] = max(shared.get(category, 0), run)
+        best = max(shared.values(), default=0)
+        tied = [category for category, run in shared.items() if run == best]
+        if best >= 4 and len(tied) == 1 or best >= _SHARED_RUN:  # 双师型教师队伍 in two lists' categories: either
+            return tied  # (the places asked keep the rows of their own)
+        return []
 
     def _english_terms(self, folded: str) -> list[str]:
         """Chinese words for the English terms a question uses (longest phrase first, no overlaps)."""

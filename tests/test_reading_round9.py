@@ -1,0 +1,107 @@
+"""Round nine of reading questions: a column named after 按 groups by agency; the agencies compared in "which of
+these"; the largest number a row states; places beside an institution; a level word beside a reference; a
+category named by a run of its words; a narrowing follow-up that finds nothing says so."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.core import Assistant
+from tests.asking import converse, ids, rows_where
+
+
+def _leads(assistant: Assistant, doc: str) -> Counter[str]:
+    return Counter(name for row in assistant.engine.catalog.filter([doc]) for name in dict.fromkeys(row.lead))
+
+
+def test_a_column_after_an_grouping_mark_counts_by_agency_not_by_list(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区这个清单按牵头单位统计一下，每家各牵头几项，哪家最多")
+    leads = _leads(assistant, "huancui")
+    top, most = leads.most_common(1)[0]
+    assert said.understood and said.plan is not None and said.plan.group_by == "agency" and said.plan.pick == "max"
+    assert said.plan.fields == ["lead"] and f"{top}（{most}项）" in said.answer
+    assert all(f"| {name} | {n} |" in said.answer for name, n in leads.items())
+
+
+def test_this_column_is_the_column_named_before_it_not_a_topic(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店表的责任部门这一栏里，人社局和应急局分别出现几次")
+    assert said.understood and said.plan is not None and said.plan.group_by == "agency"
+    assert said.plan.where is None  # no topic word left over from the column reference
+    counted = {"人社局": 0, "应急局": 0}
+    for row in assistant.engine.catalog.filter(["wafangdian"]):
+        for name in counted:
+            counted[name] += any(name in n for n in row.responsible)
+    assert all(f"| {n} |" in said.answer for n in counted.values())
+
+
+def test_which_of_the_named_agencies_is_counted_among_them_only(assistant: Assistant) -> None:
+    said = assistant.ask("In Yingkou's list, which of these two shows up more often as a supporting unit: "
+                         "the finance bureau or the commerce bureau?")
+    assert said.understood and said.plan is not None and said.plan.groups is not None
+    assert sorted(said.plan.groups.among) == ["commerce", "finance"] and said.plan.where is None
+    finance = rows_where(assistant, "yingkou", lambda r: any("财政" in n for n in r.responsible))
+    assert f"市财政局 ({len(finance)})" in said.answer
+
+
+def test_the_row_stating_the_largest_number_of_anything(assistant: Assistant) -> None:
+    said = assistant.ask("省里那份清单中哪项任务的目标数字定得最大")
+    assert said.understood and said.plan is not None and said.plan.group_by == "figure"
+    assert ids(said) == ["liaoning#20"] and "200万人次" in said.answer
+
+
+def test_places_named_beside_the_institution_keep_their_own_lists(assistant: Assistant) -> None:
+    said = assistant.ask("营口、瓦房店两市和锦州师专对双师型教师所占比重的目标分别是多少")
+    cited = set(ids(said))
+    assert said.understood and {"yingkou#31", "wafangdian#37", "liaoning#30"} <= cited
+    assert all(r.startswith(("yingkou", "wafangdian")) or r == "liaoning#30" for r in cited)
+    assert "营口市、瓦房店市、锦州师范高等专科学校" in said.answer.splitlines()[0]
+    alone = assistant.ask("辽宁的锦州师专双师型教师所占比重目标是多少")
+    assert ids(alone) == ["liaoning#30"]  # the province's own list is narrowed to the institution's measures
+
+
+def test_a_level_word_beside_a_reference_picks_among_the_previous_rows_of_that_level(assistant: Assistant) -> None:
+    _, parents, children = converse(assistant, "瓦房店清单中应急局出现在哪些条目", "它俩分别落实省清单的哪项",
+                                    "省里的后一条任务在营口由哪一项承接？")
+    provincial = [r for r in ids(parents) if r.startswith("liaoning")]
+    assert len(provincial) == 2 and children.plan is not None and children.plan.lineage == "children"
+    assert ids(children)[0] == provincial[1] and all(r.startswith("yingkou") for r in ids(children)[1:])
+
+
+def test_a_category_named_by_a_long_run_of_its_words(assistant: Assistant) -> None:
+    said = assistant.ask("省清单里提质培优行动计划这块一共包括哪些任务")
+    category = assistant.engine.catalog.by_id["liaoning#10"].category
+    assert said.understood and ids(said) == rows_where(assistant, "liaoning", lambda r: r.category == category)
+    generic = assistant.ask("省清单里职业教育这块有哪些任务")  # words every category shares name none
+    assert not any(a.kind == "category" for a in generic.plan.atoms())
+
+
+def test_a_narrowing_follow_up_that_keeps_no_row_says_so(assistant: Assistant) -> None:
+    _, narrowed = converse(assistant, "营口市委编办都参加了哪些任务", "这些里面牵头单位写着“市体育局”的有哪些")
+    assert narrowed.citations == [] and "中没有符合条件的任务" in narrowed.answer
+
+
+def test_a_count_of_main_tasks_gives_the_size_of_the_list_too(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店的清单有多少个主要任务，总共多少项")
+    rows = assistant.engine.catalog.filter(["wafangdian"])
+    assert f"共{len(rows)}项任务" in said.answer
+
+
+def test_rows_that_mention_an_unquoted_word_are_all_listed(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店的清单里哪些条目提及了应急")
+    assert said.understood and said.plan is not None and said.plan.operation == "list"
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: "应急" in r.text)
+    raised = assistant.ask("瓦房店双师型教师的占比要提到多少")  # 提到 before 多少: raised to, a figure asked
+    assert raised.plan is not None and raised.plan.operation != "list" and "60%" in raised.answer
+
+
+def test_a_switch_that_says_its_own_words_drops_the_previous_ones(assistant: Assistant) -> None:
+    _, switched = converse(assistant, "营口清单里提到职业技能培训的有哪几条", "那瓦房店清单里提到应急的是哪些")
+    assert ids(switched) == rows_where(assistant, "wafangdian", lambda r: "应急" in r.text)
+    assert "职业技能培训" not in switched.answer.splitlines()[0]
+
+
+def test_a_long_run_of_words_in_two_lists_categories_keeps_the_place_asked(assistant: Assistant) -> None:
+    for doc, place in (("liaoning", "辽宁"), ("wafangdian", "瓦房店")):
+        said = assistant.ask(f"{place}清单里校企协同育人这部分列了哪些任务")
+        assert said.understood and ids(said) == rows_where(
+            assistant, doc, lambda r: "校企协同育人" in (r.category or ""))
