@@ -175,6 +175,15 @@ class Catalog:
     def categories(self) -> list[str]:
         return list(dict.fromkeys(r.category for r in self.rows if r.category))
 
+    def category_places(self) -> dict[str, frozenset[str]]:
+        """Each category and the places whose lists hold it (two lists may write one category alike)."""
+        places: dict[str, set[str]] = {}
+        for doc in self.documents:
+            for row in self._rows_of([doc.doc]):
+                if row.category:
+                    places.setdefault(row.category, set()).add(doc.jurisdiction)
+        return {c: frozenset(p) for c, p in places.items()}
+
     def role_of(self, row: Row, agency_ids: list[str]) -> str | None:
         """How a row names the question's agency: lead, responsible, or None."""
         if any(a in row.lead_ids for a in agency_ids):

@@ -151,7 +151,7 @@ class Assistant:
         lexicon = Lexicon.from_catalog(self.registry, catalog, tokenizer, self.cues, title_words, searcher.in_corpus)
         parser = RuleParser(self.registry, tokenizer, names, catalog.categories(), title_words, self.cues,
                             {d.jurisdiction for d in catalog.documents}, [d.title for d in catalog.documents],
-                            ListNames.from_catalog(catalog), lexicon.closed_words())
+                            ListNames.from_catalog(catalog), lexicon.closed_words(), catalog.category_places())
         links = LinkBook(catalog, self.corrections)
         if self.warm:
             searcher.warm()

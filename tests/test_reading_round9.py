@@ -4,6 +4,7 @@ category named by a run of its words; a narrowing follow-up that finds nothing s
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from assistant.core import Assistant
@@ -105,3 +106,16 @@ def test_a_long_run_of_words_in_two_lists_categories_keeps_the_place_asked(assis
         said = assistant.ask(f"{place}清单里校企协同育人这部分列了哪些任务")
         assert said.understood and ids(said) == rows_where(
             assistant, doc, lambda r: "校企协同育人" in (r.category or ""))
+
+
+def test_a_question_word_inside_a_quote_stands_for_the_digits_left_open(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单中写有“到某年”这种说法的任务")
+    assert said.understood and ids(said) == rows_where(
+        assistant, "yingkou", lambda r: re.search(r"到\d+年", r.text) is not None)
+
+
+def test_a_run_shared_by_two_lists_categories_is_read_in_the_list_asked(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单里教师队伍那一块，锦州师专没写具体举措的是哪些")
+    category = assistant.engine.catalog.by_id["liaoning#28"].category
+    assert said.understood and said.plan is not None
+    assert [a.name for a in said.plan.atoms() if a.kind == "category"] == [category]

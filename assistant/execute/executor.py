@@ -559,7 +559,7 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
             return bool(said) and said[0].startswith(wanted) or written.startswith(wanted)
         if atom.at == "end":
             return bool(said) and said[-1].endswith(wanted) or bool(written) and written.endswith(wanted)
-        if _WILDCARD.search(wanted):  # “到20XX年”: any digits where the question writes XX
+        if _WILDCARD.search(wanted):  # “到20XX年” / “到哪一年”: any digits where the question leaves them open
             pattern = re.compile(_WILDCARD.sub(r"\\d+", re.escape(wanted)))
             return any(pattern.search(c) for c in [*said, written])
         return any(wanted in c for c in said) or bool(written) and wanted in written
@@ -586,7 +586,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
     return True
 
 
-_WILDCARD = re.compile(r"x{2,}|×{2,}|(?:\\\*){2,}")  # 20xx, 20××, 20** (escaped): digits the question leaves open
+# 20xx, 20××, 20** (escaped), and a question word in the quote (“到哪一年”, “到某年”, “提高到多少”): digits the question
+# leaves open
+_WILDCARD = re.compile(r"x{2,}|×{2,}|(?:\\\*){2,}|哪一|哪|某|几|多少")
 
 
 def _at_positions(rows: list[Row], atom: RowsAtom) -> list[Row]:

@@ -100,8 +100,10 @@ class RuleParser:
     def __init__(self, registry: Registry, tokenizer: Tokenizer, names: AgencyNames, categories: list[str],
                  title_words: set[str], cues: Cues | None = None, list_places: set[str] | None = None,
                  titles: list[str] | None = None, lists: ListNames | None = None,
-                 structure: frozenset[str] = frozenset()) -> None:
+                 structure: frozenset[str] = frozenset(),
+                 category_places: dict[str, frozenset[str]] | None = None) -> None:
         self.registry = registry
+        self.category_places = category_places or {}  # which places' lists hold each category
         self.lists = lists or ListNames([])
         self.list_places = list_places or set()
         self.titles = [registry.normalize(t).lower() for t in (titles or [])]
@@ -322,7 +324,7 @@ class RuleParser:
             other.append(spans[0] if len(spans) == 1 else Group(kind="or", items=cast(list[Node], spans)))
         if self.cues.has("intent.figure", folded):
             other.append(FigureAtom())
-        categories = self._categories(question)
+        categories = self._categories(question, scope.places)
         category = categories[0] if categories else None
         if categories:
             atoms = [CategoryAtom(name=c) for c in categories]
@@ -502,7 +504,7 @@ class RuleParser:
             return "responsible"
         return None
 
-    def _categories(self, question: str) -> list[str]:
+    def _categories(self, question: str, places: list[str] | None = None) -> list[str]:
         """The categories (主要任务) the question names, e.g. “打造‘双师型’教师队伍”; several (“A”和“B”这两部分)
         in the order said."""
         folded = _QUOTES.sub("", self.registry.normalize(question))
@@ -528,7 +530,9 @@ class RuleParser:
         # least four characters longer than any other category's (职业教育, in many, names none), or a run so long
         # that the categories sharing it are the same words in several lists
         shared: dict[str, int] = {}
-        for name, category in self._category_names:
+        asked = set(places or [])  # 辽宁清单…那块: the categories of the lists asked about, when one names them
+        in_scope = [(n, c) for n, c in self._category_names if self.category_places.get(c, frozenset()) & asked]
+        for name, category in in_scope or self._category_names:
             run = SequenceMatcher(None, folded, name, autojunk=False).find_longest_match().size
             shared[category] = max(shared.get(category, 0), run)
         best = max(shared.values(), default=0)
