@@ -119,3 +119,81 @@ def test_a_run_shared_by_two_lists_categories_is_read_in_the_list_asked(assistan
     category = assistant.engine.catalog.by_id["liaoning#28"].category
     assert said.understood and said.plan is not None
     assert [a.name for a in said.plan.atoms() if a.kind == "category"] == [category]
+
+
+def test_exactly_these_agencies_and_no_other_is_only_them(assistant: Assistant) -> None:
+    wanted = rows_where(assistant, "wafangdian", lambda r: {n.strip().removeprefix("市") for n in r.responsible}
+                        == {"教育局", "人社局"})
+    for question in ("瓦房店哪些任务的责任部门恰好是教育局和人社局，没有其他",
+                     "Which Wafangdian tasks name exactly the education bureau and the 人社局 and no other?"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == wanted, question
+
+
+def test_an_agency_that_plays_no_part_in_a_row(assistant: Assistant) -> None:
+    said = assistant.ask("Which Huancui tasks does the 区财政局 play no part in, neither as lead nor as responsible?")
+    assert said.understood and ids(said) == rows_where(
+        assistant, "huancui", lambda r: not any("财政" in n for n in r.lead + r.responsible))
+
+
+def test_the_row_both_previous_answers_cite(assistant: Assistant) -> None:
+    first, second, both = converse(assistant, "辽宁清单里省审计厅出现在哪几条", "那省国资委呢",
+                                   "两次都出现过的那条锦州师专写了举措吗")
+    common = [r for r in ids(second) if r in ids(first)]
+    assert len(common) == 1 and ids(both) == common
+    row = assistant.engine.catalog.by_id[common[0]]
+    assert (row.measures is None) == ("不符合" in both.answer)  # a yes-or-no about the one row: said, as written
+
+
+def test_who_leads_the_first_of_the_narrowed_rows_is_a_column_asked(assistant: Assistant) -> None:
+    _, narrowed, asked = converse(assistant, "Which Yingkou tasks name the commerce bureau as a responsible unit?",
+                                  "Of these, which also name the tax bureau?", "And who leads the first one?")
+    first = assistant.engine.catalog.by_id[ids(narrowed)[0]]
+    assert ids(asked) == [first.id] and first.lead[0] in asked.answer
+
+
+def test_not_named_first_among_the_previous_rows(assistant: Assistant) -> None:
+    rows, narrowed = converse(assistant, "瓦房店经费投入那部分包括哪几条", "这里面财政局不是排在第一位的是哪条")
+    catalog = assistant.engine.catalog
+    assert narrowed.understood and ids(narrowed) == [
+        r for r in ids(rows) if "财政" not in catalog.by_id[r].responsible[0]]
+
+
+def test_no_department_of_a_kind_only_the_counties(assistant: Assistant) -> None:
+    said = assistant.ask("营口有哪些条目的责任单位一个市直部门也没有，只写了各县区")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: r.responsible == ["各县区"])
+
+
+def test_several_categories_named_by_their_words_are_counted_each(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单里经费投入、政策支持这两块分别有几条")
+    catalog = assistant.engine.catalog
+    assert said.understood and said.plan is not None and said.plan.group_by == "category"
+    for words in ("经费", "政策支持"):
+        category = next(c for c in catalog.categories() if words in c and c in
+                        {r.category for r in catalog.filter(["liaoning"])})
+        n = len(rows_where(assistant, "liaoning", lambda r, c=category: r.category == c))
+        assert f"{n}项" in said.answer
+
+
+def test_besides_these_no_other_agency_is_still_only_these(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店清单中除了市教育局以外没有其他单位的条目有哪些")
+    assert said.understood and ids(said) == rows_where(
+        assistant, "wafangdian", lambda r: [n.replace(" ", "") for n in r.responsible] == ["市教育局"])
+
+
+def test_agencies_named_as_a_filter_are_not_the_only_ones_ranked(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单中财政局、人社局共同负责的那些条目里，哪个单位出现得最多")
+    assert said.plan is not None and said.plan.groups is None  # every agency of those rows is counted
+    among = assistant.ask("营口的财政局、人社局、商务局哪个参加得最多")
+    assert among.plan is not None and among.plan.groups is not None
+    assert sorted(among.plan.groups.among) == ["commerce", "finance", "hrss"]
+
+
+def test_agencies_counted_over_several_lists_are_each_lists_own(assistant: Assistant) -> None:
+    said = assistant.ask("把营口、瓦房店两份清单放一起看，哪个单位参与最多")
+    catalog = assistant.engine.catalog
+    own = {doc: Counter(catalog.registry.agencies.display_name(a) for r in catalog.filter([doc])
+                        for a in dict.fromkeys(r.lead_ids + r.responsible_ids)) for doc in ("yingkou", "wafangdian")}
+    most = max(max(c.values()) for c in own.values())  # one city's own bureau, not the two cities' summed
+    assert said.understood and f"（{most}项）" in said.answer.splitlines()[1]
+    assert "营口市·" in said.answer and "瓦房店市·" in said.answer

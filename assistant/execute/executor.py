@@ -120,6 +120,12 @@ class Executor:
             result.unmet = [t for a in plan.where.items for t in _texts(a)]  # type: ignore[union-attr]
         elif not rows and (unmet := self._named_row_unmet(plan, pool)):  # 第12条有没有省财政厅: no, as written
             (rows, result.unmet_conditions), result.conflict = unmet, False
+        elif not rows and plan.reference is not None and plan.where is not None and len(pool) == 1:
+            # 那条师专填举措没有 (one row referred to): no, as written, with each condition it does not meet
+            items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
+            rows, result.conflict = pool, False
+            result.unmet_conditions = [a for a in items if not self._filtered(
+                plan.model_copy(update={"where": a}), pool, Result())]
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
                                  and (any(a.role == "lead" for a in plan.agencies())
                                       or plan.operation == "group_count" and plan.fields == ["lead"])]
@@ -314,14 +320,17 @@ class Executor:
             if {g.key for g in bodies if g.total == fewest} != {g.key for g in result.groups}:
                 result.without_collectives = [g for g in bodies if g.total == fewest]
             return [self.catalog.by_id[g.key] for g in result.groups]
+        several = len({r.doc for r in rows}) > 1  # each list's agencies are its own bodies (营口's 市教育局 is not
+        # 瓦房店's, nor the province's 教育厅): counted per list
         for row in rows:
             if plan.group_by == "agency":
                 keys = _agency_keys(plan, row, agencies)
                 for agency_id, role in _first_roles(keys):
                     if limit and (limit.among and agency_id not in limit.among or agency_id in limit.excluding):
                         continue
-                    group = groups.setdefault(agency_id, GroupCount(agency_id, agencies.display_name(agency_id), [],
-                                                                    collective=agencies.is_collective(agency_id)))
+                    key = f"{agency_id}@{row.doc}" if several else agency_id
+                    group = groups.setdefault(key, GroupCount(key, agencies.display_name(agency_id), [],
+                                                              collective=agencies.is_collective(agency_id)))
                     group.rows.append(row.id)
                     setattr(group, role, getattr(group, role) + 1)
             elif plan.group_by == "year":  # 哪一年完成的最多: each year a row is due, once per row
@@ -339,7 +348,9 @@ class Executor:
         ordered = list(groups.values())
         if plan.group_by == "agency":
             for group in ordered:
-                group.label = self._written_name(group.key, group.rows) or group.label
+                agency_id, _, doc = group.key.partition("@")
+                written = self._written_name(agency_id, group.rows) or group.label
+                group.label = f"{self.catalog.documents_by_key[doc].jurisdiction}·{written}" if doc else written
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
         if limit and (limit.least is not None or limit.most is not None):  # 参与超过5条的部门: within the bound
             ordered = [g for g in ordered if not g.collective and (limit.least is None or len(g.rows) >= limit.least)

@@ -170,8 +170,8 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if group_by == "agency":
         left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
         named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
-        between = len({a.agency for a in named}) >= 2  # A和B哪个更多 / which of the three most often: the named are
-        # the groups compared (rows holding them all are not asked)
+        between = len({a.agency for a in named}) >= 2 and (  # A和B哪个更多 / which of the three most often: the
+            extreme.value in ("more", "less") or _among(tags, extreme, plan.question))  # named are compared
         if left_out or between:
             among = list(dict.fromkeys(a.agency for a in named)) if between else []
             limit = GroupLimit(among=among, excluding=[a.agency for a in left_out],
@@ -183,6 +183,22 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
+
+
+_AMONG = re.compile(r"which of|of (?:the|these|those) (?:two|three|four)|这[两三四几]家|这[两三四几]个|[两三四几]者")
+
+
+def _among(tags: list[Tag], extreme: Tag, question: str) -> bool:
+    """财政局、发改委、商务局哪个最多 / which of the three most often: the agencies named are the ones compared,
+    when nothing but verbs and question words stands between them and the extreme (A、B共同负责的那些条目里哪个单位
+    最多 asks of every agency, in their rows), or the question says "which of them"."""
+    last = max((t.end for t in tags if t.kind == "agency" and t.end <= extreme.start), default=None)
+    if last is None:
+        return False
+    if _AMONG.search(question.lower()):
+        return True
+    between = [t for t in tags if last <= t.start < extreme.start]
+    return not any(t.kind == "group" or any(w in t.text for w in _ROW_WORDS) for t in between)
 
 
 def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
@@ -436,7 +452,8 @@ def with_mentioned(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """提到双师型的是哪几条 / which tasks mention X: the words searched, said with a verb of mentioning and no
     quote, are texts every row asked for contains (all of them), not a figure searched for in the best row."""
     mentioned = any(t.kind == "literal" and t.value == "any" for t in tags)
-    figure = any(t.kind == "measure" or t.text in _HOW_MUCH for t in tags)  # 比例要提到多少: a figure asked
+    figure = any(t.kind in ("measure", "extreme") or t.text in _HOW_MUCH for t in tags)  # 比例要提到多少, 提到的
+    # 人数最多的: a figure asked, or rows ranked
     if not mentioned or figure or plan.operation not in ("fact", "search") or plan.rank is None or not plan.rank.terms \
             or any(isinstance(a, TextAtom) for a in plan.atoms()) or plan.reference is not None:
         return plan

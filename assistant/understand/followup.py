@@ -79,7 +79,8 @@ def _narrow(plan: QueryPlan, previous: QueryPlan, rows: list[str], folded: str, 
     where = plan.where
     named = plan.agencies() or plan.agencies(negated=True) or any(a.kind == "only" for a in iter_atoms(where))
     column = any(isinstance(a, (EmptyAtom, TextAtom)) and a.field in ("lead", "responsible") for a in iter_atoms(where))
-    if not named and _role_only(folded, cues) and not column:  # 其中哪条没写责任单位: a column, not a role
+    asked = {"lead", "responsible"} & set(plan.fields)  # who leads the first of them: that column asked
+    if not named and _role_only(folded, cues) and not column and not asked:  # 其中哪条没写责任单位: a column
         role = "lead" if cues.has("role.lead", folded) else "responsible"
         where = all_of([n for n in (where, _with_role(_agency_part(previous.where), role)) if n is not None])
     if operation in ("search", "refuse", "compare"):

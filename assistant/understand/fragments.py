@@ -114,6 +114,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         role = next((a.role for a, _ in signed if isinstance(a, AgencyAtom) and a.agency in f.agencies), "any")
         firsts: list[Node] = [AgencyAtom(agency=a, name=n, role=role, first=True)  # type: ignore[arg-type]
                               for a, n in zip(f.agencies, f.names, strict=True)]
+        if f.negated:  # not named first (or not at all)
+            firsts = [not_of(firsts[0] if len(firsts) == 1 else Group(kind="or", items=firsts))]
         return all_of([n for n in (kept, *firsts) if n is not None])
     if f.kind == "size":
         if any(isinstance(a, SizeAtom) for a, _ in signed):

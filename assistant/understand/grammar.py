@@ -220,6 +220,9 @@ class _Fragments(Transformer):
         said = tuple(t.start_pos or 0 for t in _flat(items) if t.type == "FIRST")  # not "the most" here
         return Fragment("first", *_names(items), consumed=said)
 
+    def first_not(self, items: list[Any]) -> Fragment:
+        return replace(self.first_named(items), negated=True)
+
     def only(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         target = next((i for i in items if isinstance(i, Token) and i.type in ("QUOTE", "WORD", "PLACE")), None)

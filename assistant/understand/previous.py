@@ -52,8 +52,9 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     if kind in ("former", "latter") and len(rows) >= 2:  # 后面那条 of two rows: the second, the last of more
         position = 1 if kind == "former" else len(rows)
     else:
-        if kind == "rest":  # 剩下那条: the rows of the answer before that the last one left out
-            rows = [r for r in (earlier or [[]])[0] if r not in rows]
+        if kind in ("rest", "common"):  # 剩下那条: the rows of the answer before that the last one left out;
+            before = (earlier or [[]])[0]  # 两次都出现的那条: the rows both answers cite
+            rows = [r for r in before if r not in rows] if kind == "rest" else [r for r in rows if r in before]
             kind, number = ("single" if len(rows) == 1 else "all"), ""
             if not rows:
                 return plan

@@ -38,7 +38,8 @@ from ingest.registries import SECTOR_HEADS, Registry
 _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
-_SHARED_RUN = 6  # a run of words this long, shared by several categories, names each of them
+_SHARED_RUN = 6  # this many characters, shared by several categories, name each of them
+_PARTS = re.compile(r"[、，,和及与]")  # the parts of a question that may each name a category
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
 # 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
 _HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
@@ -529,11 +530,21 @@ class RuleParser:
         # "提质培优行动计划那块": the category sharing the longest run of words with the question: a run of at
         # least four characters longer than any other category's (职业教育, in many, names none), or a run so long
         # that the categories sharing it are the same words in several lists
-        shared: dict[str, int] = {}
         asked = set(places or [])  # 辽宁清单…那块: the categories of the lists asked about, when one names them
         in_scope = [(n, c) for n, c in self._category_names if self.category_places.get(c, frozenset()) & asked]
-        for name, category in in_scope or self._category_names:
-            run = SequenceMatcher(None, folded, name, autojunk=False).find_longest_match().size
+        candidates = in_scope or self._category_names
+        per_part = [self._sharing(part, candidates) for part in _PARTS.split(folded)]  # 一带一路、部省协同这两块
+        several = list(dict.fromkeys(c for found in per_part if len(found) == 1 for c in found))
+        return several if len(several) >= 2 else self._sharing(folded, candidates)
+
+    def _sharing(self, text: str, candidates: list[tuple[str, str]]) -> list[str]:
+        """The categories sharing the most words with the text (runs of two characters or more, in order, none a
+        structure word alone: 经费投入 shares 经费 and 投入 with 保障经费长效稳定投入; 任务 counts for none): one
+        sharing four characters or more, more than any other, or every category sharing six or more."""
+        shared: dict[str, int] = {}
+        for name, category in candidates:
+            blocks = SequenceMatcher(None, text, name, autojunk=False).get_matching_blocks()
+            run = sum(b.size for b in blocks if b.size >= 2 and text[b.a:b.a + b.size] not in self._structure)
             shared[category] = max(shared.get(category, 0), run)
         best = max(shared.values(), default=0)
         tied = [category for category, run in shared.items() if run == best]
