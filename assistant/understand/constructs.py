@@ -171,7 +171,7 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
         named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
         between = len({a.agency for a in named}) >= 2 and (  # A和B哪个更多 / which of the three most often: the
-            extreme.value in ("more", "less") or _among(tags, extreme, plan.question))  # named are compared
+            extreme.value in ("more", "less") or _among(tags, extreme))  # named are compared
         if left_out or between:
             among = list(dict.fromkeys(a.agency for a in named)) if between else []
             limit = GroupLimit(among=among, excluding=[a.agency for a in left_out],
@@ -185,17 +185,14 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
 
 
-_AMONG = re.compile(r"which of|of (?:the|these|those) (?:two|three|four)|这[两三四几]家|这[两三四几]个|[两三四几]者")
-
-
-def _among(tags: list[Tag], extreme: Tag, question: str) -> bool:
+def _among(tags: list[Tag], extreme: Tag) -> bool:
     """财政局、发改委、商务局哪个最多 / which of the three most often: the agencies named are the ones compared,
     when nothing but verbs and question words stands between them and the extreme (A、B共同负责的那些条目里哪个单位
     最多 asks of every agency, in their rows), or the question says "which of them"."""
     last = max((t.end for t in tags if t.kind == "agency" and t.end <= extreme.start), default=None)
     if last is None:
         return False
-    if _AMONG.search(question.lower()):
+    if any(t.kind == "among" for t in tags):
         return True
     between = [t for t in tags if last <= t.start < extreme.start]
     return not any(t.kind == "group" or any(w in t.text for w in _ROW_WORDS) for t in between)
