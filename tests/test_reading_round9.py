@@ -197,3 +197,49 @@ def test_agencies_counted_over_several_lists_are_each_lists_own(assistant: Assis
     most = max(max(c.values()) for c in own.values())  # one city's own bureau, not the two cities' summed
     assert said.understood and f"（{most}项）" in said.answer.splitlines()[1]
     assert "营口市·" in said.answer and "瓦房店市·" in said.answer
+
+
+def test_the_row_naming_the_most_single_bodies_leaves_collective_names_out(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店清单里哪一条涉及的市直部门数量最多")
+    agencies = assistant.engine.catalog.registry.agencies
+    rows = assistant.engine.catalog.filter(["wafangdian"])
+    bodies = {r.id: len({a for a in r.responsible_ids if not agencies.is_collective(a)}) for r in rows}
+    most = max(bodies.values())
+    assert said.understood and said.plan is not None and said.plan.groups is not None and said.plan.groups.bodies
+    assert ids(said) == [r for r, n in bodies.items() if n == most]
+
+
+def test_the_lowest_percentage_asked_in_english_is_not_narrowed_to_rows_saying_share(assistant: Assistant) -> None:
+    said = assistant.ask("In Huancui's list, which task states the lowest percentage?")
+    shares = {r.id: min(float(m) for m in re.findall(r"(\d+(?:\.\d+)?)\s*%", r.text))
+              for r in assistant.engine.catalog.filter(["huancui"]) if re.search(r"\d\s*%", r.text)}
+    low = min(shares.values())
+    assert said.understood and ids(said) == [r for r, v in shares.items() if v == low]
+
+
+def test_a_column_with_these_names_and_nobody_else(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单里，责任单位就是市财政局加上各县区、再没有别人的有哪些")
+    assert said.understood and ids(said) == rows_where(
+        assistant, "yingkou", lambda r: sorted(r.responsible_ids) == sorted(["finance", "counties_districts"]))
+
+
+def test_rows_a_local_row_restates(assistant: Assistant) -> None:
+    said = assistant.ask("Which provincial tasks does Wafangdian's row 10 repeat?")
+    assert said.understood and said.plan is not None and said.plan.lineage == "parents"
+
+
+def test_rows_that_state_a_year_by_which_to_finish(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区的清单里，写明完成年限的是哪些任务")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: bool(r.years))
+
+
+def test_the_party_committee_side_of_the_city_is_its_departments(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单中市委那边的部门都参加了哪些任务")
+    members = {"organization", "publicity", "united_front", "staffing", "education_committee"}
+    assert said.understood and ids(said) == rows_where(
+        assistant, "yingkou", lambda r: bool(members & set(r.lead_ids + r.responsible_ids)))
+
+
+def test_a_target_said_with_the_highest_percentage_is_no_topic(assistant: Assistant) -> None:
+    said = assistant.ask("In Wafangdian's list, which task has the highest percentage target?")
+    assert said.understood and said.plan is not None and said.plan.where is None

@@ -53,6 +53,8 @@ class PlanLine:
             names = self.t(lang, "list_sep").join(plan.groups.names)
             operation += self.t(lang, "plan_groups_among" if plan.groups.among else "plan_groups_excluding",
                                 names=names)
+        if plan.groups is not None and plan.groups.bodies:
+            operation += self.t(lang, "plan_groups_bodies")
         if plan.groups is not None and plan.groups.top:
             operation += self.t(lang, "plan_groups_top", top=plan.groups.top)
         if plan.groups is not None and (plan.groups.least is not None or plan.groups.most is not None):

@@ -310,7 +310,8 @@ class Executor:
             return [r for r, _ in picked]
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
             pick = max if plan.pick != "min" else min
-            named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)} for r in rows}
+            named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)
+                            if not (limit and limit.bodies and agencies.is_collective(a))} for r in rows}
             sized = [GroupCount(r.id, r.id, [r.id], size=len(named[r.id])) for r in rows]  # 各市 is a name too
             best = pick((g.total for g in sized), default=0)
             result.groups = [g for g in sized if g.total == best]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from assistant.understand.lexicon import LEVELS, Tag
+from assistant.understand.lexicon import LEVELS, Tag, function_words, measure_words
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
@@ -139,8 +139,10 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                     if t.kind == "measure" or t.kind == "field" and t.value == "percent"), None)
     if extreme is not None and measure is not None and extreme.value in _HIGHER and not plan.lineage \
             and _group_named(tags, extreme) is None:  # 百分比定得最高的是哪条: rows ranked by the figure they state
-        measured = {t.text for t in tags if t.kind in ("measure", "field", "extreme")}
-        terms = [t for w in (plan.rank.terms if plan.rank else []) if (t := _without_end(w, measured))]  # 培训人数最多: among
+        measured = {t.text for t in tags if t.kind in ("measure", "field", "extreme")} | measure_words()  # percentage
+        # read as 比例 by the glossary: the measure again, no topic
+        terms = [t for w in (plan.rank.terms if plan.rank else []) if (t := _without_end(w, measured))
+                 and t not in function_words()]  # 培训人数最多: among the rows about training; target (目标): no topic
         topic = TopicAtom(terms=terms, nouns=[n for n in plan.rank.nouns if n in terms]) if plan.rank and terms \
             else None  # the rows about training
         stated = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == "percent")  # 定的百分比:
@@ -148,7 +150,9 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "figure", "unit": measure,
                                        "pick": _HIGHER[extreme.value], "fields": [], "rank": None,
                                        "refuse_reason": None, "where": all_of([n for n in (stated, topic) if n is not None])})
-    if extreme is None or plan.lineage or plan.operation == "fact" and plan.rank and plan.rank.terms:
+    searched = [w for w in (plan.rank.terms if plan.rank else [])  # 市直 of 市直部门数量: a structure word's part
+                if not any(w in t.text for t in tags if t.kind in _STRUCTURE)]
+    if extreme is None or plan.lineage or plan.operation == "fact" and searched:
         return plan
     if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
         return plan
@@ -158,8 +162,10 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                                        "rank": None, "refuse_reason": None})
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
     if _asks_for_a_row(tags, extreme, plan.question) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
+        bodies = any(t.kind == "group" and t.value == "direct" for t in tags)  # 市直部门: no collective name counted
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
-                                       "fields": columns[:1], "rank": None, "refuse_reason": None})
+                                       "fields": columns[:1], "rank": None, "refuse_reason": None,
+                                       "groups": GroupLimit(bodies=True) if bodies else plan.groups})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
     said = _roles_said(tags)
     leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible
@@ -248,7 +254,7 @@ def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
     if not named:
         return None
     nearest = min(named, key=lambda t: abs(t.start - extreme.start))
-    return "agency" if nearest.kind == "field" else nearest.value
+    return "agency" if nearest.kind == "field" or nearest.value == "direct" else nearest.value
 
 
 _GROUP_MARKS = ("按", "按照", "各", "每个", "by", "per")
@@ -471,7 +477,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 def _as_group(tag: Tag) -> str | None:
     """What a group word groups by; 单位有哪些 (a function word of the lexicon) starts with one too."""
     if tag.kind == "group":
-        return tag.value
+        return "agency" if tag.value == "direct" else tag.value
     return "agency" if tag.kind == "function" and tag.text.startswith(("单位", "部门")) else None
 
 

@@ -43,6 +43,19 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _NAME_KINDS = ("agency", "place", "institution", "category", "title", "agency_group")
 
 
+@lru_cache(maxsize=1)
+def measure_words() -> frozenset[str]:
+    """The Chinese words of every measure (比例, 人数, 金额 …): what a figure is counted in, never its topic."""
+    measures = tomllib.loads(LEXICON_FILE.read_text("utf-8"))["measure"]["words"]
+    return frozenset(w for words in measures.values() for w in words)
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """The lexicon's function words (目标, 任务 …), as written in lexicon.toml."""
+    return frozenset(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["words"])
+
+
 @dataclass(frozen=True)
 class Tag:
     """A span of the folded question and what the lexicon knows it as."""

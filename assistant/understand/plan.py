@@ -151,6 +151,8 @@ class GroupLimit(BaseModel):
     top: int | None = Field(default=None, description="排个序，前三: the first N groups by count")
     least: int | None = Field(default=None, description="参与超过5条的部门: groups counting at least this many rows")
     most: int | None = Field(default=None, description="只牵头了一项的单位: groups counting at most this many rows")
+    bodies: bool = Field(default=False, description="哪条牵扯的市直部门最多: single bodies only, collective names "
+                         "(各市, 各乡镇) not counted")
 
 
 class Scope(BaseModel):
