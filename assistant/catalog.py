@@ -175,6 +175,12 @@ class Catalog:
     def categories(self) -> list[str]:
         return list(dict.fromkeys(r.category for r in self.rows if r.category))
 
+    def sizes_in(self, places: list[str]) -> set[int]:
+        """How many rows, and how many categories, the lists of `places` have: numbers a question may state
+        (省清单54条, 12个主要任务)."""
+        docs = [d for d in self.documents if d.jurisdiction in places]
+        return {d.rows for d in docs} | {len({r.category for r in self._rows_of([d.doc]) if r.category}) for d in docs}
+
     def category_places(self) -> dict[str, frozenset[str]]:
         """Each category and the places whose lists hold it (two lists may write one category alike)."""
         places: dict[str, set[str]] = {}

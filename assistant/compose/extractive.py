@@ -478,7 +478,9 @@ class ExtractiveAnswerer:
             roles = {str(f) for f in plan.fields} & {"lead", "responsible"} or {"lead", "responsible"}  # not counted: —
             if found.no_lead_column or not any(self.docs[d].has_lead_column for d in found.docs if d in self.docs):
                 roles = {"responsible"}  # 瓦房店: counted by the agencies its one column names
-            lines += [self.t(plan, "group_line_agency", label=g.label, lead=g.lead if "lead" in roles else "—",
+            asked = dict(zip(plan.groups.among, plan.groups.names, strict=False)) if plan.groups else {}
+            lines += [self.t(plan, "group_line_agency", label=_with_asked(g.label, asked.get(g.key.partition("@")[0])),
+                             lead=g.lead if "lead" in roles else "—",
                              responsible=g.responsible if "responsible" in roles else "—",
                              total=len(g.rows), rows=row_span(g.rows, self.label)) for g in found.groups]
         else:
@@ -486,6 +488,12 @@ class ExtractiveAnswerer:
             lines += [self.t(plan, "group_line_other", label=g.label, total=len(g.rows),
                              rows=row_span(g.rows, self.label)) for g in found.groups]
         return lines
+
+
+def _with_asked(label: str, asked: str | None) -> str:
+    """市人力资源和社会保障局（人社）: the group's name, and beside it the name the question compared it by, when
+    that name is not part of it."""
+    return f"{label}（{asked}）" if asked and asked not in label else label
 
 
 def _as_typed(question: str, name: str) -> str:

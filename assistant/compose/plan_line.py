@@ -55,6 +55,8 @@ class PlanLine:
                                 names=names)
         if plan.groups is not None and plan.groups.bodies:
             operation += self.t(lang, "plan_groups_bodies")
+        if plan.groups is not None and plan.groups.named_with:
+            operation += self.t(lang, "plan_groups_named_with", texts="、".join(f"「{t}」" for t in plan.groups.named_with))
         if plan.groups is not None and plan.groups.top:
             operation += self.t(lang, "plan_groups_top", top=plan.groups.top)
         if plan.groups is not None and (plan.groups.least is not None or plan.groups.most is not None):

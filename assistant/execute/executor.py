@@ -353,6 +353,9 @@ class Executor:
                 written = self._written_name(agency_id, group.rows) or group.label
                 group.label = f"{self.catalog.documents_by_key[doc].jurisdiction}·{written}" if doc else written
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
+            if limit and limit.named_with:  # 带“市委”两个字的部门: the agencies whose written name holds the text
+                ordered = [g for g in ordered if all(any(text in name for name in self._written_names(
+                    g.key.partition("@")[0], g.rows)) for text in limit.named_with)]
         if limit and (limit.least is not None or limit.most is not None):  # 参与超过5条的部门: within the bound
             ordered = [g for g in ordered if not g.collective and (limit.least is None or len(g.rows) >= limit.least)
                        and (limit.most is None or len(g.rows) <= limit.most)]
@@ -374,11 +377,15 @@ class Executor:
 
     def _written_name(self, agency_id: str, row_ids: list[str]) -> str | None:
         """An agency as its rows write it most often (市教育局, 区教育体育局), not the registry's name."""
-        names = Counter(name for rid in row_ids for name, key in zip(
+        names = self._written_names(agency_id, row_ids)
+        return names.most_common(1)[0][0] if names else None
+
+    def _written_names(self, agency_id: str, row_ids: list[str]) -> Counter[str]:
+        """Each way the rows write an agency, with how often."""
+        return Counter(name for rid in row_ids for name, key in zip(
             self.catalog.by_id[rid].lead + self.catalog.by_id[rid].responsible,
             self.catalog.by_id[rid].lead_ids + self.catalog.by_id[rid].responsible_ids, strict=True)
             if key == agency_id)
-        return names.most_common(1)[0][0] if names else None
 
     def _lineage(self, plan: QueryPlan, rows: list[Row], result: Result) -> list[Row]:
         """Rows and the links between them: a local row's parents, a parent's local rows, what a local list

@@ -233,8 +233,21 @@ _CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: fo
 
 
 def _roles_said(tags: list[Tag]) -> set[str]:
-    """The columns the question's own words name (牵头, 作为责任单位, 不算牵头: responsible), lead or responsible."""
-    return {t.value for t in tags if t.kind in ("field", "role")} & {"lead", "responsible"}
+    """The columns the question's own words name (牵头, 作为责任单位, 不算牵头: responsible), lead or responsible;
+    a role the question leaves out (牵头的不算: the role, then a word that does not count it) is not one."""
+    said = {t.value for k, t in enumerate(tags) if t.kind in ("field", "role") and not _left_out(tags, k)}
+    return said & {"lead", "responsible"}
+
+
+def _roles_left_out(tags: list[Tag]) -> set[str]:
+    """The roles the question does not count (牵头的不算)."""
+    return {t.value for k, t in enumerate(tags) if t.kind in ("field", "role") and _left_out(tags, k)}
+
+
+def _left_out(tags: list[Tag], k: int) -> bool:
+    """The tag at k is followed by 不算 / 除外, only a 的 between them."""
+    rest = [t for t in tags[k + 1:k + 3] if not (t.kind == "function" and t.text == "的")]
+    return bool(rest) and rest[0].kind == "ignore" and rest[0].start - tags[k].end <= 1
 
 
 _HIGHER = {"max": "max", "more": "max", "min": "min", "less": "min"}  # 哪个比例更高: of the rows named, the higher
@@ -325,9 +338,11 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
     else:
         return plan
-    said = _roles_said(tags)
-    roles = said if len(said) == 1 else {a.role for a in named or left_out} | said  # 作为责任单位（不算牵头）: the
-    fields = [r for r in ("lead", "responsible") if r in roles][:1]  # one role the words say, over the rules' roles
+    said, dropped = _roles_said(tags), _roles_left_out(tags)
+    roles = said if len(said) == 1 else ({a.role for a in named or left_out} | said) - dropped  # 作为责任单位（不算
+    if not roles & {"lead", "responsible"} and dropped:  # 牵头）: the role the words say, over the rules' roles;
+        roles = {"lead", "responsible"} - dropped         # 牵头的不算: the other one
+    fields = [r for r in ("lead", "responsible") if r in roles][:1]
     return plan.model_copy(update={
         "operation": "group_count", "group_by": "agency", "groups": limit, "fields": fields, "rank": None,
         "where": without(plan.where, lambda a: isinstance(a, AgencyAtom))})
@@ -337,7 +352,7 @@ def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
     asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
     if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic", "empty")
-                                                       for a in plan.atoms()):
+                                                       for a in plan.atoms()) or plan.groups is not None:
         return plan
     read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place
     unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
@@ -470,8 +485,31 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
     plan = with_mentioned(with_unit(plan, tags), tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
-    plan = with_about(with_top(with_rows_count(plan, tags), tags), tags)
+    plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     return with_row_named(with_columns_asked(plan, tags), tags)
+
+
+def with_names_holding(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """带“市委”两个字的部门各参与几条: a quoted text right before the group word (only 字 / 两个字 / 的 between)
+    says which agencies are counted, those whose name holds it, not which rows. The tags skip a quoted text: it is
+    the gap before those words, as long as one of the plan's quoted (or literal) texts with its two marks."""
+    if plan.operation != "group_count" or plan.group_by != "agency":
+        return plan
+    named = []
+    for k, tag in enumerate(tags):
+        if tag.kind != "group" or _as_group(tag) != "agency":
+            continue
+        j = next((j for j in range(k - 1, -1, -1) if tags[j].kind not in ("function", "adverb")), -1)
+        between = tags[j + 1:k]  # 两个字, 的: words only, and the quoted text (untagged, or a function word: 市委)
+        ends = [tags[j].end if j >= 0 else 0, *(e for t in between for e in (t.start, t.end)), tag.start]
+        gaps = {ends[i + 1] - ends[i] for i in range(0, len(ends), 2)}
+        said = [*plan.quoted, *(a.text for a in plan.atoms() if isinstance(a, TextAtom))]
+        named += [q for q in said if len(q) + 2 in gaps or any(t.text == q for t in between)][-1:]
+    if not named:
+        return plan
+    limit = (plan.groups or GroupLimit()).model_copy(update={"named_with": named})
+    return plan.model_copy(update={"groups": limit, "where": without(
+        plan.where, lambda a: isinstance(a, TextAtom) and a.text in named)})
 
 
 def _as_group(tag: Tag) -> str | None:

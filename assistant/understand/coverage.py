@@ -54,7 +54,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms)
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
-            or bool(plan.groups and plan.groups.excluding)
+            or bool(plan.groups and plan.groups.excluding) \
+            or plan.operation == "group_count" and len(plan.fields) == 1  # 牵头的不算: one column counted
     if kind == "category_ref":  # 这个主要任务: the category of the rows asked about
         return any(isinstance(a, CategoryAtom) for a in atoms)
     if kind == "rows_count":  # 参与超过5条的部门: groups kept by their count
@@ -67,8 +68,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
-    if kind == "about":
-        return plan.operation == "about"
+    if kind == "about":  # 名称带“委”字的部门: the names of the agencies counted
+        return plan.operation == "about" or bool(plan.groups and plan.groups.named_with)
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任
         # 单位的呢: the agency the previous turn asked about, carried over; 最少的是哪家，它牵了哪条: the group picked
         return plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms) or plan.pick is not None \
@@ -88,11 +89,11 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom | OnlyAtom) for a in atoms) \
             or bool(plan.rank and plan.rank.terms) \
             or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
-            or any(isinstance(a, YearAtom) for a in atoms) \
+            or any(isinstance(a, YearAtom) for a in atoms) or bool(plan.groups and plan.groups.among) \
             or any(isinstance(a, AgencyAtom) and negated for a, negated in iter_atoms_signed(plan.where)) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
         # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named;
-        # X没列进去: an agency not written in the row
+        # X没列进去: an agency not written in the row; how many rows name A, and how many B: the agencies counted
     return True
 
 
@@ -153,7 +154,7 @@ class Coverage:
                  ancestors: Callable[[str], list[str]],
                  sizes: Callable[[QueryPlan], set[int]] = lambda plan: set()) -> None:
         self.lexicon = lexicon
-        self.sizes = sizes  # how many rows the lists in a plan's scope have
+        self.sizes = sizes  # how many rows and categories the lists in a plan's scope have
         self.split = split
         self.stopwords = stopwords
         self.ancestors = ancestors
@@ -186,6 +187,9 @@ class Coverage:
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
             relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
                 t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
+            # 那14个主要任务: a demonstrative before a group word, counting the groups the list has
+            relative |= tag.kind == "reference" and tag.value.startswith("count:") and k + 1 < len(tags) \
+                and tags[k + 1].kind == "group" and cn_number(tag.value.partition(":")[2]) in self.sizes(plan)
             lists = tag.kind == "number" and bool(_LISTS_COUNTED.match(folded, tag.end))  # 四张表, 两份清单: the lists
             if not relative and not lists and not self._read(tag, plan, agencies, places) \
                     and not self._names_a_list(tag, folded):

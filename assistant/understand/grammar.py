@@ -258,6 +258,9 @@ class _Fragments(Transformer):
         filled, blank = [i for i in items if isinstance(i, str) and not isinstance(i, Token)]
         return [Fragment("filled", field=filled), Fragment("empty", field=blank)]
 
+    def filled_last(self, items: list[Any]) -> Fragment:
+        return Fragment("filled", field=[i for i in items if isinstance(i, str) and not isinstance(i, Token)][-1])
+
     def filled(self, items: list[Any]) -> Fragment:
         return Fragment("filled", field=next((i for i in items if isinstance(i, str) and not isinstance(i, Token)),
                                              ""))

@@ -153,6 +153,8 @@ class GroupLimit(BaseModel):
     most: int | None = Field(default=None, description="只牵头了一项的单位: groups counting at most this many rows")
     bodies: bool = Field(default=False, description="哪条牵扯的市直部门最多: single bodies only, collective names "
                          "(各市, 各乡镇) not counted")
+    named_with: list[str] = Field(default_factory=list, description="带“市委”两个字的部门: only the agencies whose "
+                                  "name, as the rows write it, holds each of these texts")
 
 
 class Scope(BaseModel):

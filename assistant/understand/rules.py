@@ -282,6 +282,11 @@ class RuleParser:
             for word in c.words(f"group.{dimension}"):
                 if any(f"{mark}{word}" in folded or f"{mark}个{word}" in folded for mark in c.words("group.marks")):
                     return dimension
+        for dimension in dimensions if c.is_count(folded) else ():  # 主要任务各有几条 (方面各有什么 asks no count)
+            for word in c.words(f"group.{dimension}"):
+                if any(f"{word}{under}{mark}" in folded for under in ("", *c.words("group.under"))
+                       for mark in c.words("group.after")):
+                    return dimension
         for dimension in dimensions:  # 按…统计: a loose mark anywhere, with the word anywhere
             for word in c.words(f"group.{dimension}"):
                 if any(mark.strip() in loose and mark in folded and word in folded for mark in c.words("group.marks")):
