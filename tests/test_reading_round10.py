@@ -113,3 +113,15 @@ def test_a_column_searched_then_what_it_holds_is_the_second_field(assistant: Ass
     said = assistant.ask("瓦房店条目当中，任务内容带有百分数的列一下")
     kinds = [(a.kind, getattr(a, "field", None)) for a, _ in iter_atoms_signed(said.plan.where)]
     assert said.understood and ("empty", "percent") in kinds and ("empty", "text") not in kinds
+
+
+def test_years_listed_before_one_nian_are_each_a_year_counted(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单里完成时间为2021、2022和2023年的任务分别有几项")
+    assert said.understood and said.plan is not None and said.plan.group_by == "year"
+    assert said.plan.groups is not None and said.plan.groups.among == ["2021", "2022", "2023"]
+
+
+def test_a_year_with_a_verb_of_writing_after_the_deadline_column_is_that_column(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专各项举措中，完成时间栏里写着2023年的是哪些")
+    years = [a for a, _ in iter_atoms_signed(said.plan.where) if a.kind == "year"]
+    assert said.understood and years and all(y.field == "deadline" for y in years)

@@ -21,6 +21,7 @@ from assistant.understand.plan import (
     QueryPlan,
     ReadAs,
     RowsAtom,
+    SizeAtom,
     TextAtom,
     TopicAtom,
     YearAtom,
@@ -321,9 +322,10 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     years = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, YearAtom) and a.op == "in" and not neg
              and a.field == "deadline"]
     if len(years) >= 2:  # 2021年、2023年的各有几条 / due in 2023 and in 2025 respectively: a count for each year
-        return plan.model_copy(update={
-            "operation": "group_count", "group_by": "year", "rank": None, "fields": [],
-            "groups": GroupLimit(among=[str(a.year) for a in years], names=[str(a.year) for a in years])})
+        return plan.model_copy(update={  # 写了两个年份的两边都算: a row due in two of them counts in each, as every
+            "operation": "group_count", "group_by": "year", "rank": None, "fields": [],  # count by year does
+            "groups": GroupLimit(among=[str(a.year) for a in years], names=[str(a.year) for a in years]),
+            "where": without(plan.where, lambda a: isinstance(a, YearAtom | SizeAtom) and a.field in ("deadline", "due"))})
     categories = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, CategoryAtom) and not neg]
     if len(categories) >= 2:  # “A”“B”这两部分各有几条: a count for each category named (the rows are theirs)
         return plan.model_copy(update={"operation": "group_count", "group_by": "category", "rank": None,

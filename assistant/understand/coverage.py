@@ -60,8 +60,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, CategoryAtom) for a in atoms)
     if kind == "rows_count":  # 参与超过5条的部门: groups kept by their count
         return bool(plan.groups and (plan.groups.least is not None or plan.groups.most is not None))
-    if kind == "years":
-        return any(isinstance(a, SizeAtom) and a.field == "due" for a in atoms)
+    if kind == "years":  # 两个年份: how many years a row names; in a count by year, a row due in two is in both
+        return any(isinstance(a, SizeAtom) and a.field == "due" for a in atoms) or plan.group_by == "year"
     if kind == "blank":
         return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":  # 只有牵头单位、责任单位是空的: one column filled, the other blank

@@ -31,6 +31,7 @@ _YEAR = r"((?:19|20)\d{2})"
 _YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}(?:\s*年|(?!\d))")
 _EN_YEAR_RANGE = re.compile(rf"(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}|{_YEAR}\s*(?:-|–|to)\s*{_YEAR}")
 _YEAR_CN = re.compile(rf"{_YEAR}\s*年")
+_YEAR_LIST = re.compile(rf"{_YEAR}(?:\s*(?:、|,|，|和|及|与|或)\s*{_YEAR})*\s*(?:、|,|，|和|及|与|或)\s*{_YEAR}\s*年")  # 2021、2023、2025年
 _START = re.compile(rf"(?:自|从)?\s*{_YEAR}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?\s*(?:起|开始|以来)")
 _YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
 
@@ -119,8 +120,8 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
 
 def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearAtom]:
     """The year conditions of a question, each year read once: ranges, then single years with their cue."""
-    field: Literal["deadline", "mentioned"] = \
-        "mentioned" if any(c in folded for c in cues["mentioned"]) else "deadline"
+    field: Literal["deadline", "mentioned"] = "mentioned" if any(c in folded for c in cues["mentioned"]) \
+        and not any(c in folded for c in cues["deadline_column"]) else "deadline"  # 完成时间写了2025年: the column
     atoms: list[YearAtom] = []
     spans: list[tuple[int, int]] = []
     if not any(c in folded for c in cues["deadline_words"]):  # 自2019年起执行: a start date the text names
@@ -134,6 +135,10 @@ def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearA
             first, last = (int(y) for y in match.groups() if y)
             atoms.append(YearAtom(op="between", year=min(first, last), until=max(first, last), field=field))
             spans.append(match.span())
+    for match in _YEAR_LIST.finditer(folded) if lang == "zh" else ():  # the 年 after the last year is each one's:
+        *listed, final = list(re.finditer(_YEAR, match.group(0)))  # the years before it, read here; the last
+        atoms += [YearAtom(op="in", year=int(y.group(1)), field=field) for y in listed]  # one below, with its 年
+        spans.append((match.start(), match.start() + final.start()))
     single = _YEAR_CN if lang == "zh" else _YEAR_EN
     for match in single.finditer(folded):
         if any(a <= match.start() < b for a, b in spans):
