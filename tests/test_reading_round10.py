@@ -36,7 +36,7 @@ def test_a_group_line_shows_the_short_name_the_question_compared_it_by(assistant
 
 
 def test_saying_two_spellings_count_as_one_agency_is_read(assistant: Assistant) -> None:
-    said = assistant.ask("瓦房店责任部门中财政局和发改局各有几条（全称和简称都算一家）")
+    said = assistant.ask("瓦房店责任部门中财政局和发改局各有几条（写法不一样的都算一家）")
     assert said.understood and said.plan is not None and said.plan.where is None
 
 

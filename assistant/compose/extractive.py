@@ -19,6 +19,7 @@ from ingest.rows import Row
 _SENTENCES = re.compile(r"[^。；;！？\n]+[。；;！？]?")
 
 SEPARATOR = {"zh": "、", "en": ", "}  # between names in an answer
+_SHOWN_WITH_A_COUNT = 5  # a count of this many rows or fewer shows each row too
 
 
 @dataclass
@@ -401,6 +402,8 @@ class ExtractiveAnswerer:
                 continue
             if rows:
                 lines.append(self.t(plan, "count_rows", count=len(rows), cites=" ".join(self.cite(r) for r in rows)))
+            if 0 < len(rows) <= _SHOWN_WITH_A_COUNT:  # a few rows counted: each with its cells (有几条，哪几条)
+                lines += [self.row_line(plan, r) for r in rows]
         counted = [found.counts.get(d, len(found.by_doc.get(d, []))) for d in found.docs]
         if len(counted) > 1 and plan.count_unit != "category":  # several lists: their total first
             lines.insert(0, self.t(plan, "count_total", lists=len(counted), count=sum(counted)))

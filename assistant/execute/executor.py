@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from assistant.catalog import Catalog
 from assistant.execute.figures import ranked_by_figure
@@ -114,6 +115,8 @@ class Executor:
             plan = plan.model_copy(update={"where": _sized_by_units(plan.where)})
         pool = self._pool(plan, docs)
         rows = self._filtered(plan, pool, result)
+        if not rows and plan.operation == "lineage" and isinstance(plan.where, TextAtom) and len(plan.where.text) >= 8:
+            rows = self._described(plan.where.text, pool, docs)
         result.conflict = not rows and self._each_met(plan, pool)
         if not rows and (named := self._named_row(plan, pool)):  # 第26条写的是“各市”吗: no, it says …
             rows, result.conflict = named, False
@@ -214,6 +217,18 @@ class Executor:
                 topic_rows[id(atom)] = {r.id for r in (rows[:1] if atom.names_row else rows)}  # X那条: the best one
         return [r for r in pool if self._holds(plan.where, r, topic_rows)]
 
+    def _described(self, text: str, pool: list[Row], docs: list[str]) -> list[Row]:
+        """“鼓励政府通过购买服务支持民办职业院校”那条, quoted though not word for word: the parent row those words
+        describe best (the question asks who carries it out), when it holds most of their characters in order."""
+        parents = set(self._lineage_sides(docs)[0]) or set(docs)
+        candidates = [r for r in pool if r.doc in parents]
+        ranked = self.topics.searcher.rank(text, candidates)
+        if not ranked:
+            return []
+        best = ranked[0][0]
+        held = sum(b.size for b in SequenceMatcher(None, text, best.text, autojunk=False).get_matching_blocks())
+        return [best] if held >= 0.8 * len(text) else []
+
     def _each_met(self, plan: QueryPlan, pool: list[Row]) -> bool:
         """Whether each of two or more conditions a plan joins with AND is met by some row of the pool alone
         (while together they select none). Conditions on the previous answer's rows are not counted: a narrowing
@@ -310,8 +325,9 @@ class Executor:
             return [r for r, _ in picked]
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
             pick = max if plan.pick != "min" else min
-            named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)
-                            if not (limit and limit.bodies and agencies.is_collective(a))} for r in rows}
+            named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)  # 不算乡镇街道: those not counted
+                            if not (limit and (limit.bodies and agencies.is_collective(a) or a in limit.excluding))}
+                     for r in rows}
             sized = [GroupCount(r.id, r.id, [r.id], size=len(named[r.id])) for r in rows]  # 各市 is a name too
             best = pick((g.total for g in sized), default=0)
             result.groups = [g for g in sized if g.total == best]

@@ -164,9 +164,15 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
     if _asks_for_a_row(tags, extreme, plan.question) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
         bodies = any(t.kind == "group" and t.value == "direct" for t in tags)  # 市直部门: no collective name counted
+        left = {a.agency: a.name for a in plan.atoms() if isinstance(a, AgencyAtom)} \
+            if any(t.kind == "ignore" for t in tags) else {}  # 不算“各县区” / 不算乡镇街道: not counted in a row
+        where = without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in left
+                        or isinstance(a, TopicAtom) and set(a.terms) <= set(left.values()))
+        limit = GroupLimit(bodies=bodies, excluding=list(left), names=list(left.values())) if bodies or left \
+            else plan.groups
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
-                                       "fields": columns[:1], "rank": None, "refuse_reason": None,
-                                       "groups": GroupLimit(bodies=True) if bodies else plan.groups})
+                                       "fields": columns[:1], "rank": None, "refuse_reason": None, "where": where,
+                                       "groups": limit})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
     said = _roles_said(tags)
     leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible

@@ -50,8 +50,9 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or plan.lineage == "uncovered"  # 除了X没有别的: only X
     if kind == "first":
         return any(isinstance(a, AgencyAtom) and a.first for a in atoms)
-    if kind == "single":  # 只有X一个部门: the only-these condition counts them too
-        return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms)
+    if kind == "single":  # 只有X一个部门: the only-these condition counts them too; A、B两家一起: the agencies named
+        return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms) \
+            or len({a.agency for a in atoms if isinstance(a, AgencyAtom)}) >= 2
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
             or bool(plan.groups and plan.groups.excluding) \
@@ -68,6 +69,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
+    if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column
+        return any(isinstance(a, TextAtom) and a.field in ("lead", "responsible", "units") for a in atoms)
     if kind == "about":  # 名称带“委”字的部门: the names of the agencies counted
         return plan.operation == "about" or bool(plan.groups and plan.groups.named_with)
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任
@@ -88,12 +91,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "literal":  # a column's text, or the task text searched for the words quoted
         return any(isinstance(a, TextAtom | TopicAtom | EmptyAtom | OnlyAtom) for a in atoms) \
             or bool(plan.rank and plan.rank.terms) \
-            or any(isinstance(a, AgencyAtom) and a.role in ("lead", "responsible") for a in atoms) \
+            or any(isinstance(a, AgencyAtom) for a in atoms) \
             or any(isinstance(a, YearAtom) for a in atoms) or bool(plan.groups and plan.groups.among) \
             or any(isinstance(a, AgencyAtom) and negated for a, negated in iter_atoms_signed(plan.where)) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
         # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named;
-        # X没列进去: an agency not written in the row; how many rows name A, and how many B: the agencies counted
+        # X没列进去 / 把X列进去了: an agency (not) written in the row; how many rows name A, and how many B: the agencies counted
     return True
 
 

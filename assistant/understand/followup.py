@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.understand.cues import Cues
 from assistant.understand.plan import (
     AgencyAtom,
@@ -16,6 +18,8 @@ from assistant.understand.plan import (
     iter_atoms,
     without,
 )
+
+_CLAUSE = re.compile(r"[，,；;]")
 
 
 def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str], folded: str,
@@ -41,8 +45,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
         return _replace(plan, previous, folded, cues, previous_rows)
     if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
         return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
+    first = _CLAUSE.split(folded)[0]  # 环翠区的呢，牵头和责任单位都算: the switch, then what else to keep
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
-        folded.rstrip(" ？?。!！").endswith(tuple(cues.words("intent.followup_end")))
+        first.rstrip(" ？?。!！").endswith(tuple(cues.words("intent.followup_end")))
         and not (own_scope and plan.agencies()))  # 财政局呢？ after 那瓦房店呢？: one slot, the others kept
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
         return _replace(plan, previous, folded, cues, previous_rows)  # 换成发改委呢？: a new agency, nothing else
@@ -130,9 +135,9 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
         if len(roles) == 1 and roles != {"any"} and not _role_only(folded, cues):  # 那税务局呢: in the same role
             swapped = _with_role(swapped, roles.pop())
         where = all_of([n for n in (where, swapped) if n is not None])
-    elif _role_only(folded, cues):
-        role = "lead" if cues.has("role.lead", folded) else "responsible"
-        where = _with_role(where, role)
+    elif _role_only(folded, cues):  # 牵头的呢 / 牵头和责任单位都算: that role, or either when both are said
+        lead, responsible = cues.has("role.lead", folded), cues.has("role.responsible", folded)
+        where = _with_role(where, "any" if lead and responsible else "lead" if lead else "responsible")
     new_years = [a for a in iter_atoms(plan.where) if isinstance(a, YearAtom)]
     if new_years:
         where = without(where, lambda a: a.kind == "year")

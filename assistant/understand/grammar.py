@@ -25,13 +25,13 @@ GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
 _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
-    "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "only:pre": "ONLY_PRE",
+    "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "spelling": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
 _OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
-_ARTICLES = {"的", "the", "a", "an", "of"}
+_ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
                        "first"]
 
@@ -85,6 +85,8 @@ def _terminal(tag: Tag) -> str:
         return "ROLE_EN"  # English puts the role before the agency: "led by the tax bureau"
     if tag.text in _ARTICLES:
         return "DE"
+    if tag.kind == "single" and tag.value.startswith("together"):
+        return "TOGETHER"  # 两家一起: a count of agencies, or the agencies just named, restated
     sub = f"{tag.kind}:{tag.value}"
     if sub in _TERMINALS:
         return _TERMINALS[sub]
@@ -207,7 +209,7 @@ class _Fragments(Transformer):
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        single = next(t for t in _flat(items) if t.type in ("SINGLE", "YEARS"))
+        single = next(t for t in _flat(items) if t.type in ("SINGLE", "YEARS", "TOGETHER"))
         if single.type == "YEARS":  # 完成时间写了两个年份: the years the deadline names, counted
             role = "due"
         how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
@@ -368,6 +370,16 @@ def _stretches(stream: list[Token]) -> list[list[Token]]:
     return [s for s in out if s]
 
 
+def _comma_list(stream: list[Token], k: int) -> bool:
+    """A, B and C: agencies side by side (a comma is no token) are one list when an English joiner (and, or)
+    closes it; in Chinese a comma ends a clause (用不着X，Y或Z牵头: X, then Y or Z)."""
+    j = k + 1
+    while j < len(stream) and stream[j].type == "AGENCY":
+        j += 1
+    return j > k + 1 and j + 1 < len(stream) and stream[j].type == "CONJ" and str(stream[j]).isascii() \
+        and stream[j + 1].type == "AGENCY"
+
+
 def _folded_runs(stream: list[Token]) -> list[Token]:
     """Runs of tokens no construct uses (OTHER) read as one, and a list of agencies (A、B或C, the X and the Y) as
     one AGENCY token: fewer tokens, and a construct always takes the whole list."""
@@ -382,7 +394,11 @@ def _folded_runs(stream: list[Token]) -> list[Token]:
             parts = [token]
             while k + 2 < len(stream) and stream[k + 1].type == "CONJ" and (
                     stream[k + 2].type == "AGENCY" or stream[k + 2].type == "DE" and k + 3 < len(stream)
-                    and stream[k + 3].type == "AGENCY"):
+                    and stream[k + 3].type == "AGENCY") or _comma_list(stream, k):
+                if stream[k + 1].type == "AGENCY":  # A, B and C: the comma is no token
+                    parts.append(stream[k + 1])
+                    k += 1
+                    continue
                 step = 2 if stream[k + 2].type == "AGENCY" else 3
                 parts += [stream[k + 1], stream[k + step]]
                 k += step

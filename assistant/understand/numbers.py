@@ -16,8 +16,8 @@ _UNIT = r"(?:项|条|个|号|行|点)"
 _RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
 _BARE_RANGE = re.compile(r"(?<![\d第])(\d{1,3})\s*(?:至|到|~|～|-|—|–)\s*(\d{1,3})\s*(?:项|条)")  # （34到37条）
 _LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
-# 排第一个 / 列在第一个: where a name stands in its column (the lexicon's [first]), not a row
-_ONE = re.compile(rf"(?<!排)(?<!排在)(?<!列在)(?<!写在)第\s*({_NUM})\s*{_UNIT}|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
+# 排第一个 / 列在第一个 / 第一个写的: where a name stands in its column (the lexicon's [first]), not a row
+_ONE = re.compile(rf"(?<!排)(?<!排在)(?<!列在)(?<!写在)第\s*({_NUM})\s*(?:个(?!写|列|填)|项|条|号|行|点)|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
 _HAO = re.compile(r"(?<![\d第月〕\]）)])(\d{1,3})\s*号(?!文|令|线|楼|院|码)")  # 12号任务; not 3月12号, 〔2019〕4号文
 _FROM_END = re.compile(rf"最后\s*(?:一)?\s*{_UNIT}|倒数\s*第\s*({_NUM})\s*{_UNIT}?|末\s*{_UNIT}")
 _EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})\b")
@@ -70,10 +70,11 @@ class RowRef:
 
 
 _THE_LIST = r"(?:的)?(?:那个|这个|那份|这份|那张|这张)?(?:清单|表格|表)?(?:里|中|上)?"  # 营口清单里24条: the list said
-_AFTER_PLACE = re.compile(rf"\s*{_THE_LIST}\s*(\d{{1,3}})\s*(?:项|条|号)(?!任务|工作|事项|举措)")
+_NOT_A_ROW = r"(?!任务|工作|事项|举措|主要任务|大类|类|方面|板块|部分)"  # 14项主要任务: how many categories
+_AFTER_PLACE = re.compile(rf"\s*{_THE_LIST}\s*(\d{{1,3}})\s*(?:项|条|号){_NOT_A_ROW}")
 # 省里49条 / 省清单49条: a number right after a level's list, as after a place's name
 _AFTER_LEVEL = re.compile(rf"(?:省里|省清单里?|省级清单里?|省的清单里?){_THE_LIST}\s*(\d{{1,3}})\s*(?:项|条|号)"
-                          r"(?!任务|工作|事项|举措)")
+                          + _NOT_A_ROW)
 
 
 def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef]:

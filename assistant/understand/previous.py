@@ -15,6 +15,7 @@ from assistant.understand.plan import (
     Reference,
     RowsAtom,
     all_of,
+    iter_atoms,
     without,
 )
 
@@ -42,9 +43,10 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
         fitting = next((r for r in earlier or [] if len(r) == counted[0]), None)
         if fitting is not None:
             plan = plan.model_copy(update={"reference": Reference(rows=fitting)})
-    if plan.reference is not None:
-        return _position_within(plan, fields)
     named = [t for t in tags if t.kind == "reference"]
+    rest = bool(named) and named[0].value.partition(":")[0] in ("rest", "common")  # 剩下那条: not the last rows,
+    if plan.reference is not None and not rest:  # though 那条 alone would refer to them
+        return _position_within(plan, fields)
     if not named:
         return plan
     kind, _, number = named[0].value.partition(":")
@@ -58,6 +60,8 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
             kind, number = ("single" if len(rows) == 1 else "all"), ""
             if not rows:
                 return plan
+            said = list(iter_atoms(previous.where))  # the condition that set them apart is not theirs: left behind
+            plan = plan.model_copy(update={"where": without(plan.where, lambda a: a in said)})
         wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
         if wanted != len(rows) and plan.scope.places and docs_in is not None:  # 省里那条: the previous row there
             placed = _in_lists(rows, docs_in(plan.scope.places))

@@ -39,6 +39,9 @@ _QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
 _SHARED_RUN = 6  # this many characters, shared by several categories, name each of them
+# the finance or tax bureaus: two agencies sharing one head noun, each with its own (finance bureau or tax bureau)
+# (not when brackets after them name the agencies meant: "the commerce or finance bureaus (市商务局, 市金融局)")
+_SHARED_HEAD = re.compile(r"(?<![\w-])([a-z]+) (and|or|&) ([a-z]+) (bureau|department|office|commission)s\b(?!\s*[(（])")
 _PARTS = re.compile(r"[、，,和及与]")  # the parts of a question that may each name a category
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
 # 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
@@ -128,7 +131,7 @@ class RuleParser:
 
     def fold(self, question: str) -> str:
         """The question as the cues read it: simplified characters, variants folded, lower case."""
-        return self.registry.normalize.keep_spaces(question).lower()
+        return _SHARED_HEAD.sub(r"\1 \4 \2 \3 \4", self.registry.normalize.keep_spaces(question).lower())
 
     # -- the plan -----------------------------------------------------------------------------------------
     def parse(self, question: str) -> QueryPlan:
@@ -315,7 +318,7 @@ class RuleParser:
 
     # -- reading ------------------------------------------------------------------------------------------
     def _read(self, question: str) -> Reading:
-        folded = self.registry.normalize.keep_spaces(question).lower()
+        folded = self.fold(question)
         lang = detect_lang(question)
         scope, place_spans, surfaces = self._scope(question, folded)
         names = [m for m in self.names.find(folded, place_spans) if not self._names_a_list(m, folded)]
@@ -521,13 +524,20 @@ class RuleParser:
         named = [category for _, category in sorted(said.values())]
         if named:
             return named
+        if not self.cues.has("intent.category_marks", self.fold(question)):  # English marks are whole words
+            return []
+        asked = set(places or [])  # 辽宁清单…那块: the categories of the lists asked about, when one names them
+        in_scope = [(n, c) for n, c in self._category_names if self.category_places.get(c, frozenset()) & asked]
+        candidates = in_scope or self._category_names
+        per_part = [self._sharing(part, candidates) for part in _PARTS.split(folded)]  # 一带一路、部省协同这两块
+        several = list(dict.fromkeys(c for found in per_part if len(found) == 1 for c in found))
+        if len(several) >= 2:  # each part its own category, quoted or not (“一带一路”那块、信息技术那块)
+            return several
         # “职业教育宣传”“智慧职业教育”这几块: quoted parts of categories' names, each the shortest name holding it
         parts = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
         owners = [[c for name, c in self._category_names if len(p) >= 4 and p in name] for p in parts]
-        if parts and all(owners) and self.cues.has("intent.category_marks", folded):
+        if parts and all(owners):
             return list(dict.fromkeys(min(o, key=len) for o in owners))
-        if not self.cues.has("intent.category_marks", folded):
-            return []
         # "“明确专业办学定位”这一部分": a category named by its first clause, when one category has it
         heads = [c for head, c in self._category_heads if head in folded]
         if heads:
@@ -535,12 +545,7 @@ class RuleParser:
         # "提质培优行动计划那块": the category sharing the longest run of words with the question: a run of at
         # least four characters longer than any other category's (职业教育, in many, names none), or a run so long
         # that the categories sharing it are the same words in several lists
-        asked = set(places or [])  # 辽宁清单…那块: the categories of the lists asked about, when one names them
-        in_scope = [(n, c) for n, c in self._category_names if self.category_places.get(c, frozenset()) & asked]
-        candidates = in_scope or self._category_names
-        per_part = [self._sharing(part, candidates) for part in _PARTS.split(folded)]  # 一带一路、部省协同这两块
-        several = list(dict.fromkeys(c for found in per_part if len(found) == 1 for c in found))
-        return several if len(several) >= 2 else self._sharing(folded, candidates)
+        return self._sharing(folded, candidates)
 
     def _sharing(self, text: str, candidates: list[tuple[str, str]]) -> list[str]:
         """The categories sharing the most words with the text (runs of two characters or more, in order, none a
