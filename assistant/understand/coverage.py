@@ -69,8 +69,10 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
-    if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column
-        return any(isinstance(a, TextAtom) and a.field in ("lead", "responsible", "units") for a in atoms)
+    if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column; 第3条的责任
+        return any(isinstance(a, TextAtom) and a.field in ("lead", "responsible", "units") for a in atoms) \
+            or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
+        # 单位全称是怎么写的: the column of the rows named, as written
     if kind == "about":  # 名称带“委”字的部门: the names of the agencies counted
         return plan.operation == "about" or bool(plan.groups and plan.groups.named_with)
     if kind == "reference":  # "the first task …, and who is responsible for it": it is the row named; 那它当责任

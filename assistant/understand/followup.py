@@ -145,6 +145,8 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
     others = without(plan.where, lambda a: a.kind in ("agency", "year"))
     if any(a.kind in _CONTENT for a in iter_atoms(others)):  # 那营口提到X的呢: what the rows say, changed too
         where = without(where, lambda a: a.kind in _CONTENT)
+    if any(a.kind in _CELLS for a in iter_atoms(others)):  # 换成环翠区，牵头单位不止一家的: what the cells hold,
+        where = without(where, lambda a: a.kind in _CELLS)  # changed as a whole too
     if others is not None:
         where = all_of([n for n in (where, others) if n is not None])
     scope = plan.scope if (plan.scope.places or plan.scope.institution) else previous.scope
@@ -167,6 +169,7 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
 
 
 _CONTENT = ("topic", "category", "text")  # what a row is about or says: one slot, changed as a whole
+_CELLS = ("empty", "size", "only")  # which cells are filled, and how many names they hold: another slot
 
 
 def _agency_part(node: Node | None) -> Node | None:
