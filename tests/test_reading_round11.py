@@ -93,3 +93,13 @@ def test_a_spelling_word_is_read_only_with_a_text_in_an_agency_column(assistant:
         assistant, "yingkou", lambda r: "市文旅广电局" in r.written.get("responsible", "")))
     vague = assistant.ask("环翠那张表里各局有没有用简称的")  # no text said: the spelling asked is not understood
     assert not vague.understood and "简称" in vague.unread
+
+
+def test_a_count_by_agency_as_the_cells_write_the_names(assistant: Assistant) -> None:
+    said = assistant.ask("营口各牵头单位照原样统计，分别牵头几项")
+    assert said.understood and said.plan is not None and said.plan.groups is not None and said.plan.groups.as_written
+    written = [n for r in assistant.engine.catalog.filter(["yingkou"]) for n in dict.fromkeys(r.lead)]
+    assert all(f"| {name} | {written.count(name)} |" in said.answer for name in set(written))
+    merged = assistant.ask("营口各牵头单位分别牵头几项")
+    assert not (merged.plan.groups and merged.plan.groups.as_written)
+    assert "| 市教育 |" not in merged.answer

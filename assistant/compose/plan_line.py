@@ -55,6 +55,8 @@ class PlanLine:
                                 names=names)
         if plan.groups is not None and plan.groups.bodies:
             operation += self.t(lang, "plan_groups_bodies")
+        if plan.groups is not None and plan.groups.as_written:
+            operation += self.t(lang, "plan_groups_as_written")
         if plan.groups is not None and plan.groups.named_with:
             operation += self.t(lang, "plan_groups_named_with", texts="、".join(f"「{t}」" for t in plan.groups.named_with))
         if plan.groups is not None and plan.groups.top:

@@ -342,11 +342,14 @@ class Executor:
         for row in rows:
             if plan.group_by == "agency":
                 keys = _agency_keys(plan, row, agencies)
+                spelled = _written_keys(plan, row) if limit and limit.as_written else {}
                 for agency_id, role in _first_roles(keys):
                     if limit and (limit.among and agency_id not in limit.among or agency_id in limit.excluding):
                         continue
-                    key = f"{agency_id}@{row.doc}" if several else agency_id
-                    group = groups.setdefault(key, GroupCount(key, agencies.display_name(agency_id), [],
+                    name = spelled.get(agency_id, "")  # 按原文: each name as the cell writes it, a group of its own
+                    key = f"{agency_id}={name}" if name else agency_id
+                    key = f"{key}@{row.doc}" if several else key
+                    group = groups.setdefault(key, GroupCount(key, name or agencies.display_name(agency_id), [],
                                                               collective=agencies.is_collective(agency_id)))
                     group.rows.append(row.id)
                     setattr(group, role, getattr(group, role) + 1)
@@ -366,7 +369,8 @@ class Executor:
         if plan.group_by == "agency":
             for group in ordered:
                 agency_id, _, doc = group.key.partition("@")
-                written = self._written_name(agency_id, group.rows) or group.label
+                agency_id, _, as_written = agency_id.partition("=")
+                written = as_written or self._written_name(agency_id, group.rows) or group.label
                 group.label = f"{self.catalog.documents_by_key[doc].jurisdiction}·{written}" if doc else written
             ordered.sort(key=lambda g: (-len(g.rows), g.label))
             if limit and limit.named_with:  # 带“市委”两个字的部门: the agencies whose written name holds the text
@@ -514,6 +518,14 @@ def _with_linked(rows: list[Row], links: list[LinkView], catalog: Catalog, side:
     """The asked rows followed by the rows their links point to, each once, in list order after them."""
     other = sorted({getattr(v, side) for v in links if getattr(v, side) in catalog.by_id}, key=lambda i: catalog.position[i])
     return [catalog.by_id[i] for i in dict.fromkeys([*(r.id for r in rows), *other])]
+
+
+def _written_keys(plan: QueryPlan, row: Row) -> dict[str, str]:
+    """Each agency of a row and the name its cell writes for it (the counted column's, when both name it)."""
+    columns = [(row.responsible, row.responsible_ids), (row.lead, row.lead_ids)]
+    if plan.fields == ["responsible"]:
+        columns.reverse()
+    return {agency_id: name for names, ids in columns for name, agency_id in zip(names, ids, strict=True)}
 
 
 def _agency_keys(plan: QueryPlan, row: Row, agencies: AgencyRegistry) -> list[tuple[str, str]]:

@@ -170,8 +170,10 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                         or isinstance(a, TopicAtom) and set(a.terms) <= set(left.values()))
         limit = GroupLimit(bodies=bodies, excluding=list(left), names=list(left.values())) if bodies or left \
             else plan.groups
+        both = {"lead", "responsible"} <= set(columns)  # counting lead and responsible units together: both
         return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
-                                       "fields": columns[:1], "rank": None, "refuse_reason": None, "where": where,
+                                       "fields": [] if both else columns[:1], "rank": None, "refuse_reason": None,
+                                       "where": where,
                                        "groups": limit})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
     said = _roles_said(tags)
@@ -350,7 +352,8 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     roles = said if len(said) == 1 else ({a.role for a in named or left_out} | said) - dropped  # 作为责任单位（不算
     if not roles & {"lead", "responsible"} and dropped:  # 牵头）: the role the words say, over the rules' roles;
         roles = {"lead", "responsible"} - dropped         # 牵头的不算: the other one
-    fields = [r for r in ("lead", "responsible") if r in roles][:1]
+    fields = [r for r in ("lead", "responsible") if r in roles][:1] if said != {"lead", "responsible"} else []
+    # 牵头和责任两栏都算 / counting both the lead and responsible columns: both
     return plan.model_copy(update={
         "operation": "group_count", "group_by": "agency", "groups": limit, "fields": fields, "rank": None,
         "where": without(plan.where, lambda a: isinstance(a, AgencyAtom))})
@@ -494,7 +497,15 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_mentioned(with_unit(plan, tags), tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
+    plan = with_as_written(plan, tags)
     return with_row_named(with_columns_asked(plan, tags), tags)
+
+
+def with_as_written(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """各牵头单位按原文各几条 / counting each lead unit exactly as written: a group for each name as written."""
+    if plan.operation != "group_count" or plan.group_by != "agency" or not any(t.kind == "as_written" for t in tags):
+        return plan
+    return plan.model_copy(update={"groups": (plan.groups or GroupLimit()).model_copy(update={"as_written": True})})
 
 
 def with_names_holding(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

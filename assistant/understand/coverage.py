@@ -69,6 +69,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
+    if kind == "as_written":  # 按原文统计: the count keeps the names as written
+        return bool(plan.groups and plan.groups.as_written)
     if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column; 第3条的责任
         return any(isinstance(a, TextAtom) and a.field in ("lead", "responsible", "units") for a in atoms) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
@@ -96,7 +98,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or any(isinstance(a, AgencyAtom) for a in atoms) \
             or any(isinstance(a, YearAtom) for a in atoms) or bool(plan.groups and plan.groups.among) \
             or any(isinstance(a, AgencyAtom) and negated for a, negated in iter_atoms_signed(plan.where)) \
-            or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
+            or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms)) \
+            or plan.operation == "list" and any(isinstance(a, RowsAtom) for a in atoms)  # what does row 44 say
         # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named;
         # X没列进去 / 把X列进去了: an agency (not) written in the row; how many rows name A, and how many B: the agencies counted
     return True

@@ -31,7 +31,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
-              "ignore", "first", "years", "rows_count", "category_ref", "spelling")
+              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
@@ -101,9 +101,11 @@ class Lexicon:
                     self.entries[word] = (kind, value or word)
             english = section.get("english", [])
             for value, group in (english.items() if isinstance(english, dict) else [("", english)]):
-                for word in group:  # a phrase is an entry like a Chinese word; a single word is looked up whole
-                    (self.entries if " " in word else self.english)[word] = (kind, value or word)
+                for word in group:  # a phrase (or a hyphenated word) is an entry like a Chinese word; a single word is looked up whole
+                    (self.entries if " " in word or "-" in word else self.english)[word] = (kind, value or word)
         self.topical = frozenset(data["function"].get("topical", []))
+        self.together = frozenset(data["together"]["words"] + data["together"]["english"])  # some are adverbs too
+        # (一起, both): read by their text
         for word in data["negation"].get("not_negation", []):
             self.entries[word] = ("function", word)
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
@@ -253,10 +255,11 @@ class Lexicon:
         like 商务) stays, and at most one character in three may differ from the name."""
         tags = self.tag(folded)
         groups = [t for t in tags if t.kind == "agency_group" and self.groups.get(t.text)]
+        every = any(t.text in self.together for t in tags)  # 财税两家同时都在: all of the group's agencies
         for t in reversed(groups):  # 财税部门 → 财政局或税务局: a group is any of its agencies
-            folded = folded[:t.start] + "或".join(self.groups[t.text]) + folded[t.end:]
-        corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]), why="group")
-                                    for t in groups]
+            folded = folded[:t.start] + ("和" if every else "或").join(self.groups[t.text]) + folded[t.end:]
+        corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]),
+                                            why="group_all" if every else "group") for t in groups]
         exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]
         taken = [False] * len(folded)
         for t in exact:

@@ -24,13 +24,16 @@ _EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\
 _EN_ONE = re.compile(r"\b(?:row|item|task|no\.?|number)\s*#?\s*(\d{1,3})\b")
 _EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}
-_EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)"
+_EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?![ -]to[ -]last)"
                      r"(?: one| task| item| row)?\b|\b(\d{1,2})(?:st|nd|rd|th) (?:one|task|item|row)\b")
+# the second-to-last row: counted from the list's end, as 倒数第二条
+_EN_FROM_END = re.compile(r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)[ -]to[ -]last\b")
 
 _YEAR = r"((?:19|20)\d{2})"
 _YEAR_RANGE = re.compile(rf"{_YEAR}\s*年?\s*(?:—|–|-|~|～|至|到)\s*{_YEAR}(?:\s*年|(?!\d))")
 _EN_YEAR_RANGE = re.compile(rf"(?:between|from)\s+{_YEAR}\s+(?:and|to|through|until)\s+{_YEAR}|{_YEAR}\s*(?:-|–|to)\s*{_YEAR}")
 _YEAR_CN = re.compile(rf"{_YEAR}\s*年")
+_BARE_YEARS = re.compile(rf"{_YEAR}(?:\s*(?:、|,|，|和|及|与|或)\s*{_YEAR})+(?![\d年])")  # 2021、2023、2025各几条
 _YEAR_LIST = re.compile(rf"{_YEAR}(?:\s*(?:、|,|，|和|及|与|或)\s*{_YEAR})*\s*(?:、|,|，|和|及|与|或)\s*{_YEAR}\s*年")  # 2021、2023、2025年
 _START = re.compile(rf"(?:自|从)?\s*{_YEAR}\s*年(?:\s*\d{{1,2}}\s*月(?:\s*\d{{1,2}}\s*日)?)?\s*(?:起|开始|以来)")
 _YEAR_EN = re.compile(rf"(?<!\d){_YEAR}(?!\d)")
@@ -47,6 +50,8 @@ def cn_number(text: str) -> int:
         return int(text)
     if text.lower() in ENGLISH_NUMBERS:
         return ENGLISH_NUMBERS[text.lower()]
+    if text.lower() in _EN_ORDINAL:  # second (to last)
+        return _EN_ORDINAL[text.lower()]
     total, current = 0, 0
     for char in text:
         if char == "百":
@@ -113,6 +118,8 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
         add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _EN_ONE.finditer(folded):
         add(int(match.group(1)), int(match.group(1)), match.span())
+    for match in _EN_FROM_END.finditer(folded):
+        add(-_EN_ORDINAL[match.group(1)], -_EN_ORDINAL[match.group(1)], match.span())
     for match in _EN_ORD.finditer(folded):
         number = _EN_ORDINAL[match.group(1)] if match.group(1) else int(match.group(2))
         add(number, number, match.span())
@@ -140,6 +147,11 @@ def year_atoms(folded: str, cues: dict[str, list[str]], lang: str) -> list[YearA
         *listed, final = list(re.finditer(_YEAR, match.group(0)))  # the years before it, read here; the last
         atoms += [YearAtom(op="in", year=int(y.group(1)), field=field) for y in listed]  # one below, with its 年
         spans.append((match.start(), match.start() + final.start()))
+    for match in _BARE_YEARS.finditer(folded) if lang == "zh" else ():  # years listed with no 年 at all: each one
+        if any(a <= match.start() < b for a, b in spans):
+            continue
+        atoms += [YearAtom(op="in", year=int(y.group(1)), field=field) for y in re.finditer(_YEAR, match.group(0))]
+        spans.append(match.span())
     single = _YEAR_CN if lang == "zh" else _YEAR_EN
     for match in single.finditer(folded):
         if any(a <= match.start() < b for a, b in spans):

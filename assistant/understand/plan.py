@@ -155,6 +155,8 @@ class GroupLimit(BaseModel):
                          "(各市, 各乡镇) not counted")
     named_with: list[str] = Field(default_factory=list, description="带“市委”两个字的部门: only the agencies whose "
                                   "name, as the rows write it, holds each of these texts")
+    as_written: bool = Field(default=False, description="按原文统计 / exactly as written: a group for each name as "
+                             "the cells write it (市教育 apart from 市教育局), not for each agency")
 
 
 class Scope(BaseModel):
@@ -195,7 +197,7 @@ class ReadAs(BaseModel):
 
     typed: str
     name: str
-    why: Literal["pinyin", "group", "both"] = "pinyin"
+    why: Literal["pinyin", "group", "group_all", "both"] = "pinyin"
 
 
 class QueryPlan(BaseModel):
