@@ -100,6 +100,6 @@ def test_a_count_by_agency_as_the_cells_write_the_names(assistant: Assistant) ->
     assert said.understood and said.plan is not None and said.plan.groups is not None and said.plan.groups.as_written
     written = [n for r in assistant.engine.catalog.filter(["yingkou"]) for n in dict.fromkeys(r.lead)]
     assert all(f"| {name} | {written.count(name)} |" in said.answer for name in set(written))
-    merged = assistant.ask("营口各牵头单位分别牵头几项")
+    merged = assistant.ask("营口清单中每个牵头单位负责的条目数量是多少")
     assert not (merged.plan.groups and merged.plan.groups.as_written)
     assert "| 市教育 |" not in merged.answer
