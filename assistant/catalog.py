@@ -179,7 +179,12 @@ class Catalog:
         """How many rows, and how many categories, the lists of `places` have: numbers a question may state
         (省清单54条, 12个主要任务)."""
         docs = [d for d in self.documents if d.jurisdiction in places]
-        return {d.rows for d in docs} | {len({r.category for r in self._rows_of([d.doc]) if r.category}) for d in docs}
+        return {d.rows for d in docs} | {self._category_counts[d.doc] for d in docs}
+
+    @cached_property
+    def _category_counts(self) -> dict[str, int]:
+        """How many categories each list has (counted once: a catalog does not change)."""
+        return {d.doc: len({r.category for r in self._rows_of([d.doc]) if r.category}) for d in self.documents}
 
     def category_places(self) -> dict[str, frozenset[str]]:
         """Each category and the places whose lists hold it (two lists may write one category alike)."""

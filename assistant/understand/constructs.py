@@ -241,16 +241,12 @@ def _row_asked(tags: list[Tag]) -> bool:
 _CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: folding keeps its length
 
 
-def _roles_said(tags: list[Tag]) -> set[str]:
+def _roles_said(tags: list[Tag], left_out: bool = False) -> set[str]:
     """The columns the question's own words name (牵头, 作为责任单位, 不算牵头: responsible), lead or responsible;
-    a role the question leaves out (牵头的不算: the role, then a word that does not count it) is not one."""
-    said = {t.value for k, t in enumerate(tags) if t.kind in ("field", "role") and not _left_out(tags, k)}
-    return said & {"lead", "responsible"}
-
-
-def _roles_left_out(tags: list[Tag]) -> set[str]:
-    """The roles the question does not count (牵头的不算)."""
-    return {t.value for k, t in enumerate(tags) if t.kind in ("field", "role") and _left_out(tags, k)}
+    a role the question leaves out (牵头的不算: the role, then a word that does not count it) is not one: with
+    `left_out`, those roles instead."""
+    return {t.value for k, t in enumerate(tags)
+            if t.kind in ("field", "role") and _left_out(tags, k) == left_out} & {"lead", "responsible"}
 
 
 def _left_out(tags: list[Tag], k: int) -> bool:
@@ -348,7 +344,7 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
     else:
         return plan
-    said, dropped = _roles_said(tags), _roles_left_out(tags)
+    said, dropped = _roles_said(tags), _roles_said(tags, left_out=True)
     roles = said if len(said) == 1 else ({a.role for a in named or left_out} | said) - dropped  # 作为责任单位（不算
     if not roles & {"lead", "responsible"} and dropped:  # 牵头）: the role the words say, over the rules' roles;
         roles = {"lead", "responsible"} - dropped         # 牵头的不算: the other one
@@ -515,6 +511,7 @@ def with_names_holding(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if plan.operation != "group_count" or plan.group_by != "agency":
         return plan
     named = []
+    said = [*plan.quoted, *(a.text for a in plan.atoms() if isinstance(a, TextAtom))]
     for k, tag in enumerate(tags):
         if tag.kind != "group" or _as_group(tag) != "agency":
             continue
@@ -522,7 +519,6 @@ def with_names_holding(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         between = tags[j + 1:k]  # 两个字, 的: words only, and the quoted text (untagged, or a function word: 市委)
         ends = [tags[j].end if j >= 0 else 0, *(e for t in between for e in (t.start, t.end)), tag.start]
         gaps = {ends[i + 1] - ends[i] for i in range(0, len(ends), 2)}
-        said = [*plan.quoted, *(a.text for a in plan.atoms() if isinstance(a, TextAtom))]
         named += [q for q in said if len(q) + 2 in gaps or any(t.text == q for t in between)][-1:]
     if not named:
         return plan
