@@ -47,15 +47,17 @@ class Score:
 
 
 _PAIR = re.compile(r"^(.+?)[:：](\d+)$")
+_YEAR = re.compile(r"^((?:19|20)\d\d)年?$")  # 2021 or 2021年: a year's group, said with or without 年
 
 
 def _said(expected: str, answer_text: str) -> bool:
     """An expected string is in the answer; "name:count" (区财政局:1) asks for the count on a line naming the name,
     as a table row or a sentence states it."""
     pair = _PAIR.match(expected)
-    if pair is None or pair.group(1).strip().isdigit():  # 1:350 is a ratio, said as written
+    year = _YEAR.match(pair.group(1).strip()) if pair else None
+    if pair is None or pair.group(1).strip().isdigit() and year is None:  # 1:350 is a ratio, said as written
         return expected in answer_text
-    name, count = pair.groups()
+    name, count = (year.group(1), pair.group(2)) if year else pair.groups()
     lines = [fold(line) for line in answer_text.splitlines()]
     return any(fold(name) in line and re.search(rf"(?<!\d){count}(?!\d)", line.replace(fold(name), " "))
                for line in lines)

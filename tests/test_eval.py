@@ -71,3 +71,11 @@ def test_a_name_and_count_pair_is_found_only_on_one_line() -> None:
     assert score_answer("x", "group_count", [], ["区财政局:1"], table, [], False).full
     assert not score_answer("x", "group_count", [], ["区财政局:2"], table, [], False).full
     assert score_answer("x", "fact", [], ["1:350"], "师生比1:350", [], False).full
+
+
+def test_a_year_and_count_pair_is_a_group_said_with_or_without_its_nian() -> None:
+    from evals.metrics import score_answer
+    table = "| 2023 | 9 | 辽宁省#2、3 |\n| 2021年 | 2项 | 辽宁省#10、13 |"
+    for expected in (["2023年:9", "2021:2"], ["2023:9", "2021年:2"]):
+        assert score_answer("x", "group_count", [], expected, table, [], False).full
+    assert not score_answer("x", "group_count", [], ["2021:9"], table, [], False).full

@@ -186,6 +186,8 @@ class ExtractiveAnswerer:
                                    if i in ids))
         typed = (lambda n: _as_typed(plan.question, n)) if not rows else (lambda n: n)  # none: named as typed
         asked = "、".join(dict.fromkeys(typed(a.name) for a in atoms)) or "、".join(names[:1])
+        # 营口市委编办: the question wrote the list's own name (its 市 read as the place's too), not 委编办
+        asked = next((n for n in names if len(atoms) == 1 and asked in n and n in plan.question), asked)
         shown = [n for n in names if n != asked]
         if not shown:
             return asked
