@@ -87,12 +87,15 @@ _HEADS = ("bureau", "department", "commission", "office", "committee", "administ
 
 
 def _english_forms(name: str) -> list[str]:
-    """An English agency name and its other word order: "finance bureau" <-> "bureau of finance"."""
+    """An English agency name and its other word order: "finance bureau" <-> "bureau of finance"; a sector of
+    several words before its head also hyphenated ("development-and-reform bureau")."""
     forms = [name]
     words = name.split()
     if len(words) > 1 and words[-1] in _HEADS:
         forms.append(f"{words[-1]} of {' '.join(words[:-1])}")
         forms.append(f"{words[-1]} for {' '.join(words[:-1])}")
+        if len(words) > 2:
+            forms.append(f"{'-'.join(words[:-1])} {words[-1]}")
     return forms
 
 

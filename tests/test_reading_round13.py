@@ -11,3 +11,75 @@ def test_a_committee_office_after_its_place_is_named_as_the_list_writes_it(assis
     summary = said.answer.splitlines()[1]
     assert said.understood and "市委编办" in summary and "委编办（" not in summary
     assert set(ids(said)) == set(rows_where(assistant, "yingkou", lambda r: "staffing" in r.responsible_ids + r.lead_ids))
+
+
+def test_a_question_about_results_is_refused_saying_what_the_lists_hold(assistant: Assistant) -> None:
+    for question in ("瓦房店前年职业技能培训实际做了多少人次", "营口第18项的进展怎么样了",
+                     "How many trainees has Yingkou actually trained so far?"):
+        said = assistant.ask(question)
+        assert said.abstained and not said.citations and said.plan is not None, question
+        assert said.plan.refuse_reason == "outcome" and said.understood, question
+        assert ("实际完成情况" in said.answer) if said.plan.lang == "zh" else ("actually been done" in said.answer)
+    planned = assistant.ask("营口第18项的目标是多少人")  # the target the row states is answered
+    assert not planned.abstained and ids(planned) == ["yingkou#18"]
+
+
+def test_a_sum_of_money_no_row_states_is_said_to_be_absent(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区职业教育要投入多少经费")
+    assert said.abstained and not said.citations and "没有任务写明金额" in said.answer
+    english = assistant.ask("What budget in yuan does Wafangdian allocate, how much money?")
+    assert english.abstained and "sum of money" in english.answer
+
+
+def test_a_demonstrative_right_after_a_place_is_that_places_tasks(assistant: Assistant) -> None:
+    said = assistant.ask("营口这些任务里市财政局牵头几项")
+    assert said.understood and said.plan is not None and said.plan.reference is None
+    assert said.plan.operation == "count"
+
+
+def test_the_longest_list_of_a_column_is_the_row_naming_the_most(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian row has the longest list of departments?")
+    assert said.understood and said.plan is not None and said.plan.group_by == "row" and said.plan.pick == "max"
+    sizes = {r.id: len(r.agency_ids) for r in assistant.engine.catalog.filter(["wafangdian"])}
+    assert set(ids(said)) == {rid for rid, n in sizes.items() if n == max(sizes.values())}
+    shortest = assistant.ask("瓦房店哪一条的责任部门最短")
+    assert shortest.plan is not None and shortest.plan.pick == "min"
+
+
+def test_a_coined_term_in_an_english_question_is_that_term_alone(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian tasks mention the 1+X pilot?")
+    assert said.understood and ids(said) == rows_where(assistant, "wafangdian", lambda r: "1+X" in r.text.upper())
+    spaced = assistant.ask("瓦房店哪几条写到了 1 + X")
+    assert ids(spaced) == ids(said)
+
+
+def test_a_second_count_asked_after_the_first_counts_each_apart(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店市财政局参与了几条？市发改局又有几条？")
+    assert said.understood and said.plan is not None and said.plan.operation == "group_count"
+    for name, agency in (("财政局", "finance"), ("发改局", "development_reform")):
+        rows = rows_where(assistant, "wafangdian", lambda r, a=agency: a in r.agency_ids)  # type: ignore[misc]
+        line = next(line for line in said.answer.splitlines() if name in line and "|" in line)
+        assert f"{len(rows)}项" in line
+
+
+def test_an_agency_named_for_a_count_that_no_row_has_is_counted_as_none(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区的区财政局和区应急管理局各牵头几项")
+    lines = [line for line in said.answer.splitlines() if "财政局 |" in line or "应急管理局 |" in line]
+    assert len(lines) == 2 and any("0项" in line for line in lines), said.answer
+
+
+def test_an_english_agency_name_hyphenated_is_that_agency(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian rows name the development-and-reform bureau?")
+    assert said.understood and {a.agency for a in said.plan.agencies()} == {"development_reform"}  # type: ignore[union-attr]
+
+
+def test_words_of_agency_names_with_nothing_in_the_plan_to_hold_them_are_unread(assistant: Assistant) -> None:
+    said = assistant.ask("Which Yingkou rows are about tourism?")  # a word of 文旅局's English name, no topic read
+    assert not said.understood and "tourism" in said.unread
+    beside = assistant.ask("Wafangdian rows naming a tax reform bureau beside its finance bureau?")
+    assert not beside.understood and beside.plan is not None  # no agency of that name: asked about, or left unread
+    assert "reform" in beside.unread or any("reform" in u.surface for u in beside.plan.unresolved)
+    named = assistant.ask("In Wafangdian, rows with both finance and tax bureaus?")
+    assert "finance" not in named.unread  # the agencies the words name are in the plan
+    topic = assistant.ask("Which Wafangdian rows are about vocational education for veterans?")
+    assert topic.understood and "education" not in topic.unread

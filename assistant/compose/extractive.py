@@ -94,6 +94,9 @@ class ExtractiveAnswerer:
             "no_list": ("abstain_no_list", {"places": places}),
             "no_match": ("abstain_no_match", {"places": places or sep.join(self._places(found.docs))}),
             "empty_index": ("abstain_empty", {}),
+            "outcome": ("abstain_outcome", {}),
+            "no_figure": ("abstain_no_figure", {"places": places or sep.join(self._places(found.docs)),
+                                                "unit": self.t(plan, f"unit_{plan.unit}") if plan.unit else ""}),
             "no_row": ("abstain_no_row", {"rows": sep.join(str(a.start) for a in plan.atoms() if isinstance(a, RowsAtom)),
                                           "lists": sep.join(self.t(plan, "list_size", place=self.label(d),
                                                                    count=self.catalog.last_row(d))

@@ -72,7 +72,8 @@ class Result:
     no_lead_column: list[str] = field(default_factory=list)
     links: list[LinkView] = field(default_factory=list)  # lineage: the links the answer claims
     lineage_docs: dict[str, list[str]] = field(default_factory=dict)  # "parents" / "children": documents
-    abstain: str | None = None  # "no_list", "no_match", "out_of_scope", "empty_index", "unresolved", "no_row"
+    abstain: str | None = None  # "no_list", "no_match", "no_figure", "out_of_scope", "outcome", "empty_index",
+    # "unresolved", "no_row"
     conflict: bool = False  # no row meets all the conditions, though each alone is met: a likely misreading
     unmet: list[TextAtom] = field(default_factory=list)  # the row named by number does not say these texts
     unmet_conditions: list[Node] = field(default_factory=list)  # … nor meets these other conditions
@@ -132,13 +133,15 @@ class Executor:
         result.no_lead_column = [d.doc for d in self.catalog.documents if d.doc in docs and not d.has_lead_column
                                  and (any(a.role == "lead" for a in plan.agencies())
                                       or plan.operation == "group_count" and plan.fields == ["lead"])]
-        rows = getattr(self, f"_{plan.operation}")(plan, rows, result)
+        selected, rows = rows, getattr(self, f"_{plan.operation}")(plan, rows, result)
         result.rows = rows
         result.by_doc = {doc: [r for r in rows if r.doc == doc] for doc in docs}
         if plan.operation in ("fact", "search", "compare") and plan.rank and self.catalog.vectors is not None:
             result.dense_pending = self.catalog.vectors.pending(docs)  # ranked without their vectors: said so
         if not rows and plan.operation in ("fact", "search", "compare") and plan.followup != "narrow":
-            result.abstain = "no_match"
+            # 安排了多少预算资金: no row states a sum of money at all, which is the answer
+            result.abstain = "no_figure" if plan.operation == "fact" and not self.topics.stated(plan.unit, selected) \
+                else "no_match"
         return result
 
     # -- scope and pool -----------------------------------------------------------------------------------
@@ -365,6 +368,11 @@ class Executor:
                        "role": "lead" if row.lead else "responsible"}[plan.group_by or "doc"]
                 label = self.catalog.documents_by_key[key].jurisdiction if plan.group_by == "doc" else key
                 groups.setdefault(key, GroupCount(key, label, [])).rows.append(row.id)
+        if limit and limit.among and plan.group_by in ("agency", "year") and not several and not limit.as_written:
+            for k, key in enumerate(limit.among):  # 财政局牵头几项？人社局又有几项: a name asked that no row has, 0
+                label = key if plan.group_by == "agency" or plan.lang != "zh" else f"{key}年"
+                groups.setdefault(key, GroupCount(key, limit.names[k] if plan.group_by == "agency" and k < len(
+                    limit.names) else label, [], collective=plan.group_by == "agency" and agencies.is_collective(key)))
         ordered = list(groups.values())
         if plan.group_by == "agency":
             for group in ordered:

@@ -78,7 +78,7 @@ class Topics:
         (a figure in the unit asked, 多少人 / 多大比例; a date or year when the question asks when), then the one whose
         best clause holds the most topic words and a figure (asked of an institution, its own clause first). One row:
         a second row that scores alike is as often wrong as right, and a wrong one costs the answer."""
-        if unit in _STATED_ONLY and not any(has_unit(row, unit) for row in pool):
+        if not self.stated(unit, pool):
             return []  # 经费预算是多少亿元: no row states a sum of money, so no row's other figure answers it
         dense_text = question if lang == "zh" else f"{question} {' '.join(topic.terms)}"
         ranked = self.searcher.shortlist(dense_text, pool, FACT_CANDIDATES, " ".join(quoted + topic.terms))
@@ -91,6 +91,12 @@ class Topics:
             answers = held > 0 and (has_unit(row, unit) if unit else when and states_time(row))
             scored.append(((answers, held, figure, measured, has_unit(row, unit)), fused, row))
         return [max(scored, key=lambda item: (item[0], item[1]))[2]]
+
+    @staticmethod
+    def stated(unit: str | None, rows: list[Row]) -> bool:
+        """Whether a figure in the unit can answer: a sum of money or a number of people only where a row states
+        one (another unit's figure, or none, is read from any row)."""
+        return unit not in _STATED_ONLY or any(has_unit(row, unit) for row in rows)
 
     def off_topic(self, lang: str, topic: TopicAtom) -> bool:
         """A Chinese topic most of whose nouns no row contains (房价, 股票, 医保报销)."""

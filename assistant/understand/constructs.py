@@ -494,7 +494,15 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
-    return with_row_named(with_columns_asked(plan, tags), tags)
+    return with_outcome(with_row_named(with_columns_asked(plan, tags), tags), tags)
+
+
+def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """实际花了多少 / 去年招了多少学生 / progress so far: what was done, spent or reached, which no task list
+    records (it states tasks, targets and deadlines). Refused, saying what the lists hold."""
+    if not any(t.kind == "outcome" for t in tags) or plan.operation == "refuse" and plan.refuse_reason == "no_list":
+        return plan
+    return plan.model_copy(update={"operation": "refuse", "refuse_reason": "outcome"})
 
 
 def with_as_written(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

@@ -69,6 +69,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
+    if kind == "outcome":  # 实际花了多少: refused as a result no list records
+        return plan.refuse_reason == "outcome"
     if kind == "as_written":  # 按原文统计: the count keeps the names as written
         return bool(plan.groups and plan.groups.as_written)
     if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column; 第3条的责任
@@ -171,8 +173,8 @@ class Coverage:
         """The words of the question nothing read, in order: dropped content words, and construct words whose
         construct the plan does not hold (最多 without a pick, 前五条 without a position). A question about a place
         with no list is answered by saying so: nothing of it is left unread."""
-        if plan.operation == "refuse" and plan.scope.missing and not plan.scope.places:
-            return []
+        if plan.operation == "refuse" and (plan.scope.missing and not plan.scope.places or plan.refuse_reason == "outcome"):
+            return []  # (实际花了多少: refused as a result no list records; its other words change nothing)
         folded = _QUOTED_THIS.sub(r"\1", folded)  # “…”这一条: the demonstrative is the quoted row
         folded = _QUOTES.sub("", folded)
         used = [_QUOTES.sub("", p) for p in used_phrases(plan)]  # a construct word is never a topic word
@@ -192,12 +194,23 @@ class Coverage:
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].end == tag.start and any(
                 tags[k - 1].text in t or t in tags[k - 1].text for t in searched)
+            # 营口这些职教任务: a demonstrative right after a place points at that place's tasks
+            relative |= tag.kind == "reference" and k > 0 and tags[k - 1].kind == "place" \
+                and tags[k - 1].end == tag.start and plan.reference is None
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
             relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
                 t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
             # 那14个主要任务: a demonstrative before a group word, counting the groups the list has
             relative |= tag.kind == "reference" and tag.value.startswith("count:") and k + 1 < len(tags) \
                 and tags[k + 1].kind == "group" and cn_number(tag.value.partition(":")[2]) in self.sizes(plan)
+            # "the reform bureau": a word of an agency's name before an agency head word, where no name was matched;
+            # "rows about tourism": a word of names where the plan holds no name, topic or text it could be part of
+            # (otherwise structure, as "education" beside the topic searched)
+            if tag.kind == "name_part" and not self.lexicon.name_parts.get(tag.text, set()) & agencies and (
+                    k + 1 < len(tags) and tags[k + 1].kind == "group" and tags[k + 1].value == "agency"
+                    and tags[k + 1].start - tag.end <= 1 or not self._holds_words(plan, agencies)):
+                unread.append(tag.text)
+                continue
             lists = tag.kind == "number" and bool(_LISTS_COUNTED.match(folded, tag.end))  # 四张表, 两份清单: the lists
             if not relative and not lists and not self._read(tag, plan, agencies, places) \
                     and not self._names_a_list(tag, folded):
@@ -213,6 +226,12 @@ class Coverage:
         # holds (把文旅部门写成“市文旅广电局”) restates what the text condition reads
         named += [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
         return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
+
+    @staticmethod
+    def _holds_words(plan: QueryPlan, agencies: set[str]) -> bool:
+        """Whether the plan holds anything a word of the question could have gone into: a name, a topic, a text."""
+        return bool(agencies or plan.rank and plan.rank.terms or plan.where is not None or plan.groups
+                    or plan.lineage or plan.group_by or plan.scope.institution or plan.reference)
 
     def _untagged(self, folded: str, covered: list[bool]) -> list[str]:
         """Words of two or more characters (or English words) that no tag covers."""

@@ -31,7 +31,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
-              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written")
+              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
@@ -111,11 +111,13 @@ class Lexicon:
         self.patterns = [(re.compile(p.replace("{n}", f"({_NUMBER})")), kind, value)
                          for kind, section in data.items()
                          for value, patterns in section.get("patterns", {}).items() for p in patterns]
+        self.name_parts: dict[str, set[str]] = {}  # a word of English names -> what the names name
         for name, (kind, value) in names.items():
             if name.isascii():  # a one-word name is that name; a longer one is a phrase, its words structure
                 parts = re.findall(r"[a-z]+", name)
                 for part in parts:
-                    self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("function", part))
+                    self.english.setdefault(part, (kind, value) if len(parts) == 1 else ("name_part", part))
+                    self.name_parts.setdefault(part, set()).add(value)
                 if len(parts) > 1:
                     self.entries[name] = (kind, value)
             elif len(name) >= 2 and (kind != "title" or name not in self.entries):  # 落实 is no title word

@@ -227,7 +227,7 @@ class QueryPlan(BaseModel):
                                        "carries out, the local rows carrying out a parent row, the parent rows a "
                                        "local list leaves out, or those every named local list carries out")
     unresolved: list[Unresolved] = Field(default_factory=list)
-    refuse_reason: Literal["out_of_scope", "no_list", "chitchat"] | None = None
+    refuse_reason: Literal["out_of_scope", "no_list", "chitchat", "outcome"] | None = None
     read_as: list[ReadAs] = Field(default_factory=list, description="names read despite a same-pinyin typo")
     unread: list[str] = Field(default_factory=list, description="words of the question that the plan does not "
                               "use: content words nothing read, and construct words (最多, 前五条, 写的是) whose "

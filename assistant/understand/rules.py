@@ -46,7 +46,7 @@ _PARTS = re.compile(r"[、，,和及与]")  # the parts of a question that may e
 _HEADS = ("部门", "单位", "系统", "口")  # a head noun several agency stems share
 # 国资监管部门 / 国资、审计这些监管部门: the head after a word; （A、B、C） right after a head: its members
 _HEAD_AFTER = re.compile(r"(?:[这那](?:些|类|几个|两个|三个|几家|两家|两类|几类)?)?[\u4e00-\u9fff]{0,3}(?:部门|单位|系统)|口")
-_COINED = re.compile(r"[0-9a-z]+(?:\+[0-9a-z]+)+")  # 1+X, “金融+财政”-like coinages of letters and digits
+_COINED = re.compile(r"[0-9a-z]+(?:\s*\+\s*[0-9a-z]+)+")  # 1+X, “金融+财政”-like coinages of letters and digits
 _HEAD_BEFORE = re.compile(r"(?:部门|单位|系统|口)\s*(?:[(（:：]|—{1,2}|-{1,2})\s*(?:比如|例如|如|像|包括)?[市省区县]?$")
 _NOT_PLACE_AFTER = set("委直里级场民政属辖")
 _ROW_NAMED = re.compile(r"[\u4e00-\u9fff]{2,}(?:的)?(?:那条|那项|那一条|那一项|这条|这项)")  # X那条: the row about X
@@ -577,7 +577,8 @@ class RuleParser:
         return len(word) in ends
 
     def _topic(self, question: str, surfaces: list[str], english: list[str]) -> list[str]:
-        words = _COINED.findall(self.registry.normalize(question).lower())  # 1+X: a coined term, whole
+        # 1+X: a coined term, whole (in an English question, its words apart: "mention the 1+X system")
+        words = [re.sub(r"\s+", "", w) for w in _COINED.findall(self.registry.normalize.keep_spaces(question).lower())]
         for word in self.tokenizer.content_words(question):
             if word.isascii() and word.isalpha():
                 continue  # English words match no row: their glossary terms stand in for them
