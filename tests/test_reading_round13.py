@@ -83,3 +83,31 @@ def test_words_of_agency_names_with_nothing_in_the_plan_to_hold_them_are_unread(
     assert "finance" not in named.unread  # the agencies the words name are in the plan
     topic = assistant.ask("Which Wafangdian rows are about vocational education for veterans?")
     assert topic.understood and "education" not in topic.unread
+
+
+def test_how_a_name_is_written_is_a_text_in_its_columns(assistant: Assistant) -> None:
+    variant = rows_where(assistant, "yingkou", lambda r: "市文旅广电局" in r.lead + r.responsible)
+    assert variant and len(variant) < len(rows_where(assistant, "yingkou", lambda r: "culture_tourism" in r.agency_ids))
+    for question in ("营口哪几项把文旅局写作市文旅广电局", "Which Yingkou tasks spell the culture and tourism bureau as 市文旅广电局?"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == variant, question
+    first = assistant.ask("Wafangdian rows whose responsible-department cell begins with 市人社局")
+    assert ids(first) == rows_where(assistant, "wafangdian", lambda r: r.responsible[:1] == ["市人社局"])
+
+
+def test_taking_no_part_is_a_negation(assistant: Assistant) -> None:
+    said = assistant.ask("Which Yingkou tasks does the 市财政局 take no part in?")
+    assert said.understood and set(ids(said)) == set(rows_where(assistant, "yingkou", lambda r: "finance" not in r.agency_ids))
+
+
+def test_the_alternative_after_rather_than_is_negated_in_the_construct_before_it(assistant: Assistant) -> None:
+    lead = lambda a: rows_where(assistant, "huancui", lambda r: a[0] in r.lead_ids and a[1] not in r.lead_ids)  # noqa: E731
+    for question in ("Which Huancui tasks are led by the 区人社局 instead of the 区教育体育局?",
+                     "环翠区哪些任务由区人社局牵头而非区教育体育局"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == lead(("hrss", "education")), question
+    starts = rows_where(assistant, "wafangdian", lambda r: r.responsible[:1] == ["市人社局"])
+    said = assistant.ask("瓦房店哪几条的责任部门以市人社局打头而不是市教育局")
+    assert said.understood and ids(said) == starts
+    plain = assistant.ask("Which Huancui tasks are led by one unit rather than by several?")
+    assert "rather than" not in plain.unread  # no agency after it: a plain adverb

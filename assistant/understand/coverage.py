@@ -69,6 +69,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
+    if kind == "contrast":  # A rather than B: B negated
+        return _has_not(plan.where)
     if kind == "outcome":  # 实际花了多少: refused as a result no list records
         return plan.refuse_reason == "outcome"
     if kind == "as_written":  # 按原文统计: the count keeps the names as written
@@ -194,6 +196,8 @@ class Coverage:
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].end == tag.start and any(
                 tags[k - 1].text in t or t in tags[k - 1].text for t in searched)
+            # rather than the full name / 而不是联合牵头: a contrast with no agency after it is a plain adverb
+            relative |= tag.kind == "contrast" and not any(t.kind == "agency" for t in tags[k + 1:k + 3])
             # 营口这些职教任务: a demonstrative right after a place points at that place's tasks
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].kind == "place" \
                 and tags[k - 1].end == tag.start and plan.reference is None

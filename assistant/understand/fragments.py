@@ -102,6 +102,20 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
                               ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
         return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
+    if f.kind == "contrast" and f.agencies:  # A rather than B: B negated in the construct before it
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
+        held = [a for a, negated in iter_atoms_signed(kept) if not negated]
+        edge = next((a for a in held if isinstance(a, TextAtom) and a.at != "any"), None)
+        if edge is not None and edge.at == "start" and edge.field in ("lead", "responsible"):  # 以A开头而不是B
+            nots: list[Node] = [not_of(AgencyAtom(agency=a, name=n, role=edge.field, first=True))
+                                for a, n in zip(f.agencies, f.names, strict=True)]  # B not named first there
+        elif edge is not None:  # ends with A rather than B: not ending with B
+            nots = [not_of(TextAtom(field=edge.field, text=n, at=edge.at)) for n in f.names]
+        else:  # led by A rather than B: B not in that role
+            role = next((a.role for a in held if isinstance(a, AgencyAtom)), "any")
+            nots = [not_of(AgencyAtom(agency=a, name=n, role=role))  # type: ignore[arg-type]
+                    for a, n in zip(f.agencies, f.names, strict=True)]
+        return all_of([n for n in (kept, *nots) if n is not None])
     if f.kind == "ignore" and f.agencies:  # 各县区不算: left out of an only-these comparison, and of the rows
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         if any(isinstance(a, SizeAtom) for a, _ in iter_atoms_signed(kept)):  # 至少4个（各县区不计）: not counted

@@ -24,16 +24,17 @@ from assistant.understand.shapes import ShapeFile
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
 _QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
 _TERMINALS = {
-    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "verb": "LITERAL", "others": "OTHERS",
+    "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "literal:as": "LITERAL_AS", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "spelling": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
+    "negation:close": "CLOSE", "contrast": "CONTRAST", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
+_OPENERS = {"CONTRAST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
+_VERBS = ("LITERAL", "LITERAL_AS")  # verbs of what a cell says, and of how it writes a name
 _ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
-                       "first"]
+                       "first", "contrast"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,9 @@ class _Fragments(Transformer):
     def ignore(self, items: list[Any]) -> Fragment:
         return Fragment("ignore", *_names(items))
 
+    def contrast(self, items: list[Any]) -> Fragment:
+        return Fragment("contrast", *_names(items))
+
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
@@ -237,7 +241,7 @@ class _Fragments(Transformer):
         return _literal("literal_has", items)
 
     def literal_place(self, items: list[Any]) -> Fragment | None:
-        said = next(t for t in _flat(items) if t.type == "LITERAL")
+        said = next(t for t in _flat(items) if t.type in _VERBS)
         named = next(t for t in _flat(items) if t.type in ("PLACE", "WORD"))
         if named.type == "WORD" and getattr(getattr(named, "tag", None), "kind", "") != "place":
             return None  # 提到了营口职业技术学院: a name that starts with a place, not any word
@@ -301,11 +305,11 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     target = next(i for i in reversed(items) if isinstance(i, Token) and i.type in ("QUOTE", "AGENCY", "PLACE",
                                                                                     "WORD"))
     quotes = tuple(str(i) for i in items if isinstance(i, Token) and i.type == "QUOTE")
-    said = [t.tag.value for t in _flat(items) if t.type == "LITERAL"]  # type: ignore[attr-defined]
+    said = [t.tag.value for t in _flat(items) if t.type in _VERBS]  # type: ignore[attr-defined]
     edges = [t for t in _flat(items) if t.type == "EDGE"]
     at = next((a for a in said if a in ("start", "end")),
               _EDGES.get(edges[0].tag.value, "any") if edges else "any")  # type: ignore[attr-defined]
-    verb = next((k for k, t in enumerate(_flat(items)) if t.type in ("LITERAL", "HAS")), 0)
+    verb = next((k for k, t in enumerate(_flat(items)) if t.type in (*_VERBS, "HAS")), 0)
     who = tuple(str(t) for t in _flat(items)[:verb] if t.type == "WORD")  # 金融方面的单位写作“X”: 金融
     return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at,
                     texts=quotes if len(quotes) > 1 else (), consumed=tuple(t.start_pos or 0 for t in edges),

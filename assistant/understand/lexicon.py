@@ -31,7 +31,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
-              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome")
+              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
