@@ -111,3 +111,24 @@ def test_the_alternative_after_rather_than_is_negated_in_the_construct_before_it
     assert said.understood and ids(said) == starts
     plain = assistant.ask("Which Huancui tasks are led by one unit rather than by several?")
     assert "rather than" not in plain.unread  # no agency after it: a plain adverb
+
+
+def test_agencies_given_as_examples_of_a_group_are_members_not_conditions(assistant: Assistant) -> None:
+    party = {"organization", "publicity", "united_front", "staffing", "education_committee"}
+    expected = rows_where(assistant, "wafangdian", lambda r: party & set(r.agency_ids))
+    for question in ("瓦房店哪几条有市委的部门参与，例如编办、市委宣传部", "瓦房店哪几条有市委系统的单位参与？编办、宣传部之类的"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == expected, question
+    english = assistant.ask("Which Wafangdian rows involve the party committee's departments, e.g. 编办 or 宣传部?")
+    assert not english.understood and any("committee" in w for w in english.unread)  # no English group word: said
+    assert {a.agency for a in english.plan.agencies()} == {"staffing", "publicity"}  # type: ignore[union-attr]
+
+
+def test_mass_organisations_and_the_party_and_mass_group(assistant: Assistant) -> None:
+    mass = {"trade_union", "youth_league", "womens_federation"}
+    said = assistant.ask("工青妇在环翠区那份清单里出现在哪几条")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: mass & set(r.agency_ids))
+    party_and_mass = mass | {"organization", "publicity", "united_front", "staffing", "education_committee",
+                             "peoples_congress", "cppcc"}
+    both = assistant.ask("环翠区人大政协、工青妇这些党群单位参与了哪几条")
+    assert both.understood and ids(both) == rows_where(assistant, "huancui", lambda r: party_and_mass & set(r.agency_ids))

@@ -159,6 +159,9 @@ def used_phrases(plan: QueryPlan) -> list[str]:
     return [p.lower() for p in phrases if p]
 
 
+_COMMITTEES = ("市委", "区委", "省委", "县委")
+
+
 class Coverage:
     """Accounts for every word of a question against its plan."""
 
@@ -192,6 +195,8 @@ class Coverage:
         searched = plan.rank.terms if plan.rank and plan.reference is None else []
         for k, tag in enumerate(tags):
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
+            if tag.kind in ("agency", "used") and folded[max(0, tag.start - 2):tag.start] in _COMMITTEES:
+                covered[tag.start - 2:tag.start] = [True, True]  # 市委|教育工委: the committee the name belongs to
             relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].end == tag.start and any(
@@ -202,8 +207,10 @@ class Coverage:
             relative |= tag.kind == "reference" and k > 0 and tags[k - 1].kind == "place" \
                 and tags[k - 1].end == tag.start and plan.reference is None
             # 国资和审计这些监管部门: a demonstrative before a group word points at the agencies just named
-            relative |= tag.kind == "reference" and len(agencies) >= 2 and any(
+            relative |= tag.kind == "reference" and len(agencies) >= 2 and (any(
                 t.kind == "group" and t.value == "agency" and t.start - tag.end <= 4 for t in tags[k + 1:k + 3])
+                or k + 1 < len(tags) and tags[k + 1].kind in ("used", "agency") and tags[k + 1].start == tag.end
+                and len(plan.read_as) > 0)  # (工青妇这些党群口单位: the group word after it, written out as its agencies)
             # 那14个主要任务: a demonstrative before a group word, counting the groups the list has
             relative |= tag.kind == "reference" and tag.value.startswith("count:") and k + 1 < len(tags) \
                 and tags[k + 1].kind == "group" and cn_number(tag.value.partition(":")[2]) in self.sizes(plan)

@@ -102,6 +102,13 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
                               ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
         return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
+    if f.kind == "example" and isinstance(where, Group) and where.kind == "and":  # 市委口的部门，比如编办: members
+        listed = set(f.agencies)  # of a group the plan holds (any of them): no condition of their own
+        grouped = any(isinstance(i, Group) and i.kind == "or" and listed & {a.agency for a, _ in iter_atoms_signed(i)
+                                                                             if isinstance(a, AgencyAtom)}
+                      for i in where.items)
+        return all_of([i for i in where.items if not (isinstance(i, AgencyAtom) and i.agency in listed)]) \
+            if grouped else where
     if f.kind == "contrast" and f.agencies:  # A rather than B: B negated in the construct before it
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)
         held = [a for a, negated in iter_atoms_signed(kept) if not negated]

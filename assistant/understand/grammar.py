@@ -27,14 +27,14 @@ _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "literal:as": "LITERAL_AS", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "spelling": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
-    "negation:close": "CLOSE", "contrast": "CONTRAST", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
+    "negation:close": "CLOSE", "contrast": "CONTRAST", "example:pre": "EX_PRE", "example:post": "EX_POST", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"CONTRAST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
+_OPENERS = {"CONTRAST", "EX_PRE", "EX_POST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _VERBS = ("LITERAL", "LITERAL_AS")  # verbs of what a cell says, and of how it writes a name
 _ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
-                       "first", "contrast"]
+                       "first", "contrast", "example"]
 
 
 @dataclass(frozen=True)
@@ -209,6 +209,9 @@ class _Fragments(Transformer):
 
     def contrast(self, items: list[Any]) -> Fragment:
         return Fragment("contrast", *_names(items))
+
+    def example(self, items: list[Any]) -> Fragment:
+        return Fragment("example", *_names(items))
 
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")

@@ -29,6 +29,7 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
+_EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
@@ -102,7 +103,7 @@ class Lexicon:
             english = section.get("english", [])
             for value, group in (english.items() if isinstance(english, dict) else [("", english)]):
                 for word in group:  # a phrase (or a hyphenated word) is an entry like a Chinese word; a single word is looked up whole
-                    (self.entries if " " in word or "-" in word else self.english)[word] = (kind, value or word)
+                    (self.entries if " " in word or "-" in word or "." in word else self.english)[word] = (kind, value or word)
         self.topical = frozenset(data["function"].get("topical", []))
         self.together = frozenset(data["together"]["words"] + data["together"]["english"])  # some are adverbs too
         # (一起, both): read by their text
@@ -248,6 +249,18 @@ class Lexicon:
                 tags.append(Tag(match.start(), match.end(), word, *known))
         return tags
 
+    def _member_group(self, group: Tag, groups: list[Tag], folded: str) -> bool:
+        """人大政协、工青妇这些党群口单位: groups listed before a demonstrative and a group holding all of them are
+        examples of it, no condition of their own."""
+        for later in (u for u in groups if u.start > group.start):
+            between = "".join(folded[a.end:b.start] for a, b in zip([group, *[u for u in groups if group.start < u.start
+                                                                            < later.start]],
+                                                                    [u for u in groups if group.start < u.start
+                                                                     <= later.start], strict=True))
+            if set(self.groups[group.text]) <= set(self.groups[later.text]) and _EXAMPLES_BETWEEN.fullmatch(between):
+                return True
+        return False
+
     # -- same-pinyin names ----------------------------------------------------------------------------------
     def correct(self, folded: str) -> tuple[str, list[ReadAs]]:
         """The question with each word naming a group of agencies written as its agencies joined by 或, and each
@@ -259,7 +272,8 @@ class Lexicon:
         groups = [t for t in tags if t.kind == "agency_group" and self.groups.get(t.text)]
         every = any(t.text in self.together for t in tags)  # 财税两家同时都在: all of the group's agencies
         for t in reversed(groups):  # 财税部门 → 财政局或税务局: a group is any of its agencies
-            folded = folded[:t.start] + ("和" if every else "或").join(self.groups[t.text]) + folded[t.end:]
+            said = "" if self._member_group(t, groups, folded) else ("和" if every else "或").join(self.groups[t.text])
+            folded = folded[:t.start] + said + folded[t.end:]
         corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]),
                                             why="group_all" if every else "group") for t in groups]
         exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]
