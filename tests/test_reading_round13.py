@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.core import Assistant
-from tests.asking import ids, rows_where
+from tests.asking import converse, ids, rows_where
 
 
 def test_a_committee_office_after_its_place_is_named_as_the_list_writes_it(assistant: Assistant) -> None:
@@ -132,3 +132,21 @@ def test_mass_organisations_and_the_party_and_mass_group(assistant: Assistant) -
                              "peoples_congress", "cppcc"}
     both = assistant.ask("环翠区人大政协、工青妇这些党群单位参与了哪几条")
     assert both.understood and ids(both) == rows_where(assistant, "huancui", lambda r: party_and_mass & set(r.agency_ids))
+
+
+def test_leading_together_with_other_units_is_two_or_more_leads(assistant: Assistant) -> None:
+    joint = rows_where(assistant, "huancui", lambda r: len(r.lead_ids) >= 2)
+    said = assistant.ask("环翠区有哪几条是同其他部门一道牵头的")
+    assert said.understood and ids(said) == joint
+    english = assistant.ask("Which Huancui tasks does the 区人社局 lead together with another unit?")
+    assert english.understood and ids(english) == [r for r in joint if r in rows_where(
+        assistant, "huancui", lambda r: "hrss" in r.lead_ids)]
+    counted_in = assistant.ask("环翠区区人社局牵头几条？和别的单位一起牵头的也算")
+    assert counted_in.plan is not None and not any(a.kind == "size" for a in counted_in.plan.atoms())
+
+
+def test_a_switch_followed_by_a_whole_question_asks_it_of_the_new_agency(assistant: Assistant) -> None:
+    first, narrowed, switched = converse(assistant, "环翠区区教育体育局牵头了哪些任务", "其中哪些还有别的单位一起牵头",
+                                         "换成区财政局，它牵头的有哪些")
+    assert set(ids(narrowed)) < set(ids(first))
+    assert switched.understood and ids(switched) == rows_where(assistant, "huancui", lambda r: "finance" in r.lead_ids)

@@ -43,12 +43,17 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     if single and _role_only(folded, cues) and len({a.agency for a in previous.agencies()}) == 1 \
             and not plan.agencies():  # 那它当责任单位的呢: 它 is the agency asked about, in the other role
         return _replace(plan, previous, folded, cues, previous_rows)
-    if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope:
-        return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
     first = _CLAUSE.split(folded)[0]  # 环翠区的呢，牵头和责任单位都算: the switch, then what else to keep
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
         first.rstrip(" ？?。!！").endswith(tuple(cues.words("intent.followup_end")))
         and not (own_scope and plan.agencies()))  # 财政局呢？ after 那瓦房店呢？: one slot, the others kept
+    switched = starts and bool(plan.agencies())  # 换成税务局，它牵头的: 它 is the agency switched to, not the rows
+    if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope \
+            and not switched:
+        return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
+    if switched and _role_only(folded[len(first):], cues):  # 换成税务局，它牵头的是哪几条: the question asked
+        return plan.model_copy(update={  # again whole, of the agency switched to, in the same lists
+            "scope": plan.scope if own_scope else previous.scope, "followup": "replace"})
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
         return _replace(plan, previous, folded, cues, previous_rows)  # 换成发改委呢？: a new agency, nothing else
     bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
