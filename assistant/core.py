@@ -157,7 +157,8 @@ class Assistant:
             searcher.warm()
         executor = Executor(catalog, searcher, links)
         coverage = Coverage(lexicon, tokenizer.words, tokenizer.stopwords, lambda p: self.registry.places.chain(p)[1:],
-                            lambda plan: catalog.sizes_in(plan.scope.places))
+                            lambda plan: catalog.sizes_in(plan.scope.places),
+                            lambda word: searcher.in_corpus(self.registry.normalize(word)))
         grammar = Grammar(lexicon, cache_dir=self.settings.cache_dir)
         return Engine(catalog, names, parser, executor, self._answerer(catalog), links, lexicon, grammar,
                       coverage, pointer, self._llm_parser(names))

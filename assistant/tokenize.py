@@ -16,6 +16,7 @@ from ingest.registries import Registry
 if TYPE_CHECKING:
     import jieba.posseg
 
+COMMON_WORD = 20  # jieba's count of a word below which a same-sound name is the likelier reading
 _WORD = re.compile(r"[0-9a-z][0-9a-z.+%:]*|[\u3400-\u9fff]+")
 
 
@@ -103,6 +104,12 @@ class Tokenizer:
         """Whether jieba's dictionary (with ours) holds the word."""
         self._jieba.check_initialized()
         return self._jieba.FREQ.get(word, 0) > 0
+
+    def is_common_word(self, word: str) -> bool:
+        """Whether jieba's dictionary counts the word often enough (COMMON_WORD times) to have been typed on
+        purpose: 上午 (3,088) is meant, 千头 (7, of 千头万绪) is 牵头 typed with another qian."""
+        self._jieba.check_initialized()
+        return self._jieba.FREQ.get(word, 0) >= COMMON_WORD
 
     def content_words(self, text: str) -> list[str]:
         """Topic words of a question: no stopwords, no single characters."""

@@ -150,3 +150,23 @@ def test_a_switch_followed_by_a_whole_question_asks_it_of_the_new_agency(assista
                                          "换成区财政局，它牵头的有哪些")
     assert set(ids(narrowed)) < set(ids(first))
     assert switched.understood and ids(switched) == rows_where(assistant, "huancui", lambda r: "finance" in r.lead_ids)
+
+
+def test_a_rare_dictionary_word_sounding_like_a_column_word_is_that_word(assistant: Assistant) -> None:
+    said = assistant.ask("营口市财政局千头了哪几项")  # 千头 (of 千头万绪) is 牵头 typed with another qian
+    assert said.understood and said.plan is not None and {a.role for a in said.plan.agencies()} == {"lead"}
+    kept = assistant.ask("营口上午发布的清单里商务局参与哪些")  # 上午 is a common word, not 商务 typed
+    assert all(r.typed != "上午" for r in kept.plan.read_as)  # type: ignore[union-attr]
+
+
+def test_a_short_place_name_then_a_same_sound_character_is_the_full_name(assistant: Assistant) -> None:
+    said = assistant.ask("环翠曲里头由区财政局来牵头的有几项")
+    assert said.understood and said.plan is not None and said.plan.where is not None
+    assert not any(a.kind == "topic" for a in said.plan.atoms())
+    led = rows_where(assistant, "huancui", lambda r: "finance" in r.lead_ids)
+    assert f"{len(led)}项" in said.answer and "按「环翠区」理解" in said.answer  # the typo said, then the count
+
+
+def test_a_condition_on_words_no_row_holds_is_not_understood(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店有几条涉及市财政局并且跟滑雪有关")
+    assert not said.understood and "滑雪" in "".join(said.unread)

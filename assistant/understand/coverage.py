@@ -167,8 +167,10 @@ class Coverage:
 
     def __init__(self, lexicon: Lexicon, split: Callable[[str], list[str]], stopwords: set[str],
                  ancestors: Callable[[str], list[str]],
-                 sizes: Callable[[QueryPlan], set[int]] = lambda plan: set()) -> None:
+                 sizes: Callable[[QueryPlan], set[int]] = lambda plan: set(),
+                 in_corpus: Callable[[str], bool] = lambda word: True) -> None:
         self.lexicon = lexicon
+        self.in_corpus = in_corpus  # whether any row of the index holds a word
         self.sizes = sizes  # how many rows and categories the lists in a plan's scope have
         self.split = split
         self.stopwords = stopwords
@@ -236,6 +238,13 @@ class Coverage:
         # a category named by its words (its first clause quoted, then 这部分): those words name it; a word a literal text
         # holds (把文旅部门写成“市文旅广电局”) restates what the text condition reads
         named += [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
+        # 环翠曲有多少项: a word kept as a condition on what rows say, which no row says, was not understood
+        # (Chinese words only: an English question's terms are the glossary's; a row named by number or reference
+        # is read against what it says, below)
+        if plan.lang == "zh" and not refused and plan.reference is None \
+                and not any(isinstance(a, RowsAtom) for a in plan.atoms()):
+            unread += [t for a, _ in iter_atoms_signed(plan.where) if isinstance(a, TopicAtom) for t in a.terms
+                       if not self.in_corpus(t)]
         return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
 
     @staticmethod

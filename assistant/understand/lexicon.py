@@ -85,8 +85,11 @@ class Lexicon:
 
     def __init__(self, names: dict[str, tuple[str, str]], is_word: Callable[[str], bool],
                  function_words: Iterable[str] = (), agency_names: dict[str, str] | None = None,
-                 path: Path = LEXICON_FILE, alikes: SoundAlikes | None = None) -> None:
+                 path: Path = LEXICON_FILE, alikes: SoundAlikes | None = None,
+                 common_word: Callable[[str], bool] | None = None) -> None:
         self.alikes = alikes  # the lists' words by sound, for typos in words that are no name
+        # a two-character word common enough to have been meant (上午, not 商务); a rare one (千头) is a typo of a name
+        self.common_word = common_word or is_word
         data = tomllib.loads(path.read_text("utf-8"))
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
@@ -158,7 +161,8 @@ class Lexicon:
             registry.normalize("".join({c for r in catalog.rows for c in r.text})), in_corpus, tokenizer.is_word)
         # the rows' distinct characters, folded once: not every row's text folded at start
         return cls(question_names(registry, catalog.categories(), titles, title_words), tokenizer.is_word,
-                   [*cues.structure_words(), *cues.glossary], short, alikes=alikes)
+                   [*cues.structure_words(), *cues.glossary], short, alikes=alikes,
+                   common_word=tokenizer.is_common_word)
 
     def closed_words(self) -> frozenset[str]:
         """The words of the closed classes (function words, negators, fields, …; Chinese, and each English word
@@ -278,7 +282,10 @@ class Lexicon:
                                             why="group_all" if every else "group") for t in groups]
         exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]
         taken = [False] * len(folded)
-        for t in exact:
+        for t in exact:  # (环翠|曲: a short name, then a character that with it sounds like the full name: that name)
+            longer = folded[t.start:t.end + 1]
+            if len(longer) > len(t.text) and (self._sounds_like(longer) or "").startswith(t.text):
+                continue
             taken[t.start:t.end] = [True] * (t.end - t.start)
         for quote in _QUOTED.finditer(folded):  # “安全生产…”: a quoted text is what the cell says, never corrected
             taken[quote.start():quote.end()] = [True] * (quote.end() - quote.start())
@@ -320,7 +327,7 @@ class Lexicon:
                 if name == span or not all(k in r for k, r in zip(key, readings, strict=True)):
                     continue
                 differing = sum(a != b for a, b in zip(name, span, strict=True))
-                if differing > max(1, len(span) // 3) or (len(span) == 2 and self.is_word(span)):
+                if differing > max(1, len(span) // 3) or (len(span) == 2 and self.common_word(span)):
                     continue
                 return name
         return None
