@@ -49,6 +49,7 @@ from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon
 from assistant.understand.lists import ListNames, list_words
 from assistant.understand.names import AgencyNames
+from assistant.understand.numbers import without_row_descriptions
 from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
 from assistant.understand.rules import RuleParser, detect_lang
@@ -418,10 +419,11 @@ class Assistant:
         those were ("jurisdiction", "agency")."""
         engine = self.engine
         notes: list[str] = []
-        folded = engine.parser.fold(question)
+        said = without_row_descriptions(question)  # 第10条（…）: the number names the row, the brackets describe it
+        folded = engine.parser.fold(said)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)
-        plan = engine.parser.parse(corrected if read_as else question)
+        plan = engine.parser.parse(corrected if read_as else said)
         fragments = engine.grammar.fragments(corrected)
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))

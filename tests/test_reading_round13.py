@@ -170,3 +170,21 @@ def test_a_short_place_name_then_a_same_sound_character_is_the_full_name(assista
 def test_a_condition_on_words_no_row_holds_is_not_understood(assistant: Assistant) -> None:
     said = assistant.ask("瓦房店有几条涉及市财政局并且跟滑雪有关")
     assert not said.understood and "滑雪" in "".join(said.unread)
+
+
+def test_a_field_before_only_x_and_a_count_of_one_is_that_column(assistant: Assistant) -> None:
+    said = assistant.ask("营口清单里牵头单位只有市教育工委一家的是哪几条")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: r.lead_ids == ["education_committee"])
+
+
+def test_whether_something_was_built_or_reached_is_a_result_no_list_records(assistant: Assistant) -> None:
+    said = assistant.ask("营口那个产教融合实训基地到位了没")
+    assert said.abstained and said.plan is not None and said.plan.refuse_reason == "outcome"
+    lineage = assistant.ask("省里第20项瓦房店落实了吗")  # whether a list carries a task out: lineage, answered
+    assert not lineage.abstained and "wafangdian#28" in ids(lineage)
+
+
+def test_words_in_brackets_after_a_row_number_describe_that_row(assistant: Assistant) -> None:
+    said = assistant.ask("Yingkou row 32 (about teacher training bases, roughly ten stations) derives from which Liaoning rows?")
+    assert said.understood and said.plan is not None and not any(a.kind == "size" for a in said.plan.atoms())
+    assert {"yingkou#32", "liaoning#32", "liaoning#33"} <= set(ids(said))
