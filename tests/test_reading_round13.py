@@ -188,3 +188,12 @@ def test_words_in_brackets_after_a_row_number_describe_that_row(assistant: Assis
     said = assistant.ask("Yingkou row 32 (about teacher training bases, roughly ten stations) derives from which Liaoning rows?")
     assert said.understood and said.plan is not None and not any(a.kind == "size" for a in said.plan.atoms())
     assert {"yingkou#32", "liaoning#32", "liaoning#33"} <= set(ids(said))
+
+
+def test_the_provinces_list_asked_after_a_local_row_is_its_parent(assistant: Assistant) -> None:
+    row, parent, sibling = converse(assistant, "营口那份清单的第18项，牵头部门是谁", "在省清单里它对应的是哪一条",
+                                   "那瓦房店清单里对应省里这条的呢")
+    assert ids(row) == ["yingkou#18"]
+    assert parent.understood and parent.plan is not None and parent.plan.lineage == "parents"
+    assert set(ids(parent)) == {"yingkou#18", "liaoning#20"}
+    assert sibling.understood and "wafangdian#28" in ids(sibling)

@@ -99,6 +99,9 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
 _UNSAID = 3  # at most this many previous rows are meant by a carry-out question that names none but a place
 
 
+_LEVEL_LISTS = ("省", "省里", "省清单", "省级", "省级清单", "省里的清单", "省的清单", "上级清单")  # the province's list, unnamed
+
+
 def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
                          sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
     """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
@@ -112,7 +115,7 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     said = plan.followup != "replace"  # 那省里和瓦房店对应的呢: a place switch carries the previous conditions
     if ref is None and carry is not None and 0 < len(rows) <= _UNSAID \
             and not (said and (plan.where is not None or plan.rank and plan.rank.terms)) \
-            and any(t.kind == "place" for t in tags):
+            and any(t.kind == "place" or t.text in _LEVEL_LISTS for t in tags):
         ref = Tag(carry.end, carry.end, "", "reference", "all")  # 营口对应的是哪条 after a row: that row, unsaid
     if previous is None or not rows or carry is None or ref is None:
         return plan
