@@ -197,3 +197,14 @@ def test_the_provinces_list_asked_after_a_local_row_is_its_parent(assistant: Ass
     assert parent.understood and parent.plan is not None and parent.plan.lineage == "parents"
     assert set(ids(parent)) == {"yingkou#18", "liaoning#20"}
     assert sibling.understood and "wafangdian#28" in ids(sibling)
+
+
+def test_carrying_it_out_with_the_object_between_is_a_lineage_verb(assistant: Assistant) -> None:
+    said = assistant.ask("Liaoning row 17 — which Yingkou rows carry it out?")
+    assert said.understood and said.plan is not None and said.plan.operation == "lineage"
+    assert {"liaoning#17", "yingkou#15"} <= set(ids(said)) and "yingkou#17" not in ids(said)  # not row 17 of 营口
+
+
+def test_the_row_just_before_or_immediately_after_a_number(assistant: Assistant) -> None:
+    assert ids(assistant.ask("In the Huancui list, what is the task just before task 9?")) == ["huancui#8"]
+    assert ids(assistant.ask("Huancui: the item immediately after item 9?")) == ["huancui#10"]
