@@ -208,3 +208,8 @@ def test_carrying_it_out_with_the_object_between_is_a_lineage_verb(assistant: As
 def test_the_row_just_before_or_immediately_after_a_number(assistant: Assistant) -> None:
     assert ids(assistant.ask("In the Huancui list, what is the task just before task 9?")) == ["huancui#8"]
     assert ids(assistant.ask("Huancui: the item immediately after item 9?")) == ["huancui#10"]
+
+
+def test_only_x_listed_as_a_column_is_x_alone_in_that_column(assistant: Assistant) -> None:
+    said = assistant.ask("Which Huancui tasks have only 区教育体育局 listed as the lead unit?")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: r.lead_ids == ["education"])
