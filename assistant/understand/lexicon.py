@@ -29,8 +29,8 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
-_EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
+_EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
@@ -257,10 +257,9 @@ class Lexicon:
         """人大政协、工青妇这些党群口单位: groups listed before a demonstrative and a group holding all of them are
         examples of it, no condition of their own."""
         for later in (u for u in groups if u.start > group.start):
-            between = "".join(folded[a.end:b.start] for a, b in zip([group, *[u for u in groups if group.start < u.start
-                                                                            < later.start]],
-                                                                    [u for u in groups if group.start < u.start
-                                                                     <= later.start], strict=True))
+            between = folded[group.end:later.start]
+            for other in (u for u in groups if group.start < u.start < later.start):  # listed beside it: examples too
+                between = between.replace(other.text, "", 1)
             if set(self.groups[group.text]) <= set(self.groups[later.text]) and _EXAMPLES_BETWEEN.fullmatch(between):
                 return True
         return False
