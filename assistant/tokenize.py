@@ -102,14 +102,16 @@ class Tokenizer:
 
     def is_word(self, word: str) -> bool:
         """Whether jieba's dictionary (with ours) holds the word."""
-        self._jieba.check_initialized()
-        return self._jieba.FREQ.get(word, 0) > 0
+        return self._count(word) > 0
 
     def is_common_word(self, word: str) -> bool:
         """Whether jieba's dictionary counts the word often enough (COMMON_WORD times) to have been typed on
         purpose: 上午 (3,088) is meant, 千头 (7, of 千头万绪) is 牵头 typed with another qian."""
+        return self._count(word) >= COMMON_WORD
+
+    def _count(self, word: str) -> int:
         self._jieba.check_initialized()
-        return self._jieba.FREQ.get(word, 0) >= COMMON_WORD
+        return int(self._jieba.FREQ.get(word, 0))
 
     def content_words(self, text: str) -> list[str]:
         """Topic words of a question: no stopwords, no single characters."""

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag
+from assistant.understand.names import COMMITTEES
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
     AgencyAtom,
@@ -159,9 +160,6 @@ def used_phrases(plan: QueryPlan) -> list[str]:
     return [p.lower() for p in phrases if p]
 
 
-_COMMITTEES = ("市委", "区委", "省委", "县委")
-
-
 class Coverage:
     """Accounts for every word of a question against its plan."""
 
@@ -197,7 +195,7 @@ class Coverage:
         searched = plan.rank.terms if plan.rank and plan.reference is None else []
         for k, tag in enumerate(tags):
             covered[tag.start:tag.end] = [True] * (tag.end - tag.start)
-            if tag.kind in ("agency", "used") and folded[max(0, tag.start - 2):tag.start] in _COMMITTEES:
+            if tag.kind in ("agency", "used") and folded[max(0, tag.start - 2):tag.start] in COMMITTEES:
                 covered[tag.start - 2:tag.start] = [True, True]  # 市委|教育工委: the committee the name belongs to
             relative = tag.kind == "reference" and folded[max(0, tag.start - 1):tag.start] == "的"  # …的那项任务
             # 1+X证书那条: right after the topic searched, the demonstrative is the row about it

@@ -14,7 +14,7 @@ from pathlib import Path
 from ingest.registries import Mention, Registry
 
 NAMES_FILE = Path(__file__).resolve().parent / "names.toml"
-_COMMITTEES = ("市委", "区委", "省委", "县委")
+COMMITTEES = ("市委", "区委", "省委", "县委")  # a party committee, before its departments' names
 _GROUP_HEADS = ("部门", "系统", "单位", "的单位", "口", "各部门")
 _SUFFIX = re.compile(r"(委员会|办公室|部门|机关|局|厅|委|办|处|部|中心)$")
 _EN_HEAD = r"(?:bureau|department|commission|office|committee|administration|agency|authority)"
@@ -168,7 +168,7 @@ class AgencyNames:
             if not _free(spans, match.start(), end) or not ends_name:
                 continue
             start = match.start()
-            if folded[:end].endswith(_COMMITTEES) and folded[end:].startswith(_GROUP_HEADS):
+            if folded[:end].endswith(COMMITTEES) and folded[end:].startswith(_GROUP_HEADS):
                 continue  # 市委部门 / 区委系统的单位: the party committee's departments, a group, not a name
             while start > 0 and folded[start - 1] not in self.boundary and _free(spans, start - 1, start):
                 start -= 1
