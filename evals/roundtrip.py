@@ -15,7 +15,7 @@ import argparse
 import random
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from assistant.core import Assistant
@@ -303,12 +303,17 @@ def _english(place: str, parts: list[Part], count: bool = False) -> str:
     return f"{opening} " + ", and ".join(p.en for p in parts) + "?"
 
 
+def generate(count: int, seed: int = 20261206) -> Iterator[Generated]:
+    """`count` questions written from plans, the same ones for the same seed."""
+    one = _questions(random.Random(seed))
+    for _ in range(count):
+        yield one()
+
+
 def run_roundtrip(assistant: Assistant, count: int = 2400, seed: int = 20261206) -> RoundTrip:
     """Generate `count` questions and read each back in a session of its own."""
-    one = _questions(random.Random(seed))
     result = RoundTrip(n=count, read_back=0)
-    for _ in range(count):
-        generated = one()
+    for generated in generate(count, seed):
         plan, _ = assistant.plan(generated.question)
         got = signature(plan)
         ok = got == generated.expected and plan.understood

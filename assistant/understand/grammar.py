@@ -18,6 +18,7 @@ from lark import Lark, Token, Transformer, Tree
 from lark.lexer import Lexer
 
 from assistant.understand.lexicon import LEVELS, Lexicon, Tag
+from assistant.understand.lookahead import ShapeParser
 from assistant.understand.numbers import cn_number
 from assistant.understand.shapes import ShapeFile
 
@@ -320,10 +321,10 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
 
 
 @lru_cache(maxsize=4)
-def _parser(grammar: str) -> Lark:
+def _parser(grammar: str) -> ShapeParser:
     """One parser per grammar text, shared by every engine: building it takes about a second, and a server builds
     an engine at each switch of the index build (the lexicon changes, the grammar does not)."""
-    return Lark(grammar, parser="earley", lexer=_Tokens, ambiguity="resolve")
+    return ShapeParser(Lark(grammar, parser="earley", lexer=_Tokens, ambiguity="resolve"))
 
 
 class Grammar:
@@ -336,7 +337,7 @@ class Grammar:
         self.shapes = ShapeFile(cache_dir, self.text) if cache_dir is not None else None
 
     @property
-    def parser(self) -> Lark:
+    def parser(self) -> ShapeParser:
         """The grammar's parser, built at the first stretch of a shape not met before."""
         return _parser(self.text)
 
@@ -356,7 +357,7 @@ class Grammar:
         known = self.shapes.get(types) if self.shapes is not None else None
         if known is not None:
             return known
-        tree = self.parser.parse([Token(t, "") for t in types])  # type: ignore[arg-type]
+        tree = self.parser.parse(types)
         if self.shapes is not None:
             self.shapes.put(types, tree)
         return tree

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -33,12 +32,14 @@ def _decode(data: list[Any]) -> Tree:
 
 
 class ShapeFile:
-    """Parses by shape in `<folder>/grammar-shapes-<key>.json`, the key a hash of the grammar and lark's version
-    (another grammar starts a file of its own). A file that does not read is started again."""
+    """Parses by shape in `<folder>/grammar-shapes-<key>.jsonl`, the key a hash of the grammar and lark's version
+    (another grammar starts a file of its own). Each parse is one line, appended: a new shape costs one short
+    write, not a rewrite of every shape kept. A line that does not read (a write cut short) is skipped, and its
+    shape parsed again."""
 
     def __init__(self, folder: Path, grammar: str) -> None:
         key = hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()[:16]
-        self.path = folder / f"grammar-shapes-{key}.json"
+        self.path = folder / f"grammar-shapes-{key}.jsonl"
         self._known: dict[str, list[Any]] | None = None
         self._lock = threading.Lock()
 
@@ -51,16 +52,15 @@ class ShapeFile:
             return None
 
     def put(self, shape: Shape, tree: Tree) -> None:
-        """Keep a parse, with those other processes kept meanwhile (two writing at once may lose one: it is
-        parsed again later)."""
+        """Keep a parse (appended in one write: lines of two processes writing at once do not mix)."""
+        key, encoded = " ".join(shape), _encode(tree)
         with self._lock:
-            known = {**self._read(), **self._load(), " ".join(shape): _encode(tree)}
-            self._known = known
+            self._read()[key] = encoded
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                part = self.path.with_name(f".{self.path.name}.{os.getpid()}.part")
-                part.write_text(json.dumps(known, ensure_ascii=False), "utf-8")
-                part.replace(self.path)
+                line = json.dumps([key, encoded], ensure_ascii=False) + "\n"
+                with self.path.open("a", encoding="utf-8") as out:
+                    out.write(line)
             except OSError as err:  # a cache: the parse is still remembered by this process
                 log.warning("grammar shapes cannot be kept in %s (%s)", self.path, err)
 
@@ -70,11 +70,19 @@ class ShapeFile:
         return self._known
 
     def _load(self) -> dict[str, list[Any]]:
+        known: dict[str, list[Any]] = {}
         try:
-            data = json.loads(self.path.read_text("utf-8"))
+            lines = self.path.read_text("utf-8").splitlines()
         except FileNotFoundError:
-            return {}
+            return known
         except (OSError, ValueError) as err:
             log.warning("grammar shapes in %s do not read (%s); starting again", self.path, err)
-            return {}
-        return data if isinstance(data, dict) else {}
+            return known
+        for line in lines:
+            try:
+                key, encoded = json.loads(line)
+            except (ValueError, TypeError):
+                continue
+            if isinstance(key, str) and isinstance(encoded, list):
+                known[key] = encoded
+        return known
