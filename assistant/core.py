@@ -436,7 +436,8 @@ class Assistant:
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         lost = [self.templates.render(detect_lang(question), "session_expired")] if expired else []  # said, never silent
-        plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues)
+        plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues,
+                     names_rows=any(t.kind == "reference" for t in tags))
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides,
                                   last.earlier if last else [], engine.catalog.docs_in,

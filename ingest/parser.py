@@ -221,7 +221,8 @@ def _document(found: _List, key: str, path: Path, registry: Registry, place: str
                                     f"(at most {MAX_CELL_CHARS:,}): is a document pasted into it?")
         values = {f: cell for f, cell in zip(fields, cells, strict=True) if f is not None}
         category = group or (rows[-1].category if rows else "")  # a merged or group category goes on down
-        row = _make_row(key, len(rows) + 1, values, jurisdiction, title, "lead" in fields, category, registry)
+        row = _make_row(key, len(rows) + 1, values, jurisdiction, title, "lead" in fields, category, registry,
+                        has_due="due" in fields or "measures.due" in fields)
         rows.append(row)
         if not (row.lead or row.responsible or (row.measures and row.measures.units)):
             warnings.append(Message.of("row_without_agency", row=row.row))
@@ -256,7 +257,7 @@ def _place_from_title(title: str) -> str | None:
 
 
 def _make_row(doc: str, number: int, values: dict[str, str], jurisdiction: str, title: str,
-              has_lead: bool, previous_category: str, registry: Registry) -> Row:
+              has_lead: bool, previous_category: str, registry: Registry, has_due: bool = False) -> Row:
     text = clean_text(values.get("text", ""))
     lead = split_agencies(values.get("lead", ""))
     responsible = split_agencies(values.get("responsible", ""))
@@ -276,10 +277,12 @@ def _make_row(doc: str, number: int, values: dict[str, str], jurisdiction: str, 
         lead_ids=list(dict.fromkeys(registry.agencies.resolve(a) for a in lead)),
         responsible_ids=list(dict.fromkeys(registry.agencies.resolve(a) for a in responsible)),
         due=due_cell or _due_from_text(text),
+        due_from_text=not due_cell and bool(_due_from_text(text)),
         years=years_named(" ".join([*texts, due_cell, measures.due])),
         deadline_years=deadlines,
         measures=None if measures.is_empty() else measures,
         has_lead_column=has_lead,
+        has_due_column=has_due,
         written={k: "".join(clean_short(line) for line in values[k].split("\n"))  # a wrapped name is one name
                  for k in ("lead", "responsible") if values.get(k, "").strip()},
     )

@@ -42,10 +42,15 @@ class Row(BaseModel):
     lead_ids: list[str] = Field(default_factory=list, description="canonical agency ids of `lead`")
     responsible_ids: list[str] = Field(default_factory=list, description="canonical ids of `responsible`")
     due: str | None = None
+    due_from_text: bool = Field(default=False, description="no column states `due`: it was read from the task's "
+                                "text (到2022年)")
     years: list[int] = Field(default_factory=list)
     deadline_years: list[int] = Field(default_factory=list)
     measures: Measures | None = None
     has_lead_column: bool = True
+    has_due_column: bool = Field(default=False, description="the list has a completion time column (its own or the "
+                                 "institution's): whether the completion time is filled is that column's, not a "
+                                 "year the task's text names")
     written: dict[str, str] = Field(default_factory=dict, description="the agency columns (lead, responsible) as "
                                     "the cell writes them, 等 and all: what a question about a cell's words reads")
 

@@ -63,11 +63,11 @@ def row_facts(row: Row, measures_owner: str | None = None, label: str | None = N
 
 def _names(row: Row, column: str, sep: str) -> str:
     """A column's names, with the 等 its cell closes with (…税务局等): reading the names drops it, the list says it.
-    Joined with 、, the cell is shown as written when it joins them otherwise (区人社局及有关行业主管部门)."""
+    The cell is shown as written when it joins them otherwise than with 、 (区人社局及有关行业主管部门)."""
     names = sep.join(getattr(row, column))
     written = re.sub(r"\s+", "", row.written.get(column, ""))
-    if sep == "、" and written and written != names and _same_names(written, getattr(row, column)):
-        return written
+    if written and written != "、".join(getattr(row, column)) and _same_names(written, getattr(row, column)):
+        return written  # in an English answer too: the cell's own words
     closed = row.written.get(column, "").endswith("等") and names and not names.endswith("等")
     return f"{names}等" if closed else names
 

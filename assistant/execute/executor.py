@@ -658,8 +658,9 @@ def _cells(row: Row, name: str) -> list[str]:
         return row.lead
     if name == "responsible":
         return row.responsible
-    if name == "due":
-        return [d for d in (row.due, row.measures.due if row.measures else None) if d]
+    if name == "due":  # the completion time columns; a year the task's text names when the list has none
+        stated = None if row.due_from_text and row.has_due_column else row.due
+        return [d for d in (stated, row.measures.due if row.measures else None) if d]
     if name == "measures":
         return [row.measures.actions, row.measures.targets, *row.measures.units] if row.measures else []
     if name in ("actions", "targets"):
@@ -675,7 +676,7 @@ def _empty(row: Row, name: str) -> bool:
     if name == "responsible":
         return not row.responsible
     if name == "due":
-        return not (row.due or (row.measures and row.measures.due))
+        return not _cells(row, "due")
     if name == "measures_due":  # the institution's own completion time, not a year the task text names
         return not (row.measures and row.measures.due)
     if name == "year":  # a year the task text itself names (not its completion time)

@@ -58,12 +58,21 @@ _SELECTORS = ("agency", "agency_group", "category", "field", "negation", "only",
 
 def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
     """A position said after a condition counts among the rows it selects (这一类的最后一条); said before it, the
-    position is the list's own (前10项里没有X的)."""
+    position is the list's own (前10项里没有X的), unless a word of belonging ties it to the category named next (the
+    first task under X)."""
     if position.value.partition(":")[0] in _BESIDE:
         return atom
     after = any((t.kind in _SELECTORS or t.kind == "group" and t.value == "category") and t.start < position.start
                 for t in tags)  # 深化产教融合那一部分的最后一条: the category named by its part, then 部分
-    return atom if after else atom.model_copy(update={"within": False})
+    return atom if after or _under_category(position, tags) else atom.model_copy(update={"within": False})
+
+
+_UNDER = ("under", "within")  # the first task under X: X a category
+
+
+def _under_category(position: Tag, tags: list[Tag]) -> bool:
+    later = [t for t in tags if t.start >= position.end and t.kind not in ("function",)]
+    return len(later) >= 2 and later[0].text in _UNDER and later[1].kind == "category"
 
 
 def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -85,7 +94,8 @@ def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     counted = [t for t in said if ":" in t.value]
     beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
     read = {(a.start, a.end, a.within) for a in plan.atoms() if isinstance(a, RowsAtom)}
-    if not atoms or read and (not counted and not beside or all(
+    tied = any(isinstance(a, RowsAtom) and a.within and (a.start, a.end, False) in read for a in atoms)
+    if not atoms or read and (not counted and not beside and not tied or all(
             (a.start, a.end, a.within) in read for a in atoms if isinstance(a, RowsAtom))):
         return plan  # the rules read the rows already (第N项, the last one), unless a count says how many
     numbered = any(t.kind == "number" and not any(p.start <= t.start < p.end for p, _ in positions) for t in tags)
@@ -225,7 +235,18 @@ def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
         return True
     if any(t.kind == "group" and t.text.startswith("哪") for t in clause):
         return False
-    return _row_asked(tags)
+    return _row_asked(tags) or _column_ranked(tags, extreme)
+
+
+_HOW_MANY = ("个数", "数量", "数目")  # 责任单位个数最少: the column's names counted
+
+
+def _column_ranked(tags: list[Tag], extreme: Tag) -> bool:
+    """责任部门最少的是哪些: the column named right before the extreme, and no group, ranks the rows by how many names
+    that column holds (责任部门最少的部门, 哪个处室挂的责任单位最多: a group named, the agencies are ranked)."""
+    before = [t for t in tags if t.end <= extreme.start and t.kind != "adverb" and t.text not in _HOW_MANY]
+    return bool(before) and before[-1].kind == "field" and before[-1].value in ("lead", "responsible") \
+        and not any(t.kind == "group" for t in tags)
 
 
 def _row_asked(tags: list[Tag]) -> bool:
@@ -233,7 +254,7 @@ def _row_asked(tags: list[Tag]) -> bool:
         if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务", "哪几条", "哪几项", "哪些条",
                         "哪些项", "哪几个任务", "哪些任务"):
             return True
-        if tag.text in ("which", "哪个") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
+        if tag.text in ("which", "哪个", "哪些", "哪几") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
             return True
     return False
 

@@ -23,8 +23,10 @@ _CLAUSE = re.compile(r"[，,；;]")
 
 
 def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str], folded: str,
-          cues: Cues) -> QueryPlan:
-    """The plan of a question read in the context of the previous turn (its plan and its answer's rows)."""
+          cues: Cues, names_rows: bool = False) -> QueryPlan:
+    """The plan of a question read in the context of the previous turn (its plan and its answer's rows).
+    `names_rows`: the question names the previous rows (这三条, those two; previous.py ties them), so nothing of the
+    previous plan is carried over to it."""
     if previous is None or previous.operation == "refuse" or plan.unresolved:
         return plan
     if plan.scope.missing and not plan.scope.places:  # 那上海呢？: a place with no list is not a follow-up
@@ -57,7 +59,7 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):
         return _replace(plan, previous, folded, cues, previous_rows)  # 换成发改委呢？: a new agency, nothing else
     bare = not own_scope and not plan.agencies() and not plan.agencies(negated=True) and \
-        not (plan.rank and plan.rank.terms) and not _has_topic(plan)
+        not (plan.rank and plan.rank.terms) and not _has_topic(plan) and not names_rows
     if starts or (bare and plan.operation != "refuse") or (bare and _role_only(folded, cues)):
         return _replace(plan, previous, folded, cues, previous_rows)
     return plan

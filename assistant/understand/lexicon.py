@@ -94,8 +94,7 @@ class Lexicon:
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
         known = agency_names or {}
-        self.groups = {word: [known[a] for a in ids if a in known]
-                       for word, ids in data.pop("agency_group", {}).items()}
+        self.groups = {word: [known[a] for a in ids if a in known] for word, ids in _groups(data.pop("agency_group", {}))}
         for word, members in self.groups.items():
             self.entries[word] = ("agency_group", "、".join(members))
         for kind, section in sorted(data.items(), key=lambda item: item[0] != "function"):  # classes over function
@@ -274,8 +273,9 @@ class Lexicon:
         tags = self.tag(folded)
         groups = [t for t in tags if t.kind == "agency_group" and self.groups.get(t.text)]
         every = any(t.text in self.together for t in tags)  # 财税两家同时都在: all of the group's agencies
-        for t in reversed(groups):  # 财税部门 → 财政局或税务局: a group is any of its agencies
-            said = "" if self._member_group(t, groups, folded) else ("和" if every else "或").join(self.groups[t.text])
+        members = [self._member_group(t, groups, folded) for t in groups]  # read on the question as asked
+        for t, member in reversed(list(zip(groups, members, strict=True))):  # 财税部门 → 财政局或税务局: any of them
+            said = "" if member else ("和" if every else "或").join(self.groups[t.text])
             folded = folded[:t.start] + said + folded[t.end:]
         corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]),
                                             why="group_all" if every else "group") for t in groups]
@@ -353,3 +353,10 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
               {**places.institution_names, **places.institution_english}.items()}
     names |= {n.lower(): ("place", key) for n, key in {**places.names, **places.english}.items()}
     return names
+
+
+def _groups(section: dict) -> list[tuple[str, list[str]]]:
+    """The group words: those listed, and each head in each form (市委 → 市委那边的部门, 市委口, …)."""
+    heads, forms = section.get("heads", {}), section.get("forms", {}).get("words", [])
+    listed = [(word, ids) for word, ids in section.items() if word not in ("heads", "forms")]
+    return listed + [(form.format(head), ids) for head, ids in heads.items() for form in forms]

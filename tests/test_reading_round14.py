@@ -1,0 +1,83 @@
+"""Round fourteen of reading questions: rows named by a count in a follow-up, a column's names counted, whether a
+completion time is filled, a position under a category, a cell as written in English, rows ranked by how many names
+a column holds, group words in many forms."""
+
+from __future__ import annotations
+
+from assistant.core import Assistant
+from tests.asking import converse, ids, rows_where
+
+
+def _names(row) -> int:  # type: ignore[no-untyped-def]
+    return len(row.lead) + len(row.responsible)
+
+
+def test_a_follow_up_naming_the_rows_by_their_count_keeps_nothing_else(assistant: Assistant) -> None:
+    first, second = converse(assistant, "环翠区组织部负责哪几项", "这三项当中哪一项责任单位是空的")
+    asked = ids(first)
+    assert len(asked) == 3
+    assert ids(second) == [r for r in rows_where(assistant, "huancui", lambda r: not r.responsible) if r in asked]
+    assert ids(second) and second.plan is not None and not second.plan.agencies()
+
+
+def test_only_so_many_names_in_a_row_counts_both_columns(assistant: Assistant) -> None:
+    _, narrowed = converse(assistant, "瓦房店清单里税务局参与的", "这两条中哪条只有三个部门")
+    assert narrowed.understood
+    assert ids(narrowed) == rows_where(assistant, "wafangdian", lambda r: "tax" in r.agency_ids and _names(r) == 3)
+    plain = assistant.ask("环翠区哪些任务只有两个单位")
+    assert ids(plain) == rows_where(assistant, "huancui", lambda r: _names(r) == 2)
+
+
+def test_a_completion_time_is_filled_in_its_column_when_the_list_has_one(assistant: Assistant) -> None:
+    """Liaoning's list has the institution's completion time column: a year in a task's text does not fill it.
+    Wafangdian's has none: a deadline its text states is its completion time."""
+    filled = assistant.ask("辽宁清单中填了完成时间的任务有几项")
+    stated = rows_where(assistant, "liaoning", lambda r: r.measures is not None and r.measures.due)
+    assert filled.understood and f"{len(stated)}项" in filled.answer
+    in_text = rows_where(assistant, "liaoning", lambda r: r.due_from_text and not (r.measures and r.measures.due))
+    assert in_text  # the case told apart: a year the text names, the column empty
+    deadline = assistant.ask("瓦房店有哪些任务写明了截止时间")
+    assert ids(deadline) == rows_where(assistant, "wafangdian", lambda r: r.due) and ids(deadline)
+
+
+def test_a_position_under_a_category_counts_within_it(assistant: Assistant) -> None:
+    said = assistant.ask("In Wafangdian's list, which one is first under 打造“双师型”教师队伍?")
+    section = rows_where(assistant, "wafangdian", lambda r: "双师型" in r.category)
+    assert said.understood and ids(said) == section[:1]
+    listed_first = assistant.ask("Of the first ten Wafangdian tasks, which involve 财政局?")
+    assert ids(listed_first) == rows_where(assistant, "wafangdian", lambda r: r.row <= 10 and "finance" in r.agency_ids)
+
+
+def test_an_english_answer_shows_a_cell_in_its_own_words(assistant: Assistant) -> None:
+    row = next(r for r in assistant.engine.catalog.filter(["huancui"]) if "及" in r.written.get("responsible", ""))
+    said = assistant.ask(f"Show me the responsible units of Huancui task {row.row} word for word")
+    assert row.written["responsible"] in said.answer
+
+
+def test_rows_ranked_by_how_many_names_a_column_holds(assistant: Assistant) -> None:
+    fewest = assistant.ask("营口清单里，列出的责任单位个数最少的任务")
+    counts = {r.id: len(r.responsible) for r in assistant.engine.catalog.filter(["yingkou"])}
+    least = min(counts.values())
+    assert fewest.plan is not None and fewest.plan.group_by == "row"
+    assert ids(fewest) == [rid for rid, n in counts.items() if n == least]
+    office = assistant.ask("锦州师专哪个处室当责任单位次数最多")  # a group asked: the offices are ranked
+    assert office.plan is not None and office.plan.group_by == "agency"
+
+
+def test_a_group_word_in_many_forms(assistant: Assistant) -> None:
+    party = {"organization", "publicity", "united_front", "staffing", "education_committee"}
+    expected = rows_where(assistant, "huancui", lambda r: party & set(r.agency_ids))
+    for question in ("环翠区党委那边的单位参与了哪些任务", "环翠区区委系统参与的任务", "环翠区党委各部门有哪些任务"):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == expected, question
+    taxes = assistant.ask("瓦房店财政税务那边的部门涉及哪些任务")
+    assert ids(taxes) == rows_where(assistant, "wafangdian", lambda r: {"finance", "tax"} & set(r.agency_ids))
+
+
+def test_groups_listed_as_examples_of_a_larger_one_are_read_on_the_question_as_asked(assistant: Assistant) -> None:
+    """Three groups, then 这些 and a group holding them all: the first of them is an example too, however many
+    characters the later ones are replaced by."""
+    said = assistant.ask("环翠区里区委的部门和人大政协、群团组织这些党群单位参与的任务")
+    members = {"organization", "publicity", "united_front", "staffing", "education_committee", "trade_union",
+               "youth_league", "womens_federation", "peoples_congress", "cppcc"}
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: members & set(r.agency_ids))
