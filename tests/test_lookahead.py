@@ -1,7 +1,6 @@
 """The grammar's Earley parser predicting ahead (assistant/understand/lookahead.py) builds the same trees as lark's
-plain Earley parser on the stretches of questions written from plans, and on random sequences of terminals but for
-ties: where two readings tie on every rank lark knows, lark takes the one it met first, and with fewer predictions
-the order of meeting can differ (2 of 1,000 random sequences, none of the generated questions' stretches)."""
+plain Earley parser: on the stretches of questions written from plans, on random sequences of terminals, and where
+two readings tie on every rank lark knows (the parse is then done again the plain way)."""
 
 from __future__ import annotations
 
@@ -62,8 +61,9 @@ def test_random_sequences_of_terminals_parse_alike(parsers: tuple[Lark, ShapePar
     terminals = sorted({s.name for r in plain.rules for s in r.expansion if s.is_term})
     rng = random.Random(20261207)
     shapes = [tuple(rng.choice(terminals) for _ in range(rng.randint(0, 9))) for _ in range(500)]
-    alike = [_read(ahead.parse, s) == _read(lambda s: plain.parse([Token(t, "") for t in s]), s) for s in shapes]
-    assert sum(alike) >= 495, [s for s, same in zip(shapes, alike, strict=True) if not same]
+    shapes.append(("PLACE", "ROLE", "DE", "ONLY_PRE", "AGENCY", "EX_POST"))  # a tie: only X, or X as an example
+    for shape in shapes:
+        assert _read(ahead.parse, shape) == _read(lambda s: plain.parse([Token(t, "") for t in s]), shape), shape
     unknown = ("AGENCY", "NO_SUCH_TERMINAL")
     assert _read(ahead.parse, unknown) == _read(lambda s: plain.parse([Token(t, "") for t in s]), unknown) \
         == "UnexpectedToken"  # a shape no reading covers fails in both

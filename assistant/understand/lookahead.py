@@ -5,8 +5,10 @@ rule, and a stretch of a shape not met before took 14–19 ms at the median, mos
 sequence of terminals is known before parsing (the grammar parses shapes, see shapes.py), so a rule is predicted at
 position i only when it can match from there: it derives the empty string or starts with the terminal at i, it
 needs no terminal missing from positions i and after, and it is no longer than what is left. A rule dropped this
-way could never be completed, so the parse forest, and the tree chosen from it, are the ones plain Earley builds
-(tests/test_lookahead.py compares both on generated shapes); the parse is about ten times faster.
+way could never be completed, so the parse forest holds the same derivations as plain Earley's. Where two of them
+tie on every rank lark knows (priority, rule order), lark takes the one it met first, and with fewer predictions
+the order of meeting can differ: a parse whose chosen derivation passes such a tie is parsed again the plain way
+(a fifth of the shapes met so far), so every tree is the one plain Earley builds (tests/test_lookahead.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from lark import Lark, Token, Tree
 from lark.grammar import NonTerminal, Rule, Symbol
 from lark.parsers import earley
+from lark.parsers.earley_forest import ForestToParseTree
 
 _KEEP = 512  # filtered predictions kept, by (next terminal, terminals left, tokens left)
 
@@ -95,9 +98,12 @@ class _Parser(earley.Parser):  # type: ignore[misc]
         self.every = self.predictions
         self.rules = _Rules(self)
         self.shape: tuple[str, ...] = ()
+        self.ahead = True  # predict ahead; False: every rule, as plain Earley does
         self.kept: OrderedDict[tuple[str, ...], _Predictions] = OrderedDict()
 
-    def _at(self, i: int) -> _Predictions:
+    def _at(self, i: int) -> dict[NonTerminal, list[Rule]]:
+        if not self.ahead:
+            return self.every
         rest = self.shape[i:]
         key = (*rest[:1], str(len(rest)), *sorted(set(rest)))  # what the filter reads
         found = self.kept.get(key)
@@ -112,8 +118,31 @@ class _Parser(earley.Parser):  # type: ignore[misc]
         return super().predict_and_complete(i, to_scan, columns, transitives, node_cache)
 
     def parse(self, lexer: Any, start: Any) -> Any:
+        """The tree chosen from the forest, or None when predicting ahead and the choice passed a tie."""
         self.predictions = self._at(0)
-        return super().parse(lexer, start)
+        tree_class, self.Tree = self.Tree, None  # the forest, then the tree chosen from it here
+        try:
+            forest = super().parse(lexer, start)
+        finally:
+            self.Tree = tree_class
+        chooser = _Chooser(self.Tree, self.callbacks, self.forest_sum_visitor and self.forest_sum_visitor(),
+                           self.resolve_ambiguity, not self.resolve_ambiguity)
+        tree = chooser.transform(forest)
+        return None if chooser.tied and self.ahead else tree
+
+
+class _Chooser(ForestToParseTree):  # type: ignore[misc]
+    """lark's choice of a tree from the forest, noting whether it passed two derivations that tie on every rank."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.tied = False
+
+    def visit_symbol_node_in(self, node: Any) -> Any:
+        ranked = super().visit_symbol_node_in(node)
+        if ranked is not None and len(ranked) > 1 and ranked[0].sort_key == ranked[1].sort_key:
+            self.tied = True
+        return ranked
 
 
 class ShapeParser:
@@ -128,4 +157,11 @@ class ShapeParser:
     def parse(self, shape: tuple[str, ...]) -> Tree:
         with self._lock:
             self._parser.shape = shape
-            return self.lark.parse([Token(t, "") for t in shape])  # type: ignore[arg-type]
+            tree = self.lark.parse([Token(t, "") for t in shape])  # type: ignore[arg-type]
+            if tree is None:  # a tie on the way: the order plain Earley meets derivations in decides
+                self._parser.ahead = False
+                try:
+                    tree = self.lark.parse([Token(t, "") for t in shape])  # type: ignore[arg-type]
+                finally:
+                    self._parser.ahead = True
+            return tree

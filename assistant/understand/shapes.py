@@ -19,6 +19,7 @@ from lark import Token, Tree
 
 log = logging.getLogger(__name__)
 Shape = tuple[str, ...]
+PARSER = "earley, predicting ahead, plain at a tie"  # how the parses were made: another way starts a file of its own
 
 
 def _encode(tree: Tree) -> list[Any]:
@@ -32,13 +33,13 @@ def _decode(data: list[Any]) -> Tree:
 
 
 class ShapeFile:
-    """Parses by shape in `<folder>/grammar-shapes-<key>.jsonl`, the key a hash of the grammar and lark's version
-    (another grammar starts a file of its own). Each parse is one line, appended: a new shape costs one short
-    write, not a rewrite of every shape kept. A line that does not read (a write cut short) is skipped, and its
+    """Parses by shape in `<folder>/grammar-shapes-<key>.jsonl`, the key a hash of the grammar, lark's version and
+    the way of parsing (another grammar starts a file of its own). Each parse is one line, appended: a new shape
+    costs one short write, not a rewrite of every shape kept. A line that does not read (a write cut short) is skipped, and its
     shape parsed again."""
 
     def __init__(self, folder: Path, grammar: str) -> None:
-        key = hashlib.sha256(f"{lark.__version__}\n{grammar}".encode()).hexdigest()[:16]
+        key = hashlib.sha256(f"{lark.__version__}\n{PARSER}\n{grammar}".encode()).hexdigest()[:16]
         self.path = folder / f"grammar-shapes-{key}.jsonl"
         self._known: dict[str, list[Any]] | None = None
         self._lock = threading.Lock()
