@@ -81,3 +81,58 @@ def test_groups_listed_as_examples_of_a_larger_one_are_read_on_the_question_as_a
     members = {"organization", "publicity", "united_front", "staffing", "education_committee", "trade_union",
                "youth_league", "womens_federation", "peoples_congress", "cppcc"}
     assert ids(said) == rows_where(assistant, "huancui", lambda r: members & set(r.agency_ids))
+
+
+def test_a_group_words_members_in_brackets_are_no_condition_of_their_own(assistant: Assistant) -> None:
+    expected = rows_where(assistant, "yingkou", lambda r: {"finance", "tax"} & set(r.agency_ids))
+    spelled = assistant.ask("营口财政税务那边的部门（财政跟税务）有哪些任务")
+    assert spelled.understood and ids(spelled) == expected
+    narrowed = assistant.ask("营口财税部门（税务局除外）参与的任务")  # a condition in the brackets is read
+    assert ids(narrowed) == rows_where(assistant, "yingkou",
+                                       lambda r: "finance" in r.agency_ids and "tax" not in r.agency_ids)
+
+
+def test_words_in_brackets_after_a_hash_number_describe_the_row(assistant: Assistant) -> None:
+    said = assistant.ask("Who is responsible for Yingkou #12 (the one on training bases)?")
+    assert said.understood and ids(said) == ["yingkou#12"]
+
+
+def test_a_quoted_character_the_column_does_not_have(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区牵头单位这一栏里一个“局”字也没有的任务")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: "局" not in r.written.get("lead", ""))
+
+
+def test_a_province_with_no_list_named_in_pinyin_is_refused(assistant: Assistant) -> None:
+    said = assistant.ask("Which tasks on the Gansu provincial list mention internships?")
+    assert said.abstained and said.understood and said.plan is not None
+    assert said.plan.refuse_reason == "no_list" and "甘肃" in said.plan.scope.missing
+    ours = assistant.ask("Which tasks on the provincial list mention internships?")  # the list held
+    assert ours.plan is not None and ours.plan.scope.places == ["辽宁省"]
+
+
+def test_a_word_the_category_quotes_names_it_in_the_list_asked(assistant: Assistant) -> None:
+    section = rows_where(assistant, "wafangdian", lambda r: "双师型" in r.category)
+    said = assistant.ask("瓦房店清单里双师型这部分一共几项")
+    assert said.understood and f"{len(section)}项" in said.answer
+
+
+def test_the_lists_agencies_are_shown_beside_the_institutions_measures_when_one_is_named(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专的举措里，省人力资源社会保障厅参与的任务")
+    assert said.understood and said.citations
+    task_lines = [line for line in said.answer.splitlines() if line.startswith("- [辽宁省#")]
+    assert len(task_lines) == len(said.citations)
+    assert all("省人力资源社会保障厅" in line for line in task_lines)  # the list's own column, on each task's line
+
+
+def test_count_as_a_verb_asks_for_a_count_each_agency_its_own(assistant: Assistant) -> None:
+    said = assistant.ask("Count the Wafangdian tasks naming 财政局 and naming 税务局, separately")
+    assert said.understood and said.plan is not None and said.plan.operation == "group_count"
+    finance = rows_where(assistant, "wafangdian", lambda r: "finance" in r.agency_ids)
+    assert f"| {len(finance)} |" in said.answer
+
+
+def test_a_column_filled_with_a_possessive_between(assistant: Assistant) -> None:
+    said = assistant.ask("Which Liaoning tasks did 锦州师专 fill in its own measures for?")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: r.measures is not None and not r.measures.is_empty())

@@ -131,12 +131,13 @@ class ExtractiveAnswerer:
         facts = row_facts(row, self.docs[row.doc].measures_owner if row.doc in self.docs else None,
                           self.label(row.doc), SEPARATOR[plan.lang])
         none = self.t(plan, "none_value")
-        if plan.scope.institution and row.measures:
-            return self._measures_line(plan, row, facts.cite)
         if facts.has_lead_column:
             agencies = self.t(plan, "row_agencies_split", lead=facts.lead or none, responsible=facts.responsible or none)
         else:
             agencies = self.t(plan, "row_agencies_nolead", responsible=facts.responsible or none)
+        if plan.scope.institution and row.measures:  # the list's agencies too when the question names one of them
+            named = any(a.role != "unit" for a in plan.agencies())
+            return self._measures_line(plan, row, facts.cite, agencies if named else "")
         line = f"- {facts.cite} {row.text}{agencies}"
         if row.due and not row.measures:
             line += self.t(plan, "row_due", due=row.due)
@@ -145,10 +146,11 @@ class ExtractiveAnswerer:
                                   units=facts.units or none, due=facts.measures_due or none)
         return line
 
-    def _measures_line(self, plan: QueryPlan, row: Row, cited: str) -> str:
-        """The province's task in one line, then the institution's own measures, field by field."""
+    def _measures_line(self, plan: QueryPlan, row: Row, cited: str, agencies: str = "") -> str:
+        """The province's task in one line (with its agencies, when given), then the institution's own measures,
+        field by field."""
         m = row.measures
-        lines = [self.t(plan, "measures_row_task", cite=cited, place=self.label(row.doc), text=row.text)]
+        lines = [self.t(plan, "measures_row_task", cite=cited, place=self.label(row.doc), text=row.text) + agencies]
         if m is not None:
             for key, value in (("actions", m.actions), ("targets", m.targets.replace("\n", " ")),
                                ("units", self.t(plan, "list_sep").join(m.units)), ("due", m.due)):

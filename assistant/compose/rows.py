@@ -66,10 +66,14 @@ def _names(row: Row, column: str, sep: str) -> str:
     The cell is shown as written when it joins them otherwise than with 、 (区人社局及有关行业主管部门)."""
     names = sep.join(getattr(row, column))
     written = re.sub(r"\s+", "", row.written.get(column, ""))
-    if written and written != "、".join(getattr(row, column)) and _same_names(written, getattr(row, column)):
-        return written  # in an English answer too: the cell's own words
+    joined = written if sep == "、" else _SEPARATORS.sub("、", written)  # English: a comma is no word of the cell's
+    if written and joined != "、".join(getattr(row, column)) and _same_names(written, getattr(row, column)):
+        return written  # in an English answer too when it joins them by words (及, 和)
     closed = row.written.get(column, "").endswith("等") and names and not names.endswith("等")
     return f"{names}等" if closed else names
+
+
+_SEPARATORS = re.compile(r"[、，,；;]")
 
 
 def _same_names(written: str, names: list[str]) -> bool:

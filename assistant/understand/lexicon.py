@@ -30,6 +30,7 @@ from ingest.registries import Registry
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
+_SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's members in brackets after it
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
@@ -276,7 +277,10 @@ class Lexicon:
         members = [self._member_group(t, groups, folded) for t in groups]  # read on the question as asked
         for t, member in reversed(list(zip(groups, members, strict=True))):  # 财税部门 → 财政局或税务局: any of them
             said = "" if member else ("和" if every else "或").join(self.groups[t.text])
-            folded = folded[:t.start] + said + folded[t.end:]
+            spelled = _SPELLED_OUT.match(folded, t.end)  # 财税部门（财政、税务）: its members, said again
+            if spelled and any(u.kind in CONSTRUCTS and u.kind != "reference" for u in self.tag(spelled.group())):
+                spelled = None  # 财税部门（不含税务局）: a condition of its own, read
+            folded = folded[:t.start] + said + folded[spelled.end() if spelled else t.end:]
         corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]),
                                             why="group_all" if every else "group") for t in groups]
         exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]

@@ -188,11 +188,11 @@ def _en_op(folded: str, match: re.Match[str], cues: dict[str, list[str]]) -> str
     return "in"
 
 
-_DESCRIBED = re.compile(r"((?:第\s*[\d一二三四五六七八九十百]+\s*[条项]|\b(?:row|task|item)\s+\d+))\s*[（(][^（）()]{2,120}[）)]",
+_DESCRIBED = re.compile(r"((?:第\s*[\d一二三四五六七八九十百]+\s*[条项]|\b(?:row|task|item)\s+\d+|#\s*\d+))\s*[（(][^（）()]{2,120}[）)]",
                         re.IGNORECASE)
 
 
 def without_row_descriptions(question: str) -> str:
-    """瓦房店第10条（第三方评估…）/ row 38 (the rule of …): words in brackets right after a row's number describe the
+    """瓦房店第10条（第三方评估…）/ row 38 (the rule of …) / #49 (…): words in brackets right after a row's number describe the
     row the number names; they are no condition of their own, and are not read as one."""
     return _DESCRIBED.sub(lambda m: m.group(1) + " ", question)

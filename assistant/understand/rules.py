@@ -373,8 +373,9 @@ class RuleParser:
         chains = {p: self.registry.places.chain(p)[1:] for p in named}
         # 大连市 in "达到大连市…标准" beside 瓦房店市: a named ancestor with no list of its own is context.
         named = [p for p in named if p in self.list_places or not any(p in chains[q] for q in named if q != p)]
-        if not any(p in self._provinces for p in named) and self.cues.has("lineage.province", folded):
-            # 省清单 / 省里: the province's own list, when the lists held name one province
+        if not any(p in self._provinces for p in named) and not places.other \
+                and self.cues.has("lineage.province", folded):
+            # 省清单 / 省里: the province's own list, when the lists held name one province (吉林省里: that one)
             named += sorted(p for p in self.list_places if p in self._provinces)
         scope = Scope(places=named, institution=places.institutions[0].key if places.institutions else None,
                       missing=missing)
@@ -545,7 +546,12 @@ class RuleParser:
         # "提质培优行动计划那块": the category sharing the longest run of words with the question: a run of at
         # least four characters longer than any other category's (职业教育, in many, names none), or a run so long
         # that the categories sharing it are the same words in several lists
-        return self._sharing(folded, candidates)
+        shared = self._sharing(folded, candidates)
+        if shared or not in_scope:
+            return shared
+        # 双师型那块: a word the category's own name quotes (打造“双师型”教师队伍), in the one category of the lists asked
+        marked = list(dict.fromkeys(c for _, c in in_scope for q in _QUOTED.findall(c) if q in folded))
+        return marked if len(marked) == 1 else []
 
     def _sharing(self, text: str, candidates: list[tuple[str, str]]) -> list[str]:
         """The categories sharing the most words with the text (runs of two characters or more, in order, none a
