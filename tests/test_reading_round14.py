@@ -136,3 +136,28 @@ def test_a_column_filled_with_a_possessive_between(assistant: Assistant) -> None
     said = assistant.ask("Which Liaoning tasks did 锦州师专 fill in its own measures for?")
     assert said.understood
     assert ids(said) == rows_where(assistant, "liaoning", lambda r: r.measures is not None and not r.measures.is_empty())
+
+
+def test_a_row_number_no_place_owns_is_a_row_of_the_previous_list_of_the_other_level(assistant: Assistant) -> None:
+    _, parents = converse(assistant, "瓦房店那份清单中涉及税务局的事项", "第49条承接省里的哪个任务")
+    assert parents.understood and parents.plan is not None and parents.plan.lineage == "parents"
+    assert ids(parents)[0] == "wafangdian#49" and ids(parents)[1:] and all(
+        r.startswith("liaoning#") for r in ids(parents)[1:])
+    _, children = converse(assistant, "省里那份的第十三项说的啥", "瓦房店有没有落实第13条的任务")
+    assert children.plan is not None and children.plan.lineage == "children"
+    assert ids(children)[0] == "liaoning#13"
+    own = converse(assistant, "省里那份的第十三项说的啥", "营口第13条讲的是什么")[1]  # the place owns the number
+    assert ids(own) == ["yingkou#13"]
+
+
+def test_is_there_a_row_carrying_it_out_asks_rather_than_says_none(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店有没有对应省里第31条的任务")
+    assert said.plan is not None and said.plan.lineage == "children" and ids(said)[0] == "liaoning#31"
+
+
+def test_an_unknown_federation_is_reported_as_an_unknown_name(assistant: Assistant) -> None:
+    said = assistant.ask("营口市残联负责哪些任务")
+    assert said.plan is not None and any(u.surface.endswith("残联") for u in said.plan.unresolved)
+    assert not said.citations
+    related = assistant.ask("营口有哪些任务跟产教融合有关联")  # 关联 is no name
+    assert related.plan is not None and not related.plan.unresolved

@@ -159,9 +159,9 @@ class AgencyNames:
         return found
 
     def _suffixed(self, folded: str, spans: list[tuple[int, int]]) -> list[NameMatch]:
-        """A word ending like an agency (…局, …委, …厅) that no exact name covers: similar, or unresolved."""
+        """A word ending like an agency (…局, …委, …厅, 残联) that no exact name covers: similar, or unresolved."""
         found = []
-        for match in re.finditer(r"(?:委员会|办公室|局|厅|委|办)", folded):
+        for match in re.finditer(r"(?:委员会|办公室|局|厅|委|办|联)", folded):
             end = match.end()
             ends_name = folded[end:].startswith(self.stem_after) or end == len(folded) or \
                 match.group(0) in ("局", "厅") and folded[end] not in self.word_goes_on  # 气象局要干什么

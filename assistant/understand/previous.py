@@ -99,6 +99,7 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
 _UNSAID = 3  # at most this many previous rows are meant by a carry-out question that names none but a place
 
 
+_PROVINCE_ENDS = ("省", "自治区")  # a place of the province's level
 _LEVEL_LISTS = ("省", "省里", "省清单", "省级", "省级清单", "省里的清单", "省的清单", "上级清单")  # the province's list, unnamed
 
 
@@ -178,8 +179,38 @@ def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[s
     answer's): their lineage, their main task (`category_of` a row id), or the rows themselves. `docs_in` gives the
     lists of some places (省里那条: the previous row in the province's list)."""
     plan = with_category_of_previous(plan, previous, rows, tags, category_of)
+    plan = with_row_of_previous_list(plan, previous, rows, tags, sides)
     return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier,
                           docs_in)
+
+
+def with_row_of_previous_list(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                              sides: tuple[frozenset[str], frozenset[str]]) -> QueryPlan:
+    """第38条对应省里哪条 after rows of 瓦房店's list / 营口有没有对应第13条的 after rows of the province's: a row number
+    no place owns (none said right before it), in a question of carrying out, is a row of the previous answer's
+    list when that list is of the other level than the places the question names. Its lineage is asked."""
+    above, below = sides
+    carry = next((t for t in tags if t.kind == "carry"), None)
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
+    numbered = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    docs = {r.split("#")[0] for r in rows}
+    if previous is None or carry is None or number is None or len(numbered) != 1 or plan.reference is not None \
+            or numbered[0].start != numbered[0].end or len(docs) != 1 or len(previous.scope.places) != 1:
+        return plan
+    before = next((t for t in reversed(tags[:tags.index(number)]) if t.kind != "function"), None)
+    if before is not None and (before.kind == "place" or before.text in _LEVEL_LISTS):
+        return plan  # 营口第13条 / 省里第13条: that list's row
+    upper = docs <= above - below
+    if not upper and not docs <= below - above:
+        return plan
+    named = [t for t in tags if t.kind == "place" or t.text in _LEVEL_LISTS]
+    provincial = [t.kind != "place" or t.value.endswith(_PROVINCE_ENDS) for t in named]
+    if not named or any(provincial) == upper and all(provincial) == upper:
+        return plan  # the places named are of the previous list's level: the row is theirs
+    places = list(dict.fromkeys([*previous.scope.places, *plan.scope.places]))
+    return plan.model_copy(update={"operation": "lineage", "lineage": "children" if upper else "parents",
+                                   "scope": plan.scope.model_copy(update={"places": places}), "followup": "refer",
+                                   "refuse_reason": None})
 
 
 def with_category_of_previous(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],

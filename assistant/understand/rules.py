@@ -194,7 +194,7 @@ class RuleParser:
         if len(local) >= 2 and not r.refs and (c.has("lineage.shared", f) or c.has("lineage.together", f)
                                                and c.has("lineage.carry", f)):
             return "shared"  # (第13条营口和瓦房店都有落实吗: that row's children, not the rows both carry out)
-        if c.has("lineage.uncovered", f) and province:
+        if c.has("lineage.uncovered", f.replace("有没有", "有")) and province:  # 有没有对应: asked, not "none"
             return "uncovered"
         named = _ROW_NAMED.search(f) if not (r.refs or r.quoted) else None  # 学分银行那条: a row named by its topic
         across = province and (bool(local) or c.has("lineage.locals", f)) and c.has("lineage.which_row", f)  # a row of one level, asked at the other
