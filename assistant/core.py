@@ -424,6 +424,8 @@ class Assistant:
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else said)
+        if read_as:  # the party committee departments → 组织部或宣传部…: the question's language is the one asked in
+            plan = plan.model_copy(update={"lang": detect_lang(said)})
         fragments = engine.grammar.fragments(corrected)
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))

@@ -222,7 +222,9 @@ class JurisdictionRegistry:
         self.institution_names = {normalize(n): i.name for i in institutions for n in (i.name, *i.aliases)}
         self.institution_english = _english_names({n: i.name for i in institutions for n in i.english})
         self.other = {normalize(n): n for n in other}
-        self.other_english = {**{_pinyin(n): n for n in other}, **{n.lower(): n for n in other_english}}  # jilin
+        sounds = [_pinyin(n) for n in other]  # jilin; two places of one sound (锦州, 金州: jinzhou) are neither
+        self.other_english = {**{p: n for p, n in zip(sounds, other, strict=True) if sounds.count(p) == 1},
+                              **{n.lower(): n for n in other_english}}
 
     @cached_property
     def divisions(self) -> Divisions:
@@ -307,8 +309,11 @@ class JurisdictionRegistry:
     def find(self, question: str) -> PlaceMentions:
         norm = self.normalize(question)
         spaced = self.normalize.keep_spaces(question)
+        english_institutions = _scan_english(spaced, self.institution_english)
         institutions = [m for m in _scan(norm, self.institution_names) if _whole_name(m, norm, spaced)] \
-            + _scan_english(spaced, self.institution_english)
+            + english_institutions
+        for m in english_institutions:  # Jinzhou Normal: no place jinzhou in it
+            spaced = spaced[:m.start] + "□" * (m.end - m.start) + spaced[m.end:]
         # An institution's name may contain a place name (锦州): read places outside it.
         masked = norm
         for m in institutions:

@@ -161,3 +161,67 @@ def test_an_unknown_federation_is_reported_as_an_unknown_name(assistant: Assista
     assert not said.citations
     related = assistant.ask("营口有哪些任务跟产教融合有关联")  # 关联 is no name
     assert related.plan is not None and not related.plan.unresolved
+
+
+def test_a_count_for_each_other_agency_leaves_the_one_named_out_of_the_groups(assistant: Assistant) -> None:
+    said = assistant.ask("环翠区清单里除了区人力资源社会保障局，其他牵头单位各牵头几条")
+    assert said.plan is not None and said.plan.operation == "group_count" and said.plan.groups is not None
+    assert said.plan.groups.excluding == ["hrss"] and not said.plan.agencies(negated=True)
+    led = rows_where(assistant, "huancui", lambda r: "education" in r.lead_ids)
+    assert f"| {len(led)} |" in said.answer  # every row the education bureau leads, hrss or not
+
+
+def test_a_count_word_typed_with_another_character_of_its_sound(assistant: Assistant) -> None:
+    said = assistant.ask("营口市财政局牵头或参与的一共几跳")
+    assert said.plan is not None and said.plan.operation == "count"
+    assert said.understood and f"{len(rows_where(assistant, 'yingkou', lambda r: 'finance' in r.agency_ids))}" \
+        in said.answer
+
+
+def test_a_count_asked_again_for_each_year_counts_each(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专填写的完成时间中：写2023年的几项？写2025年的几项？")
+    assert said.plan is not None and said.plan.operation == "group_count" and said.plan.group_by == "year"
+    due_2023 = rows_where(assistant, "liaoning", lambda r: r.measures is not None and "2023" in r.measures.due)
+    assert f"{len(due_2023)}项" in said.answer
+
+
+def test_versus_and_how_often_count_each_agency_named(assistant: Assistant) -> None:
+    versus = assistant.ask("How many Yingkou rows name 市财政局 versus 市委编办?")
+    often = assistant.ask("In Yingkou, how often do 市财政局 and 市委编办 appear?")
+    for said in (versus, often):
+        assert said.plan is not None and said.plan.operation == "group_count" and said.plan.groups is not None
+        assert set(said.plan.groups.among) == {"finance", "staffing"}
+
+
+def test_the_institutions_english_name_holds_no_place_with_no_list(assistant: Assistant) -> None:
+    said = assistant.ask("Which measures did Jinzhou Normal fill in for the Liaoning list?")
+    assert said.plan is not None and not said.plan.scope.missing and said.plan.operation != "refuse"
+
+
+def test_a_column_named_then_its_verb_filled(assistant: Assistant) -> None:
+    said = assistant.ask("锦州师专把具体举措这栏填上了的任务")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: r.measures is not None and bool(r.measures.actions))
+
+
+def test_an_english_ordinal_after_a_category_counts_within_it(assistant: Assistant) -> None:
+    section = rows_where(assistant, "wafangdian", lambda r: "宣传" in r.category)
+    said = assistant.ask("Wafangdian, the 加大职业教育宣传力度 part: what is the third task?")
+    assert ids(said) == section[2:3]
+
+
+def test_an_unknown_agency_with_and_inside_its_name(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店清单里交通运输和港口管理局负责什么")
+    assert said.plan is not None and any(u.surface.endswith("和港口管理局") for u in said.plan.unresolved)
+
+
+def test_an_english_group_word_keeps_the_answer_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which Yingkou tasks involve the finance/tax departments?")
+    assert said.plan is not None and said.plan.lang == "en" and said.understood
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: {"finance", "tax"} & set(r.agency_ids))
+
+
+def test_not_led_by_an_agency_alone_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which Huancui tasks aren't led by 区教育体育局 alone?")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) != {"education"})

@@ -119,6 +119,7 @@ def _in_cell(tags: list[Tag], k: int) -> bool:
         and tags[k].start - before.end <= 3
 
 
+_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "2nd", "3rd", "4th")
 _QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
 
 
@@ -126,7 +127,8 @@ def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """“…”这一部分的第一条 / “…”下的第一条: a row number said after a category (its name, or 板块, 部分) counts
     within that category's rows."""
     section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
-    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.kind == "position"), None)
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.kind == "position"
+                   or t.text in _ORDINALS), None)
     rows = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
     category = next((a for a in plan.atoms() if isinstance(a, CategoryAtom)), None)
     if category is None or number is None or len(rows) != 1 or rows[0].within:
@@ -337,12 +339,18 @@ def with_top(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         plan.where, lambda a: isinstance(a, RowsAtom) and a.start == 1 and a.end in (1, top))})  # "the first"
 
 
+_FREQUENCY = ("how often",)  # a count of each thing named
+
+
 def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """人社、财政、文旅各出现几次 / how many list A, and how many list B: a count for each agency named; 除了X还有哪些
-    部门牵头，各几条: a count for each agency but those left out."""
+    部门牵头，各几条: a count for each agency but those left out. A count asked again for the next one (2021年的几条，
+    2023年的几条) asks for each too, and so does a frequency (how often do A and B show up)."""
     kinds = {t.kind for t in tags}
-    if not {"each", "count"} <= kinds or plan.operation not in ("list", "count", "group_count") \
-            or plan.reference or plan.groups is not None:
+    counts = sum(t.kind == "count" for t in tags)
+    each = "each" in kinds and (counts or any(t.text in _FREQUENCY for t in tags)) or counts >= 2
+    if not each or plan.operation not in ("list", "count", "group_count") or plan.reference \
+            or plan.groups is not None:
         return plan
     years = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, YearAtom) and a.op == "in" and not neg
              and a.field == "deadline"]
@@ -358,7 +366,7 @@ def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
     left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
     grouped = any(t.kind == "group" and t.value == "agency" or t.kind == "field" and t.value in ("lead", "responsible")
-                  for t in tags)  # 别的部门 / 别的牵头单位: the agencies counted
+                  or t.kind == "others" for t in tags)  # 别的部门 / 其他牵头单位: the agencies counted
     if len(named) >= 2 and not left_out:
         limit = GroupLimit(among=[a.agency for a in named], names=[a.name for a in named])
     elif left_out and not named and grouped:

@@ -360,7 +360,9 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
 
 
 def _groups(section: dict) -> list[tuple[str, list[str]]]:
-    """The group words: those listed, and each head in each form (市委 → 市委那边的部门, 市委口, …)."""
-    heads, forms = section.get("heads", {}), section.get("forms", {}).get("words", [])
-    listed = [(word, ids) for word, ids in section.items() if word not in ("heads", "forms")]
-    return listed + [(form.format(head), ids) for head, ids in heads.items() for form in forms]
+    """The group words: those listed, and each head in each form (市委 → 市委那边的部门, 市委口, …; finance and tax →
+    finance and tax departments)."""
+    forms = section.get("forms", {})
+    listed = [(word, ids) for word, ids in section.items() if word not in ("heads", "english_heads", "forms")]
+    return listed + [(form.format(head), ids) for key, language in (("heads", "words"), ("english_heads", "english"))
+                     for head, ids in section.get(key, {}).items() for form in forms.get(language, [])]

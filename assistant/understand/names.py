@@ -172,6 +172,12 @@ class AgencyNames:
                 continue  # 市委部门 / 区委系统的单位: the party committee's departments, a group, not a name
             while start > 0 and folded[start - 1] not in self.boundary and _free(spans, start - 1, start):
                 start -= 1
+            if start > 1 and folded[start - 1] == "和":  # 住房和城乡建设局: 和 inside a name when no name ends before it
+                head = start - 1
+                while head > max(start - 4, 0) and folded[head - 1] not in self.boundary and _free(spans, head - 1, head):
+                    head -= 1  # a short word: 住房, 市住房 (and no 清单里 before it)
+                if head < start - 1 and not _SUFFIX.search(folded[head:start - 1]):
+                    start = head
             if start > 0 and folded[start - 1:start + 1] in self.place_char_words:  # 营口|市政公用局
                 start -= 1
             surface = folded[start:end]
