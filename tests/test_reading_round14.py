@@ -225,3 +225,10 @@ def test_not_led_by_an_agency_alone_in_english(assistant: Assistant) -> None:
     said = assistant.ask("Which Huancui tasks aren't led by 区教育体育局 alone?")
     assert said.understood
     assert ids(said) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) != {"education"})
+
+
+def test_a_figure_asked_of_nothing_finds_no_row(assistant: Assistant) -> None:
+    said = assistant.ask("What is the figure for the Wafangdian list's departments?")
+    assert not said.citations and said.plan is not None and said.plan.unresolved
+    sections = assistant.ask("How many sections does the Huancui list have?")  # the categories, counted
+    assert sections.plan is not None and sections.plan.count_unit == "category"
