@@ -420,6 +420,8 @@ class Assistant:
         engine = self.engine
         notes: list[str] = []
         said = without_row_descriptions(question)  # 第10条（…）: the number names the row, the brackets describe it
+        if detect_lang(said) == "en":  # ends with 等: the list's own words, quoted
+            said = engine.lexicon.quoting_unknown_chinese(said)
         folded = engine.parser.fold(said)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)

@@ -232,3 +232,25 @@ def test_a_figure_asked_of_nothing_finds_no_row(assistant: Assistant) -> None:
     assert not said.citations and said.plan is not None and said.plan.unresolved
     sections = assistant.ask("How many sections does the Huancui list have?")  # the categories, counted
     assert sections.plan is not None and sections.plan.count_unit == "category"
+
+
+def test_an_english_questions_unknown_chinese_words_are_the_lists_own(assistant: Assistant) -> None:
+    ends = assistant.ask("Huancui tasks whose responsible units end with 等")
+    assert ends.understood
+    assert ids(ends) == rows_where(assistant, "huancui", lambda r: r.written.get("responsible", "").endswith("等"))
+    unknown = assistant.ask("Which Yingkou tasks does the 市气象局 lead?")  # a name: reported, never quoted
+    assert unknown.plan is not None and any(u.surface.endswith("气象局") for u in unknown.plan.unresolved)
+    category = assistant.ask("Which Wafangdian tasks are under 打造“双师型”教师队伍?")  # quoted by the asker: kept
+    assert ids(category) == rows_where(assistant, "wafangdian", lambda r: "双师型" in r.category)
+
+
+def test_either_role_said_after_an_agency_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Huancui: all tasks where the 税务 bureau takes part, leading or supporting")
+    assert said.plan is not None and said.plan.agencies()[0].role == "any"
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: "tax" in r.agency_ids)
+
+
+def test_an_agency_then_not_and_an_english_role(assistant: Assistant) -> None:
+    said = assistant.ask("List the Wafangdian tasks 人社局 does not take part in")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: "hrss" not in r.agency_ids)

@@ -30,6 +30,9 @@ from ingest.registries import Registry
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff“”‘’\"'「」『』]+")  # with any quote marks inside it (打造“双师型”教师队伍)
+_QUOTE_MARK = re.compile(r"[“”‘’\"'「」『』]")
+_AGENCY_END = re.compile(r"(?:局|委|办|厅|处|部|中心|委员会|联|会|院)$")  # an unknown unit's name: reported as one
 _SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's members in brackets after it
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
@@ -263,6 +266,25 @@ class Lexicon:
             if set(self.groups[group.text]) <= set(self.groups[later.text]) and _EXAMPLES_BETWEEN.fullmatch(between):
                 return True
         return False
+
+    def quoting_unknown_chinese(self, question: str) -> str:
+        """An English question's Chinese words that name nothing the lexicon knows are the lists' own words, quoted
+        (ends with 等, uses the word 力争): a text to find, not a topic to guess. Names (an agency, a place, a column,
+        a category) and a word ending like an agency (区卫生健康局: an unknown name, reported as such) stay."""
+        quoted = [m.span() for m in _QUOTED.finditer(question)]
+        out, last = [], 0
+        for run in _CJK_RUN.finditer(question):
+            start, end = run.span()
+            if any(a <= start < b for a, b in quoted) or _AGENCY_END.search(run.group()) \
+                    or _QUOTE_MARK.search(run.group()):  # quoted by the question itself, in part or whole
+                continue
+            tags = [t for t in self.tag(run.group().lower()) if t.kind not in ("function", "adverb")]
+            covered = sum(t.end - t.start for t in tags)
+            if covered >= end - start:
+                continue
+            out += [question[last:start], "“", run.group(), "”"]
+            last = end
+        return "".join(out) + question[last:] if out else question
 
     # -- same-pinyin names ----------------------------------------------------------------------------------
     def correct(self, folded: str) -> tuple[str, list[ReadAs]]:
