@@ -254,3 +254,12 @@ def test_an_agency_then_not_and_an_english_role(assistant: Assistant) -> None:
     said = assistant.ask("List the Wafangdian tasks 人社局 does not take part in")
     assert said.understood
     assert ids(said) == rows_where(assistant, "wafangdian", lambda r: "hrss" not in r.agency_ids)
+
+
+def test_the_level_of_an_agency_is_no_place_name(assistant: Assistant) -> None:
+    _, narrowed = converse(assistant, "营口清单中市自然资源局参与的", "其中哪些还挂着市财政局")
+    assert narrowed.plan is not None and not narrowed.plan.scope.missing and narrowed.plan.operation != "refuse"
+    assert ids(narrowed) == rows_where(assistant, "yingkou",
+                                       lambda r: {"natural_resources", "finance"} <= set(r.agency_ids))
+    fake = assistant.ask("测试市教育局牵头的任务")  # a word before 市, then an agency: a place no list is for
+    assert fake.plan is not None and fake.plan.scope.missing
