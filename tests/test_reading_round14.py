@@ -227,9 +227,7 @@ def test_not_led_by_an_agency_alone_in_english(assistant: Assistant) -> None:
     assert ids(said) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) != {"education"})
 
 
-def test_a_figure_asked_of_nothing_finds_no_row(assistant: Assistant) -> None:
-    said = assistant.ask("What is the figure for the Wafangdian list's departments?")
-    assert not said.citations and said.plan is not None and said.plan.unresolved
+def test_how_many_sections_counts_the_categories(assistant: Assistant) -> None:
     sections = assistant.ask("How many sections does the Huancui list have?")  # the categories, counted
     assert sections.plan is not None and sections.plan.count_unit == "category"
 
@@ -263,3 +261,9 @@ def test_the_level_of_an_agency_is_no_place_name(assistant: Assistant) -> None:
                                        lambda r: {"natural_resources", "finance"} <= set(r.agency_ids))
     fake = assistant.ask("测试市教育局牵头的任务")  # a word before 市, then an agency: a place no list is for
     assert fake.plan is not None and fake.plan.scope.missing
+
+
+def test_the_same_question_for_another_place(assistant: Assistant) -> None:
+    _, switched = converse(assistant, "Wafangdian tasks involving 税务局?", "same question for Yingkou")
+    assert switched.understood and switched.plan is not None and switched.plan.followup == "replace"
+    assert ids(switched) == rows_where(assistant, "yingkou", lambda r: "tax" in r.agency_ids)

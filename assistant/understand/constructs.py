@@ -24,7 +24,6 @@ from assistant.understand.plan import (
     SizeAtom,
     TextAtom,
     TopicAtom,
-    Unresolved,
     YearAtom,
     all_of,
     iter_atoms_signed,
@@ -524,20 +523,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
-    return with_nothing_to_find(with_outcome(with_row_named(with_columns_asked(plan, tags), tags), tags), tags)
-
-
-def with_nothing_to_find(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """How many sections does the list have (a word the lexicon knows, in no construct that counts it): a figure
-    asked of no row, topic or condition has nothing to find, and the words it was asked by are not matched (not a
-    figure of whichever row ranks first)."""
-    if plan.operation != "fact" or plan.where is not None or plan.reference is not None or plan.unit \
-            or plan.rank is not None and plan.rank.terms or plan.unresolved:
-        return plan
-    said = [t.text for t in tags if t.kind == "group"]
-    if not said:
-        return plan
-    return plan.model_copy(update={"unresolved": [Unresolved(surface=" ".join(said), kind="term")]})
+    return with_outcome(with_row_named(with_columns_asked(plan, tags), tags), tags)
 
 
 def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
