@@ -267,3 +267,12 @@ def test_the_same_question_for_another_place(assistant: Assistant) -> None:
     _, switched = converse(assistant, "Wafangdian tasks involving 税务局?", "same question for Yingkou")
     assert switched.understood and switched.plan is not None and switched.plan.followup == "replace"
     assert ids(switched) == rows_where(assistant, "yingkou", lambda r: "tax" in r.agency_ids)
+
+
+def test_a_local_row_in_another_local_list_goes_through_the_province(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店第52条在营口对应的是哪条")
+    assert said.plan is not None and said.plan.operation == "lineage" and ids(said)[0] == "wafangdian#52"
+    assert any(r.startswith("liaoning#") for r in ids(said)) and any(r.startswith("yingkou#") for r in ids(said))
+    _, each = converse(assistant, "瓦房店 保障经费长效稳定投入 下面有哪些", "分别对应营口哪几条")
+    asked = rows_where(assistant, "wafangdian", lambda r: "经费" in r.category)
+    assert each.plan is not None and each.plan.reference is not None and each.plan.reference.rows == asked

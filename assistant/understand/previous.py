@@ -114,7 +114,8 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     # 这两项里头第一项: the position said within the rows referred to
     ref = _ordinal(plan, rows, tags) or next((t for t in tags if t.kind == "reference"), None)
     said = plan.followup != "replace"  # 那省里和瓦房店对应的呢: a place switch carries the previous conditions
-    if ref is None and carry is not None and 0 < len(rows) <= _UNSAID \
+    each = any(t.kind == "each" for t in tags)  # 分别对应营口哪几条: each of the previous rows, however many
+    if ref is None and carry is not None and (0 < len(rows) <= _UNSAID or each) \
             and not (said and (plan.where is not None or plan.rank and plan.rank.terms)) \
             and any(t.kind == "place" or t.text in _LEVEL_LISTS for t in tags):
         ref = Tag(carry.end, carry.end, "", "reference", "all")  # 营口对应的是哪条 after a row: that row, unsaid

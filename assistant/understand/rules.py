@@ -204,7 +204,7 @@ class RuleParser:
             upper = owner in self._provinces or owner == "province"
             if upper and (local or c.has("lineage.children", f) or c.has("lineage.locals", f)):
                 return "children"
-            if not upper and province:
+            if not upper and (province or len(local) >= 2):  # 瓦房店第52条对应营口哪条: through the province's row
                 return "parents"
         if c.has("lineage.parents", f) and r.refs:
             return "parents"
