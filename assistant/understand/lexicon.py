@@ -268,13 +268,18 @@ class Lexicon:
         return False
 
     def quoting_unknown_chinese(self, question: str) -> str:
-        """An English question's Chinese words that name nothing the lexicon knows are the lists' own words, quoted
-        (ends with 等, uses the word 力争): a text to find, not a topic to guess. Names (an agency, a place, a column,
-        a category) and a word ending like an agency (区卫生健康局: an unknown name, reported as such) stay."""
+        """An English question's Chinese words right after a verb of what a cell says (ends with 等, uses the word
+        力争, mentions 专项债券) that name nothing the lexicon knows are the lists' own words, quoted: a text to find.
+        Elsewhere (tasks about 产教融合) they stay a topic. Names (an agency, a place, a column, a category) and a word
+        ending like an agency (区卫生健康局: an unknown name, reported as such) stay too."""
         quoted = [m.span() for m in _QUOTED.finditer(question)]
+        said = [t for t in self.tag(question.lower()) if t.kind not in ("function", "adverb")]
         out, last = [], 0
         for run in _CJK_RUN.finditer(question):
             start, end = run.span()
+            before = [t for t in said if t.end <= start]
+            if not before or before[-1].kind != "literal":
+                continue  # no verb of a cell's words right before it
             if any(a <= start < b for a, b in quoted) or _AGENCY_END.search(run.group()) \
                     or _QUOTE_MARK.search(run.group()):  # quoted by the question itself, in part or whole
                 continue
