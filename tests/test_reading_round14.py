@@ -240,6 +240,8 @@ def test_an_english_questions_unknown_chinese_words_are_the_lists_own(assistant:
     assert unknown.plan is not None and any(u.surface.endswith("气象局") for u in unknown.plan.unresolved)
     category = assistant.ask("Which Wafangdian tasks are under 打造“双师型”教师队伍?")  # quoted by the asker: kept
     assert ids(category) == rows_where(assistant, "wafangdian", lambda r: "双师型" in r.category)
+    topic = assistant.ask("Which Huancui tasks concern 实训基地?")  # no verb of a cell's words before it: a topic
+    assert topic.plan is not None and not topic.plan.quoted
 
 
 def test_either_role_said_after_an_agency_in_english(assistant: Assistant) -> None:
