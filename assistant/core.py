@@ -420,14 +420,15 @@ class Assistant:
         engine = self.engine
         notes: list[str] = []
         said = without_row_descriptions(question)  # 第10条（…）: the number names the row, the brackets describe it
-        if detect_lang(said) == "en":  # ends with 等: the list's own words, quoted
+        lang = detect_lang(said)  # the language asked in, whatever a correction reads the question as
+        if lang == "en":  # ends with 等: the list's own words, quoted
             said = engine.lexicon.quoting_unknown_chinese(said)
         folded = engine.parser.fold(said)
         corrected, read_as = engine.lexicon.correct(folded)  # 营扣 → 营口: a name typed with the same pinyin
         tags = engine.lexicon.tag(corrected, cues=False)
         plan = engine.parser.parse(corrected if read_as else said)
         if read_as:  # the party committee departments → 组织部或宣传部…: the question's language is the one asked in
-            plan = plan.model_copy(update={"lang": detect_lang(said)})
+            plan = plan.model_copy(update={"lang": lang})
         fragments = engine.grammar.fragments(corrected)
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))
@@ -439,7 +440,7 @@ class Assistant:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
-        lost = [self.templates.render(detect_lang(question), "session_expired")] if expired else []  # said, never silent
+        lost = [self.templates.render(lang, "session_expired")] if expired else []  # said, never silent
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues,
                      names_rows=any(t.kind == "reference" for t in tags))
         previous, rows = (last.plan, last.row_ids) if last else (None, [])

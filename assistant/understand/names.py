@@ -16,7 +16,8 @@ from ingest.registries import Mention, Registry
 NAMES_FILE = Path(__file__).resolve().parent / "names.toml"
 COMMITTEES = ("市委", "区委", "省委", "县委")  # a party committee, before its departments' names
 _GROUP_HEADS = ("部门", "系统", "单位", "的单位", "口", "各部门")
-_SUFFIX = re.compile(r"(委员会|办公室|部门|机关|局|厅|委|办|处|部|中心)$")
+UNIT_ENDS = ("委员会", "办公室", "部门", "机关", "局", "厅", "委", "办", "处", "部", "中心")  # how an agency's name ends
+_SUFFIX = re.compile(f"({'|'.join(UNIT_ENDS)})$")
 _EN_HEAD = r"(?:bureau|department|commission|office|committee|administration|agency|authority)"
 _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "municipal", "local", "what", "which",
             "is", "are", "does", "do", "did", "of", "for", "in", "and", "or", "with", "by", "to", "tasks", "task",
@@ -64,6 +65,7 @@ class AgencyNames:
         self.indexed = indexed_ids
         self.written = written or {}  # agency id -> the names the lists write, most used first
         self.names = {**self.agencies.local_names, **self.agencies.aliases}
+        self.prefixes = tuple(n for n in self.names if len(n) >= 2)  # for str.startswith: a name begins here
         self.stems = {stem(n): key for n, key in self.names.items() if stem(n) != n and len(stem(n)) >= 2}
         self.stem_before = tuple(data["stem_before"])
         self.stem_after = tuple(data["stem_after"])

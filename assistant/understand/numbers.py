@@ -22,7 +22,7 @@ _HAO = re.compile(r"(?<![\d第月〕\]）)])(\d{1,3})\s*号(?!文|令|线|楼|�
 _FROM_END = re.compile(rf"最后\s*(?:一)?\s*{_UNIT}|倒数\s*第\s*({_NUM})\s*{_UNIT}?|末\s*{_UNIT}")
 _EN_RANGE = re.compile(r"\b(?:rows?|items?|tasks?|nos?\.?|numbers?)\s*(\d{1,3})\s*(?:-|–|to|through)\s*(\d{1,3})\b")
 _EN_ONE = re.compile(r"\b(?:row|item|task|no\.?|number)\s*#?\s*(\d{1,3})\b")
-_EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}
 _EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?![ -]to[ -]last)"
                      r"(?: one| task| item| row)?\b|\b(\d{1,2})(?:st|nd|rd|th) (?:one|task|item|row)\b")
@@ -50,8 +50,8 @@ def cn_number(text: str) -> int:
         return int(text)
     if text.lower() in ENGLISH_NUMBERS:
         return ENGLISH_NUMBERS[text.lower()]
-    if text.lower() in _EN_ORDINAL:  # second (to last)
-        return _EN_ORDINAL[text.lower()]
+    if text.lower() in EN_ORDINAL:  # second (to last)
+        return EN_ORDINAL[text.lower()]
     total, current = 0, 0
     for char in text:
         if char == "百":
@@ -119,9 +119,9 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
     for match in _EN_ONE.finditer(folded):
         add(int(match.group(1)), int(match.group(1)), match.span())
     for match in _EN_FROM_END.finditer(folded):
-        add(-_EN_ORDINAL[match.group(1)], -_EN_ORDINAL[match.group(1)], match.span())
+        add(-EN_ORDINAL[match.group(1)], -EN_ORDINAL[match.group(1)], match.span())
     for match in _EN_ORD.finditer(folded):
-        number = _EN_ORDINAL[match.group(1)] if match.group(1) else int(match.group(2))
+        number = EN_ORDINAL[match.group(1)] if match.group(1) else int(match.group(2))
         add(number, number, match.span())
     return sorted(refs, key=lambda r: r.span)
 

@@ -419,8 +419,7 @@ class RuleParser:
             if folded[match.end():match.end() + 1] in _NOT_PLACE_AFTER:
                 continue  # 市委, 市直, 市里: 市 as a level, not the end of a place name
             rest = folded[match.end():]
-            if not self.tokenizer.is_word(folded[start:match.start()]) and any(
-                    rest.startswith(n) for n in self.names.names if len(n) >= 2):
+            if not self.tokenizer.is_word(folded[start:match.start()]) and rest.startswith(self.names.prefixes):
                 continue  # 还带着市税务局: no place word, and the level of the agency named next
             if match.start() - start >= 2 and (not before or before in self.names.boundary or not
                                                 ("\u4e00" <= before <= "\u9fff")) \
