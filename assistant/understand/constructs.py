@@ -9,8 +9,15 @@ from __future__ import annotations
 import itertools
 import re
 
-from assistant.understand.lexicon import LEVELS, Tag, function_words, measure_words
-from assistant.understand.numbers import cn_number
+from assistant.understand.lexicon import (
+    LEVELS,
+    Tag,
+    asks_whether,
+    function_words,
+    measure_words,
+    selecting_words,
+)
+from assistant.understand.numbers import EN_ORDINAL, cn_number
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
@@ -119,7 +126,7 @@ def _in_cell(tags: list[Tag], k: int) -> bool:
         and tags[k].start - before.end <= 3
 
 
-_ORDINALS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "2nd", "3rd", "4th")
+_ORDINALS = {w for w, n in EN_ORDINAL.items() if n > 1} | {"2nd", "3rd", "4th"}  # the second task under X
 _QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
 
 
@@ -488,6 +495,26 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update={"fields": asked}) if asked else plan
 
 
+def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """这两条的完成时间填了没有 / 第4条是否写了完成时间 / does row 7 have a deadline: a column's presence asked of rows
+    already named (by number, or the previous answer's), with no word asking which of them, is asked of each: the
+    column is shown for every row, filled or not. 其中哪条写了… / …空着的呢 (no yes or no asked) still pick rows."""
+    named = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
+    referred = plan.reference is not None or any(t.kind == "reference" for t in tags)
+    if plan.operation != "list" or not (referred and not named
+                                        or named and all(a.start == a.end > 0 and not a.within for a in named)):
+        return plan
+    if not asks_whether(plan.question, tags) or any(t.text.startswith(selecting_words()) for t in tags):
+        return plan
+    empties = [a for a, _ in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
+    if not empties or any(not isinstance(a, (RowsAtom, EmptyAtom)) for a in plan.atoms()):
+        return plan
+    shown = {"lead": "lead", "responsible": "responsible", "due": "due", "measures_due": "due"}
+    fields = list(dict.fromkeys([*plan.fields, *(shown[a.field] for a in empties if a.field in shown)]))  # the rest
+    # (measures, a year in the text …) is in every row shown
+    return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, EmptyAtom)), "fields": fields})
+
+
 def with_both_said(plan: QueryPlan, jointly: bool) -> QueryPlan:
     """A和B参与的, no word saying together or either: read as both, and the answer says so and how to ask for either."""
     items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
@@ -523,7 +550,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
-    return with_outcome(with_row_named(with_columns_asked(plan, tags), tags), tags)
+    return with_outcome(with_row_named(with_presence_asked(with_columns_asked(plan, tags), tags), tags), tags)
 
 
 def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

@@ -23,6 +23,7 @@ from pypinyin import Style, pinyin
 from assistant.catalog import Catalog
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
+from assistant.understand.names import UNIT_ENDS
 from assistant.understand.plan import ReadAs
 from assistant.understand.typos import SoundAlikes
 from ingest.registries import Registry
@@ -32,7 +33,7 @@ LEVELS = ("省", "市", "区", "县")
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff“”‘’\"'「」『』]+")  # with any quote marks inside it (打造“双师型”教师队伍)
 _QUOTE_MARK = re.compile(r"[“”‘’\"'「」『』]")
-_AGENCY_END = re.compile(r"(?:局|委|办|厅|处|部|中心|委员会|联|会|院)$")  # an unknown unit's name: reported as one
+_AGENCY_END = re.compile(f"(?:{'|'.join((*UNIT_ENDS, '联', '会', '院'))})$")  # an unknown unit's name: reported as one
 _SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's members in brackets after it
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
@@ -53,6 +54,26 @@ def measure_words() -> frozenset[str]:
     """The Chinese words of every measure (比例, 人数, 金额 …): what a figure is counted in, never its topic."""
     measures = tomllib.loads(LEXICON_FILE.read_text("utf-8"))["measure"]["words"]
     return frozenset(w for words in measures.values() for w in words)
+
+
+@lru_cache(maxsize=1)
+def selecting_words() -> tuple[str, ...]:
+    """The starts of the question words that ask which rows (哪…, 什么, which), as written in lexicon.toml."""
+    return tuple(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["selecting"])
+
+
+def asks_whether(question: str, tags: Iterable[Tag]) -> bool:
+    """Whether a question asks yes or no: 是否 / 吗 / 有没有, an A-not-A (填没填), a closing 没有, or an English
+    question opening with its verb (does, is, has)."""
+    words = _whether_words()
+    first = re.match(r"\s*([a-z]+)", question.lower())
+    return any(t.text in words and not t.text.isascii() or t.kind == "function" and t.value.split(":")[0] in ("a_not_a", "yes_no")
+               for t in tags) or first is not None and first.group(1) in words
+
+
+@lru_cache(maxsize=1)
+def _whether_words() -> frozenset[str]:
+    return frozenset(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["whether"])
 
 
 @lru_cache(maxsize=1)
@@ -237,8 +258,8 @@ class Lexicon:
             entry = self.entries.get(word) or (self.cue_entries.get(word) if cues else None)
             if entry and word[0].isascii() and not _whole_words(folded, i, i + length):
                 entry = None  # "lead" inside "leader" is no entry
-            if entry:
-                kind, value = entry
+            if entry and not (pattern is not None and best is pattern and pattern.end == i + length):
+                kind, value = entry  # a pattern reads its context: an entry as long as it does not replace it
                 best = Tag(i, i + length, word, kind, value)
                 break
         if best is not None and any(taken[best.start:best.end]):
