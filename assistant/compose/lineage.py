@@ -56,7 +56,7 @@ class LineageWriter:
                 continue
             lines.append(self.t(plan, "lineage_parents_head", cite=self.cite(row), text=row.text, count=len(views)))
             for view in views:
-                lines.append(self._link_line(plan, self.catalog.by_id[view.parent], view))
+                lines.append(self._link_line(plan, self.catalog.by_id[view.parent], view, agencies=True))
                 lines += self._cousins(plan, found, row, view.parent)
         return lines
 

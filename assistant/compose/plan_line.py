@@ -114,7 +114,7 @@ class PlanLine:
         if isinstance(node, CategoryAtom):
             return self.t(lang, "plan_category", name=node.name)
         if isinstance(node, OnlyAtom):
-            names = self.t(lang, "list_sep").join(node.names)
+            names = self.t(lang, "or_sep" if node.among else "list_sep").join(node.names)
             if node.ignoring:
                 names += self.t(lang, "plan_only_ignoring", names=self.t(lang, "list_sep").join(node.ignoring_names))
             return self.t(lang, "plan_only_role", names=names, field=self.t(lang, f"field_{node.role}")) \

@@ -397,9 +397,11 @@ class Executor:
             best = (max if plan.pick != "min" else min)((g.total for g in ranked), default=0)
             won = {rid for g in ranked if g.total == best for rid in g.rows}
             return [r for r in rows if r.id in won]
-        if plan.groups:  # only the agencies named (or all but those): the rows behind their counts
-            counted = {rid for g in ordered for rid in g.rows}
-            return [r for r in rows if r.id in counted]
+        if plan.groups or plan.group_by == "agency":  # only the agencies named (or all but those), or a column's
+            counted = {rid for g in ordered for rid in g.rows}  # names: the rows behind the counts (a row whose
+            rows = [r for r in rows if r.id in counted]  # responsible cell is blank is in no responsible count)
+            if plan.groups:
+                return rows
         whole = plan.where is None and plan.reference is None and not plan.scope.institution
         return [] if whole and len(result.docs) > 1 else rows  # as a count: one list's table cites the rows counted
 
@@ -589,7 +591,7 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         else:
             named = set(row.agency_ids)
         named -= set(atom.ignoring)
-        return bool(named) and named == set(atom.agencies)
+        return bool(named) and (named <= set(atom.agencies) if atom.among else named == set(atom.agencies))
     if isinstance(atom, SizeAtom):
         if atom.field == "due":
             named_years = len(set(row.deadline_years))

@@ -186,7 +186,8 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         left = {a.agency: a.name for a in plan.atoms() if isinstance(a, AgencyAtom)} \
             if any(t.kind == "ignore" for t in tags) else {}  # 不算“各县区” / 不算乡镇街道: not counted in a row
         where = without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in left
-                        or isinstance(a, TopicAtom) and set(a.terms) <= set(left.values()))
+                        or isinstance(a, TopicAtom) and set(a.terms) <= set(left.values())
+                        or isinstance(a, SizeAtom) and a.field != "due")  # 最少的…就是只写了一家的: the same ranking
         limit = GroupLimit(bodies=bodies, excluding=list(left), names=list(left.values())) if bodies or left \
             else plan.groups
         both = {"lead", "responsible"} <= set(columns)  # counting lead and responsible units together: both
@@ -219,6 +220,9 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
 
 
+_WITHIN = ("里面", "里", "中", "当中", "之中", "里头", "里边", "中间")
+
+
 def _among(tags: list[Tag], extreme: Tag) -> bool:
     """财政局、发改委、商务局哪个最多 / which of the three most often: the agencies named are the ones compared,
     when nothing but verbs and question words stands between them and the extreme (A、B共同负责的那些条目里哪个单位
@@ -229,6 +233,9 @@ def _among(tags: list[Tag], extreme: Tag) -> bool:
     if any(t.kind == "among" for t in tags):
         return True
     between = [t for t in tags if last <= t.start < extreme.start]
+    texts = [t.text for t in between if t.text not in ("的", "，", ",")]
+    if texts[:1] and texts[0] in _WITHIN and any(t.startswith(("哪个", "哪一个", "哪家", "谁")) for t in texts[1:3]):
+        return True  # 市委部门里面，哪一个参加得最多: which of them
     return not any(t.kind == "group" or any(w in t.text for w in _ROW_WORDS) for t in between)
 
 
@@ -250,10 +257,14 @@ def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
 _HOW_MANY = ("个数", "数量", "数目")  # 责任单位个数最少: the column's names counted
 
 
+_WRITTEN = ("写", "列", "填", "得", "写得", "列得", "填得")
+
+
 def _column_ranked(tags: list[Tag], extreme: Tag) -> bool:
     """责任部门最少的是哪些: the column named right before the extreme, and no group, ranks the rows by how many names
     that column holds (责任部门最少的部门, 哪个处室挂的责任单位最多: a group named, the agencies are ranked)."""
-    before = [t for t in tags if t.end <= extreme.start and t.kind != "adverb" and t.text not in _HOW_MANY]
+    before = [t for t in tags if t.end <= extreme.start and t.kind != "adverb" and t.text not in _HOW_MANY
+              and t.text not in _WRITTEN]  # 责任单位一栏写得最少: how the column is written
     return bool(before) and before[-1].kind == "field" and before[-1].value in ("lead", "responsible") \
         and not any(t.kind == "group" for t in tags)
 
@@ -495,6 +506,24 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update={"fields": asked}) if asked else plan
 
 
+def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """责任单位一栏写得最少…就是只写了一家的那种: a count of names said without its column counts the one column the
+    question names elsewhere, when it names exactly one."""
+    columns = {t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")}
+    sizes = [a for a in plan.atoms() if isinstance(a, SizeAtom) and a.field == "any"]
+    if len(columns) != 1 or len(sizes) != 1:
+        return plan
+    column = next(iter(columns))
+
+    def placed(node: Node | None) -> Node | None:
+        if isinstance(node, SizeAtom) and node.field == "any":
+            return node.model_copy(update={"field": column})
+        if isinstance(node, Group):
+            return node.model_copy(update={"items": [placed(i) for i in node.items]})
+        return node
+    return plan.model_copy(update={"where": placed(plan.where)})
+
+
 def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """这两条的完成时间填了没有 / 第4条是否写了完成时间 / does row 7 have a deadline: a column's presence asked of rows
     already named (by number, or the previous answer's), with no word asking which of them, is asked of each: the
@@ -507,11 +536,11 @@ def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if not asks_whether(plan.question, tags) or any(t.text.startswith(selecting_words()) for t in tags):
         return plan
     empties = [a for a, _ in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
-    if not empties or any(not isinstance(a, (RowsAtom, EmptyAtom)) for a in plan.atoms()):
-        return plan
-    shown = {"lead": "lead", "responsible": "responsible", "due": "due", "measures_due": "due"}
-    fields = list(dict.fromkeys([*plan.fields, *(shown[a.field] for a in empties if a.field in shown)]))  # the rest
-    # (measures, a year in the text …) is in every row shown
+    shown = {"lead": "lead", "responsible": "responsible", "due": "due", "measures_due": "due"}  # a column an
+    if not empties or any(not isinstance(a, (RowsAtom, EmptyAtom)) for a in plan.atoms()) \
+            or any(a.field not in shown for a in empties):  # answer shows as （未列） when blank; the rest (measures,
+        return plan  # a year in the text) stays a condition, which a named row is said to meet or not
+    fields = list(dict.fromkeys([*plan.fields, *(shown[a.field] for a in empties)]))
     return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, EmptyAtom)), "fields": fields})
 
 
@@ -550,7 +579,8 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
-    return with_outcome(with_row_named(with_presence_asked(with_columns_asked(plan, tags), tags), tags), tags)
+    plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)
+    return with_outcome(with_row_named(plan, tags), tags)
 
 
 def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

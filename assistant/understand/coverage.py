@@ -43,6 +43,11 @@ def _has_not(node: object) -> bool:
     return False
 
 
+def _ranks_rows_by_names(plan: QueryPlan) -> bool:
+    """最少的…就是只写了一家的: rows ranked by how many names they hold restate a count of names."""
+    return plan.operation == "group_count" and plan.group_by == "row"
+
+
 def _holds(kind: str, plan: QueryPlan) -> bool:
     """Whether the plan holds the construct a construct word asks for."""
     atoms = plan.atoms()
@@ -52,7 +57,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "first":
         return any(isinstance(a, AgencyAtom) and a.first for a in atoms)
     if kind == "single":  # 只有X一个部门: the only-these condition counts them too; A、B两家一起: the agencies named
-        return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms) \
+        return any(isinstance(a, SizeAtom | OnlyAtom) for a in atoms) or _ranks_rows_by_names(plan) \
             or len({a.agency for a in atoms if isinstance(a, AgencyAtom)}) >= 2
     if kind == "ignore":
         return any(isinstance(a, OnlyAtom | SizeAtom) and a.ignoring for a in atoms) or _has_not(plan.where) \
@@ -68,7 +73,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":  # 只有牵头单位、责任单位是空的: one column filled, the other blank
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
-        return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) \
+        return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) or _ranks_rows_by_names(plan) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
     if kind == "contrast":  # A rather than B: B negated
         return _has_not(plan.where)

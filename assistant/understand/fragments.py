@@ -100,7 +100,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)
         kept = without(kept, lambda a: isinstance(a, AgencyAtom) and a.agency in f.ignoring)
         only: Node = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
-                              ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names))
+                              ignoring=list(f.ignoring), ignoring_names=list(f.ignoring_names),
+                              among=f.either and len(f.agencies) > 1)
         return all_of([n for n in (kept, not_of(only) if f.negated else only) if n is not None])
     if f.kind == "example" and isinstance(where, Group) and where.kind == "and":  # 市委口的部门，比如编办: members
         listed = set(f.agencies)  # of a group the plan holds (any of them): no condition of their own

@@ -239,7 +239,8 @@ class _Fragments(Transformer):
         if field and target is not None:  # 责任单位只写了“学校”: the cell is that text alone
             return Fragment("literal_has", field=field, text=str(target), role="whole")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        return Fragment("only", *_names(items), role=role)
+        either = any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
+        return Fragment("only", *_names(items), role=role, either=either)  # A或B在弄，没别的: some of them
 
     def literal_has(self, items: list[Any]) -> Fragment:
         return _literal("literal_has", items)

@@ -35,6 +35,11 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff“”‘’\"'「」『』]+")  # with an
 _QUOTE_MARK = re.compile(r"[“”‘’\"'「」『』]")
 _AGENCY_END = re.compile(f"(?:{'|'.join((*UNIT_ENDS, '联', '会', '院'))})$")  # an unknown unit's name: reported as one
 _SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's members in brackets after it
+# 市委部门参与的是哪几条？工委、编办、宣传部这些: a closing clause of names ending in a demonstrative, said after a group
+_EXAMPLES_AFTER = re.compile(r"[，,；;？?！!。]\s*(?:比如|例如|像|譬如|就是|包括)?([^，,；;？?！!。]{2,40}?)"
+                             r"(?:这些|这几个|这几家|这类|等等|等|之类的?)(?:部门|单位)?[。？?！!\s]*$")
+_EXAMPLE_JOINERS = re.compile(r"[、，,和及与]")
+_EXAMPLES_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,12}[、，,和及与])*[\u4e00-\u9fff]{2,12}?)(?:这些|这几个|这类|这几类|之类的?|等)$")
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
               "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
@@ -119,7 +124,9 @@ class Lexicon:
         self.entries: dict[str, tuple[str, str]] = {}
         self.english: dict[str, tuple[str, str]] = {}
         known = agency_names or {}
-        self.groups = {word: [known[a] for a in ids if a in known] for word, ids in _groups(data.pop("agency_group", {}))}
+        grouped = _groups(data.pop("agency_group", {}))
+        self.groups = {word: [known[a] for a in ids if a in known] for word, ids in grouped}
+        self.group_ids = {word: frozenset(ids) for word, ids in grouped}
         for word, members in self.groups.items():
             self.entries[word] = ("agency_group", "、".join(members))
         for kind, section in sorted(data.items(), key=lambda item: item[0] != "function"):  # classes over function
@@ -222,11 +229,24 @@ class Lexicon:
             if found is None:
                 i += 1
                 continue
+            found = self._place_before_level(folded, found)
             tags.append(found)
             taken[found.start:found.end] = [True] * (found.end - found.start)
             i = found.end
         tags += self._english(folded, taken)
         return tuple(sorted(tags, key=lambda t: t.start))
+
+    def _place_before_level(self, folded: str, found: Tag) -> Tag:
+        """瓦房店市委部门: a place whose last character (市, 区, 县, 省) begins a group word of agencies (市委部门) is
+        the place without it, when that is a place too."""
+        if found.kind != "place" or not found.text.endswith(LEVELS) or found.text[:-1] not in self.entries:
+            return found
+        for length in range(min(self.longest, len(folded) - found.end + 1), 2, -1):
+            kind = self.entries.get(folded[found.end - 1:found.end - 1 + length], ("", ""))[0]
+            if kind == "agency_group" and length > 2:
+                shorter = found.text[:-1]
+                return Tag(found.start, found.end - 1, shorter, *self.entries[shorter])
+        return found
 
     def _pattern_tags(self, folded: str) -> dict[int, Tag]:
         """Per position, the longest pattern match starting there (the first pattern listed, among equals)."""
@@ -258,8 +278,9 @@ class Lexicon:
             entry = self.entries.get(word) or (self.cue_entries.get(word) if cues else None)
             if entry and word[0].isascii() and not _whole_words(folded, i, i + length):
                 entry = None  # "lead" inside "leader" is no entry
-            if entry and not (pattern is not None and best is pattern and pattern.end == i + length):
-                kind, value = entry  # a pattern reads its context: an entry as long as it does not replace it
+            if entry and not (pattern is not None and best is pattern and pattern.end == i + length
+                              and pattern.kind == "function"):  # 填了没有: a function pattern reads its context
+                kind, value = entry  # (a closing 没有 asks); an entry as long as it does not replace it
                 best = Tag(i, i + length, word, kind, value)
                 break
         if best is not None and any(taken[best.start:best.end]):
@@ -287,6 +308,42 @@ class Lexicon:
             if set(self.groups[group.text]) <= set(self.groups[later.text]) and _EXAMPLES_BETWEEN.fullmatch(between):
                 return True
         return False
+
+    def _without_examples_before(self, folded: str, tags: list[Tag], kept: list[Tag], groups: list[Tag]) \
+            -> tuple[str, list[Tag]]:
+        """The question without the agencies listed as examples right before a group holding them (组织、统战这些党委口
+        的部门): A、B这些C names C. Each example is a member's name or part of one; the group's tags move with the text."""
+        for group in reversed(kept):
+            run = _EXAMPLES_BEFORE.search(folded, 0, group.start)
+            if run is None:
+                continue
+            members = self.groups[group.text]
+            parts = _EXAMPLE_JOINERS.split(run.group(1))
+            floor = max((t.end - run.start(1) for t in tags if t.kind != "agency" and run.start(1) <= t.start
+                         and t.end <= run.start(1) + len(parts[0])), default=0)  # 环翠区组织: after the place
+            first = next((parts[0][i:] for i in range(floor, len(parts[0]) - 1)
+                          if _names_member(parts[0][i:], members)), None)
+            if first is None or not all(_names_member(p, members) for p in parts[1:]):
+                continue
+            start = run.start(1) + len(parts[0]) - len(first)
+            cut = group.start - start
+            folded = folded[:start] + folded[group.start:]
+            groups = [Tag(g.start - cut, g.end - cut, g.text, g.kind, g.value) if g.start >= group.start else g
+                      for g in groups]
+        return folded, groups
+
+    def _without_examples_after(self, folded: str, groups: list[Tag]) -> str:
+        """The question without a closing clause of examples of a group it named (…市委部门参与的是哪几条？工委、编办、
+        宣传部这些): names, one at least a member of the group and none an agency outside it, then a demonstrative."""
+        clause = _EXAMPLES_AFTER.search(folded)
+        if clause is None or not any(g.end <= clause.start() for g in groups):
+            return folded
+        members = frozenset().union(*(self.group_ids[g.text] for g in groups if g.end <= clause.start()))
+        named = [t.value for part in _EXAMPLE_JOINERS.split(clause.group(1)) if part.strip()
+                 for t in self.tag(part.strip(), cues=False) if t.kind == "agency"]
+        if not named or any(a not in members for a in named):
+            return folded
+        return folded[:clause.start()] + folded[clause.end(1):].lstrip("这些几个家类等之的部门单位")
 
     def quoting_unknown_chinese(self, question: str) -> str:
         """An English question's Chinese words right after a verb of what a cell says (ends with 等, uses the word
@@ -323,6 +380,10 @@ class Lexicon:
         groups = [t for t in tags if t.kind == "agency_group" and self.groups.get(t.text)]
         every = any(t.text in self.together for t in tags)  # 财税两家同时都在: all of the group's agencies
         members = [self._member_group(t, groups, folded) for t in groups]  # read on the question as asked
+        kept = [g for g, m in zip(groups, members, strict=True) if not m]
+        folded = self._without_examples_after(folded, kept)
+        folded, groups = self._without_examples_before(folded, tags, kept, groups)
+        members = [self._member_group(t, groups, folded) for t in groups]
         for t, member in reversed(list(zip(groups, members, strict=True))):  # 财税部门 → 财政局或税务局: any of them
             said = "" if member else ("和" if every else "或").join(self.groups[t.text])
             spelled = _SPELLED_OUT.match(folded, t.end)  # 财税部门（财政、税务）: its members, said again
@@ -405,6 +466,11 @@ def question_names(registry: Registry, categories: list[str], titles: Iterable[s
               {**places.institution_names, **places.institution_english}.items()}
     names |= {n.lower(): ("place", key) for n, key in {**places.names, **places.english}.items()}
     return names
+
+
+def _names_member(part: str, members: list[str]) -> bool:
+    """Whether a word is a member's name, part of one (统战 of 统战部) or holds one (市委组织部)."""
+    return len(part) >= 2 and any(part in m or m in part for m in members)
 
 
 def _groups(section: dict) -> list[tuple[str, list[str]]]:

@@ -41,6 +41,8 @@ class OnlyAtom(BaseModel):
     ignoring: list[str] = Field(default_factory=list, description="agencies left out of the comparison "
                                 "(除了各县区之外只写了财政局, 各县区不算)")
     ignoring_names: list[str] = Field(default_factory=list)
+    among: bool = Field(default=False, description="some of these and no other (财税部门在弄，没别的: the finance "
+                        "bureau, the tax bureau or both), not all of them")
 
 
 class TextAtom(BaseModel):

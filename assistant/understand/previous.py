@@ -119,13 +119,15 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
             and not (said and (plan.where is not None or plan.rank and plan.rank.terms)) \
             and any(t.kind == "place" or t.text in _LEVEL_LISTS for t in tags):
         ref = Tag(carry.end, carry.end, "", "reference", "all")  # 营口对应的是哪条 after a row: that row, unsaid
+    above, below = sides
+    level = _level_beside(tags, ref) if ref is not None else None  # 后面那条省里的任务: of the previous rows, those
+    leveled = [r for r in rows if (r.split("#")[0] in above - below) == (level == LEVELS[0])] if level else rows
+    if carry is None and ref is not None and level and rows and not leveled:  # of the province's list
+        carry = Tag(ref.start, ref.start, "", "carry", "")  # 省里那条呢 after a local row: the one it carries out
     if previous is None or not rows or carry is None or ref is None:
         return plan
     kind, _, number = ref.value.partition(":")
-    above, below = sides
     kept = plan.reference.position if plan.reference is not None else None  # 这两项里头第一项: read by the merge
-    level = _level_beside(tags, ref)  # 后面那条省里的任务: of the previous rows, those of the province's list
-    leveled = [r for r in rows if (r.split("#")[0] in above - below) == (level == LEVELS[0])] if level else rows
     if leveled and leveled != rows:
         rows, kept = leveled, None
     if kind in ("former", "latter") and len(rows) >= 2:
@@ -156,19 +158,28 @@ def _level_beside(tags: list[Tag], ref: Tag) -> str | None:
         return None
     k = tags.index(ref)
     before = next((t for t in reversed(tags[:k]) if t.text != "的"), None)  # 省里的后一条: 的 between
-    beside = [t for t in (before, tags[k + 1] if k < len(tags) - 1 else None) if t is not None and t.kind == "function"]
-    return next((t.text[0] for t in beside if t.text.startswith(LEVELS) and len(t.text) >= 2), None)
+    beside = [t for t in (before, tags[k + 1] if k < len(tags) - 1 else None) if t is not None]
+    for t in beside:
+        if t.kind == "function" and t.text.startswith(LEVELS) and len(t.text) >= 2:
+            return t.text[0]
+        if t.kind == "place":  # 营口那条: a place's list, of its level
+            return LEVELS[0] if t.value.endswith(_PROVINCE_ENDS) else LEVELS[1]
+    return None
 
 
 def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
     """第二条 said before any place (第二条在营口…) is the second of the previous rows, as a reference tag; after a
     place (营口第二条) it is that list's row."""
     refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
-    if len(refs) != 1 or refs[0].start != refs[0].end or not 1 <= refs[0].start <= len(rows) or number is None \
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")
+                   or t.kind == "position" and t.value.startswith(("last", "from_end"))), None)
+    if len(refs) != 1 or refs[0].start != refs[0].end or number is None \
             or any(t.kind == "place" and t.start < number.start for t in tags):
         return None
-    return Tag(number.start, number.end, number.text, "reference", f"position:{refs[0].start}")
+    at = refs[0].start if refs[0].start > 0 else len(rows) + refs[0].start + 1  # 最后一条: the last of them
+    if not 1 <= at <= len(rows):
+        return None
+    return Tag(number.start, number.end, number.text, "reference", f"position:{at}")
 
 
 def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],

@@ -166,6 +166,8 @@ class RuleParser:
                 where_items.append(TopicAtom(terms=r.topic, nouns=r.nouns))
         if operation == "group_count" and group_by == "agency" and c.has("role.lead", r.folded):
             fields = ["lead"]
+        elif operation == "group_count" and group_by == "agency" and c.has("role.responsible", r.folded):
+            fields = ["responsible"]  # 作为责任单位出现的，各单位几次: that column counted
         elif operation in ("count", "group_count"):  # 多少 asks the counts, not a target column
             fields = [f for f in fields if f in ("lead", "responsible")]
         plan = QueryPlan(
@@ -243,9 +245,9 @@ class RuleParser:
             return "refuse", None, "rows"
         if (c.has("intent.chitchat", f) or c.has("intent.produce", f)) and not (scoped or has_filter):
             return "refuse", None, "rows"
-        if c.has("count.categories", f):
-            return "count", None, "category"
         group_by = self._group_by(f)
+        if c.has("count.categories", f) and not (group_by and c.is_count(f)):  # 有几个主要任务，每个下面几条: a
+            return "count", None, "category"                                    # count for each
         if group_by and (c.is_count(f) or c.has("intent.compare", f) or c.has("group.count", f) or "几项" in f
                          or "多少" in f):
             return "group_count", group_by, "rows"
