@@ -420,6 +420,7 @@ class Assistant:
         engine = self.engine
         notes: list[str] = []
         said = without_row_descriptions(question)  # 第10条（…）: the number names the row, the brackets describe it
+        said = engine.lexicon.without_context(said)  # 下午开会要用：…: why it is asked, then the question
         lang = detect_lang(said)  # the language asked in, whatever a correction reads the question as
         if lang == "en":  # ends with 等: the list's own words, quoted
             said = engine.lexicon.quoting_unknown_chinese(said)

@@ -97,7 +97,8 @@ def _english_forms(name: str) -> list[str]:
         forms.append(f"{words[-1]} for {' '.join(words[:-1])}")
         if len(words) > 2:
             forms.append(f"{'-'.join(words[:-1])} {words[-1]}")
-    return forms
+            forms.append(" ".join(words[:-1]))  # the emergency management people: a sector of two words or
+    return forms                                 # more is that agency without its head (one word is a topic)
 
 
 _OFFICE_ENDS = ("委员会", "办公室", "局", "厅", "委", "办")

@@ -26,8 +26,15 @@ FIRST, FOLLOW_UP = "营口市人社局要做哪些工作？", "那瓦房店呢�
 def workers_of(parent: int) -> set[int]:
     """The worker processes uvicorn's supervisor `parent` runs (spawned children; not its resource tracker)."""
     children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    return {int(pid) for pid in children
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")}
+    return {int(pid) for pid in children if b"spawn_main" in _cmdline(int(pid))}
+
+
+def _cmdline(pid: int) -> bytes:
+    """A process's command line; empty when it has exited since its parent listed it (a worker being replaced)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except (FileNotFoundError, ProcessLookupError):
+        return b""
 
 
 def test_several_workers_over_the_embedded_index_are_refused_saying_what_to_set(tmp_data_dir: Path) -> None:

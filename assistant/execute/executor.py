@@ -669,6 +669,8 @@ def _cells(row: Row, name: str) -> list[str]:
         return [t for t in [getattr(row.measures, name)] if t] if row.measures else []
     if name == "units":
         return list(row.measures.units) if row.measures else []
+    if name == "row":  # no column named (写了“1:350”的): the task, and the measures an institution wrote beside it
+        return [row.text, *([t for t in (row.measures.actions, row.measures.targets) if t] if row.measures else [])]
     return [row.text]
 
 

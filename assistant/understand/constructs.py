@@ -212,8 +212,10 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
             limit = GroupLimit(among=among, excluding=[a.agency for a in left_out],
                                names=list({a.agency: a.name for a in reversed(named if between else left_out)}.values())[::-1])
             dropped = {a.agency for a in left_out} | ({a.agency for a in named} if between else set())
+            said = set(limit.names)  # 除了“各县区”以外: the quoted name is the one left out, no topic
             update |= {"groups": limit,
-                       "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped)}
+                       "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped
+                                        or isinstance(a, TopicAtom) and set(a.terms) <= said)}
     return plan.model_copy(update=update)
 
 
@@ -249,8 +251,8 @@ def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
     clause = [t for t in tags if first < t.start < last]
     if _row_asked(clause):
         return True
-    if any(t.kind == "group" and t.text.startswith("哪") for t in clause):
-        return False
+    if any(t.kind == "group" and t.text.startswith("哪") for t in clause) or any(t.text == "which" for t in clause):
+        return False  # 哪个部门…最少 / which one leads the fewest: an agency (the clause asks no row: above)
     return _row_asked(tags) or _column_ranked(tags, extreme)
 
 
@@ -506,6 +508,21 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update={"fields": asked}) if asked else plan
 
 
+def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """A text asked with no column beside it is looked for in the task and the institution's measures; when the
+    question names the task text anywhere (in the task text itself, not in the measures), in the task text alone."""
+    if not any(t.kind == "field" and t.value == "text" for t in tags):
+        return plan
+
+    def told(node: Node | None) -> Node | None:
+        if isinstance(node, TextAtom) and node.field == "row":
+            return node.model_copy(update={"field": "text"})
+        if isinstance(node, Group):
+            return node.model_copy(update={"items": [told(i) for i in node.items]})
+        return node
+    return plan.model_copy(update={"where": told(plan.where)})
+
+
 def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """责任单位一栏写得最少…就是只写了一家的那种: a count of names said without its column counts the one column the
     question names elsewhere, when it names exactly one."""
@@ -567,7 +584,7 @@ def with_mentioned(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if not mentioned or figure or plan.operation not in ("fact", "search") or plan.rank is None or not plan.rank.terms \
             or any(isinstance(a, TextAtom) for a in plan.atoms()) or plan.reference is not None:
         return plan
-    texts: list[Node] = [TextAtom(field="text", text=term) for term in plan.rank.terms]
+    texts: list[Node] = [TextAtom(field="row", text=term) for term in plan.rank.terms]
     return plan.model_copy(update={"operation": "list", "rank": None,
                                    "where": all_of([n for n in (plan.where, *texts) if n is not None])})
 
@@ -580,6 +597,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
     plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)
+    plan = with_text_column(plan, tags)
     return with_outcome(with_row_named(plan, tags), tags)
 
 

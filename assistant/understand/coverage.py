@@ -109,7 +109,8 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
             or any(isinstance(a, YearAtom) for a in atoms) or bool(plan.groups and plan.groups.among) \
             or any(isinstance(a, AgencyAtom) and negated for a, negated in iter_atoms_signed(plan.where)) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms)) \
-            or plan.operation == "list" and any(isinstance(a, RowsAtom) for a in atoms)  # what does row 44 say
+            or plan.operation == "list" and any(isinstance(a, RowsAtom) for a in atoms) \
+            or _ranks_rows_by_names(plan)  # what does row 44 say; which task names the most agencies
         # 写着各县区, 写着2023年, 完成时间填的是2021年; 第3条责任单位怎么写的: the column of the rows named;
         # X没列进去 / 把X列进去了: an agency (not) written in the row; how many rows name A, and how many B: the agencies counted
     return True

@@ -25,7 +25,7 @@ from assistant.understand.plan import (
 )
 
 _THIS_ROW = re.compile(r"[这那](?:一)?[条项]")  # a row named by what it says, then asked about
-_FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units")
+_FIELDS = ("lead", "responsible", "due", "text", "measures", "actions", "targets", "units", "row")
 _EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "percent", "document", "actions", "targets",
                  "units", "measures_due")
 
@@ -151,7 +151,7 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
             kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.name in f.text
                            or a.kind == "topic" and all(w in f.text for w in a.terms))
             return all_of([n for n in (_without_terms(kept, f.text), Group(kind="or", items=either)) if n is not None])
-        f = replace(f, field="text")  # the task text
+        f = replace(f, field="row")  # the task text, or the institution's measures beside it
     if f.kind in ("literal_has", "literal_not") and f.text_is_agency and f.at == "any" \
             and f.field in ("lead", "responsible"):
         # 责任部门里列了教育部门: the agencies in that column, read as names (a group's any member), not as text

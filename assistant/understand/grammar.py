@@ -99,8 +99,11 @@ def _terminal(tag: Tag) -> str:
 
 def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
     """Quoted phrases, then the lexicon's tags; an untagged run of Chinese characters is one WORD."""
+    excepts = {t.end for t in lexicon.tag(folded, cues=False) if t.kind == "negation" and t.value == "except"}
     quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)
-              if lexicon.entries.get(m.group(1), ("", ""))[0] != "field"]  # “具体举措” names the column
+              if lexicon.entries.get(m.group(1), ("", ""))[0] != "field"  # “具体举措” names the column
+              and not (m.start() in excepts and lexicon.entries.get(m.group(1), ("", ""))[0] == "agency")]
+    # 除了“各县区”以外: a name left out, quoted
     masked = folded
     for start, end, _ in quotes:
         masked = masked[:start] + " " * (end - start) + masked[end:]

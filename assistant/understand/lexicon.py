@@ -39,6 +39,7 @@ _SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's
 _EXAMPLES_AFTER = re.compile(r"[，,；;？?！!。]\s*(?:比如|例如|像|譬如|就是|包括)?([^，,；;？?！!。]{2,40}?)"
                              r"(?:这些|这几个|这几家|这类|等等|等|之类的?)(?:部门|单位)?[。？?！!\s]*$")
 _EXAMPLE_JOINERS = re.compile(r"[、，,和及与]")
+_EXAMPLE_MARKS = re.compile(r"例如|比如|譬如|像|如|等|之类|e\.g\.|such as|for example|like")  # members as examples
 _EXAMPLES_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,12}[、，,和及与])*[\u4e00-\u9fff]{2,12}?)(?:这些|这几个|这类|这几类|之类的?|等)$")
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
@@ -345,6 +346,17 @@ class Lexicon:
             return folded
         return folded[:clause.start()] + folded[clause.end(1):].lstrip("这些几个家类等之的部门单位")
 
+    def without_context(self, question: str) -> str:
+        """下午开协调会要用：营口清单里… / for tomorrow's meeting: …: a leading clause before a colon that names
+        nothing the lexicon knows (no place, agency, column or construct) says why the question is asked; the
+        question is read after it."""
+        head, colon, rest = question.partition("：") if "：" in question else question.partition(":")
+        if not colon or not rest.strip() or len(head) > 30 or not _CJK_RUN.search(head):
+            return question  # the second one: who is responsible? — a reference before the colon, read
+        known = [t for t in self.tag(head.lower()) if t.kind not in ("function", "adverb", "verb")
+                 and not (t.kind == "number" and not t.text.startswith("第"))]  # 周五: a day, 第二条: a row
+        return question if known else rest
+
     def quoting_unknown_chinese(self, question: str) -> str:
         """An English question's Chinese words right after a verb of what a cell says (ends with 等, uses the word
         力争, mentions 专项债券) that name nothing the lexicon knows are the lists' own words, quoted: a text to find.
@@ -384,13 +396,21 @@ class Lexicon:
         folded = self._without_examples_after(folded, kept)
         folded, groups = self._without_examples_before(folded, tags, kept, groups)
         members = [self._member_group(t, groups, folded) for t in groups]
+        standing: dict[int, list[str]] = {}  # per group, the members it stands for
         for t, member in reversed(list(zip(groups, members, strict=True))):  # 财税部门 → 财政局或税务局: any of them
-            said = "" if member else ("和" if every else "或").join(self.groups[t.text])
+            standing[t.start] = self.groups[t.text]
             spelled = _SPELLED_OUT.match(folded, t.end)  # 财税部门（财政、税务）: its members, said again
             if spelled and any(u.kind in CONSTRUCTS and u.kind != "reference" for u in self.tag(spelled.group())):
                 spelled = None  # 财税部门（不含税务局）: a condition of its own, read
+            if spelled and not _EXAMPLE_MARKS.search(spelled.group()):  # a group, then some members named: those
+                inside = spelled.group().strip().strip("（()）")
+                parts = [p for p in re.split(r"[、，,和及与跟或]", inside) if p.strip()]
+                named = [u for u in self.tag(inside, cues=False) if u.kind == "agency"]
+                if named and len(named) == len(parts) and all(u.value in self.group_ids[t.text] for u in named):
+                    standing[t.start] = [u.text for u in named]
+            said = "" if member else ("和" if every else "或").join(standing[t.start])
             folded = folded[:t.start] + said + folded[spelled.end() if spelled else t.end:]
-        corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(self.groups[t.text]),
+        corrections: list[ReadAs] = [ReadAs(typed=t.text, name="、".join(standing[t.start]),
                                             why="group_all" if every else "group") for t in groups]
         exact = [t for t in self.tag(folded, cues=False) if t.kind in ("place", "institution", "agency")]
         taken = [False] * len(folded)

@@ -50,7 +50,7 @@ class TextAtom(BaseModel):
     (`whole`: "责任单位只写了'学校'")."""
 
     kind: Literal["text"] = "text"
-    field: Literal["lead", "responsible", "due", "text", "measures", "actions", "targets", "units"]
+    field: Literal["lead", "responsible", "due", "text", "measures", "actions", "targets", "units", "row"]
     text: str
     whole: bool = False
     at: Literal["any", "start", "end"] = Field(default="any", description="where in the cell: anywhere, at its "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.understand.lexicon import LEVELS, Tag
-from assistant.understand.numbers import cn_number
+from assistant.understand.numbers import EN_ORDINAL, cn_number
 from assistant.understand.plan import (
     CategoryAtom,
     Group,
@@ -38,6 +38,16 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
         if len(placed) == counted[0]:
             plan = plan.model_copy(update={"reference": Reference(rows=placed), "lineage": None, "followup": "refer",
                                            "operation": "list" if plan.operation == "lineage" else plan.operation})
+    beside = next((t for t in tags if t.kind == "reference"), None)
+    if beside is not None and _level_beside(tags, beside) and plan.scope.places and docs_in is not None \
+            and not counted:  # those Liaoning rows / 营口那几条: the previous rows of that list
+        placed = _in_lists(rows, docs_in(plan.scope.places))
+        if 0 < len(placed) < len(rows):
+            rows = placed
+            if plan.reference is not None and not set(plan.reference.rows) <= set(placed):
+                plan = plan.model_copy(update={"reference": plan.reference.model_copy(update={"rows": placed})})
+                if plan.lineage and not any(_carries(t) for t in tags):  # carried over from the last turn: these
+                    plan = plan.model_copy(update={"lineage": None, "operation": "list"})  # rows asked of themselves
     if plan.reference is not None and counted and counted[0] != len(plan.reference.rows):
         # 刚才那三项 after a one-row answer: the rows of the latest earlier answer with three
         fitting = next((r for r in earlier or [] if len(r) == counted[0]), None)
@@ -110,7 +120,7 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     a row of a list with nothing above it can only be carried out, a row of a list with nothing below it can only
     carry out. `sides`: the documents with lists below them, and those with lists above them. Only for rows of
     a list with both does the word order decide (落实 before the reference: children)."""
-    carry = next((t for t in tags if t.kind == "carry"), None)
+    carry = next((t for t in tags if _carries(t)), None)
     # 这两项里头第一项: the position said within the rows referred to
     ref = _ordinal(plan, rows, tags) or next((t for t in tags if t.kind == "reference"), None)
     said = plan.followup != "replace"  # 那省里和瓦房店对应的呢: a place switch carries the previous conditions
@@ -167,15 +177,24 @@ def _level_beside(tags: list[Tag], ref: Tag) -> str | None:
     return None
 
 
+def _carries(tag: Tag) -> bool:
+    """A verb of carrying out (carries out is also a role word: the tax bureau carries out …)."""
+    return tag.kind == "carry" or tag.kind == "role" and tag.text.startswith(("carr", "implement"))
+
+
 def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
     """第二条 said before any place (第二条在营口…) is the second of the previous rows, as a reference tag; after a
     place (营口第二条) it is that list's row."""
     refs = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")
-                   or t.kind == "position" and t.value.startswith(("last", "from_end"))), None)
+    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.text in EN_ORDINAL
+                   or t.kind == "position" and (t.value.startswith(("last", "from_end")) or t.text == "first one")),
+                  None)
+    one = number is not None and (number.text == "first one" or number.text in EN_ORDINAL and any(  # the first
+        t.text == "one" for t in tags[tags.index(number) + 1:tags.index(number) + 2]))  # one: of the rows answered
     if len(refs) != 1 or refs[0].start != refs[0].end or number is None \
-            or any(t.kind == "place" and t.start < number.start for t in tags):
-        return None
+            or not one and any(t.kind == "place" and t.start < number.start and not any(
+                _carries(c) and t.end <= c.start < number.start for c in tags) for t in tags):
+        return None  # which Yingkou row carries out the second one: the carry verb between, the previous rows'
     at = refs[0].start if refs[0].start > 0 else len(rows) + refs[0].start + 1  # 最后一条: the last of them
     if not 1 <= at <= len(rows):
         return None
@@ -202,7 +221,7 @@ def with_row_of_previous_list(plan: QueryPlan, previous: QueryPlan | None, rows:
     no place owns (none said right before it), in a question of carrying out, is a row of the previous answer's
     list when that list is of the other level than the places the question names. Its lineage is asked."""
     above, below = sides
-    carry = next((t for t in tags if t.kind == "carry"), None)
+    carry = next((t for t in tags if _carries(t)), None)
     number = next((t for t in tags if t.kind == "number" and t.text.startswith("第")), None)
     numbered = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
     docs = {r.split("#")[0] for r in rows}
