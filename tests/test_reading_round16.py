@@ -106,3 +106,9 @@ def test_a_text_with_no_column_named_is_found_in_the_institutions_measures_too(a
 def test_which_agency_leads_the_fewest_then_which_task_in_english(assistant: Assistant) -> None:
     said = assistant.ask("Of Huancui's 牵头单位, which one leads the fewest, and which row is it?")
     assert said.plan is not None and said.plan.group_by == "agency" and said.plan.pick == "min"
+
+
+def test_a_text_said_of_names_is_looked_for_in_the_agency_columns(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店哪些条目里有名字带“市委”两个字的部门参加")
+    expected = rows_where(assistant, "wafangdian", lambda r: any("市委" in n for n in (*r.lead, *r.responsible)))
+    assert said.understood and expected and ids(said) == expected

@@ -508,13 +508,20 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update={"fields": asked}) if asked else plan
 
 
+_NAME_WORDS = ("名字", "名称")  # nouns: English "name" is also the verb of mentioning
+
+
 def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A text asked with no column beside it is looked for in the task and the institution's measures; when the
-    question names the task text anywhere (in the task text itself, not in the measures), in the task text alone."""
-    if not any(t.kind == "field" and t.value == "text" for t in tags):
+    question names the task text anywhere (in the task text itself, not in the measures), in the task text alone;
+    said of names (名字带“市委”的那些), in the agency columns."""
+    names = any(t.text in _NAME_WORDS for t in tags)
+    if not names and not any(t.kind == "field" and t.value == "text" for t in tags):
         return plan
 
     def told(node: Node | None) -> Node | None:
+        if isinstance(node, TextAtom) and node.field == "row" and names:
+            return Group(kind="or", items=[node.model_copy(update={"field": f}) for f in ("lead", "responsible")])
         if isinstance(node, TextAtom) and node.field == "row":
             return node.model_copy(update={"field": "text"})
         if isinstance(node, Group):
