@@ -34,6 +34,7 @@ from assistant.understand.plan import (
     YearAtom,
     all_of,
     iter_atoms_signed,
+    mapped,
     without,
 )
 
@@ -519,15 +520,13 @@ def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if not names and not any(t.kind == "field" and t.value == "text" for t in tags):
         return plan
 
-    def told(node: Node | None) -> Node | None:
-        if isinstance(node, TextAtom) and node.field == "row" and names:
-            return Group(kind="or", items=[node.model_copy(update={"field": f}) for f in ("lead", "responsible")])
-        if isinstance(node, TextAtom) and node.field == "row":
-            return node.model_copy(update={"field": "text"})
-        if isinstance(node, Group):
-            return node.model_copy(update={"items": [told(i) for i in node.items]})
-        return node
-    return plan.model_copy(update={"where": told(plan.where)})
+    def told(atom: Node) -> Node:
+        if not isinstance(atom, TextAtom) or atom.field != "row":
+            return atom
+        if names:
+            return Group(kind="or", items=[atom.model_copy(update={"field": f}) for f in ("lead", "responsible")])
+        return atom.model_copy(update={"field": "text"})
+    return plan.model_copy(update={"where": mapped(plan.where, told)})
 
 
 def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -538,14 +537,8 @@ def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     if len(columns) != 1 or len(sizes) != 1:
         return plan
     column = next(iter(columns))
-
-    def placed(node: Node | None) -> Node | None:
-        if isinstance(node, SizeAtom) and node.field == "any":
-            return node.model_copy(update={"field": column})
-        if isinstance(node, Group):
-            return node.model_copy(update={"items": [placed(i) for i in node.items]})
-        return node
-    return plan.model_copy(update={"where": placed(plan.where)})
+    return plan.model_copy(update={"where": mapped(plan.where, lambda a: a.model_copy(update={"field": column})
+                                                   if isinstance(a, SizeAtom) and a.field == "any" else a)})
 
 
 def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

@@ -99,7 +99,8 @@ def _terminal(tag: Tag) -> str:
 
 def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
     """Quoted phrases, then the lexicon's tags; an untagged run of Chinese characters is one WORD."""
-    excepts = {t.end for t in lexicon.tag(folded, cues=False) if t.kind == "negation" and t.value == "except"}
+    excepts = {t.end for t in lexicon.tag(folded, cues=False) if t.kind == "negation" and t.value == "except"} \
+        if _QUOTED.search(folded) else set()  # 除了“X”: read only when something is quoted
     quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)
               if lexicon.entries.get(m.group(1), ("", ""))[0] != "field"  # “具体举措” names the column
               and not (m.start() in excepts and lexicon.entries.get(m.group(1), ("", ""))[0] == "agency")]
@@ -139,6 +140,11 @@ def _longer_names(stream: list[Token]) -> list[Token]:
     return out
 
 
+def _joined_by_or(items: list[Any]) -> bool:
+    """The agencies of a construct are joined by 或 / or: any of them (some of them, for only)."""
+    return any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
+
+
 class _Fragments(Transformer):
     """Each construct of the parse tree as a Fragment; everything else is dropped."""
 
@@ -162,8 +168,7 @@ class _Fragments(Transformer):
         return Fragment("neg", *_names(items), role=_role(items))
 
     def role_of(self, items: list[Any]) -> Fragment:
-        either = any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
-        return Fragment("role", *_names(items), role=_role(items), either=either)
+        return Fragment("role", *_names(items), role=_role(items), either=_joined_by_or(items))
 
     def neg_both(self, items: list[Any]) -> Fragment:
         return Fragment("neg", *_names(items), role="any")
@@ -242,8 +247,7 @@ class _Fragments(Transformer):
         if field and target is not None:  # 责任单位只写了“学校”: the cell is that text alone
             return Fragment("literal_has", field=field, text=str(target), role="whole")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        either = any(t.type == "CONJ" and t.tag.value == "or" for t in _flat(items))  # type: ignore[attr-defined]
-        return Fragment("only", *_names(items), role=role, either=either)  # A或B在弄，没别的: some of them
+        return Fragment("only", *_names(items), role=role, either=_joined_by_or(items))  # A或B在弄，没别的: some
 
     def literal_has(self, items: list[Any]) -> Fragment:
         return _literal("literal_has", items)

@@ -38,7 +38,7 @@ _SPELLED_OUT = re.compile(r"\s*[（(][^（）()]{1,40}[）)]")  # a group word's
 # 市委部门参与的是哪几条？工委、编办、宣传部这些: a closing clause of names ending in a demonstrative, said after a group
 _EXAMPLES_AFTER = re.compile(r"[，,；;？?！!。]\s*(?:比如|例如|像|譬如|就是|包括)?([^，,；;？?！!。]{2,40}?)"
                              r"(?:这些|这几个|这几家|这类|等等|等|之类的?)(?:部门|单位)?[。？?！!\s]*$")
-_EXAMPLE_JOINERS = re.compile(r"[、，,和及与]")
+_EXAMPLE_JOINERS = re.compile(r"[、，,和及与跟或]")
 _EXAMPLE_MARKS = re.compile(r"例如|比如|譬如|像|如|等|之类|e\.g\.|such as|for example|like")  # members as examples
 _EXAMPLES_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,12}[、，,和及与])*[\u4e00-\u9fff]{2,12}?)(?:这些|这几个|这类|这几类|之类的?|等)$")
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
@@ -56,16 +56,22 @@ _NAME_KINDS = ("agency", "place", "institution", "category", "title", "agency_gr
 
 
 @lru_cache(maxsize=1)
+def _lexicon_data() -> dict:
+    """lexicon.toml, parsed once for the word lists read apart from a Lexicon."""
+    return tomllib.loads(LEXICON_FILE.read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
 def measure_words() -> frozenset[str]:
     """The Chinese words of every measure (比例, 人数, 金额 …): what a figure is counted in, never its topic."""
-    measures = tomllib.loads(LEXICON_FILE.read_text("utf-8"))["measure"]["words"]
+    measures = _lexicon_data()["measure"]["words"]
     return frozenset(w for words in measures.values() for w in words)
 
 
 @lru_cache(maxsize=1)
 def selecting_words() -> tuple[str, ...]:
     """The starts of the question words that ask which rows (哪…, 什么, which), as written in lexicon.toml."""
-    return tuple(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["selecting"])
+    return tuple(_lexicon_data()["function"]["selecting"])
 
 
 def asks_whether(question: str, tags: Iterable[Tag]) -> bool:
@@ -79,13 +85,13 @@ def asks_whether(question: str, tags: Iterable[Tag]) -> bool:
 
 @lru_cache(maxsize=1)
 def _whether_words() -> frozenset[str]:
-    return frozenset(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["whether"])
+    return frozenset(_lexicon_data()["function"]["whether"])
 
 
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """The lexicon's function words (目标, 任务 …), as written in lexicon.toml."""
-    return frozenset(tomllib.loads(LEXICON_FILE.read_text("utf-8"))["function"]["words"])
+    return frozenset(_lexicon_data()["function"]["words"])
 
 
 @dataclass(frozen=True)
@@ -244,7 +250,7 @@ class Lexicon:
             return found
         for length in range(min(self.longest, len(folded) - found.end + 1), 2, -1):
             kind = self.entries.get(folded[found.end - 1:found.end - 1 + length], ("", ""))[0]
-            if kind == "agency_group" and length > 2:
+            if kind == "agency_group":
                 shorter = found.text[:-1]
                 return Tag(found.start, found.end - 1, shorter, *self.entries[shorter])
         return found
@@ -393,9 +399,11 @@ class Lexicon:
         every = any(t.text in self.together for t in tags)  # 财税两家同时都在: all of the group's agencies
         members = [self._member_group(t, groups, folded) for t in groups]  # read on the question as asked
         kept = [g for g, m in zip(groups, members, strict=True) if not m]
+        asked = folded
         folded = self._without_examples_after(folded, kept)
         folded, groups = self._without_examples_before(folded, tags, kept, groups)
-        members = [self._member_group(t, groups, folded) for t in groups]
+        if folded != asked:  # examples taken out: the groups stand elsewhere in the text
+            members = [self._member_group(t, groups, folded) for t in groups]
         standing: dict[int, list[str]] = {}  # per group, the members it stands for
         for t, member in reversed(list(zip(groups, members, strict=True))):  # 财税部门 → 财政局或税务局: any of them
             standing[t.start] = self.groups[t.text]
@@ -404,7 +412,7 @@ class Lexicon:
                 spelled = None  # 财税部门（不含税务局）: a condition of its own, read
             if spelled and not _EXAMPLE_MARKS.search(spelled.group()):  # a group, then some members named: those
                 inside = spelled.group().strip().strip("（()）")
-                parts = [p for p in re.split(r"[、，,和及与跟或]", inside) if p.strip()]
+                parts = [p for p in _EXAMPLE_JOINERS.split(inside) if p.strip()]
                 named = [u for u in self.tag(inside, cues=False) if u.kind == "agency"]
                 if named and len(named) == len(parts) and all(u.value in self.group_ids[t.text] for u in named):
                     standing[t.start] = [u.text for u in named]

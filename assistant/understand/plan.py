@@ -282,6 +282,13 @@ def not_of(item: Node) -> Node:
     return Group(kind="not", items=[item])
 
 
+def mapped(node: Node | None, change) -> Node | None:  # type: ignore[no-untyped-def]
+    """The tree with every atom replaced by `change(atom)` (a node: an atom, itself, or a group)."""
+    if isinstance(node, Group):
+        return node.model_copy(update={"items": [mapped(i, change) for i in node.items]})
+    return None if node is None else change(node)
+
+
 def without(node: Node | None, drop) -> Node | None:  # type: ignore[no-untyped-def]
     """The tree with every atom for which `drop(atom)` holds removed (empty groups vanish)."""
     if node is None:

@@ -189,8 +189,9 @@ def _ordinal(plan: QueryPlan, rows: list[str], tags: list[Tag]) -> Tag | None:
     number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.text in EN_ORDINAL
                    or t.kind == "position" and (t.value.startswith(("last", "from_end")) or t.text == "first one")),
                   None)
-    one = number is not None and (number.text == "first one" or number.text in EN_ORDINAL and any(  # the first
-        t.text == "one" for t in tags[tags.index(number) + 1:tags.index(number) + 2]))  # one: of the rows answered
+    after = tags[tags.index(number) + 1:tags.index(number) + 2] if number is not None else []
+    one = number is not None and (number.text == "first one"  # the first one, the second one: of the rows answered
+                                  or number.text in EN_ORDINAL and any(t.text == "one" for t in after))
     if len(refs) != 1 or refs[0].start != refs[0].end or number is None \
             or not one and any(t.kind == "place" and t.start < number.start and not any(
                 _carries(c) and t.end <= c.start < number.start for c in tags) for t in tags):
