@@ -1,425 +1,58 @@
-"""Constructs read from the tags alone, added to the rule parser's plan: rows by position (前五条, 最后三项), the
-largest or smallest group of a count (哪个部门牵头最多), counts (per agency named, per agency but those left out,
-the first N groups), the measure a figure is asked in, a list's own facts, the column asked of a named row; and
-structure words taken out of its topic. The grammar's fragments are added in `fragments.py`, the previous
-answer's rows in `previous.py`."""
+"""Constructs read from the tags alone, added to the rule parser's plan: positions (`positions.py`), counts and
+rankings (`ranking.py`), what is asked of the rows (`columns.py`), a list's own facts, a refused outcome, the one row
+a lineage question describes; and structure words taken out of its topic. The grammar's fragments are added in
+`fragments.py`, the previous answer's rows in `previous.py`."""
 
 from __future__ import annotations
 
-import itertools
 import re
 
-from assistant.understand.lexicon import (
-    LEVELS,
-    Tag,
-    asks_whether,
-    function_words,
-    measure_words,
-    selecting_words,
+from assistant.understand.columns import (
+    with_columns_asked,
+    with_mentioned,
+    with_presence_asked,
+    with_size_column,
+    with_text_column,
+    with_unit,
 )
-from assistant.understand.numbers import EN_ORDINAL, cn_number
+from assistant.understand.lexicon import (
+    STRUCTURE_KINDS,
+    Tag,
+)
 from assistant.understand.plan import (
     AgencyAtom,
-    CategoryAtom,
-    EmptyAtom,
     Group,
-    GroupLimit,
-    Node,
     QueryPlan,
     ReadAs,
     RowsAtom,
-    SizeAtom,
-    TextAtom,
     TopicAtom,
-    YearAtom,
     all_of,
-    iter_atoms_signed,
-    mapped,
     without,
+)
+from assistant.understand.positions import with_positions
+from assistant.understand.ranking import (
+    with_as_written,
+    with_count,
+    with_each_count,
+    with_extreme,
+    with_names_holding,
+    with_rows_count,
+    with_top,
 )
 
 
-def position_atom(tag: Tag) -> RowsAtom | None:
-    """The rows a position tag names, in list order; negative numbers count from the end (-1 = the last)."""
-    where, _, number = tag.value.partition(":")
-    n = cn_number(number) if number else 1
-    if n < 1:
-        return None
-    if where in ("first", "first_one"):
-        return RowsAtom(start=1, end=n, within=True)
-    if where in ("last", "last_one"):
-        return RowsAtom(start=-n, end=-1, within=True)
-    if where == "from_end":
-        return RowsAtom(start=-n, end=-n, within=True)
-    if where in _BESIDE:  # beside a numbered row of the list (never counted within other conditions)
-        start, end = _BESIDE[where](n)
-        return RowsAtom(start=start, end=end) if start >= 1 and (end < 0 or end >= start) else None
-    return None
+def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """Every construct read from the tags alone: positions, the most / the fewest, counts (for each agency named,
+    for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
+    plan = with_mentioned(with_unit(plan, tags), tags)
+    plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
+    plan = with_as_written(plan, tags)
+    plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)
+    plan = with_text_column(plan, tags)
+    return with_outcome(with_row_named(plan, tags), tags)
 
 
-_BESIDE = {"after": lambda n: (n + 1, -1), "onward": lambda n: (n, -1), "before": lambda n: (1, n - 1), "next": lambda n: (n + 1, n + 1),
-           "previous": lambda n: (n - 1, n - 1)}
-
-
-_SELECTORS = ("agency", "agency_group", "category", "field", "negation", "only", "literal", "has", "blank", "single")
-
-
-def _scoped(atom: RowsAtom, position: Tag, tags: list[Tag]) -> RowsAtom:
-    """A position said after a condition counts among the rows it selects (这一类的最后一条); said before it, the
-    position is the list's own (前10项里没有X的), unless a word of belonging ties it to the category named next (the
-    first task under X)."""
-    if position.value.partition(":")[0] in _BESIDE:
-        return atom
-    after = any((t.kind in _SELECTORS or t.kind == "group" and t.value == "category") and t.start < position.start
-                for t in tags)  # 深化产教融合那一部分的最后一条: the category named by its part, then 部分
-    return atom if after or _under_category(position, tags) else atom.model_copy(update={"within": False})
-
-
-_UNDER = ("under", "within")  # the first task under X: X a category
-
-
-def _under_category(position: Tag, tags: list[Tag]) -> bool:
-    later = [t for t in tags if t.start >= position.end and t.kind not in ("function",)]
-    return len(later) >= 2 and later[0].text in _UNDER and later[1].kind == "category"
-
-
-def with_positions(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """The plan with the rows its position words name, when it selects no rows yet. Positions count within each
-    list in scope; a plan that refers to the previous answer's rows keeps that reference instead."""
-    if plan.reference or plan.operation == "refuse" and plan.scope.missing:  # 青岛的清单前三条: no list to count in
-        return plan
-    if plan.operation == "group_count" and plan.group_by not in ("row", "due"):
-        return plan  # 各部门次数排名前三: the first groups (with_top), not rows
-    plan = _within_category(plan, tags)
-    positions = [(t, _in_cell(tags, k)) for k, t in enumerate(tags) if t.kind == "position"]
-    if any(in_cell for _, in_cell in positions):  # 责任部门最后一项: not a row counted from the end
-        plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom) and a.start < 0)})
-    said = [t for t, in_cell in positions if not in_cell]
-    atoms: list[Node] = [_scoped(a, t, tags) for t in said if (a := position_atom(t)) is not None]
-    inside = {(a.start, a.end) for a in plan.atoms() if isinstance(a, RowsAtom) and a.within}  # said after a category
-    atoms = [a.model_copy(update={"within": True}) if isinstance(a, RowsAtom) and (a.start, a.end) in inside else a
-             for a in atoms]
-    counted = [t for t in said if ":" in t.value]
-    beside = any(t.value.partition(":")[0] in _BESIDE for t in said)  # 第30条以后: replaces the row 第30条 names
-    read = {(a.start, a.end, a.within) for a in plan.atoms() if isinstance(a, RowsAtom)}
-    tied = any(isinstance(a, RowsAtom) and a.within and (a.start, a.end, False) in read for a in atoms)
-    if not atoms or read and (not counted and not beside and not tied or all(
-            (a.start, a.end, a.within) in read for a in atoms if isinstance(a, RowsAtom))):
-        return plan  # the rules read the rows already (第N项, the last one), unless a count says how many
-    numbered = any(t.kind == "number" and not any(p.start <= t.start < p.end for p, _ in positions) for t in tags)
-    kept = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end and numbered and not any(
-        isinstance(b, RowsAtom) and b.start <= a.start <= b.end for b in atoms)]  # 第一条跟最后一条: a row numbered
-    # beside a position; "the last" inside "the last three", or "4th task" inside "the 4th task from the end": no row
-    plan = plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, RowsAtom))})
-    operation = plan.operation if plan.operation in ("list", "count") else "list"
-    rows: list[Node] = atoms if beside else [*kept, *atoms]  # 第30条以后: the rows after it, not it
-    if len(rows) > 1 and all(isinstance(a, RowsAtom) and a.start == a.end for a in rows):
-        rows = [Group(kind="or", items=rows)]  # 头一条和最后一条: each row named, not a row that is both
-    return plan.model_copy(update={"where": all_of([n for n in (plan.where, *rows) if n is not None]),
-                                   "operation": operation, "rank": None})
-
-
-def _in_cell(tags: list[Tag], k: int) -> bool:
-    """责任部门最后一项 / 牵头单位的第一个: a position said right after a column is a place in that cell (its last
-    name), not a row of the list. Only a column of names has a place in it: 举措里的最后一条 is a row."""
-    before = next((t for t in reversed(tags[:k]) if t.kind != "adverb" and t.text != "的"), None)
-    return before is not None and before.kind == "field" and before.value in ("lead", "responsible", "units") \
-        and tags[k].start - before.end <= 3
-
-
-_ORDINALS = {w for w, n in EN_ORDINAL.items() if n > 1} | {"2nd", "3rd", "4th"}  # the second task under X
-_QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
-
-
-def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """“…”这一部分的第一条 / “…”下的第一条: a row number said after a category (its name, or 板块, 部分) counts
-    within that category's rows."""
-    section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
-    number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.kind == "position"
-                   or t.text in _ORDINALS), None)
-    rows = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    category = next((a for a in plan.atoms() if isinstance(a, CategoryAtom)), None)
-    if category is None or number is None or len(rows) != 1 or rows[0].within:
-        return plan
-    named = _QUOTE_MARKS.sub("", plan.question).find(_QUOTE_MARKS.sub("", category.name).rstrip("。.；; ")[:4])
-    said = section.start if section is not None else named if named >= 0 else None
-    if said is None or number.start < said:
-        return plan
-    within = rows[0].model_copy(update={"within": True})
-    return plan.model_copy(update={"where": all_of([n for n in (
-        without(plan.where, lambda a: isinstance(a, RowsAtom)), within) if n is not None])})
-
-
-def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """A count by group whose answer is the top (or bottom) group, when the question asks for the most or fewest
-    of something countable: grouped by what it names (部门, 类, 清单), agencies by default; 牵头 counts leads, a
-    column the question names counts that column alone. Agencies named with 除了 / 之外 are left out of the groups; with
-    a comparative (A和B哪个更多) the count is over the agencies named."""
-    extreme = next((t for t in tags if t.kind == "extreme"), None)
-    measure = next((t.value if t.kind == "measure" else "share" for t in tags
-                    if t.kind == "measure" or t.kind == "field" and t.value == "percent"), None)
-    if extreme is not None and measure is not None and extreme.value in _HIGHER and not plan.lineage \
-            and _group_named(tags, extreme) is None:  # 百分比定得最高的是哪条: rows ranked by the figure they state
-        measured = {t.text for t in tags if t.kind in ("measure", "field", "extreme")} | measure_words()  # percentage
-        # read as 比例 by the glossary: the measure again, no topic
-        terms = [t for w in (plan.rank.terms if plan.rank else []) if (t := _without_end(w, measured))
-                 and t not in function_words()]  # 培训人数最多: among the rows about training; target (目标): no topic
-        topic = TopicAtom(terms=terms, nouns=[n for n in plan.rank.nouns if n in terms]) if plan.rank and terms \
-            else None  # the rows about training
-        stated = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == "percent")  # 定的百分比:
-        # the rows ranked state one anyway
-        return plan.model_copy(update={"operation": "group_count", "group_by": "figure", "unit": measure,
-                                       "pick": _HIGHER[extreme.value], "fields": [], "rank": None,
-                                       "refuse_reason": None, "where": all_of([n for n in (stated, topic) if n is not None])})
-    searched = [w for w in (plan.rank.terms if plan.rank else [])  # 市直 of 市直部门数量: a structure word's part
-                if not any(w in t.text for t in tags if t.kind in _STRUCTURE)]
-    if extreme is None or plan.lineage or plan.operation == "fact" and searched:
-        return plan
-    if plan.operation not in ("list", "count", "group_count", "refuse", "search", "fact"):  # a fact of no topic
-        return plan
-    pick = "min" if extreme.value in ("min", "less", "earliest") else "max"
-    if extreme.value in ("earliest", "latest"):  # 完成时间最早的: the rows due first, not a count
-        return plan.model_copy(update={"operation": "group_count", "group_by": "due", "pick": pick, "fields": ["due"],
-                                       "rank": None, "refuse_reason": None})
-    columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
-    if _asks_for_a_row(tags, extreme, plan.question) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
-        bodies = any(t.kind == "group" and t.value == "direct" for t in tags)  # 市直部门: no collective name counted
-        left = {a.agency: a.name for a in plan.atoms() if isinstance(a, AgencyAtom)} \
-            if any(t.kind == "ignore" for t in tags) else {}  # 不算“各县区” / 不算乡镇街道: not counted in a row
-        where = without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in left
-                        or isinstance(a, TopicAtom) and set(a.terms) <= set(left.values())
-                        or isinstance(a, SizeAtom) and a.field != "due")  # 最少的…就是只写了一家的: the same ranking
-        limit = GroupLimit(bodies=bodies, excluding=list(left), names=list(left.values())) if bodies or left \
-            else plan.groups
-        both = {"lead", "responsible"} <= set(columns)  # counting lead and responsible units together: both
-        return plan.model_copy(update={"operation": "group_count", "group_by": "row", "pick": pick,
-                                       "fields": [] if both else columns[:1], "rank": None, "refuse_reason": None,
-                                       "where": where,
-                                       "groups": limit})
-    group_by = _group_named(tags, extreme) or plan.group_by or "agency"
-    said = _roles_said(tags)
-    leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible
-        "牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags))
-    fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
-    update: dict = {"operation": "group_count", "group_by": group_by, "pick": pick, "fields": fields, "rank": None,
-                    "refuse_reason": None}
-    if group_by == "agency":
-        left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
-        named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
-        between = len({a.agency for a in named}) >= 2 and (  # A和B哪个更多 / which of the three most often: the
-            extreme.value in ("more", "less") or _among(tags, extreme))  # named are compared
-        if left_out or between:
-            among = list(dict.fromkeys(a.agency for a in named)) if between else []
-            limit = GroupLimit(among=among, excluding=[a.agency for a in left_out],
-                               names=list({a.agency: a.name for a in reversed(named if between else left_out)}.values())[::-1])
-            dropped = {a.agency for a in left_out} | ({a.agency for a in named} if between else set())
-            said = set(limit.names)  # 除了“各县区”以外: the quoted name is the one left out, no topic
-            update |= {"groups": limit,
-                       "where": without(plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in dropped
-                                        or isinstance(a, TopicAtom) and set(a.terms) <= said)}
-    return plan.model_copy(update=update)
-
-
-_ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
-
-
-_WITHIN = ("里面", "里", "中", "当中", "之中", "里头", "里边", "中间")
-
-
-def _among(tags: list[Tag], extreme: Tag) -> bool:
-    """财政局、发改委、商务局哪个最多 / which of the three most often: the agencies named are the ones compared,
-    when nothing but verbs and question words stands between them and the extreme (A、B共同负责的那些条目里哪个单位
-    最多 asks of every agency, in their rows), or the question says "which of them"."""
-    last = max((t.end for t in tags if t.kind == "agency" and t.end <= extreme.start), default=None)
-    if last is None:
-        return False
-    if any(t.kind == "among" for t in tags):
-        return True
-    between = [t for t in tags if last <= t.start < extreme.start]
-    texts = [t.text for t in between if t.text not in ("的", "，", ",")]
-    if texts[:1] and texts[0] in _WITHIN and any(t.startswith(("哪个", "哪一个", "哪家", "谁")) for t in texts[1:3]):
-        return True  # 市委部门里面，哪一个参加得最多: which of them
-    return not any(t.kind == "group" or any(w in t.text for w in _ROW_WORDS) for t in between)
-
-
-def _asks_for_a_row(tags: list[Tag], extreme: Tag, question: str) -> bool:
-    """哪项 / 哪一条 / which task: the question asks which row, not which agency or category. The clause of the
-    extreme decides when it asks something: 牵头最少的是哪家单位，它牵了哪条 ranks agencies, then asks for their
-    rows; 哪一条列得最长，单位最多 asks which row."""
-    stops = [m.start() for m in _CLAUSE_ENDS.finditer(question)]
-    first = max((p for p in stops if p < extreme.start), default=-1)
-    last = min((p for p in stops if p > extreme.start), default=10**6)
-    clause = [t for t in tags if first < t.start < last]
-    if _row_asked(clause):
-        return True
-    if any(t.kind == "group" and t.text.startswith("哪") for t in clause) or any(t.text == "which" for t in clause):
-        return False  # 哪个部门…最少 / which one leads the fewest: an agency (the clause asks no row: above)
-    return _row_asked(tags) or _column_ranked(tags, extreme)
-
-
-_HOW_MANY = ("个数", "数量", "数目")  # 责任单位个数最少: the column's names counted
-
-
-_WRITTEN = ("写", "列", "填", "得", "写得", "列得", "填得")
-
-
-def _column_ranked(tags: list[Tag], extreme: Tag) -> bool:
-    """责任部门最少的是哪些: the column named right before the extreme, and no group, ranks the rows by how many names
-    that column holds (责任部门最少的部门, 哪个处室挂的责任单位最多: a group named, the agencies are ranked)."""
-    before = [t for t in tags if t.end <= extreme.start and t.kind != "adverb" and t.text not in _HOW_MANY
-              and t.text not in _WRITTEN]  # 责任单位一栏写得最少: how the column is written
-    return bool(before) and before[-1].kind == "field" and before[-1].value in ("lead", "responsible") \
-        and not any(t.kind == "group" for t in tags)
-
-
-def _row_asked(tags: list[Tag]) -> bool:
-    for k, tag in enumerate(tags):
-        if tag.text in ("哪项", "哪条", "哪一项", "哪一条", "哪项任务", "哪条任务", "哪几条", "哪几项", "哪些条",
-                        "哪些项", "哪几个任务", "哪些任务"):
-            return True
-        if tag.text in ("which", "哪个", "哪些", "哪几") and any(t.text in _ROW_WORDS for t in tags[k + 1:k + 3]):
-            return True
-    return False
-
-
-_CLAUSE_ENDS = re.compile(r"[，,。？?；;！!]")  # the question as asked: folding keeps its length
-
-
-def _roles_said(tags: list[Tag], left_out: bool = False) -> set[str]:
-    """The columns the question's own words name (牵头, 作为责任单位, 不算牵头: responsible), lead or responsible;
-    a role the question leaves out (牵头的不算: the role, then a word that does not count it) is not one: with
-    `left_out`, those roles instead."""
-    return {t.value for k, t in enumerate(tags)
-            if t.kind in ("field", "role") and _left_out(tags, k) == left_out} & {"lead", "responsible"}
-
-
-def _left_out(tags: list[Tag], k: int) -> bool:
-    """The tag at k is followed by 不算 / 除外, only a 的 between them."""
-    rest = [t for t in tags[k + 1:k + 3] if not (t.kind == "function" and t.text == "的")]
-    return bool(rest) and rest[0].kind == "ignore" and rest[0].start - tags[k].end <= 1
-
-
-_HIGHER = {"max": "max", "more": "max", "min": "min", "less": "min"}  # 哪个比例更高: of the rows named, the higher
-
-
-def _without_end(word: str, ends: set[str]) -> str:
-    """招生人数 → 招生: a topic word without the measure word it ends with (the whole word, if it is one)."""
-    end = next((e for e in ends if word.endswith(e)), "")
-    return word[:len(word) - len(end)]
-
-
-def _group_named(tags: list[Tag], extreme: Tag) -> str | None:
-    """What the question ranks (部门, 类别, 清单), the group word nearest the extreme; a column after a group mark
-    (按牵头单位分) groups by agency; 清单 after a place (营口清单里, 环翠区那个清单) names the scope, not a group."""
-    named = [t for k, t in enumerate(tags) if t.kind == "group" and not (t.value == "doc" and _after_place(tags, k))
-             or t.kind == "field" and t.value in ("lead", "responsible") and k and tags[k - 1].text in _GROUP_MARKS]
-    if not named:
-        return None
-    nearest = min(named, key=lambda t: abs(t.start - extreme.start))
-    return "agency" if nearest.kind == "field" or nearest.value == "direct" else nearest.value
-
-
-_GROUP_MARKS = ("按", "按照", "各", "每个", "by", "per")
-_DETERMINERS = "那这个份张的"  # 那份 / 这个 / 的: words made of these alone
-
-
-def _after_place(tags: list[Tag], k: int) -> bool:
-    """The word at k follows a place, with only determiners between (营口清单 / 环翠区那个清单 / 营口的这份清单)."""
-    while k and all(ch in _DETERMINERS for ch in tags[k - 1].text):
-        k -= 1
-    return k > 0 and (tags[k - 1].kind == "place" or tags[k - 1].kind == "function"
-                      and tags[k - 1].text.startswith(LEVELS) and len(tags[k - 1].text) >= 2)  # 省里那份清单
-
-
-def with_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """A list question asked with a count word (一共有几项, how many … tasks) is a count of the same rows; asked of
-    the previous answer's rows with an agency column named (它的责任单位有几个), a count of the names in that column."""
-    counted = any(t.kind == "count" for t in tags) or any(  # 列了几个责任部门: 几个 right before the column
-        t.text in ("几个", "多少个") and u.kind == "field" and u.start == t.end for t, u in itertools.pairwise(tags))
-    column = next((t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")), None)
-    referred = plan.reference is not None or any(t.kind == "reference" for t in tags) \
-        or any(isinstance(a, RowsAtom) and a.start == a.end for a in plan.atoms())  # 第20条的责任单位有几个
-    if counted and referred and column is not None:
-        where = without(plan.where, lambda a: isinstance(a, EmptyAtom) and a.field == column)  # 有: the count asked
-        return plan.model_copy(update={"operation": "count", "count_unit": "names", "fields": [column],
-                                       "where": where})
-    if plan.operation == "list" and plan.reference is None and counted:
-        return plan.model_copy(update={"operation": "count"})
-    return plan
-
-
-def with_top(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """各部门次数排个序，前三 / rank the agencies, the first 3: the first three groups of a count by group, not
-    rows 1–3 of the list."""
-    first = next((t for t in tags if t.kind == "position" and t.value.startswith("first:")), None)
-    if plan.operation != "group_count" or first is None or plan.group_by in ("row", "due"):
-        return plan
-    top = cn_number(first.value.partition(":")[2])
-    limit = (plan.groups or GroupLimit()).model_copy(update={"top": top})
-    return plan.model_copy(update={"groups": limit, "pick": None, "where": without(
-        plan.where, lambda a: isinstance(a, RowsAtom) and a.start == 1 and a.end in (1, top))})  # "the first"
-
-
-_FREQUENCY = ("how often",)  # a count of each thing named
-
-
-def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """人社、财政、文旅各出现几次 / how many list A, and how many list B: a count for each agency named; 除了X还有哪些
-    部门牵头，各几条: a count for each agency but those left out. A count asked again for the next one (2021年的几条，
-    2023年的几条) asks for each too, and so does a frequency (how often do A and B show up)."""
-    kinds = {t.kind for t in tags}
-    counts = sum(t.kind == "count" for t in tags)
-    each = "each" in kinds and (counts or any(t.text in _FREQUENCY for t in tags)) or counts >= 2
-    if not each or plan.operation not in ("list", "count", "group_count") or plan.reference \
-            or plan.groups is not None:
-        return plan
-    years = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, YearAtom) and a.op == "in" and not neg
-             and a.field == "deadline"]
-    if len(years) >= 2:  # 2021年、2023年的各有几条 / due in 2023 and in 2025 respectively: a count for each year
-        return plan.model_copy(update={  # 写了两个年份的两边都算: a row due in two of them counts in each, as every
-            "operation": "group_count", "group_by": "year", "rank": None, "fields": [],  # count by year does
-            "groups": GroupLimit(among=[str(a.year) for a in years], names=[str(a.year) for a in years]),
-            "where": without(plan.where, lambda a: isinstance(a, YearAtom | SizeAtom) and a.field in ("deadline", "due"))})
-    categories = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, CategoryAtom) and not neg]
-    if len(categories) >= 2:  # “A”“B”这两部分各有几条: a count for each category named (the rows are theirs)
-        return plan.model_copy(update={"operation": "group_count", "group_by": "category", "rank": None,
-                                       "fields": []})
-    named = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not neg]
-    left_out = [a for a, neg in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and neg]
-    grouped = any(t.kind == "group" and t.value == "agency" or t.kind == "field" and t.value in ("lead", "responsible")
-                  or t.kind == "others" for t in tags)  # 别的部门 / 其他牵头单位: the agencies counted
-    if len(named) >= 2 and not left_out:
-        limit = GroupLimit(among=[a.agency for a in named], names=[a.name for a in named])
-    elif left_out and not named and grouped:
-        limit = GroupLimit(excluding=[a.agency for a in left_out], names=[a.name for a in left_out])
-    else:
-        return plan
-    said, dropped = _roles_said(tags), _roles_said(tags, left_out=True)
-    roles = said if len(said) == 1 else ({a.role for a in named or left_out} | said) - dropped  # 作为责任单位（不算
-    if not roles & {"lead", "responsible"} and dropped:  # 牵头）: the role the words say, over the rules' roles;
-        roles = {"lead", "responsible"} - dropped         # 牵头的不算: the other one
-    fields = [r for r in ("lead", "responsible") if r in roles][:1] if said != {"lead", "responsible"} else []
-    # 牵头和责任两栏都算 / counting both the lead and responsible columns: both
-    return plan.model_copy(update={
-        "operation": "group_count", "group_by": "agency", "groups": limit, "fields": fields, "rank": None,
-        "where": without(plan.where, lambda a: isinstance(a, AgencyAtom))})
-
-
-def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
-    asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
-    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic", "empty")
-                                                       for a in plan.atoms()) or plan.groups is not None:
-        return plan
-    read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place
-    unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
-    return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
-                                   "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
-
-
-_STRUCTURE = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others", "position", "extreme",
-              "reference", "count", "conj", "has", "single", "ignore", "group", "field", "about", "role", "carry",
-              "first", "years", "content")
 _CONDITIONS = ("agency", "only", "text", "empty", "rows", "category", "year", "size")
 
 
@@ -427,10 +60,10 @@ def without_structure_terms(plan: QueryPlan, tags: list[Tag], folded: str = "") 
     """Topic terms that are structure words (一栏, 没关系: words of the lexicon's closed classes, wherever the
     question says them) are no topic: taken out of the plan's topic condition, and out of its ranking when other
     conditions select the rows."""
-    structure = {t.text for t in tags if t.kind in _STRUCTURE}
+    structure = {t.text for t in tags if t.kind in STRUCTURE_KINDS}
     covered = [False] * len(folded)
     for t in tags:
-        if t.kind in _STRUCTURE and t.end <= len(folded):
+        if t.kind in STRUCTURE_KINDS and t.end <= len(folded):
             covered[t.start:t.end] = [True] * (t.end - t.start)
 
     def structural(term: str) -> bool:
@@ -483,82 +116,16 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
     return plan if len(kept) == len(plan.unresolved) else plan.model_copy(update={"unresolved": kept})
 
 
-def with_unit(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """The measure a figure question asks in (多少人, 多长时间; 占比提到多少: a measure word), for ranking the rows
-    whose figure carries it first."""
-    unit = next((t.value for t in tags if t.kind == "unit"), None) \
-        or next((t.value for t in tags if t.kind == "measure"), None)
-    if not unit or plan.operation not in ("fact", "search", "compare"):
+def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
+    asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
+    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic", "empty")
+                                                       for a in plan.atoms()) or plan.groups is not None:
         return plan
-    measures = [t.text for t in tags if t.kind == "measure"]  # 所占比重: the figure asked, not a noun rows must say
-    rank = plan.rank.model_copy(update={"nouns": [n for n in plan.rank.nouns if not any(n in m for m in measures)]}) \
-        if plan.rank else None
-    return plan.model_copy(update={"unit": unit, "rank": rank})
-
-
-def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """第3条责任单位名称怎么写的 / 这些的牵头单位: a column said beside one named row or a reference to the
-    previous rows, no condition on it, is the column asked."""
-    named = [a for a in plan.atoms() if isinstance(a, RowsAtom) and a.start == a.end]
-    referred = plan.reference is not None or any(t.kind == "reference" for t in tags) and not plan.agencies()
-    if plan.fields or plan.operation not in ("list", "refuse") or len(named) != 1 and not referred:  # 它们的…: theirs
-        return plan
-    conditioned = {getattr(a, "field", None) for a in plan.atoms()}
-    columns = [t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible", "due")]
-    asked = [c for c in dict.fromkeys(columns) if c not in conditioned]
-    return plan.model_copy(update={"fields": asked}) if asked else plan
-
-
-_NAME_WORDS = ("名字", "名称")  # nouns: English "name" is also the verb of mentioning
-
-
-def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """A text asked with no column beside it is looked for in the task and the institution's measures; when the
-    question names the task text anywhere (in the task text itself, not in the measures), in the task text alone;
-    said of names (名字带“市委”的那些), in the agency columns."""
-    names = any(t.text in _NAME_WORDS for t in tags)
-    if not names and not any(t.kind == "field" and t.value == "text" for t in tags):
-        return plan
-
-    def told(atom: Node) -> Node:
-        if not isinstance(atom, TextAtom) or atom.field != "row":
-            return atom
-        if names:
-            return Group(kind="or", items=[atom.model_copy(update={"field": f}) for f in ("lead", "responsible")])
-        return atom.model_copy(update={"field": "text"})
-    return plan.model_copy(update={"where": mapped(plan.where, told)})
-
-
-def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """责任单位一栏写得最少…就是只写了一家的那种: a count of names said without its column counts the one column the
-    question names elsewhere, when it names exactly one."""
-    columns = {t.value for t in tags if t.kind == "field" and t.value in ("lead", "responsible")}
-    sizes = [a for a in plan.atoms() if isinstance(a, SizeAtom) and a.field == "any"]
-    if len(columns) != 1 or len(sizes) != 1:
-        return plan
-    column = next(iter(columns))
-    return plan.model_copy(update={"where": mapped(plan.where, lambda a: a.model_copy(update={"field": column})
-                                                   if isinstance(a, SizeAtom) and a.field == "any" else a)})
-
-
-def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """这两条的完成时间填了没有 / 第4条是否写了完成时间 / does row 7 have a deadline: a column's presence asked of rows
-    already named (by number, or the previous answer's), with no word asking which of them, is asked of each: the
-    column is shown for every row, filled or not. 其中哪条写了… / …空着的呢 (no yes or no asked) still pick rows."""
-    named = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
-    referred = plan.reference is not None or any(t.kind == "reference" for t in tags)
-    if plan.operation != "list" or not (referred and not named
-                                        or named and all(a.start == a.end > 0 and not a.within for a in named)):
-        return plan
-    if not asks_whether(plan.question, tags) or any(t.text.startswith(selecting_words()) for t in tags):
-        return plan
-    empties = [a for a, _ in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
-    shown = {"lead": "lead", "responsible": "responsible", "due": "due", "measures_due": "due"}  # a column an
-    if not empties or any(not isinstance(a, (RowsAtom, EmptyAtom)) for a in plan.atoms()) \
-            or any(a.field not in shown for a in empties):  # answer shows as （未列） when blank; the rest (measures,
-        return plan  # a year in the text) stays a condition, which a named row is said to meet or not
-    fields = list(dict.fromkeys([*plan.fields, *(shown[a.field] for a in empties)]))
-    return plan.model_copy(update={"where": without(plan.where, lambda a: isinstance(a, EmptyAtom)), "fields": fields})
+    read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place
+    unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
+    return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
+                                   "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
 
 
 def with_both_said(plan: QueryPlan, jointly: bool) -> QueryPlan:
@@ -572,104 +139,12 @@ def with_both_said(plan: QueryPlan, jointly: bool) -> QueryPlan:
     return plan.model_copy(update={"read_as": [*plan.read_as, said]})
 
 
-_HOW_MUCH = ("多少", "多大", "多高", "几成", "how much", "what share", "what percentage")
-
-
-def with_mentioned(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """提到双师型的是哪几条 / which tasks mention X: the words searched, said with a verb of mentioning and no
-    quote, are texts every row asked for contains (all of them), not a figure searched for in the best row."""
-    mentioned = any(t.kind == "literal" and t.value == "any" for t in tags)
-    figure = any(t.kind in ("measure", "extreme") or t.text in _HOW_MUCH for t in tags)  # 比例要提到多少, 提到的
-    # 人数最多的: a figure asked, or rows ranked
-    if not mentioned or figure or plan.operation not in ("fact", "search") or plan.rank is None or not plan.rank.terms \
-            or any(isinstance(a, TextAtom) for a in plan.atoms()) or plan.reference is not None:
-        return plan
-    texts: list[Node] = [TextAtom(field="row", text=term) for term in plan.rank.terms]
-    return plan.model_copy(update={"operation": "list", "rank": None,
-                                   "where": all_of([n for n in (plan.where, *texts) if n is not None])})
-
-
-def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """Every construct read from the tags alone: positions, the most / the fewest, counts (for each agency named,
-    for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
-    plan = with_mentioned(with_unit(plan, tags), tags)
-    plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
-    plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
-    plan = with_as_written(plan, tags)
-    plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)
-    plan = with_text_column(plan, tags)
-    return with_outcome(with_row_named(plan, tags), tags)
-
-
 def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """实际花了多少 / 去年招了多少学生 / progress so far: what was done, spent or reached, which no task list
     records (it states tasks, targets and deadlines). Refused, saying what the lists hold."""
     if not any(t.kind == "outcome" for t in tags) or plan.operation == "refuse" and plan.refuse_reason == "no_list":
         return plan
     return plan.model_copy(update={"operation": "refuse", "refuse_reason": "outcome"})
-
-
-def with_as_written(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """各牵头单位按原文各几条 / counting each lead unit exactly as written: a group for each name as written."""
-    if plan.operation != "group_count" or plan.group_by != "agency" or not any(t.kind == "as_written" for t in tags):
-        return plan
-    return plan.model_copy(update={"groups": (plan.groups or GroupLimit()).model_copy(update={"as_written": True})})
-
-
-def with_names_holding(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """带“市委”两个字的部门各参与几条: a quoted text right before the group word (only 字 / 两个字 / 的 between)
-    says which agencies are counted, those whose name holds it, not which rows. The tags skip a quoted text: it is
-    the gap before those words, as long as one of the plan's quoted (or literal) texts with its two marks."""
-    if plan.operation != "group_count" or plan.group_by != "agency":
-        return plan
-    named = []
-    said = [*plan.quoted, *(a.text for a in plan.atoms() if isinstance(a, TextAtom))]
-    for k, tag in enumerate(tags):
-        if tag.kind != "group" or _as_group(tag) != "agency":
-            continue
-        j = next((j for j in range(k - 1, -1, -1) if tags[j].kind not in ("function", "adverb")), -1)
-        between = tags[j + 1:k]  # 两个字, 的: words only, and the quoted text (untagged, or a function word: 市委)
-        ends = [tags[j].end if j >= 0 else 0, *(e for t in between for e in (t.start, t.end)), tag.start]
-        gaps = {ends[i + 1] - ends[i] for i in range(0, len(ends), 2)}
-        named += [q for q in said if len(q) + 2 in gaps or any(t.text == q for t in between)][-1:]
-    if not named:
-        return plan
-    limit = (plan.groups or GroupLimit()).model_copy(update={"named_with": named})
-    return plan.model_copy(update={"groups": limit, "where": without(
-        plan.where, lambda a: isinstance(a, TextAtom) and a.text in named)})
-
-
-def _as_group(tag: Tag) -> str | None:
-    """What a group word groups by; 单位有哪些 (a function word of the lexicon) starts with one too."""
-    if tag.kind == "group":
-        return "agency" if tag.value == "direct" else tag.value
-    return "agency" if tag.kind == "function" and tag.text.startswith(("单位", "部门")) else None
-
-
-_BOUNDS = {"more": lambda n: (n + 1, None), "least": lambda n: (n, None), "less": lambda n: (None, n - 1),
-           "most": lambda n: (None, n), "count": lambda n: (n, n)}
-
-
-def with_rows_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """参与超过5条的部门有哪些 / 只牵头了一项任务的单位: the groups (agencies, categories) whose count of rows is
-    within the bound said, the group word right after it (或 before it: 哪些部门牵头超过3项)."""
-    bound = next((t for t in tags if t.kind == "rows_count"), None)
-    if bound is None or plan.lineage or plan.reference is not None:
-        return plan
-    k = tags.index(bound)
-    after = next((_as_group(t) for t in tags[k + 1:k + 3] if _as_group(t)), None)
-    group = after or next((_as_group(t) for t in reversed(tags[:k]) if _as_group(t)), None)
-    if group not in ("agency", "category"):
-        return plan
-    kind, _, said = bound.value.partition(":")
-    least, most = _BOUNDS[kind](cn_number(said) if said else 1)  # only one task: no number said, one
-    roles = {t.value for t in tags if t.kind == "role"} | ({"lead"} if "牵头" in bound.text else set())
-    fields = [r for r in ("lead", "responsible") if r in roles][:1] if group == "agency" else []
-    limit = (plan.groups or GroupLimit()).model_copy(update={"least": least, "most": most})
-    where = without(plan.where, lambda a: isinstance(a, TopicAtom) and all(w in bound.text for w in a.terms))
-    return plan.model_copy(update={"operation": "group_count", "group_by": group, "groups": limit,
-                                   "fields": fields, "rank": None, "refuse_reason": None, "pick": None,
-                                   "where": where})
 
 
 def with_row_named(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
@@ -682,5 +157,3 @@ def with_row_named(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     named = topics[0].model_copy(update={"names_row": True})
     return plan.model_copy(update={"where": all_of([n for n in (
         without(plan.where, lambda a: a is topics[0]), named) if n is not None])})
-
-

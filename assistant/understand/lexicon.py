@@ -30,6 +30,10 @@ from ingest.registries import Registry
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
+STRUCTURE_KINDS = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others",
+                   "position", "extreme", "reference", "count", "conj", "has", "single", "ignore", "group", "field",
+                   "about", "role", "carry", "first", "years", "content")  # closed classes: the question's
+# structure, never its topic
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff“”‘’\"'「」『』]+")  # with any quote marks inside it (打造“双师型”教师队伍)
 _QUOTE_MARK = re.compile(r"[“”‘’\"'「」『』]")
