@@ -69,6 +69,7 @@ class Catalog:
         self.documents = self._documents(measures_owners or {}, sources or {}, facts or {})
         self.documents_by_key = {d.doc: d for d in self.documents}
         self._agency_rows: dict[tuple[str, str], set[str]] = {}
+        self._column_names: dict[tuple[str, str], frozenset[str]] = {}
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
 
     @classmethod
@@ -163,6 +164,17 @@ class Catalog:
         """The highest row number of a document (序号 of its last task)."""
         rows = self._by_doc.get(doc)
         return rows[-1].row if rows else 0
+
+    def names_in_column(self, doc: str, field: str) -> frozenset[str]:
+        """The names a document writes in one agency column (lead, responsible, or the institution's units), each
+        as written, normalized and lower-cased: what a quoted name is compared with whole."""
+        key = (doc, field)
+        if key not in self._column_names:
+            rows = self._by_doc.get(doc, [])
+            names = [n for r in rows for n in (r.lead if field == "lead" else r.responsible if field == "responsible"
+                                              else r.measures.units if r.measures else [])]
+            self._column_names[key] = frozenset(self.registry.normalize(n).lower() for n in names)
+        return self._column_names[key]
 
     def written_names(self) -> dict[str, list[str]]:
         """For each agency id, the names the rows write for it, most used first (市教育局, 省教育厅, …)."""

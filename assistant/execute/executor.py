@@ -612,6 +612,9 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         written = fold(row.written.get(atom.field, "")).lower()  # the cell as written: 税务局等, not 税务局
         if atom.whole:  # 只写了“市教育局、人社局”: the names one by one, or the cell as written
             return said in ([wanted], [w for w in re.split(r"[、，,；;]", wanted) if w]) or written == wanted
+        if atom.named and atom.field in ("lead", "responsible", "units") \
+                and wanted in catalog.names_in_column(row.doc, atom.field):  # 牵头单位写的是“市教育”: a name the
+            return wanted in said  # column writes somewhere is that name, not a part of 市教育局
         if atom.at == "start":
             return bool(said) and said[0].startswith(wanted) or written.startswith(wanted)
         if atom.at == "end":

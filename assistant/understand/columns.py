@@ -4,6 +4,8 @@ looked for in, words searched with a verb of mentioning."""
 
 from __future__ import annotations
 
+import itertools
+
 from assistant.understand.lexicon import (
     Tag,
     asks_whether,
@@ -53,17 +55,26 @@ def with_columns_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 _NAME_WORDS = ("名字", "名称")  # nouns: English "name" is also the verb of mentioning
 
 
+_INSIDE = ("里", "中", "里面", "当中", "之中", "里头")  # 责任单位里: the column said as where to look
+_SEARCHED = ("lead", "responsible", "units", "targets", "actions", "measures", "text", "due")
+
+
 def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """A text asked with no column beside it is looked for in the task and the institution's measures; when the
-    question names the task text anywhere (in the task text itself, not in the measures), in the task text alone;
-    said of names (名字带“市委”的那些), in the agency columns."""
+    """A text asked with no column beside it is looked for in the task and the institution's measures; in the one
+    column said as where to look (责任单位里，哪些条最后带着“等”字 / 完成目标里…用了“力争”); when the question names
+    the task text anywhere (in the task text itself, not in the measures), in the task text alone; said of names
+    (名字带“市委”的那些), in the agency columns."""
     names = any(t.text in _NAME_WORDS for t in tags)
-    if not names and not any(t.kind == "field" and t.value == "text" for t in tags):
+    inside = {t.value for t, after in itertools.pairwise(tags) if t.kind == "field" and t.value in _SEARCHED
+              and after.text in _INSIDE and after.start == t.end}
+    if not names and not inside and not any(t.kind == "field" and t.value == "text" for t in tags):
         return plan
 
     def told(atom: Node) -> Node:
         if not isinstance(atom, TextAtom) or atom.field != "row":
             return atom
+        if len(inside) == 1:
+            return atom.model_copy(update={"field": next(iter(inside))})
         if names:
             return Group(kind="or", items=[atom.model_copy(update={"field": f}) for f in ("lead", "responsible")])
         return atom.model_copy(update={"field": "text"})
@@ -89,7 +100,7 @@ def with_presence_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     named = [a for a in plan.atoms() if isinstance(a, RowsAtom)]
     referred = plan.reference is not None or any(t.kind == "reference" for t in tags)
     if plan.operation != "list" or not (referred and not named
-                                        or named and all(a.start == a.end > 0 and not a.within for a in named)):
+                                        or named and all(a.start == a.end != 0 and not a.within for a in named)):
         return plan
     if not asks_whether(plan.question, tags) or any(t.text.startswith(selecting_words()) for t in tags):
         return plan
@@ -108,7 +119,7 @@ _HOW_MUCH = ("多少", "多大", "多高", "几成", "how much", "what share", "
 def with_mentioned(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """提到双师型的是哪几条 / which tasks mention X: the words searched, said with a verb of mentioning and no
     quote, are texts every row asked for contains (all of them), not a figure searched for in the best row."""
-    mentioned = any(t.kind == "literal" and t.value == "any" for t in tags)
+    mentioned = any(t.kind == "literal" and t.value in ("any", "is") for t in tags)
     figure = any(t.kind in ("measure", "extreme") or t.text in _HOW_MUCH for t in tags)  # 比例要提到多少, 提到的
     # 人数最多的: a figure asked, or rows ranked
     if not mentioned or figure or plan.operation not in ("fact", "search") or plan.rank is None or not plan.rank.terms \

@@ -149,8 +149,11 @@ def with_outcome(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 def with_row_named(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """省里那条在…建实训基地的任务，瓦房店哪条对应: a question for the rows carrying out the one row (那条) its words
-    describe asks about the row they match best, not about every row they match."""
+    describe asks about the row they match best, not about every row they match; so does a search for words said
+    of 那条 (领导小组那条，责任部门是谁)."""
     single = any(t.kind == "reference" and t.value == "single" for t in tags)
+    if single and plan.operation == "search" and plan.reference is None and plan.rank and plan.rank.terms:
+        return plan.model_copy(update={"operation": "fact"})  # 领导小组那条，责任部门是谁: the one row they name
     topics = [a for a in plan.atoms() if isinstance(a, TopicAtom)]
     if plan.lineage != "children" or plan.reference is not None or not single or len(topics) != 1:
         return plan

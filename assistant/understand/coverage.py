@@ -73,8 +73,11 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return any(isinstance(a, EmptyAtom) for a in atoms)
     if kind == "only":  # 只有牵头单位、责任单位是空的: one column filled, the other blank
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
+        signed = {(a.agency, negated) for a, negated in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom)}
         return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) or _ranks_rows_by_names(plan) \
+            or any((agency, not negated) in signed for agency, negated in signed) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
+        # X不是牵头、只是配合: X in the rows, in the one role only (the other negated)
     if kind == "contrast":  # A rather than B: B negated
         return _has_not(plan.where)
     if kind == "outcome":  # 实际花了多少: refused as a result no list records

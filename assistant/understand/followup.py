@@ -19,7 +19,7 @@ from assistant.understand.plan import (
     without,
 )
 
-_CLAUSE = re.compile(r"[，,；;]")
+_CLAUSE = re.compile(r"[，,；;—–]| - ")  # What about Yingkou — which tasks …: a dash ends the switch too
 
 
 def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str], folded: str,
@@ -43,7 +43,8 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     plural = cues.has("reference.all", folded)
     single = cues.has("reference.single", folded) and not plural
     if single and _role_only(folded, cues) and len({a.agency for a in previous.agencies()}) == 1 \
-            and not plan.agencies():  # 那它当责任单位的呢: 它 is the agency asked about, in the other role
+            and not plan.agencies() and not cues.has("reference.row", folded):  # 那它当责任单位的呢: 它 is the
+        # agency asked about, in the other role (这条责任单位都有谁: the row's column)
         return _replace(plan, previous, folded, cues, previous_rows)
     first = _CLAUSE.split(folded)[0]  # 环翠区的呢，牵头和责任单位都算: the switch, then what else to keep
     starts = folded.lstrip().startswith(tuple(cues.words("intent.followup"))) or (
@@ -53,7 +54,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     if (single or _refers_to_all(plan, folded, cues) or _fields_only(plan)) and previous_rows and not own_scope \
             and not switched:
         return _refer(plan, previous, previous_rows, 1 if single and len(previous_rows) == 1 else None)
-    if switched and _role_only(folded[len(first):], cues):  # 换成税务局，它牵头的是哪几条: the question asked
+    rest = folded[len(first):]  # What about Yingkou — which tasks there does the commerce bureau take part in:
+    whole = any(a.name.lower() in rest for a in plan.agencies())  # the agency said again after the switch
+    if switched and (_role_only(rest, cues) or whole):  # 换成税务局，它牵头的是哪几条: the question asked
         return plan.model_copy(update={  # again whole, of the agency switched to, in the same lists
             "scope": plan.scope if own_scope else previous.scope, "followup": "replace"})
     if starts or (plan.operation == "refuse" and plan.refuse_reason == "out_of_scope" and plan.where is not None):

@@ -95,6 +95,11 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         involved: list[Node] = [AgencyAtom(agency=a, name=n, role="any") for a, n in zip(f.agencies, f.names,
                                                                                             strict=True)]
         return all_of([n for n in (kept, *(involved if f.involved else []), negated) if n is not None])
+    if f.kind == "only" and not f.agencies and f.role in ("lead", "responsible"):  # 单独牵头的: no agency said
+        asked = [a for a, negated in signed if isinstance(a, AgencyAtom) and not negated]
+        if not asked:  # one name in that role
+            return all_of([n for n in (where, SizeAtom(field=f.role, count=1)) if n is not None])  # type: ignore[arg-type]
+        f = replace(f, agencies=tuple(a.agency for a in asked), names=tuple(a.name for a in asked))  # 其中它单独牵头的
     if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
         kept = without(where, lambda a: isinstance(a, OnlyAtom)
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)
@@ -168,7 +173,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
                        or a.kind == "topic" and all(any(w.lower() in t.lower() for t in texts) for w in a.terms))
         for text in (*texts, *f.who):  # the text, and the words saying whose name it is, are no topic
             kept = _without_terms(kept, text)
-        said: list[Node] = [TextAtom(field=f.field, text=t, whole=f.role == "whole", at=f.at)  # type: ignore[arg-type]
+        said: list[Node] = [TextAtom(field=f.field, text=t, whole=f.role == "whole", at=f.at,  # type: ignore[arg-type]
+                                     named=f.named)
                             for t in texts]
         atom = said[0] if len(said) == 1 else Group(kind="or", items=said)  # 写的是“A”还是“B”: either
         return all_of([n for n in (kept, atom if f.kind == "literal_has" else not_of(atom)) if n is not None])

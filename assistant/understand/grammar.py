@@ -61,6 +61,7 @@ class Fragment:
     texts: tuple[str, ...] = ()  # literal: either of these texts (写的是“A”还是“B”), when more than one
     consumed: tuple[int, ...] = ()  # where the position words it reads as a cell's start or end begin (以X开头)
     who: tuple[str, ...] = ()  # literal: the words before its verb that say whose name the text is (金融方面的单位)
+    named: bool = False  # literal: said with a verb of being (写的是“X”): a name the column writes is that name
 
 
 class TagToken(Token):
@@ -123,7 +124,26 @@ def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
                 if k > start:
                     out.append(Token("WORD", masked[start:k], start_pos=start, end_pos=k))
                 start = k + 1
-    return _longer_names(sorted(out, key=lambda t: t.start_pos or 0))
+    return _shared_heads(_longer_names(sorted(out, key=lambda t: t.start_pos or 0)), lexicon)
+
+
+_HEADS = ("部门", "局", "系统", "口", "单位")
+
+
+def _shared_heads(stream: list[Token], lexicon: Lexicon) -> list[Token]:
+    """财政和税务部门: a word joined to an agency shares the agency's head noun when the two make an agency's name
+    (财政 + 部门): an AGENCY too."""
+    out = list(stream)
+    for k in range(len(out) - 2):
+        word, conj, name = out[k:k + 3]
+        head = next((h for h in _HEADS if str(name).endswith(h)), None) if name.type == "AGENCY" else None
+        entry = lexicon.entries.get(str(word) + head, ("", "")) if head and word.type == "WORD" else ("", "")
+        if conj.type == "CONJ" and entry[0] == "agency":
+            token = TagToken("AGENCY", str(word), start_pos=word.start_pos, end_pos=word.end_pos)
+            token.tag = Tag(word.start_pos or 0, word.end_pos or 0, str(word), "agency", entry[1])
+            token.parts = [token]
+            out[k] = token
+    return out
 
 
 def _longer_names(stream: list[Token]) -> list[Token]:
@@ -170,6 +190,14 @@ class _Fragments(Transformer):
     def role_of(self, items: list[Any]) -> Fragment:
         return Fragment("role", *_names(items), role=_role(items), either=_joined_by_or(items))
 
+    def neither_nor(self, items: list[Any]) -> Fragment:
+        """The roles said each with its own negator: both of them, any role (one of them said twice: that one)."""
+        roles = {t.tag.value for t in _flat(items) if t.type in ("ROLE", "ROLE_EN")} | {  # type: ignore[attr-defined]
+            i for i in items if isinstance(i, str) and not isinstance(i, Token)}
+        named = roles & {"lead", "responsible"}
+        return Fragment("role", *_names(items), role=named.pop() if len(named) == 1 else "any",
+                        either=_joined_by_or(items))
+
     def neg_both(self, items: list[Any]) -> Fragment:
         return Fragment("neg", *_names(items), role="any")
 
@@ -187,6 +215,14 @@ class _Fragments(Transformer):
         role = {"lead": "lead", "responsible": "responsible"}.get(field) or _role(after)
         return Fragment("neg", *_names(items), role=role, involved=True)
 
+    def neg_role_before(self, items: list[Any]) -> Fragment:
+        said = [p for i in items for p in (_flat([i]) if isinstance(i, Token | list) else [i])]  # a field: its name
+        start = next(k for k, t in enumerate(said) if isinstance(t, Token) and t.type == "NEG_PRE")
+        negated = next(t for t in said[start:] if not isinstance(t, Token) or t.type == "ROLE")
+        role = _role([negated]) if isinstance(negated, Token) else \
+            {"lead": "lead", "responsible": "responsible"}.get(negated, "any")
+        return Fragment("neg", *_names(items), role=role, involved=True)
+
     def only_except(self, items: list[Any]) -> Fragment:
         return Fragment("only", *_names(items))
 
@@ -202,7 +238,7 @@ class _Fragments(Transformer):
     def only_single(self, items: list[Any]) -> Fragment | None:
         single = next(t for t in _flat(items) if t.type == "SINGLE")
         how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
-        if how != "count" or (cn_number(number) if number else 1) != len(_names(items)[0]):
+        if how.partition("_")[0] != "count" or (cn_number(number) if number else 1) != len(_names(items)[0]):
             return None  # 教育局等两个部门: a count, not only X; 只写了A和B两家: only A and B
         return self.only(items)
 
@@ -225,10 +261,12 @@ class _Fragments(Transformer):
     def size(self, items: list[Any]) -> Fragment:
         field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
-        single = next(t for t in _flat(items) if t.type in ("SINGLE", "YEARS", "TOGETHER"))
-        if single.type == "YEARS":  # 完成时间写了两个年份: the years the deadline names, counted
+        single = next((t for t in _flat(items) if t.type in ("SINGLE", "YEARS", "TOGETHER")), None)
+        if single is not None and single.type == "YEARS":  # 完成时间写了两个年份: the years the deadline names
             role = "due"
-        how, _, number = single.tag.value.partition(":")  # type: ignore[attr-defined]
+        how, _, number = single.tag.value.partition(":") if single is not None else ("count", "", "")  # type: ignore[attr-defined]
+        how, _, column = how.partition("_")  # 一个牵头单位: the column the words name
+        role = column or role
         count = cn_number(number) if number else 1
         if how == "more":  # 不止一个: two or more
             return Fragment("size", role=role, count=count + 1, at_least=True)
@@ -325,7 +363,7 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     who = tuple(str(t) for t in _flat(items)[:verb] if t.type == "WORD")  # 金融方面的单位写作“X”: 金融
     return Fragment(kind, field=field, text=str(target), text_is_agency=target.type == "AGENCY", at=at,
                     texts=quotes if len(quotes) > 1 else (), consumed=tuple(t.start_pos or 0 for t in edges),
-                    who=who)
+                    who=who, named=bool({"is", "as"} & set(said)))
 
 
 @lru_cache(maxsize=4)

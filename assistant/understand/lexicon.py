@@ -11,6 +11,7 @@ pinyin input method: `correct` reads them as the name and says so.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Callable, Iterable
@@ -50,6 +51,7 @@ CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "re
               "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
+_SENTENCE_END = re.compile(r"[？?！!。]+\s*")  # a sentence's end
 _QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
@@ -90,6 +92,14 @@ def asks_whether(question: str, tags: Iterable[Tag]) -> bool:
 @lru_cache(maxsize=1)
 def _whether_words() -> frozenset[str]:
     return frozenset(_lexicon_data()["function"]["whether"])
+
+
+@lru_cache(maxsize=1)
+def _context() -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """The words of purpose that end a leading clause of context, and the words of a sentence that asks."""
+    data = _lexicon_data()["context"]
+    asks = [re.escape(w) if not w.isascii() else rf"\b{re.escape(w)}\b" for w in data["asks"]]
+    return tuple(data["purposes"]), re.compile("|".join(asks))
 
 
 @lru_cache(maxsize=1)
@@ -359,13 +369,39 @@ class Lexicon:
     def without_context(self, question: str) -> str:
         """下午开协调会要用：营口清单里… / for tomorrow's meeting: …: a leading clause before a colon that names
         nothing the lexicon knows (no place, agency, column or construct) says why the question is asked; the
-        question is read after it."""
+        question is read after it. So does a leading clause before a comma that ends with a word of purpose (明天开会
+        要用，…), and a sentence after the question that names nothing new (…有哪些？编办那边要对一下口径。)."""
         head, colon, rest = question.partition("：") if "：" in question else question.partition(":")
-        if not colon or not rest.strip() or len(head) > 30 or not _CJK_RUN.search(head):
-            return question  # the second one: who is responsible? — a reference before the colon, read
-        known = [t for t in self.tag(head.lower()) if t.kind not in ("function", "adverb", "verb")
-                 and not (t.kind == "number" and not t.text.startswith("第"))]  # 周五: a day, 第二条: a row
-        return question if known else rest
+        if colon and rest.strip() and len(head) <= 30 and _CJK_RUN.search(head) and not self._names(head):
+            question = rest  # the second one: who is responsible? — a reference before the colon, read
+        head, comma, rest = question.partition("，")
+        if comma and rest.strip() and head.strip().endswith(_context()[0]) and not self._names(head):
+            question = rest
+        return self._without_afterword(question)
+
+    def _names(self, text: str, named: set[str] = frozenset()) -> list[Tag]:  # type: ignore[assignment]
+        """The tags of `text` that name something (not a function word, adverb, verb, plain number, nor a name in
+        `named`): 周五 (a day) names nothing, 第二条 (a row) does."""
+        return [t for t in self.tag(text.lower()) if t.kind not in ("function", "adverb", "verb")
+                and not (t.kind == "number" and not t.text.startswith("第"))
+                and not (t.kind in ("agency", "place") and (t.value in named or t.text in named))]
+
+    def _without_afterword(self, question: str) -> str:
+        """The question without its sentences after the first that ask nothing and name nothing new or end with a
+        word of purpose: why it is asked or what the asker will do with it (编办那边要对一下口径 after a question
+        about 编办; 财税口要汇总; 帮我列出来). A
+        sentence end inside quotes (ends with “机制。”) ends no sentence."""
+        quoted = [m.span() for m in _QUOTED.finditer(question)]
+        ends = [m.end() for m in _SENTENCE_END.finditer(question) if not any(a <= m.start() < b for a, b in quoted)]
+        bounds = [0, *ends, len(question)] if ends and ends[-1] < len(question) else [0, *ends]
+        sentences = [question[a:b] for a, b in itertools.pairwise(bounds) if question[a:b]]
+        if len(sentences) < 2:
+            return question
+        named = {v for t in self.tag(sentences[0].lower()) if t.kind in ("agency", "place") for v in (t.value, t.text)}
+        purposes = _context()[0]
+        return "".join([sentences[0], *(s for s in sentences[1:] if (
+            self._names(s, named) and not _SENTENCE_END.sub("", s).endswith(purposes))  # 财税口要汇总: why
+            or _context()[1].search(s.lower()))])
 
     def quoting_unknown_chinese(self, question: str) -> str:
         """An English question's Chinese words right after a verb of what a cell says (ends with 等, uses the word
@@ -378,6 +414,9 @@ class Lexicon:
         for run in _CJK_RUN.finditer(question):
             start, end = run.span()
             before = [t for t in said if t.end <= start]
+            glossed = start > 0 and question[start - 1] in "(（"  # mention teachers (教师): the words glossed
+            while glossed and before and before[-1].kind == "name_part":
+                before.pop()
             if not before or before[-1].kind != "literal":
                 continue  # no verb of a cell's words right before it
             if any(a <= start < b for a, b in quoted) or _AGENCY_END.search(run.group()) \

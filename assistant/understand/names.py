@@ -24,7 +24,8 @@ _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "mun
             "list", "has", "have", "must", "should", "that", "both", "either", "not", "without", "involve", "s",
             "per", "each", "every", "lead", "leading", "responsible", "most", "fewest", "least", "many", "all", "any",
             "other", "only", "sole", "single", "internal", "own", "its", "their", "some", "these", "those",
-            "same"}  # words of a question's structure, never a name's (which internal office: a group, no name)
+            "same", "specific", "particular", "individual", "certain", "one", "another"}  # words of a question's
+# structure, never a name's (which internal office, a specific office: a group, no name)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,8 @@ class AgencyNames:
             if surface[:2] not in self.place_char_words:  # 市政公用局 keeps its 市; 市气象局 does not
                 surface = self.agencies._strip_level(surface)
             start = end - len(surface)
-            if len(surface) < 2 or surface in self.not_names or surface in self.names:
+            if len(surface) < 2 or surface in self.not_names or surface in self.names \
+                    or surface.endswith(tuple(w for w in self.not_names if w[-1] in "局委厅办部")):  # 优化专业布局
                 continue
             best = self._similar(surface)
             if best and best[0][0] >= self.threshold and best[0][1] in self.indexed:

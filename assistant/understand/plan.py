@@ -55,6 +55,8 @@ class TextAtom(BaseModel):
     whole: bool = False
     at: Literal["any", "start", "end"] = Field(default="any", description="where in the cell: anywhere, at its "
                                                "start (starts with), at its end (ends in)")
+    named: bool = Field(default=False, description="said with a verb of being (牵头单位写的是“市教育”): in an agency "
+                        "column, a name the column writes somewhere is that name, not part of a longer one")
 
 
 class YearAtom(BaseModel):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from assistant.understand.lexicon import LEVELS, Tag
@@ -39,11 +40,13 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
             plan = plan.model_copy(update={"reference": Reference(rows=placed), "lineage": None, "followup": "refer",
                                            "operation": "list" if plan.operation == "lineage" else plan.operation})
     beside = next((t for t in tags if t.kind == "reference"), None)
-    if beside is not None and _level_beside(tags, beside) and plan.scope.places and docs_in is not None \
-            and not counted:  # those Liaoning rows / 营口那几条: the previous rows of that list
-        placed = _in_lists(rows, docs_in(plan.scope.places))
-        if 0 < len(placed) < len(rows):
-            rows = placed
+    if beside is not None and (_level_beside(tags, beside) or _THE_PLACE_ONE.fullmatch(beside.text)) \
+            and plan.scope.places and docs_in is not None and not counted:  # those Liaoning rows / 营口那几条 / the
+        # Yingkou one: the previous rows of that list
+        docs = docs_in(plan.scope.places)
+        placed = _in_lists(rows, docs) or next((p for r in earlier or [] if (p := _in_lists(r, docs))), [])
+        if 0 < len(placed) < len(rows) or placed and not set(placed) & set(rows):  # the Yingkou one, answered
+            rows = placed  # before the last answer: the latest earlier answer's rows of that list
             if plan.reference is not None and not set(plan.reference.rows) <= set(placed):
                 plan = plan.model_copy(update={"reference": plan.reference.model_copy(update={"rows": placed})})
                 if plan.lineage and not any(_carries(t) for t in tags):  # carried over from the last turn: these
@@ -106,7 +109,8 @@ def _position_within(plan: QueryPlan, fields: list[str]) -> QueryPlan:
                                    "fields": plan.fields or fields or ["text"]})
 
 
-_UNSAID = 3  # at most this many previous rows are meant by a carry-out question that names none but a place
+_THE_PLACE_ONE = re.compile(r"the [a-z]+ one")  # the Yingkou one: a place said inside the reference
+_UNSAID = 8  # at most this many previous rows are meant by a carry-out question that names none but a place
 
 
 _PROVINCE_ENDS = ("省", "自治区")  # a place of the province's level
@@ -114,7 +118,8 @@ _LEVEL_LISTS = ("省", "省里", "省清单", "省级", "省级清单", "省里�
 
 
 def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
-                         sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())) -> QueryPlan:
+                         sides: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+                         docs_in: Callable[[list[str]], list[str]] | None = None) -> QueryPlan:
     """营口清单里落实这些任务的是哪几项 after provincial rows: the local rows carrying out each of them (children);
     这些任务落实的是省里哪项 after local rows: the provincial rows each carries out (parents). The rows say which:
     a row of a list with nothing above it can only be carried out, a row of a list with nothing below it can only
@@ -132,6 +137,9 @@ def with_lineage_of_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list
     above, below = sides
     level = _level_beside(tags, ref) if ref is not None else None  # 后面那条省里的任务: of the previous rows, those
     leveled = [r for r in rows if (r.split("#")[0] in above - below) == (level == LEVELS[0])] if level else rows
+    place = _place_beside(tags, ref) if ref is not None else None
+    if place is not None and docs_in is not None and len(_in_lists(leveled, docs_in([place]))) == 1:
+        leveled = _in_lists(leveled, docs_in([place]))  # 营口那条 after rows of 瓦房店 and 营口: the one of 营口
     if carry is None and ref is not None and level and rows and not leveled:  # of the province's list
         carry = Tag(ref.start, ref.start, "", "carry", "")  # 省里那条呢 after a local row: the one it carries out
     if previous is None or not rows or carry is None or ref is None:
@@ -177,6 +185,13 @@ def _level_beside(tags: list[Tag], ref: Tag) -> str | None:
     return None
 
 
+def _place_beside(tags: list[Tag], ref: Tag) -> str | None:
+    """The place said right before a reference (营口那条), if one is."""
+    k = tags.index(ref) if ref in tags else 0
+    before = next((t for t in reversed(tags[:k]) if t.text != "的"), None)
+    return before.value if before is not None and before.kind == "place" else None
+
+
 def _carries(tag: Tag) -> bool:
     """A verb of carrying out (carries out is also a role word: the tax bureau carries out …)."""
     return tag.kind == "carry" or tag.kind == "role" and tag.text.startswith(("carr", "implement"))
@@ -212,8 +227,8 @@ def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[s
     lists of some places (省里那条: the previous row in the province's list)."""
     plan = with_category_of_previous(plan, previous, rows, tags, category_of)
     plan = with_row_of_previous_list(plan, previous, rows, tags, sides)
-    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides), previous, rows, tags, earlier,
-                          docs_in)
+    return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides, docs_in), previous, rows, tags,
+                          earlier, docs_in)
 
 
 def with_row_of_previous_list(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],

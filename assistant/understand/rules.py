@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import reduce
 from typing import cast
 
 from assistant.tokenize import Tokenizer
@@ -96,6 +97,12 @@ class Reading:
     quoted: list[str]
     topic_marked: bool
     refs: list
+
+
+def _bracket_end(folded: str, start: int) -> int:
+    """Where the bracket opened at `start` closes (the question's end, if it never does)."""
+    end = folded.find(")", start)
+    return end if end >= 0 else len(folded)
 
 
 class RuleParser:
@@ -351,8 +358,10 @@ class RuleParser:
         quoted = [q for q in quoted if "清单" not in q and not any(q.lower() in t for t in self.titles)]
         if category:
             quoted = []
-        marked = self.cues.has("intent.topic_marks", folded) or bool(english and not names) \
-            or bool(_TASK_OF.search(folded))
+        unopened = reduce(lambda text, w: text.replace(w, " "), [w for w in self.cues.words("intent.followup")
+                                                                   if w.isascii()], folded)
+        marked = self.cues.has("intent.topic_marks", unopened) or bool(english and not names) \
+            or bool(_TASK_OF.search(folded))  # what about Huancui: an opener of a follow-up, no topic marked
         return Reading(folded, lang, scope, names, agency_node, other, years, topic, nouns, quoted, marked, refs)
 
     def _scope(self, question: str, folded: str) -> tuple[Scope, list[tuple[int, int]], list[str]]:
@@ -432,8 +441,13 @@ class RuleParser:
     def _agency_condition(self, folded: str, names: list[NameMatch], refs: list) -> Node | None:
         """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role. Negation and
         only-these are the grammar's (assistant/understand/grammar.lark), which knows their scope."""
-        names = [m for m in names if not (m.surface.endswith(SECTOR_HEADS) and folded[m.end:m.end + 1] in "(（")]
-        if not names:  # 商务口（省商务厅、省政府外办）: the sector is its bracketed members, not one more name
+        names = [m for k, m in enumerate(names) if not (k and m.agency and m.agency == names[k - 1].agency
+                                                         and folded[names[k - 1].end:m.start].strip() in "(（")]
+        # the staffing office (编办): a name glossed in brackets is one agency
+        names = [m for m in names if not (m.surface.endswith(SECTOR_HEADS) and folded[m.end:m.end + 1] in "(（"
+                                          and any(m.end < n.start < _bracket_end(folded, m.end) for n in names))]
+        if not names:  # a sector word with its members in brackets after it: the members, not one more name;
+            # 税务部门（牵头或者配合都算）: roles in the brackets, the name stays
             return None
         c = self.cues
         roles = [self._role_after(folded, m, names[i + 1].start if i + 1 < len(names) else len(folded))
@@ -539,6 +553,10 @@ class RuleParser:
         several = list(dict.fromkeys(c for found in per_part if len(found) == 1 for c in found))
         if len(several) >= 2:  # each part its own category, quoted or not (“一带一路”那块、信息技术那块)
             return several
+        # the Belt and Road section: the glossary's words for the English terms, each held by one category's name
+        english = [[c for name, c in candidates if t in name] for t in self._english_terms(self.fold(question))]
+        if any(len(o) == 1 for o in english):
+            return list(dict.fromkeys(o[0] for o in english if len(o) == 1))
         # “职业教育宣传”“智慧职业教育”这几块: quoted parts of categories' names, each the shortest name holding it
         parts = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
         owners = [[c for name, c in self._category_names if len(p) >= 4 and p in name] for p in parts]
