@@ -233,6 +233,14 @@ class JurisdictionRegistry:
         places of this file alone never reads it."""
         return Divisions.load(self.folder)
 
+    def as_said(self, name: str, question: str) -> str:
+        """A place's name with the English form the question wrote it in, if it did (铁岭 (Tieling))."""
+        if name.isascii():  # a place known only by its English name (tianjin)
+            return name.title()
+        said = question.lower()
+        forms = [f for f, n in {**self.other_english, **self.english}.items() if n == name and f in said]
+        return f"{name} ({max(forms, key=len).title()})" if forms else name
+
     def learn_places(self, names: list[str]) -> None:
         """Let questions name places whose lists are in the index but not in this file (盖州市: 盖州, 营口盖州;
         测试市: 测试); a place with a list is no longer one of the `other` places."""

@@ -67,8 +67,9 @@ class ExtractiveAnswerer:
             agencies = [a.agency for a in plan.agencies()]
             citations = [Citation.from_row(r, self.catalog.role_of(r, agencies), self.label(r.doc))
                          for r in found.rows]
-            result = Composition("\n".join(lines).strip(), citations,
-                                 follow_ups=self._role_follow_ups(plan, found))
+            unstated = plan.operation == "about" and not any(self._facts(d)[f] for d in found.docs for f in plan.about)
+            result = Composition("\n".join(lines).strip(), citations,  # 哪天印发的: no list states it, an abstention
+                                 follow_ups=self._role_follow_ups(plan, found), abstained=unstated)
         result.plan_line = line
         result.text = f"{line}\n{result.text}"
         return result
@@ -88,7 +89,8 @@ class ExtractiveAnswerer:
         if found.abstain == "unresolved":  # it does not guess: it says what it could not match, and cites nothing
             return Composition(self._unresolved(plan), [], abstained=True)
         sep = self.t(plan, "list_sep")
-        places = sep.join(found.missing_places or plan.scope.places or
+        said = self.catalog.registry.places.as_said  # 铁岭 (Tieling): the name the question used as well
+        places = sep.join([said(p, plan.question) for p in found.missing_places] or plan.scope.places or
                           ([plan.scope.institution] if plan.scope.institution else []))
         reason = {
             "no_list": ("abstain_no_list", {"places": places}),
@@ -443,15 +445,19 @@ class ExtractiveAnswerer:
         role = self.t(plan, f"group_pick_{plan.fields[0]}") if plan.fields in (["lead"], ["responsible"]) else ""
         return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
 
+    def _facts(self, doc: str) -> dict[str, str | None]:
+        """What a list states of itself, above its table: each fact, or None."""
+        info = self.catalog.documents_by_key[doc]
+        return {"title": info.title, "unit": info.measures_owner, "contact": info.facts.get("联系人"),
+                "phone": info.facts.get("联系电话") or info.facts.get("电话") or info.facts.get("手机"),
+                "date": info.facts.get("填报日期") or info.facts.get("报送日期") or info.facts.get("日期")}
+
     def _about(self, plan: QueryPlan, found: Result) -> list[str]:
         """Each list's facts from the lines above its table, those asked first; a fact it does not state is said
         to be absent, never guessed."""
         lines = []
         for doc in found.docs:
-            info = self.catalog.documents_by_key[doc]
-            known = {"title": info.title, "unit": info.measures_owner, "contact": info.facts.get("联系人"),
-                     "phone": info.facts.get("联系电话") or info.facts.get("电话") or info.facts.get("手机"),
-                     "date": info.facts.get("填报日期") or info.facts.get("报送日期") or info.facts.get("日期")}
+            info, known = self.catalog.documents_by_key[doc], self._facts(doc)
             asked = [*plan.about, *(f for f in ("title", "unit", "contact", "phone") if f not in plan.about)]
             facts = [self.t(plan, "about_fact", name=self.t(plan, f"about_{f}"),
                             value=known[f] or self.t(plan, "about_absent"))

@@ -6,6 +6,7 @@ import re
 
 from assistant.catalog import Catalog
 from assistant.execute.hybrid import HybridSearcher
+from assistant.understand.lexicon import function_words
 from assistant.understand.plan import TopicAtom
 from ingest.rows import Row
 
@@ -99,10 +100,11 @@ class Topics:
         return unit not in _STATED_ONLY or any(has_unit(row, unit) for row in rows)
 
     def off_topic(self, lang: str, topic: TopicAtom) -> bool:
-        """A Chinese topic most of whose nouns no row contains (房价, 股票, 医保报销)."""
+        """A Chinese topic most of whose nouns no row contains (房价, 股票, 医保报销); the lexicon's function words (目标)
+        are no topic nouns."""
         if lang != "zh":
             return False
-        words = topic.nouns or topic.terms
+        words = [w for w in topic.nouns or topic.terms if w not in function_words()]  # 目标 (target): what a figure
         absent = [w for w in words if not self.searcher.in_corpus(self.catalog.registry.normalize(w))]
         asked = bool(topic.nouns) and topic.nouns[-1] in absent  # 职教中心有多少在校生: what is asked, last, is nowhere
         return bool(words) and (2 * len(absent) > len(words) or asked)

@@ -18,6 +18,7 @@ from assistant.understand.columns import (
 from assistant.understand.lexicon import (
     STRUCTURE_KINDS,
     Tag,
+    document_words,
 )
 from assistant.understand.plan import (
     AgencyAtom,
@@ -119,12 +120,15 @@ def with_terms_read(plan: QueryPlan, tags: list[Tag], folded: str) -> QueryPlan:
 def with_about(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """联系人是谁 / 清单的标题 / which unit filled it in: a question about a list itself, when it asks of no rows."""
     asked = list(dict.fromkeys(t.value for t in tags if t.kind == "about"))
-    if not asked or plan.reference is not None or any(a.kind in ("agency", "only", "text", "rows", "topic", "empty")
-                                                       for a in plan.atoms()) or plan.groups is not None:
+    issued = any(w in plan.question.lower() for w in document_words())
+    kinds = ("only", "text", "rows", "topic", "empty") if issued else ("agency", "only", "text", "rows", "topic", "empty")
+    if not asked or plan.reference is not None or any(a.kind in kinds for a in plan.atoms()) \
+            or plan.groups is not None:  # 教育部和辽宁省这个意见是哪天印发的: the agency issued the document
         return plan
     read = " ".join(t.text for t in tags if t.kind == "about")  # English words the rules could not place
     unresolved = [u for u in plan.unresolved if u.kind != "term" or not all(w in read for w in u.surface.split())]
-    return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [],
+    where = without(plan.where, lambda a: isinstance(a, AgencyAtom)) if issued else plan.where
+    return plan.model_copy(update={"operation": "about", "about": asked, "rank": None, "fields": [], "where": where,
                                    "refuse_reason": None, "group_by": None, "pick": None, "unresolved": unresolved})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag
+from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag, document_words
 from assistant.understand.names import COMMITTEES
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
@@ -281,8 +281,11 @@ class Coverage:
         return [w for w in plan.unread if w not in said or self._construct(w)]
 
     def _names_a_list(self, tag: Tag, folded: str) -> bool:
-        """教育部 in "教育部与辽宁省…共建任务清单": a name that is part of a list's title names the list."""
-        return tag.kind == "agency" and "清单" in folded[tag.end:] and any(tag.text in t for t in self.lexicon.titles)
+        """教育部 in "教育部与辽宁省…共建任务清单" / 教育部和辽宁省这个意见: a name that is part of a list's title, said
+        before 清单 or a word for its document, names the list."""
+        after = folded[tag.end:]
+        return tag.kind == "agency" and ("清单" in after or any(w in after for w in document_words())) \
+            and any(tag.text in t for t in self.lexicon.titles)
 
     def _construct(self, phrase: str) -> bool:
         """Whether the phrase is one construct word or pattern (最多, 这两项): never a topic word."""

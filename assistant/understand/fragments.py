@@ -100,6 +100,10 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         if not asked:  # one name in that role
             return all_of([n for n in (where, SizeAtom(field=f.role, count=1)) if n is not None])  # type: ignore[arg-type]
         f = replace(f, agencies=tuple(a.agency for a in asked), names=tuple(a.name for a in asked))  # 其中它单独牵头的
+    if f.kind == "others" and f.agencies and f.role in ("lead", "responsible"):  # 教育局以外的单位牵头: the role's
+        kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # column names another
+        alone = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role)  # type: ignore[arg-type]
+        return all_of([n for n in (kept, not_of(alone), not_of(EmptyAtom(field=f.role))) if n is not None])  # type: ignore[arg-type]
     if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
         kept = without(where, lambda a: isinstance(a, OnlyAtom)
                        or isinstance(a, AgencyAtom) and a.agency in f.agencies)

@@ -29,13 +29,13 @@ _TERMINALS = {
     "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "spelling": "ADV", "only:pre": "ONLY_PRE",
     "only:post": "ONLY_POST", "negation:pre": "NEG_PRE", "negation:post": "NEG_POST", "negation:except": "EXCEPT",
     "negation:close": "CLOSE", "contrast": "CONTRAST", "example:pre": "EX_PRE", "example:post": "EX_POST", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
-    "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "ignore": "IGNORE", "count_in": "COUNT_IN",
+    "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "columns": "COLUMNS", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
 _OPENERS = {"CONTRAST", "EX_PRE", "EX_POST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _VERBS = ("LITERAL", "LITERAL_AS")  # verbs of what a cell says, and of how it writes a name
 _ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
-                       "first", "contrast", "example"]
+                       "first", "contrast", "example", "others"]
 
 
 @dataclass(frozen=True)
@@ -222,6 +222,9 @@ class _Fragments(Transformer):
         role = _role([negated]) if isinstance(negated, Token) else \
             {"lead": "lead", "responsible": "responsible"}.get(negated, "any")
         return Fragment("neg", *_names(items), role=role, involved=True)
+
+    def others_besides(self, items: list[Any]) -> Fragment:
+        return Fragment("others", *_names(items), role=_role(items))
 
     def only_except(self, items: list[Any]) -> Fragment:
         return Fragment("only", *_names(items))

@@ -33,7 +33,7 @@ LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
 LEVELS = ("省", "市", "区", "县")
 STRUCTURE_KINDS = ("unit", "each", "function", "adverb", "negation", "only", "literal", "verb", "blank", "others",
                    "position", "extreme", "reference", "count", "conj", "has", "single", "ignore", "group", "field",
-                   "about", "role", "carry", "first", "years", "content")  # closed classes: the question's
+                   "about", "role", "carry", "first", "years", "content", "columns")  # closed classes: the question's
 # structure, never its topic
 ENGLISH_LEVELS = ("provincial", "province", "city", "municipal", "district", "county")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff“”‘’\"'「」『』]+")  # with any quote marks inside it (打造“双师型”教师队伍)
@@ -100,6 +100,12 @@ def _context() -> tuple[tuple[str, ...], re.Pattern[str]]:
     data = _lexicon_data()["context"]
     asks = [re.escape(w) if not w.isascii() else rf"\b{re.escape(w)}\b" for w in data["asks"]]
     return tuple(data["purposes"]), re.compile("|".join(asks))
+
+
+@lru_cache(maxsize=1)
+def document_words() -> tuple[str, ...]:
+    """Words naming a list's document itself (意见, 文件): an agency said before one is its issuer."""
+    return tuple(_lexicon_data()["function"]["documents"])
 
 
 @lru_cache(maxsize=1)

@@ -183,18 +183,19 @@ class AgencyNames:
                     start = head
             if start > 0 and folded[start - 1:start + 1] in self.place_char_words:  # 营口|市政公用局
                 start -= 1
-            surface = folded[start:end]
+            surface = typed = folded[start:end]
             if surface[:2] not in self.place_char_words:  # 市政公用局 keeps its 市; 市气象局 does not
                 surface = self.agencies._strip_level(surface)
-            start = end - len(surface)
-            if len(surface) < 2 or surface in self.not_names or surface in self.names \
+            typed_start, start = start, end - len(surface)
+            if len(surface) < 2 or surface in self.not_names or surface in self.names or typed in COMMITTEES \
                     or surface.endswith(tuple(w for w in self.not_names if w[-1] in "局委厅办部")):  # 优化专业布局
                 continue
             best = self._similar(surface)
             if best and best[0][0] >= self.threshold and best[0][1] in self.indexed:
                 found.append(NameMatch(surface, start, end, best[0][1]))
             else:
-                found.append(NameMatch(surface, start, end, None, tuple(self.candidates(surface))))
+                found.append(NameMatch(typed, typed_start, end, None, tuple(self.candidates(surface))))  # reported
+                # as typed (区市场监管局), looked up without its level
             spans.append((start, end))
         return found
 
