@@ -237,6 +237,9 @@ class JurisdictionRegistry:
         """A place's name with the English form the question wrote it in, if it did (铁岭 (Tieling))."""
         if name.isascii():  # a place known only by its English name (tianjin)
             return name.title()
+        named = re.search(re.escape(name) + r"[省市区县]?[\u4e00-\u9fff]{0,8}?(?:局|委|厅|办|部|中心)", question)
+        if named:  # 金州区教育局: the agency of that place, as typed
+            return f"{name}（{named.group(0)}）"
         said = question.lower()
         forms = [f for f, n in {**self.other_english, **self.english}.items() if n == name and f in said]
         return f"{name} ({max(forms, key=len).title()})" if forms else name

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from assistant.core import Assistant
 from assistant.execute.topics import has_unit
-from assistant.understand.plan import RowsAtom
-from tests.asking import ids, rows_where
+from assistant.understand.plan import CategoryAtom, RowsAtom
+from tests.asking import converse, ids, rows_where
 
 
 def test_a_forecast_or_a_judgement_is_refused(assistant: Assistant) -> None:
@@ -82,3 +82,59 @@ def test_a_bare_party_committee_is_no_unknown_name(assistant: Assistant) -> None
 def test_a_function_word_is_no_topic_noun_that_rows_must_hold(assistant: Assistant) -> None:
     said = assistant.ask("瓦房店 targets for 骨干教师 and 名师?")
     assert any("骨干教师" in r.text for r in assistant.engine.catalog.filter(["wafangdian"]) if r.id in ids(said))
+
+
+def test_it_in_english_is_the_agency_in_another_role(assistant: Assistant) -> None:
+    _, lead = converse(assistant, "In Huancui, which rows list the tax bureau as a responsible unit?",
+                       "and where is it the lead?")
+    assert ids(lead) == rows_where(assistant, "huancui", lambda r: "tax" in r.lead_ids) and ids(lead)
+
+
+def test_the_rows_both_answers_hold(assistant: Assistant) -> None:
+    *_, both = converse(assistant, "环翠区发改局参与了哪些", "换成工信局呢", "两个都有的是哪几条")
+    assert ids(both) == rows_where(assistant, "huancui", lambda r: {"development_reform", "industry_it"}
+                                   <= set(r.agency_ids)) and ids(both)
+
+
+def test_the_school_offices_ranked_and_a_quoted_name_not_counted(assistant: Assistant) -> None:
+    offices = assistant.ask("Which school office of Jinzhou Normal is the responsible unit most often?")
+    assert offices.understood and offices.plan is not None and offices.plan.operation == "group_count"
+    said = assistant.ask("营口：不算“各县区”，作为责任单位出现最多的是谁")
+    assert said.plan is not None and said.plan.groups is not None
+    assert said.plan.groups.excluding == ["counties_districts"]
+
+
+def test_a_category_named_in_part_then_that_class(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁“提质培优”那一类有几条")
+    assert said.plan is not None and any(isinstance(a, CategoryAtom) for a in said.plan.atoms())
+
+
+def test_an_english_ordinal_in_digits_under_a_category(assistant: Assistant) -> None:
+    said = assistant.ask("Liaoning: the 2nd task under the 提质培优 category?")
+    rows = rows_where(assistant, "liaoning", lambda r: "提质培优" in (r.category or ""))
+    assert ids(said) == rows[1:2]
+
+
+def test_a_glossed_name_keeps_the_agencies_one_list(assistant: Assistant) -> None:
+    said = assistant.ask("Wafangdian rows handled by just the education bureau and the HR bureau (人社局), no one else")
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: set(r.agency_ids) == {"education", "hrss"})
+
+
+def test_townships_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which Wafangdian rows involve township governments?")
+    assert ids(said) == rows_where(assistant, "wafangdian", lambda r: "townships" in r.agency_ids) and ids(said)
+
+
+def test_filling_measures_in_said_in_english(assistant: Assistant) -> None:
+    said = assistant.ask("Which Liaoning rows did the Jinzhou school fill measures in for?")
+    assert said.understood and ids(said) == rows_where(assistant, "liaoning", lambda r: r.measures is not None)
+
+
+def test_a_follow_up_naming_no_list_keeps_the_lists_asked_about(assistant: Assistant) -> None:
+    _, second = converse(assistant, "瓦房店人社局参与了哪几条", "教育局参与的有哪几条")
+    assert second.plan is not None and second.plan.scope.places == ["瓦房店市"]
+
+
+def test_an_agency_of_a_place_without_a_list_is_named_as_typed(assistant: Assistant) -> None:
+    said = assistant.ask("普兰店区教育局负责哪些任务")
+    assert said.abstained and "普兰店区教育局" in said.answer

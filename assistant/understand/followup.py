@@ -65,7 +65,9 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
         not (plan.rank and plan.rank.terms) and not _has_topic(plan) and not names_rows
     if starts or (bare and plan.operation != "refuse") or (bare and _role_only(folded, cues)):
         return _replace(plan, previous, folded, cues, previous_rows)
-    return plan
+    if not own_scope and plan.operation != "refuse" and plan.where is not None and previous.scope.places:
+        return plan.model_copy(update={"scope": previous.scope})  # 哪条的责任部门是人社局排第一 after rows of 瓦房店:
+    return plan  # no list named, the lists just asked about stay (the answer's first line says which)
 
 
 def _has_topic(plan: QueryPlan) -> bool:

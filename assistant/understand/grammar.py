@@ -100,8 +100,9 @@ def _terminal(tag: Tag) -> str:
 
 def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
     """Quoted phrases, then the lexicon's tags; an untagged run of Chinese characters is one WORD."""
-    excepts = {t.end for t in lexicon.tag(folded, cues=False) if t.kind == "negation" and t.value == "except"} \
-        if _QUOTED.search(folded) else set()  # 除了“X”: read only when something is quoted
+    excepts = {t.end for t in lexicon.tag(folded, cues=False) if t.kind == "negation" and t.value == "except"
+               or t.kind == "ignore"} if _QUOTED.search(folded) else set()  # 除了“X” / 不算“X”: read only when
+    # something is quoted
     quotes = [(m.start(), m.end(), m.group(1)) for m in _QUOTED.finditer(folded)
               if lexicon.entries.get(m.group(1), ("", ""))[0] != "field"  # “具体举措” names the column
               and not (m.start() in excepts and lexicon.entries.get(m.group(1), ("", ""))[0] == "agency")]
@@ -124,7 +125,22 @@ def tokens(folded: str, lexicon: Lexicon) -> list[Token]:
                 if k > start:
                     out.append(Token("WORD", masked[start:k], start_pos=start, end_pos=k))
                 start = k + 1
-    return _shared_heads(_longer_names(sorted(out, key=lambda t: t.start_pos or 0)), lexicon)
+    return _without_glosses(_shared_heads(_longer_names(sorted(out, key=lambda t: t.start_pos or 0)), lexicon), folded)
+
+
+def _without_glosses(stream: list[Token], folded: str) -> list[Token]:
+    """the HR bureau (人社局): a name glossed in brackets right after a name of the same agency is that name again,
+    no token of its own (the agencies before and after it stay one list)."""
+    out: list[Token] = []
+    for token in stream:
+        before = out[-1] if out else None
+        glossed = isinstance(before, TagToken) and isinstance(token, TagToken) \
+            and token.type == before.type == "AGENCY" and token.tag.value == before.tag.value \
+            and folded[before.end_pos or 0:token.start_pos or 0].strip() in ("(", "（") \
+            and folded[token.end_pos or 0:].lstrip().startswith((")", "）"))  # (税务局除外): no gloss
+        if not glossed:
+            out.append(token)
+    return out
 
 
 _HEADS = ("部门", "局", "系统", "口", "单位")
@@ -216,6 +232,7 @@ class _Fragments(Transformer):
         return Fragment("neg", *_names(items), role=role, involved=True)
 
     def neg_role_before(self, items: list[Any]) -> Fragment:
+        """X不是牵头、只是配合: X in the rows, not in the role said right after the negator (a role word or a column)."""
         said = [p for i in items for p in (_flat([i]) if isinstance(i, Token | list) else [i])]  # a field: its name
         start = next(k for k, t in enumerate(said) if isinstance(t, Token) and t.type == "NEG_PRE")
         negated = next(t for t in said[start:] if not isinstance(t, Token) or t.type == "ROLE")

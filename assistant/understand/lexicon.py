@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -385,7 +385,7 @@ class Lexicon:
             question = rest
         return self._without_afterword(question)
 
-    def _names(self, text: str, named: set[str] = frozenset()) -> list[Tag]:  # type: ignore[assignment]
+    def _names(self, text: str, named: Collection[str] = ()) -> list[Tag]:
         """The tags of `text` that name something (not a function word, adverb, verb, plain number, nor a name in
         `named`): 周五 (a day) names nothing, 第二条 (a row) does."""
         return [t for t in self.tag(text.lower()) if t.kind not in ("function", "adverb", "verb")
@@ -395,8 +395,7 @@ class Lexicon:
     def _without_afterword(self, question: str) -> str:
         """The question without its sentences after the first that ask nothing and name nothing new or end with a
         word of purpose: why it is asked or what the asker will do with it (编办那边要对一下口径 after a question
-        about 编办; 财税口要汇总; 帮我列出来). A
-        sentence end inside quotes (ends with “机制。”) ends no sentence."""
+        about 编办; 财税口要汇总; 帮我列出来). A sentence end inside quotes (ends with “机制。”) ends no sentence."""
         quoted = [m.span() for m in _QUOTED.finditer(question)]
         ends = [m.end() for m in _SENTENCE_END.finditer(question) if not any(a <= m.start() < b for a, b in quoted)]
         bounds = [0, *ends, len(question)] if ends and ends[-1] < len(question) else [0, *ends]

@@ -24,7 +24,7 @@ _EN_STOP = {"the", "a", "an", "city", "district", "province", "provincial", "mun
             "list", "has", "have", "must", "should", "that", "both", "either", "not", "without", "involve", "s",
             "per", "each", "every", "lead", "leading", "responsible", "most", "fewest", "least", "many", "all", "any",
             "other", "only", "sole", "single", "internal", "own", "its", "their", "some", "these", "those",
-            "same", "specific", "particular", "individual", "certain", "one", "another"}  # words of a question's
+            "same", "specific", "particular", "individual", "certain", "one", "another", "school"}  # words of a question's
 # structure, never a name's (which internal office, a specific office: a group, no name)
 
 

@@ -115,8 +115,8 @@ _QUOTE_MARKS = re.compile(r"[“”‘’\"'「」『』]")
 
 
 def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
-    """“…”这一部分的第一条 / “…”下的第一条: a row number said after a category (its name, or 板块, 部分) counts
-    within that category's rows."""
+    """“…”这一部分的第一条 / “…”下的第一条 / the 3rd task under the X category: a row number said after a category
+    (its name, or 板块, 部分), or before it with a word of belonging, counts within that category's rows."""
     section = next((t for t in tags if t.kind == "group" and t.value == "category"), None)
     number = next((t for t in tags if t.kind == "number" and t.text.startswith("第") or t.kind == "position"
                    or t.text in _ORDINALS), None)
@@ -126,7 +126,8 @@ def _within_category(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan
     named = _QUOTE_MARKS.sub("", plan.question).find(_QUOTE_MARKS.sub("", category.name).rstrip("。.；; ")[:4])
     said = section.start if section is not None else named if named >= 0 else None
-    if said is None or number.start < said:
+    under = said is not None and any(t.text in _UNDER and number.end <= t.start < said for t in tags)  # the 3rd
+    if said is None or number.start < said and not under:  # task under the X category: counted within X
         return plan
     within = rows[0].model_copy(update={"within": True})
     return plan.model_copy(update={"where": all_of([n for n in (

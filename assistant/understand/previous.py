@@ -63,6 +63,8 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     if not named:
         return plan
     kind, _, number = named[0].value.partition(":")
+    if kind == "single" and plan.followup == "replace" and plan.agencies():  # where is it the lead: it was the
+        return plan  # agency asked about, switched to another role (followup.merge), not the one row answered
     position = None
     if kind in ("former", "latter") and len(rows) >= 2:  # 后面那条 of two rows: the second, the last of more
         position = 1 if kind == "former" else len(rows)

@@ -442,7 +442,8 @@ class RuleParser:
         """Agencies joined by their connectors: AND (和, 共同, 都), OR (或), each with its own role. Negation and
         only-these are the grammar's (assistant/understand/grammar.lark), which knows their scope."""
         names = [m for k, m in enumerate(names) if not (k and m.agency and m.agency == names[k - 1].agency
-                                                         and folded[names[k - 1].end:m.start].strip() in "(（")]
+                                                         and folded[names[k - 1].end:m.start].strip() in "(（"
+                                                         and folded[m.end:].lstrip().startswith((")", "）")))]
         # the staffing office (编办): a name glossed in brackets is one agency
         names = [m for m in names if not (m.surface.endswith(SECTOR_HEADS) and folded[m.end:m.end + 1] in "(（"
                                           and any(m.end < n.start < _bracket_end(folded, m.end) for n in names))]
