@@ -141,7 +141,7 @@ def test_a_task_named_by_its_words_ending_like_an_agency(assistant: Assistant) -
 
 
 def test_the_row_of_a_place_from_an_earlier_answer(assistant: Assistant) -> None:
-    *_, led = converse(assistant, "Which Wafangdian row carries out Liaoning task 52?", "And Yingkou?",
+    *_, led = converse(assistant, "Which Wafangdian row carries out Liaoning task 52?", "Same question for Yingkou",
                        "Who is responsible for the Wafangdian one?")
     wafangdian = [i for i in ids(led) if i.startswith("wafangdian#")]
     assert led.plan is not None and led.plan.reference is not None and len(wafangdian) == 1 == len(ids(led))

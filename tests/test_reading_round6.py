@@ -116,7 +116,7 @@ def test_their_column_asked_of_the_previous_rows(assistant: Assistant) -> None:
 
 
 def test_the_same_provincial_row_carried_out_in_another_city(assistant: Assistant) -> None:
-    first, other = converse(assistant, "省里第52条，营口由哪一条来落实", "换成瓦房店呢")
+    first, other = converse(assistant, "省里第52条，营口由哪一条来落实", "瓦房店换上来看看呢")
     assert ids(first)[0] == "liaoning#52" and ids(other)[0] == "liaoning#52"
     assert all(i.startswith(("liaoning", "wafangdian")) for i in ids(other)) and len(ids(other)) > 1
 

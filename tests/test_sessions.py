@@ -42,7 +42,7 @@ def test_a_question_outside_any_session_is_recorded_with_its_turn_only(indexed_s
     assert follow.session_id == answered.session_id and follow.plan.scope.places == ["营口市"]
     borrowed = assistant.ask("那环翠呢？", session_id=answered.session_id, owner="key-2")
     assert borrowed.session_id != answered.session_id  # another key's id is never attached to
-    refused = assistant.ask("今天天气怎么样", owner="key-1")  # no turn to keep: the id is still issued to its asker
+    refused = assistant.ask("明天出门要不要带伞", owner="key-1")  # no turn to keep: the id is still issued to its asker
     assert refused.abstained and sessions.issued(refused.session_id, "key-1")
     assert assistant.state.session(refused.session_id).turn is None
 
