@@ -18,6 +18,7 @@ sessions = Table(
     Index("sessions_issued", "issued_at"),
     Index("sessions_turn", "turn_at"),  # counting the turns kept, to trim only past the bound
     Index("sessions_lost", "lost", "issued_at"),
+    Index("sessions_unused", "lost", "turn_at", "issued_at"),  # counting the ids issued and never used
 )
 
 counters = Table(

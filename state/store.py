@@ -66,12 +66,16 @@ class StateStore:
     # Sessions
 
     def issue_session(self, session_id: str, owner: str | None, now: float, keep_unused: int) -> None:
-        """Record an issued id; of the ids never used for a turn, only the newest `keep_unused` are kept."""
+        """Record an issued id; of the ids never used for a turn, at most `keep_unused` are kept: counted first
+        (on an index), and past the bound the oldest go, down to a tenth below it, as `_trim` does."""
         s = schema.sessions
         with self._writing() as conn:
             conn.execute(s.insert().values(id=session_id, owner=owner, issued_at=now, lost=False))
-            unused = select(s.c.id).where(s.c.turn.is_(None), s.c.lost.is_(False)) \
-                .order_by(s.c.issued_at.desc()).offset(keep_unused).with_for_update(skip_locked=True)  # as _trim
+            never = and_(s.c.lost.is_(False), s.c.turn_at.is_(None))  # a turn's time is kept with the turn
+            if conn.execute(select(func.count()).select_from(s).where(never)).scalar_one() <= keep_unused:
+                return
+            unused = select(s.c.id).where(never).order_by(s.c.issued_at.desc()) \
+                .offset(keep_unused - keep_unused // 10).with_for_update(skip_locked=True)  # as _trim
             conn.execute(delete(s).where(s.c.id.in_(unused.scalar_subquery())))
 
     def session(self, session_id: str) -> SessionRecord | None:

@@ -84,3 +84,17 @@ def test_past_the_bound_the_oldest_tenth_goes_at_once(tmp_path: Path) -> None:
         store.remember(sessions[-1], QueryPlan(question="q"), [])
     assert [store.expired(s) for s in sessions[:3]] == [True, True, True]  # down to 18 of 20
     assert all(store.last(s) is not None for s in sessions[3:])
+
+
+def test_ids_issued_and_never_used_stay_within_their_bound(tmp_path: Path) -> None:
+    now = [0.0]
+    store = SessionStore(open_state(None, tmp_path), max_sessions=5, clock=lambda: now[0])  # 20 unused ids kept
+    used = store.new_id("k")
+    store.remember(used, QueryPlan(question="q"), ["yingkou#1"])
+    idle = []
+    for _ in range(21):
+        now[0] += 1
+        idle.append(store.new_id("k"))
+    assert not any(store.issued(s, "k") for s in idle[:3])  # past 20: the oldest go, down to 18
+    assert all(store.issued(s, "k") for s in idle[3:])
+    assert store.last(used) is not None  # a session with a turn is no unused id
