@@ -70,6 +70,7 @@ class Catalog:
         self.documents_by_key = {d.doc: d for d in self.documents}
         self._agency_rows: dict[tuple[str, str], set[str]] = {}
         self._column_names: dict[tuple[str, str], frozenset[str]] = {}
+        self._short_names: dict[str, frozenset[str]] = {}
         self.links = [lk for lk in links or [] if lk.child in self.by_id and lk.parent in self.by_id]
 
     @classmethod
@@ -100,6 +101,11 @@ class Catalog:
 
     def docs_in(self, jurisdictions: list[str]) -> list[str]:
         return [d.doc for d in self.documents if d.jurisdiction in jurisdictions]
+
+    def docs_named(self, names: list[str]) -> list[str]:
+        """The lists of places, or of an institution (its own measures' lists), by name."""
+        institutions = self.registry.places.institutions
+        return self.docs_in(names) + [d for n in names if n in institutions for d in self.docs_of_institution(n)]
 
     @cached_property
     def lineage_pairs(self) -> frozenset[tuple[str, str]]:
@@ -175,6 +181,18 @@ class Catalog:
                                               else r.measures.units if r.measures else [])]
             self._column_names[key] = frozenset(self.registry.normalize(n).lower() for n in names)
         return self._column_names[key]
+
+    def short_names(self, doc: str) -> frozenset[str]:
+        """The names a document writes for an agency that are a fifth or more shorter than the longest name it
+        writes for that agency (市文旅广电局 beside 市文化旅游和广播电视局): its short forms, as written."""
+        if doc not in self._short_names:
+            forms: dict[str, set[str]] = defaultdict(set)
+            for row in self._by_doc.get(doc, []):
+                for name, agency_id in zip(row.lead + row.responsible, row.lead_ids + row.responsible_ids, strict=True):
+                    forms[agency_id].add(name)
+            self._short_names[doc] = frozenset(n for names in forms.values() for n in names
+                                               if 5 * len(n) <= 4 * max(len(m) for m in names))
+        return self._short_names[doc]
 
     def written_names(self) -> dict[str, list[str]]:
         """For each agency id, the names the rows write for it, most used first (市教育局, 省教育厅, …)."""

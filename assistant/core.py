@@ -446,7 +446,7 @@ class Assistant:
                      names_rows=any(t.kind == "reference" for t in tags))
         previous, rows = (last.plan, last.row_ids) if last else (None, [])
         plan = with_previous_rows(plan, previous, rows, tags, engine.catalog.lineage_sides,
-                                  last.earlier if last else [], engine.catalog.docs_in,
+                                  last.earlier if last else [], engine.catalog.docs_named,
                                   lambda row: r.category if (r := engine.catalog.by_id.get(row)) else None)
         filtered = Filters(self.registry, engine.catalog, engine.names).apply(plan, asked, jurisdiction, agency)
         plan = filtered.plan.model_copy(update={"unread": engine.coverage.unread(corrected, filtered.plan)})

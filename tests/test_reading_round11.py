@@ -92,7 +92,7 @@ def test_a_spelling_word_is_read_only_with_a_text_in_an_agency_column(assistant:
     assert written.understood and set(ids(written)) == set(rows_where(
         assistant, "yingkou", lambda r: "市文旅广电局" in r.written.get("responsible", "")))
     vague = assistant.ask("环翠那张表里各局有没有用简称的")  # no text said: the spelling asked is not understood
-    assert not vague.understood and "简称" in vague.unread
+    assert not vague.understood and any("简称" in w for w in vague.unread)
 
 
 def test_a_count_by_agency_as_the_cells_write_the_names(assistant: Assistant) -> None:

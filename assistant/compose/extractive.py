@@ -9,11 +9,19 @@ from assistant.catalog import Catalog
 from assistant.compose.lineage import LineageWriter
 from assistant.compose.plan_line import PlanLine
 from assistant.compose.rows import RowFacts, cite, row_facts, row_span
-from assistant.execute.executor import Result
+from assistant.execute.executor import GroupCount, Result
 from assistant.models import Citation
 from assistant.templates import Templates
 from assistant.understand.lists import ListNames
-from assistant.understand.plan import AgencyAtom, Group, QueryPlan, RowsAtom, TopicAtom, iter_atoms
+from assistant.understand.plan import (
+    AgencyAtom,
+    Group,
+    QueryPlan,
+    RowsAtom,
+    TopicAtom,
+    iter_atoms,
+    picked_total,
+)
 from ingest.rows import Row
 
 _SENTENCES = re.compile(r"[^。；;！？\n]+[。；;！？]?")
@@ -80,6 +88,10 @@ class ExtractiveAnswerer:
         lines = [self.t(plan, "row_unmet", cite=self.cite(r), text=text,
                         field="/".join(self.t(plan, f"field_{f}") for f in fields))
                  for r in found.rows for text, fields in texts.items()]
+        if found.unmet_conditions and all(isinstance(a, RowsAtom) for n in found.unmet_conditions
+                                          for a in iter_atoms(n)):  # 还出现在别的条目吗: only in the rows left out
+            cites = self.t(plan, "list_sep").join(self.cite(r) for r in found.rows)
+            return [self.t(plan, "rows_only_left_out", cites=cites)] + [self.row_line(plan, r) for r in found.rows]
         lines += [self.t(plan, "row_unmet_condition", cite=self.cite(r), condition=self.plan_line.node(plan.lang, n))
                   for r in found.rows for n in found.unmet_conditions]
         return lines + [self.row_line(plan, r) for r in found.rows]
@@ -322,6 +334,8 @@ class ExtractiveAnswerer:
                 value = f"{self.t(plan, 'field_lead')} {facts.lead}；{self.t(plan, 'field_responsible')} {value}"
         elif name == "due":
             value = facts.due
+        elif name == "target" and plan.scope.institution and row.measures and row.measures.targets:
+            value = row.measures.targets  # the institution's own targets for the task (完成目标)
         elif name == "target":
             value = self._best_sentence(plan, row, figure_only=True)
         elif name == "category":
@@ -431,11 +445,26 @@ class ExtractiveAnswerer:
         """The group(s) with the most (or fewest) rows, every tied group named."""
         candidates = [g for g in found.groups if not g.collective] or found.groups  # 各县区 is no one agency
         sizes = [g.total for g in candidates]
-        best = max(sizes) if plan.pick == "max" else min(sizes)
+        limit = plan.groups
+        place = limit.rank if limit and limit.rank else 1  # 第二多: that place; the most and the second: each
+        if plan.group_by == "row":  # the executor kept the rows picked: their counts, in order, from that place
+            said = sorted(set(sizes), reverse=plan.pick != "min")
+            return "\n".join(self._picked_at(plan, found, group, candidates, place + k, total)
+                             for k, total in enumerate(said or [0]))
+        places = range(1, (limit.top or 1) + 1) if limit and limit.top else [place]
+        lines = [self._picked_at(plan, found, group, candidates, p, total) for p in places
+                 if (total := picked_total(sizes, plan.pick, p)) is not None]
+        return "\n".join(lines) if lines else self._picked_at(plan, found, group, candidates, 1, 0)
+
+    def _picked_at(self, plan: QueryPlan, found: Result, group: str, candidates: list[GroupCount],
+                   place: int, best: int) -> str:
+        """The line naming the group(s) at one place of the ranking (1: the most, or the fewest), of `best` rows."""
+        pick = plan.pick if place == 1 else f"nth_{plan.pick}"
         if plan.group_by == "row":
             field = self.t(plan, f"field_{plan.fields[0]}" if plan.fields else "field_any_agency")
-            cites = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key]) for g in candidates)
-            line = self.t(plan, f"group_pick_row_{plan.pick}", rows=cites, field=field, count=best)
+            cites = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key]) for g in candidates
+                                                  if g.total == best)
+            line = self.t(plan, f"group_pick_row_{pick}", rows=cites, field=field, count=best, rank=place)
             if found.without_collectives:  # 各市 counted as a name decided it: say who wins without it
                 other = self.t(plan, "list_sep").join(self.cite(self.catalog.by_id[g.key])
                                                       for g in found.without_collectives)
@@ -443,7 +472,7 @@ class ExtractiveAnswerer:
             return line
         names = self.t(plan, "list_sep").join(g.label for g in candidates if g.total == best)
         role = self.t(plan, f"group_pick_{plan.fields[0]}") if plan.fields in (["lead"], ["responsible"]) else ""
-        return self.t(plan, f"group_pick_{plan.pick}", group=group, role=role, names=names, count=best)
+        return self.t(plan, f"group_pick_{pick}", group=group, role=role, names=names, count=best, rank=place)
 
     def _facts(self, doc: str) -> dict[str, str | None]:
         """What a list states of itself, above its table: each fact, or None."""

@@ -61,6 +61,8 @@ class PlanLine:
             operation += self.t(lang, "plan_groups_named_with", texts="、".join(f"「{t}」" for t in plan.groups.named_with))
         if plan.groups is not None and plan.groups.top:
             operation += self.t(lang, "plan_groups_top", top=plan.groups.top)
+        if plan.groups is not None and plan.groups.rank:
+            operation += self.t(lang, f"plan_groups_rank_{plan.pick or 'max'}", rank=plan.groups.rank)
         if plan.groups is not None and (plan.groups.least is not None or plan.groups.most is not None):
             least, most = plan.groups.least, plan.groups.most
             key = "plan_groups_exactly" if least == most else "plan_groups_least" if most is None else \
@@ -101,13 +103,16 @@ class PlanLine:
             joined = self.t(lang, f"plan_{node.kind}").join(self.node(lang, i) for i in node.items)
             return f"({joined})" if len(node.items) > 1 else joined
         if isinstance(node, AgencyAtom):
+            if node.written != "any":
+                return self.t(lang, f"plan_agency_{node.written}", name=node.name)
             if node.first:
                 return self.t(lang, "plan_agency_first", name=node.name)
             if node.role == "any":
                 return node.name
             return self.t(lang, "plan_agency_role", name=node.name, role=self.t(lang, f"field_{node.role}"))
         if isinstance(node, YearAtom):
-            return self.t(lang, f"plan_year_{node.op}", year=node.year, until=node.until,
+            return self.t(lang, "plan_year_only" if node.only and node.op == "in" else f"plan_year_{node.op}",
+                          year=node.year, until=node.until,
                           what=self.t(lang, f"plan_year_field_{node.field}"))
         if isinstance(node, TopicAtom):
             return self.t(lang, "plan_topic", terms=self.t(lang, "plan_sep").join(node.terms))

@@ -30,6 +30,7 @@ from assistant.understand.plan import (
     all_of,
     iter_atoms,
     iter_atoms_signed,
+    picked_total,
 )
 from ingest.deadlines import years_named
 from ingest.registries import AgencyRegistry
@@ -124,6 +125,8 @@ class Executor:
             result.unmet = [t for a in plan.where.items for t in _texts(a)]  # type: ignore[union-attr]
         elif not rows and (unmet := self._named_row_unmet(plan, pool)):  # 第12条有没有省财政厅: no, as written
             (rows, result.unmet_conditions), result.conflict = unmet, False
+        elif not rows and (besides := self._only_left_out(plan, pool)):  # 还出现在别的条目吗: no, only in those
+            (rows, result.unmet_conditions), result.conflict = besides, False
         elif not rows and plan.reference is not None and plan.where is not None and len(pool) == 1:
             # 那条师专填举措没有 (one row referred to): no, as written, with each condition it does not meet
             items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else [plan.where]
@@ -253,6 +256,18 @@ class Executor:
         rows = self._filtered(plan.model_copy(update={"where": all_of(kept)}), pool, Result())
         return rows if len(rows) == 1 else []
 
+    def _only_left_out(self, plan: QueryPlan, pool: list[Row]) -> tuple[list[Row], list[Node]] | None:
+        """The rows left out by number (其他条目 / where else, after an answer: 不含第37项) when they are the only
+        ones meeting the other conditions: those rows, with the condition that leaves them out."""
+        items = plan.where.items if isinstance(plan.where, Group) and plan.where.kind == "and" else []
+        left: list[Node] = [a for a in items if isinstance(a, Group) and a.kind == "not" and all(
+            isinstance(r, RowsAtom) and not r.within for r in iter_atoms(a))]
+        if len(left) != 1:
+            return None
+        rest = all_of([a for a in items if a is not left[0]])
+        rows = self._filtered(plan.model_copy(update={"where": rest}), pool, Result()) if rest is not None else []
+        return (rows, left) if rows else None
+
     def _named_row_unmet(self, plan: QueryPlan, pool: list[Row]) -> tuple[list[Row], list[Node]] | None:
         """The one row a question names by its number, when it does not meet the question's other conditions
         (an agency, a figure, a year): that row as written, with each condition it does not meet."""
@@ -327,16 +342,21 @@ class Executor:
             result.groups = [GroupCount(r.id, figure.text, [r.id]) for r, figure in picked]
             return [r for r, _ in picked]
         if plan.group_by == "row":  # 哪项任务的责任单位最多: each row by how many agencies its column names
-            pick = max if plan.pick != "min" else min
             named = {r.id: {a for a, _ in _agency_keys(plan, r, agencies)  # 不算乡镇街道: those not counted
                             if not (limit and (limit.bodies and agencies.is_collective(a) or a in limit.excluding))}
                      for r in rows}
             sized = [GroupCount(r.id, r.id, [r.id], size=len(named[r.id])) for r in rows]  # 各市 is a name too
-            best = pick((g.total for g in sized), default=0)
+            place = limit.rank if limit else None  # 第二多: the second largest count
+            best = picked_total((g.total for g in sized), plan.pick, place)
             result.groups = [g for g in sized if g.total == best]
+            if limit and limit.top:  # the most, and the second: the first that many counts
+                last = picked_total((g.total for g in sized), plan.pick, limit.top)
+                result.groups = [g for g in sized if last is None or (g.total >= last if plan.pick != "min"
+                                                                     else g.total <= last)]
+                result.groups.sort(key=lambda g: -g.total if plan.pick != "min" else g.total)
             bodies = [GroupCount(r.id, r.id, [r.id], size=len({a for a in named[r.id] if not agencies.is_collective(a)}))
                       for r in rows]  # 各市 / 各乡镇 are several bodies: the answer says who wins without them too
-            fewest = pick((g.total for g in bodies), default=0)
+            fewest = picked_total((g.total for g in bodies), plan.pick, place)
             if {g.key for g in bodies if g.total == fewest} != {g.key for g in result.groups}:
                 result.without_collectives = [g for g in bodies if g.total == fewest]
             return [self.catalog.by_id[g.key] for g in result.groups]
@@ -394,8 +414,9 @@ class Executor:
         result.groups = ordered
         if plan.pick:  # the most / the fewest: the winners' rows are the answer's evidence (ties: all of them)
             ranked = [g for g in ordered if not g.collective]
-            best = (max if plan.pick != "min" else min)((g.total for g in ranked), default=0)
-            won = {rid for g in ranked if g.total == best for rid in g.rows}
+            best = picked_total((g.total for g in ranked), plan.pick, limit.rank if limit else None)
+            won = {rid for g in ranked if g.total == best or limit and limit.top for rid in g.rows}  # the most, and
+            # the second: every group kept
             return [r for r in rows if r.id in won]
         if plan.groups or plan.group_by == "agency":  # only the agencies named (or all but those), or a column's
             counted = {rid for g in ordered for rid in g.rows}  # names: the rows behind the counts (a row whose
@@ -579,6 +600,12 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         if atom.first:  # named first in its column: the lead column's first, else the responsible's
             column = row.responsible_ids if role == "responsible" or not row.lead_ids else row.lead_ids
             return bool(column) and column[0] == atom.agency
+        if atom.written != "any":  # 写成简称: a short form of the name the list writes in full elsewhere
+            short = catalog.short_names(row.doc)
+            said = [n for n, k in [*(zip(row.lead, row.lead_ids, strict=True) if role != "responsible" else ()),
+                                   *(zip(row.responsible, row.responsible_ids, strict=True) if role != "lead" else ())]
+                    if k == atom.agency]
+            return any((n in short) == (atom.written == "short") for n in said)
         return row.id in catalog.agency_rows(atom.agency, role)
     if isinstance(atom, OnlyAtom):  # the agencies named are these, no more and no fewer
         units = {catalog.registry.agencies.resolve(u) for u in (row.measures.units if row.measures else [])}
@@ -627,7 +654,7 @@ def matches(catalog: Catalog, atom: Node, row: Row) -> bool:
         years = row.deadline_years if atom.field == "deadline" else row.years
         if atom.field == "mentioned" and atom.op == "between":  # the 2019—2021年 plan: both years named
             return atom.year in years and (atom.until or atom.year) in years
-        return any(atom.holds(y) for y in years)
+        return (all if atom.only else any)(atom.holds(y) for y in years) and bool(years)
     if isinstance(atom, CategoryAtom):  # two lists may write one category with or without its full stop, or one
         # as one clause of the other's: a local list often keeps only the second clause of the province's
         fold = catalog.registry.normalize

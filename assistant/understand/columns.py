@@ -5,6 +5,7 @@ looked for in, words searched with a verb of mentioning."""
 from __future__ import annotations
 
 import itertools
+import re
 
 from assistant.understand.lexicon import (
     Tag,
@@ -12,6 +13,7 @@ from assistant.understand.lexicon import (
     selecting_words,
 )
 from assistant.understand.plan import (
+    AgencyAtom,
     EmptyAtom,
     Group,
     Node,
@@ -79,6 +81,26 @@ def with_text_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
             return Group(kind="or", items=[atom.model_copy(update={"field": f}) for f in ("lead", "responsible")])
         return atom.model_copy(update={"field": "text"})
     return plan.model_copy(update={"where": mapped(plan.where, told)})
+
+
+def with_written_form(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """把文旅局写成简称的 / which rows write the HR bureau in full: the agency named, written in a short form of the
+    name its list writes in full elsewhere (or in its longest form); not when a text says how (缩写成“X”)."""
+    said = next((t for t in tags if t.kind == "spelling" and t.value in ("short", "full")), None)
+    if said is None or _QUOTES.search(plan.question) or _REMARK.search(plan.question[:said.start]):
+        return plan  # 写成简称“X”: the text says how; （有的写成简称）: a remark on the names, no condition
+    form = said.value
+    agencies = [a for a, negated in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom) and not negated]
+    if len({a.agency for a in agencies}) != 1:
+        return plan
+
+    def written(atom: Node) -> Node:
+        return atom.model_copy(update={"written": form}) if isinstance(atom, AgencyAtom) else atom
+    return plan.model_copy(update={"where": mapped(plan.where, written)})
+
+
+_QUOTES = re.compile(r"[“”「」『』\"]")
+_REMARK = re.compile(r"(?:[（(][^）)]*|有的|有些)$")  # inside an open bracket, or right after 有的
 
 
 def with_size_column(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

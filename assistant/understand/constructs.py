@@ -14,6 +14,7 @@ from assistant.understand.columns import (
     with_size_column,
     with_text_column,
     with_unit,
+    with_written_form,
 )
 from assistant.understand.lexicon import (
     STRUCTURE_KINDS,
@@ -50,7 +51,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
     plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)
-    plan = with_text_column(plan, tags)
+    plan = with_written_form(with_text_column(plan, tags), tags)
     return with_outcome(with_row_named(plan, tags), tags)
 
 

@@ -74,10 +74,12 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
     if kind == "only":  # 只有牵头单位、责任单位是空的: one column filled, the other blank
         empties = [negated for a, negated in iter_atoms_signed(plan.where) if isinstance(a, EmptyAtom)]
         signed = {(a.agency, negated) for a, negated in iter_atoms_signed(plan.where) if isinstance(a, AgencyAtom)}
-        return any(isinstance(a, OnlyAtom | SizeAtom) for a in atoms) or _ranks_rows_by_names(plan) \
-            or any((agency, not negated) in signed for agency, negated in signed) \
+        return any(isinstance(a, OnlyAtom | SizeAtom) or isinstance(a, YearAtom) and a.only for a in atoms) \
+            or _ranks_rows_by_names(plan) or any((agency, not negated) in signed for agency, negated in signed) \
             or any(isinstance(a, TextAtom) and a.whole for a in atoms) or True in empties and False in empties
         # X不是牵头、只是配合: X in the rows, in the one role only (the other negated)
+    if kind == "besides":  # 还出现在哪条: the previous rows left out
+        return _has_not(plan.where) and any(isinstance(a, RowsAtom) for a in atoms)
     if kind == "contrast":  # A rather than B: B negated
         return _has_not(plan.where)
     if kind == "outcome":  # 实际花了多少: refused as a result no list records
@@ -86,6 +88,7 @@ def _holds(kind: str, plan: QueryPlan) -> bool:
         return bool(plan.groups and plan.groups.as_written)
     if kind == "spelling":  # a short form said with its text (缩写成“X”): a text in an agency column; 第3条的责任
         return any(isinstance(a, TextAtom) and a.field in ("lead", "responsible", "units") for a in atoms) \
+            or any(isinstance(a, AgencyAtom) and a.written != "any" for a in atoms) \
             or bool(plan.fields) and (plan.reference is not None or any(isinstance(a, RowsAtom) for a in atoms))
         # 单位全称是怎么写的: the column of the rows named, as written
     if kind == "about":  # 名称带“委”字的部门: the names of the agencies counted

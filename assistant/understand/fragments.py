@@ -18,8 +18,10 @@ from assistant.understand.plan import (
     SizeAtom,
     TextAtom,
     TopicAtom,
+    YearAtom,
     all_of,
     iter_atoms_signed,
+    mapped,
     not_of,
     without,
 )
@@ -33,6 +35,8 @@ _EMPTY_FIELDS = ("lead", "responsible", "due", "measures", "year", "percent", "d
 def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     """The plan with each construct the grammar read that it does not hold yet. A negated or only-these agency
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
+    if any(f.kind == "outside" for f in fragments) and plan.scope.institution:  # not in the school's columns
+        plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={"institution": None})})
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
     fragments = [replace(f, field="targets") if f.kind in ("empty", "filled") and f.field == "target" else f
@@ -148,6 +152,20 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         if f.negated:  # not named first (or not at all)
             firsts = [not_of(firsts[0] if len(firsts) == 1 else Group(kind="or", items=firsts))]
         return all_of([n for n in (kept, *firsts) if n is not None])
+    if f.kind in ("only_year", "neg_year") and f.text.isdigit():  # the year the rules read, the grammar's scope
+        year = int(f.text)
+        if not any(isinstance(a, YearAtom) and a.year == year and not negated for a, negated in signed):
+            return where
+
+        def scoped(atom: Node) -> Node:
+            if not isinstance(atom, YearAtom) or atom.year != year:
+                return atom
+            if f.kind == "only_year":
+                return atom.model_copy(update={"only": True})
+            if atom.field == "deadline":  # a completion year negated: the rows due, in another year
+                return Group(kind="and", items=[not_of(atom), not_of(EmptyAtom(field="due"))])
+            return not_of(atom)
+        return mapped(where, scoped)
     if f.kind == "size":
         if any(isinstance(a, SizeAtom) for a, _ in signed):
             return where

@@ -33,9 +33,10 @@ _TERMINALS = {
 }
 _OPENERS = {"CONTRAST", "EX_PRE", "EX_POST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _VERBS = ("LITERAL", "LITERAL_AS")  # verbs of what a cell says, and of how it writes a name
+_A_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 _ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
 FragmentKind = Literal["neg", "only", "literal_has", "literal_not", "empty", "filled", "role", "ignore", "size",
-                       "first", "contrast", "example", "others"]
+                       "first", "contrast", "example", "others", "only_year", "neg_year", "outside"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def _terminal(tag: Tag) -> str:
         return "ROLE_EN"  # English puts the role before the agency: "led by the tax bureau"
     if tag.text in _ARTICLES:
         return "DE"
+    if tag.kind == "number" and _A_YEAR.match(tag.text):
+        return "YEAR"  # 2023年, 2025年以前: a year (the rules read its comparison)
     if tag.kind == "single" and tag.value.startswith("together"):
         return "TOGETHER"  # 两家一起: a count of agencies, or the agencies just named, restated
     sub = f"{tag.kind}:{tag.value}"
@@ -269,6 +272,12 @@ class _Fragments(Transformer):
         role = {"lead": "lead", "responsible": "responsible"}.get(field, _role(items))
         return Fragment("only", *kept, role=role, ignoring=left_out[0], ignoring_names=left_out[1])
 
+    def only_year(self, items: list[Any]) -> Fragment:
+        return Fragment("only_year", text=str(next(t for t in _flat(items) if t.type == "YEAR"))[:4])
+
+    def neg_year(self, items: list[Any]) -> Fragment:
+        return Fragment("neg_year", text=str(next(t for t in _flat(items) if t.type == "YEAR"))[:4])
+
     def ignore(self, items: list[Any]) -> Fragment:
         return Fragment("ignore", *_names(items))
 
@@ -374,6 +383,8 @@ def _literal(kind: FragmentKind, items: list[Any]) -> Fragment:
     field = next((i for i in items if isinstance(i, str) and not isinstance(i, Token)), "")  # no column named
     target = next(i for i in reversed(items) if isinstance(i, Token) and i.type in ("QUOTE", "AGENCY", "PLACE",
                                                                                     "WORD"))
+    if kind == "literal_not" and getattr(getattr(target, "tag", None), "kind", "") == "institution":
+        return Fragment("outside", text=str(target))  # not in the school's columns: its measures are not asked of
     quotes = tuple(str(i) for i in items if isinstance(i, Token) and i.type == "QUOTE")
     said = [t.tag.value for t in _flat(items) if t.type in _VERBS]  # type: ignore[attr-defined]
     edges = [t for t in _flat(items) if t.type == "EDGE"]

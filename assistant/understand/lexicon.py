@@ -48,7 +48,8 @@ _EXAMPLE_MARKS = re.compile(r"例如|比如|譬如|像|如|等|之类|e\.g\.|suc
 _EXAMPLES_BEFORE = re.compile(r"((?:[\u4e00-\u9fff]{2,12}[、，,和及与])*[\u4e00-\u9fff]{2,12}?)(?:这些|这几个|这类|这几类|之类的?|等)$")
 _EXAMPLES_BETWEEN = re.compile(r"[、，,和及与以或]*(?:这些|这类|这几类|之类的?|等)")  # A、B这些C: A and B are some of C
 CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "reference", "about", "blank", "single",
-              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast")
+              "ignore", "first", "years", "rows_count", "category_ref", "spelling", "as_written", "outcome", "contrast",
+              "besides")
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _SENTENCE_END = re.compile(r"[？?！!。]+\s*")  # a sentence's end

@@ -25,6 +25,8 @@ _EN_ONE = re.compile(r"\b(?:row|item|task|no\.?|number)\s*#?\s*(\d{1,3})\b")
 EN_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
                "eighth": 8, "ninth": 9, "tenth": 10, "last": -1}
 _EN_ORD = re.compile(r"\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)(?![ -]to[ -]last)"
+                     r"(?![ -](?:most|largest|highest|busiest|biggest|longest|fewest|least|smallest|lowest|shortest"
+                     r"|place)\b)"  # the second most: a place in a ranking
                      r"(?: one| task| item| row)?\b|\b(\d{1,2})(?:st|nd|rd|th) (?:one|task|item|row)\b")
 # the second-to-last row: counted from the list's end, as 倒数第二条
 _EN_FROM_END = re.compile(r"\b(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)[ -]to[ -]last\b")

@@ -6,6 +6,7 @@ llama-index's MetadataFilters and Chroma's `where`; a plan prints as JSON for th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -28,6 +29,9 @@ class AgencyAtom(BaseModel):
     name: str = Field(description="the name as the question wrote it")
     role: Role = "any"
     first: bool = Field(default=False, description="named first in its column (排在第一位, listed first)")
+    written: Literal["any", "short", "full"] = Field(
+        default="any", description="写成简称: the row writes the agency by a short form of the name its list writes "
+        "in full elsewhere (a fifth shorter or more); full: by its longest form in the list")
 
 
 class OnlyAtom(BaseModel):
@@ -67,6 +71,7 @@ class YearAtom(BaseModel):
     year: int
     until: int | None = Field(default=None, description="the last year of a `between` range")
     field: Literal["deadline", "mentioned"] = "deadline"
+    only: bool = Field(default=False, description="every year the column names holds (that year alone), not any one")
 
     def holds(self, year: int) -> bool:
         return {"in": year == self.year, "before": year < self.year, "by": year <= self.year,
@@ -153,6 +158,8 @@ class GroupLimit(BaseModel):
     excluding: list[str] = Field(default_factory=list)
     names: list[str] = Field(default_factory=list, description="the agencies as the question wrote them")
     top: int | None = Field(default=None, description="排个序，前三: the first N groups by count")
+    rank: int | None = Field(default=None, description="第二多 / comes second: with a pick, the group(s) at this "
+                             "place by count instead of the first (equal counts share a place)")
     least: int | None = Field(default=None, description="参与超过5条的部门: groups counting at least this many rows")
     most: int | None = Field(default=None, description="只牵头了一项的单位: groups counting at most this many rows")
     bodies: bool = Field(default=False, description="哪条牵扯的市直部门最多: single bodies only, collective names "
@@ -263,6 +270,14 @@ def iter_atoms_signed(node: Node | None, negated: bool = False):  # type: ignore
             yield from iter_atoms_signed(item, negated ^ (node.kind == "not"))
     else:
         yield node, negated
+
+
+def picked_total(totals: Iterable[int], pick: str | None, rank: int | None = None) -> int | None:
+    """The count a pick answers with: the largest (or, for "min", the smallest), or the `rank`-th of the distinct
+    counts that way (第二多: the second largest; equal counts share a place). None when there are fewer."""
+    distinct = sorted(set(totals), reverse=pick != "min")
+    place = rank or 1
+    return distinct[place - 1] if len(distinct) >= place else None
 
 
 def all_of(items: list[Node]) -> Node | None:

@@ -59,6 +59,11 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
     named = [t for t in tags if t.kind == "reference"]
     rest = bool(named) and named[0].value.partition(":")[0] in ("rest", "common")  # 剩下那条: not the last rows,
     if plan.reference is not None and not rest:  # though 那条 alone would refer to them
+        ordered = named[0].value if named and named[0].value in ("former", "latter") else None
+        if ordered and plan.reference.position is None and len(plan.reference.rows) >= 2:  # 后面那条, read as a
+            held = plan.reference.rows  # follow-up on the rows: which of them
+            return plan.model_copy(update={"reference": plan.reference.model_copy(
+                update={"position": 1 if ordered == "former" else len(held)})})
         return _position_within(plan, fields)
     if not named:
         return plan
@@ -78,16 +83,19 @@ def with_reference(plan: QueryPlan, previous: QueryPlan | None, rows: list[str],
             said = list(iter_atoms(previous.where))  # the condition that set them apart is not theirs: left behind
             plan = plan.model_copy(update={"where": without(plan.where, lambda a: a in said)})
         wanted = cn_number(number) if number else (1 if kind == "single" else len(rows))
-        if wanted != len(rows) and plan.scope.places and docs_in is not None:  # 省里那条: the previous row there
-            placed = _in_lists(rows, docs_in(plan.scope.places))
+        asked = plan.scope.places or ([plan.scope.institution] if plan.scope.institution else [])
+        if wanted != len(rows) and asked and docs_in is not None:  # 省里那条 / 锦州师专在那条底下: the previous
+            placed = _in_lists(rows, docs_in(asked))  # row there
             rows = placed if len(placed) == wanted else rows
         if wanted != len(rows):  # 这三项 after a one-row answer: the latest earlier answer with three rows
             rows = next((r for r in earlier or [] if len(r) == wanted and number), [])
             if not rows:
                 return plan
     operation = plan.operation if plan.operation in ("count", "group_count") else "list"
+    scope = previous.scope if not plan.scope.institution \
+        else previous.scope.model_copy(update={"institution": plan.scope.institution})  # 锦州师专在那条底下: its measures
     return plan.model_copy(update={
-        "operation": operation, "scope": previous.scope, "followup": "refer", "rank": None,
+        "operation": operation, "scope": scope, "followup": "refer", "rank": None,
         "reference": Reference(rows=rows, position=position), "where": without(plan.where, lambda a: a.kind == "topic"),
         "fields": plan.fields or fields or ["text"], "refuse_reason": None, "unresolved": []})
 
@@ -228,6 +236,7 @@ def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[s
     answer's): their lineage, their main task (`category_of` a row id), or the rows themselves. `docs_in` gives the
     lists of some places (省里那条: the previous row in the province's list)."""
     plan = with_category_of_previous(plan, previous, rows, tags, category_of)
+    plan = with_others_than_previous(plan, previous, rows, tags, docs_in)
     plan = with_row_of_previous_list(plan, previous, rows, tags, sides)
     return with_reference(with_lineage_of_rows(plan, previous, rows, tags, sides, docs_in), previous, rows, tags,
                           earlier, docs_in)
@@ -280,3 +289,19 @@ def with_category_of_previous(plan: QueryPlan, previous: QueryPlan | None, rows:
                                    "scope": previous.scope, "operation": operation, "refuse_reason": None,
                                    "followup": "refer", "rank": None,
                                    "fields": [f for f in plan.fields if f != "category"]})
+
+
+def with_others_than_previous(plan: QueryPlan, previous: QueryPlan | None, rows: list[str], tags: list[Tag],
+                              docs_in: Callable[[list[str]], list[str]] | None = None) -> QueryPlan:
+    """市总工会还出现在哪条 / where else does it appear, after an answer: the rows the question selects, less the
+    previous answer's rows (by their numbers, so only when those rows and the list asked about are one list)."""
+    if previous is None or not rows or plan.reference is not None or plan.where is None or docs_in is None \
+            or not any(t.kind == "besides" for t in tags) or not plan.scope.places:
+        return plan
+    docs = {r.split("#")[0] for r in rows}
+    numbers = [int(n) for r in rows if (n := r.partition("#")[2]).isdigit()]
+    if len(docs) != 1 or set(docs_in(plan.scope.places)) != docs or len(numbers) != len(rows):
+        return plan
+    said: list[Node] = [RowsAtom(start=n, end=n) for n in numbers]
+    node = Group(kind="not", items=[said[0] if len(said) == 1 else Group(kind="or", items=said)])
+    return plan.model_copy(update={"where": all_of([plan.where, node])})

@@ -33,6 +33,24 @@ from assistant.understand.plan import (
 
 
 def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """`_with_extreme`, and a place said (第二多 / comes second): alone, the group(s) at that place instead of the
+    first; beside the most (which leads the most, and which comes second), the first that many places."""
+    nth = next((t for t in tags if t.kind == "extreme" and t.value.startswith("nth")), None)
+    if nth is None:
+        return _with_extreme(plan, tags)
+    plain = [t for t in tags if t is not nth]
+    place = cn_number(nth.value.partition(":")[2] or "2")
+    also = any(t.kind == "extreme" for t in plain)  # the most, and the second: both asked
+    side = "min" if nth.value.startswith("nth_min") else "max"
+    said = plain if also else [*plain, Tag(nth.start, nth.end, nth.text, "extreme", side)]
+    ranked = _with_extreme(plan, sorted(said, key=lambda t: t.start))
+    if ranked.pick is None or ranked.group_by in ("figure", "due") or place < 2:
+        return ranked
+    limit = (ranked.groups or GroupLimit()).model_copy(update={"top": place} if also else {"rank": place})
+    return ranked.model_copy(update={"groups": limit})
+
+
+def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     """A count by group whose answer is the top (or bottom) group, when the question asks for the most or fewest
     of something countable: grouped by what it names (部门, 类, 清单), agencies by default; 牵头 counts leads, a
     column the question names counts that column alone. Agencies named with 除了 / 之外 are left out of the groups; with
