@@ -117,3 +117,23 @@ def test_an_agency_as_the_only_one_in_a_column_in_english(assistant: Assistant) 
     alone = rows_where(assistant, "wafangdian", lambda r: r.responsible_ids == ["education"])
     said = assistant.ask("Which Wafangdian rows have 市教育局 as the only department in 责任部门?")
     assert said.understood and ids(said) == alone and alone
+
+
+def test_the_institutions_column_of_units_by_its_heading(assistant: Assistant) -> None:
+    school = rows_where(assistant, "liaoning", lambda r: r.measures is not None and r.measures.units == ["学校"])
+    said = assistant.ask("省里那张表，责任单位（部门）这一栏只填了“学校”的是哪些")
+    assert said.understood and ids(said) == school and school
+
+
+def test_the_schools_own_columns_said_as_the_school(assistant: Assistant) -> None:
+    blank = rows_where(assistant, "liaoning", lambda r: r.measures is None or r.measures.is_empty())
+    said = assistant.ask("辽宁那份清单，学校自己填的几栏全是空的条目一共多少")
+    assert said.understood and said.plan is not None and said.plan.scope.institution is not None
+    assert ids(said) == blank and str(len(blank)) in said.answer
+
+
+def test_each_groups_count_asked_with_the_most(assistant: Assistant) -> None:
+    counted = rows_where(assistant, "yingkou", lambda r: bool(r.lead_ids))
+    said = assistant.ask("营口每个牵头单位各牵了几项，谁最多")
+    assert said.understood and said.plan is not None and said.plan.pick == "max"
+    assert ids(said) == counted  # every group's count is asked: every counted row is the evidence

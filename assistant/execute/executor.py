@@ -415,8 +415,8 @@ class Executor:
         if plan.pick:  # the most / the fewest: the winners' rows are the answer's evidence (ties: all of them)
             ranked = [g for g in ordered if not g.collective]
             best = picked_total((g.total for g in ranked), plan.pick, limit.rank if limit else None)
-            won = {rid for g in ranked if g.total == best or limit and limit.top for rid in g.rows}  # the most, and
-            # the second: every group kept
+            won = {rid for g in ranked if g.total == best or limit and (limit.top or limit.each) for rid in g.rows}
+            # the most and the second, or each group's count asked too: every group kept
             return [r for r in rows if r.id in won]
         if plan.groups or plan.group_by == "agency":  # only the agencies named (or all but those), or a column's
             counted = {rid for g in ordered for rid in g.rows}  # names: the rows behind the counts (a row whose

@@ -35,6 +35,7 @@ from assistant.understand.positions import with_positions
 from assistant.understand.ranking import (
     with_as_written,
     with_count,
+    with_each_asked,
     with_each_count,
     with_extreme,
     with_names_holding,
@@ -48,6 +49,7 @@ def with_constructs(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     for each but those left out, the first N groups), a list's own facts, the columns asked of a named row."""
     plan = with_mentioned(with_unit(plan, tags), tags)
     plan = with_each_count(with_count(with_extreme(with_positions(plan, tags), tags), tags), tags)
+    plan = with_each_asked(plan, tags)
     plan = with_about(with_top(with_names_holding(with_rows_count(plan, tags), tags), tags), tags)
     plan = with_as_written(plan, tags)
     plan = with_size_column(with_presence_asked(with_columns_asked(plan, tags), tags), tags)

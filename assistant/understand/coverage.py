@@ -28,6 +28,7 @@ from assistant.understand.plan import (
     iter_atoms,
     iter_atoms_signed,
 )
+from assistant.understand.ranking import PLACED_LAST
 
 _CONTENT = re.compile(r"[\u3400-\u9fffa-z0-9]")
 # Operations whose rows are ranked by the whole question's meaning (the dense ranker reads every word), and
@@ -297,6 +298,9 @@ class Coverage:
 
     def _read(self, tag: Tag, plan: QueryPlan, agencies: set[str], places: set[str]) -> bool:
         if tag.kind == "extreme" and tag.value == "first" and _holds("first", plan):  # 人社局排第一: named first
+            return True
+        if tag.kind == "extreme" and tag.text in PLACED_LAST and any(  # 排最后的是哪条: the last row selected
+                isinstance(a, RowsAtom) and a.start == a.end == -1 for a in plan.atoms()):
             return True
         if tag.kind == "agency":
             return tag.value in agencies

@@ -42,8 +42,9 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     fragments = [replace(f, field="targets") if f.kind in ("empty", "filled") and f.field == "target" else f
                  for f in fragments]  # 完成目标空着: the institution's targets column
     if plan.scope.institution:  # the institution's 责任单位（部门） is its measures' units, 完成时间 its measures' due;
-        # 没填的: its measures
-        fragments = [replace(f, field="units") if f.field == "responsible" else
+        # 没填的: its measures. 责任部门 alone is the province's column of the same list.
+        provincial = "责任部门" in plan.question and "责任单位" not in plan.question
+        fragments = [replace(f, field="units") if f.field == "responsible" and not provincial else
                      replace(f, field="measures_due") if f.kind in ("empty", "filled") and f.field == "due" else
                      replace(f, field="measures") if f.kind in ("empty", "filled") and not f.field else f
                      for f in fragments]

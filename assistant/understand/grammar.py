@@ -23,7 +23,8 @@ from assistant.understand.numbers import cn_number
 from assistant.understand.shapes import ShapeFile
 
 GRAMMAR_FILE = Path(__file__).resolve().parent / "grammar.lark"
-_QUOTED = re.compile(r"[“「『\"‘']([^”」』\"’']{1,40})[”」』\"’']")
+_QUOTED = re.compile(r"(?:[“「『\"‘]|(?<![a-z0-9])')([^”」』\"’']{1,40})(?:[”」』\"’]|'(?![a-z0-9]))")  # an apostrophe
+# inside or after a word (Wafangdian's, don't) opens or closes no quote
 _TERMINALS = {
     "agency": "AGENCY", "place": "PLACE", "institution": "PLACE", "role": "ROLE", "carry": "ROLE", "literal": "LITERAL", "literal:as": "LITERAL_AS", "verb": "LITERAL", "others": "OTHERS",
     "has": "HAS", "field": "FIELD", "conj:but": "BUT", "conj": "CONJ", "adverb": "ADV", "spelling": "ADV", "only:pre": "ONLY_PRE",

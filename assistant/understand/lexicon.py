@@ -53,7 +53,8 @@ CONSTRUCTS = ("negation", "only", "extreme", "position", "literal", "count", "re
 _NUMBER = r"(?:\d{1,4}|[零〇一二两三四五六七八九十百]{1,4}|(?<![a-z])(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve" \
           r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)(?![a-z]))"
 _SENTENCE_END = re.compile(r"[？?！!。]+\s*")  # a sentence's end
-_QUOTED = re.compile(r"[“「『\"‘'][^”」』\"’']{1,60}[”」』\"’']")  # a quoted text, kept as written
+_QUOTED = re.compile(r"(?:[“「『\"‘]|(?<![a-z0-9])')[^”」』\"’']{1,60}(?:[”」』\"’]|'(?![a-z0-9]))")  # a quoted text,
+# kept as written (an apostrophe inside or after a word is none)
 _NUMBERS = re.compile(
     r"(?:19|20)\d{2}\s*年?(?:底|末|初|内|前|后|以前|之前|以后|之后|及以前|及以后|起|开始|以来|度)?"
     rf"|第?\s*{_NUMBER}\s*(?:项|条|个|号|行|点|家|类|位|名|年|月|日|%|万|人次|人|所|个百分点)?"

@@ -160,6 +160,8 @@ class GroupLimit(BaseModel):
     top: int | None = Field(default=None, description="排个序，前三: the first N groups by count")
     rank: int | None = Field(default=None, description="第二多 / comes second: with a pick, the group(s) at this "
                              "place by count instead of the first (equal counts share a place)")
+    each: bool = Field(default=False, description="各…分别几条，哪个最多: with a pick, each group's count is asked "
+                       "too: every group's rows are the answer's evidence, the pick named first")
     least: int | None = Field(default=None, description="参与超过5条的部门: groups counting at least this many rows")
     most: int | None = Field(default=None, description="只牵头了一项的单位: groups counting at most this many rows")
     bodies: bool = Field(default=False, description="哪条牵扯的市直部门最多: single bodies only, collective names "

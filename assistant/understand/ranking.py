@@ -82,7 +82,16 @@ def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "due", "pick": pick, "fields": ["due"],
                                        "rank": None, "refuse_reason": None})
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
-    if _asks_for_a_row(tags, extreme, plan.question) and _group_named(tags, extreme) in (None, "agency"):  # 哪条涉及的部门最多: rows
+    row_asked = _asks_for_a_row(tags, extreme, plan.question)
+    if row_asked and extreme.text in PLACED_LAST and not columns and not any(
+            t.kind in ("measure", "count") for t in tags):  # 填了完成时间的里排最后的是哪条: nothing counted, the
+        last = RowsAtom(start=-1, end=-1)  # last of the rows selected, in list order
+        return plan.model_copy(update={"where": all_of([n for n in (plan.where, last) if n is not None]),
+                                       "operation": "list", "rank": None, "refuse_reason": None})
+    group = _group_named(tags, extreme)
+    if group == "category" and any(isinstance(a, CategoryAtom) for a in plan.atoms()):
+        group = None  # 那部分里哪条挂的部门最多: the section named is where the rows are, not what is ranked
+    if row_asked and group in (None, "agency"):  # 哪条涉及的部门最多: rows
         bodies = any(t.kind == "group" and t.value == "direct" for t in tags)  # 市直部门: no collective name counted
         left = {a.agency: a.name for a in plan.atoms() if isinstance(a, AgencyAtom)} \
             if any(t.kind == "ignore" for t in tags) else {}  # 不算“各县区” / 不算乡镇街道: not counted in a row
@@ -121,6 +130,7 @@ def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 _ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
+PLACED_LAST = ("排最后", "排在最后")  # ranked last, or placed last: with nothing counted, the list's order
 
 
 _WITHIN = ("里面", "里", "中", "当中", "之中", "里头", "里边", "中间")
@@ -263,6 +273,18 @@ def with_top(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
 
 
 _FREQUENCY = ("how often",)  # a count of each thing named
+
+
+_DISTRIBUTIVE = ("各", "各自", "分别", "各是", "各有", "分别是", "分别有", "each", "respectively", "apiece")
+
+
+def with_each_asked(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
+    """各牵头单位分别牵了几条，哪个最多: the most asked with each group's count, so every group's rows are the
+    evidence (the pick is named first)."""
+    if not plan.pick or plan.group_by not in ("agency", "category", "doc") \
+            or not any(t.kind == "each" and t.text in _DISTRIBUTIVE for t in tags):
+        return plan
+    return plan.model_copy(update={"groups": (plan.groups or GroupLimit()).model_copy(update={"each": True})})
 
 
 def with_each_count(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:

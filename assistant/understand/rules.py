@@ -36,7 +36,21 @@ from assistant.understand.plan import (
 )
 from ingest.registries import SECTOR_HEADS, Registry
 
-_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]")
+_QUOTED = re.compile(r"[“「『\"]([^”」』\"]{2,40})[”」』\"]|(?<![A-Za-z0-9])'([^'\n]*[\u4e00-\u9fff][^'\n]*)'(?![A-Za-z0-9])")
+# '…' quotes a cell's words only when they hold Chinese ('etc.' glosses an English word)
+
+
+def _quotes(text: str) -> list[str]:
+    """The quoted texts of a question, in order; '…' only in a Chinese question (an English one puts a name it
+    gives as an example, 'etc.' or 'X', in them)."""
+    chinese = len(_CJK_CHAR.findall(text)) > len(re.findall(r"[A-Za-z]", text))
+    return [a or b for a, b in _QUOTED.findall(text) if a or chinese]
+
+
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+_TASK_QUOTED = re.compile(r"(?:[“「『\"‘]|(?<![A-Za-z0-9])')[^”」』\"’']{6,80}(?:[”」』\"’]|'(?![A-Za-z0-9]))")  # a task's words
 _QUOTES = re.compile(r"[“”‘’\"'「」『』]")
 MIN_CATEGORY_CHARS = 6
 _SHARED_RUN = 6  # this many characters, shared by several categories, name each of them
@@ -166,7 +180,10 @@ class RuleParser:
                 *r.scope.places, *sorted(p for p in self.list_places if p in self._provinces)]}))
         if lineage is not None:  # the rows named, and the lists asked about, are all a lineage question needs
             operation, rank = "lineage", None
-            where_items = [n for n in where_items if all(a.kind == "rows" for a in iter_atoms(n))]
+            chosen = lineage in ("uncovered", "shared") or not (r.refs or r.quoted or _ROW_NAMED.search(r.folded))
+            kept = ("rows", "category", "agency", "year") if chosen else ("rows",)  # rows chosen by conditions
+            where_items = [n for n in where_items if all(a.kind in kept for a in iter_atoms(n))]  # 那部分里营口
+            #没有落实的: the section's provincial rows (of a row named: that row alone)
             if not r.refs and r.quoted:  # 辽宁“…”一项: the row is the one whose task text says it
                 where_items.append(TextAtom(field="text", text=r.quoted[0]))
             elif not r.refs and r.topic and _ROW_NAMED.search(r.folded):  # 学分银行那条: the rows about it
@@ -215,6 +232,9 @@ class RuleParser:
                 return "children"
             if not upper and (province or len(local) >= 2):  # 瓦房店第52条对应营口哪条: through the province's row
                 return "parents"
+        if across and not (r.refs or r.quoted or named) and (r.other or r.agency_node) and c.has("lineage.carry", f):
+            # 双师型那部分里财政厅参与的任务，营口分别落实在哪几条: rows chosen by conditions, asked at the level
+            return "children" if self._ref_owner(r, c.find("lineage.which_row", f)) in local else "parents"
         if c.has("lineage.parents", f) and r.refs:
             return "parents"
         if c.has("lineage.children", f) and r.refs and province:
@@ -353,7 +373,7 @@ class RuleParser:
         topic = [] if category else self._topic(question, surfaces, english)
         tagged = set(self.tokenizer.nouns(question)) | set(english) if topic else set()
         nouns = [w for w in topic if w in tagged]
-        quoted = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
+        quoted = [self.registry.normalize(q) for q in _quotes(question)]
         # 「营口市工作任务清单」 names a list, not a topic
         quoted = [q for q in quoted if "清单" not in q and not any(q.lower() in t for t in self.titles)]
         if category:
@@ -365,6 +385,9 @@ class RuleParser:
         return Reading(folded, lang, scope, names, agency_node, other, years, topic, nouns, quoted, marked, refs)
 
     def _scope(self, question: str, folded: str) -> tuple[Scope, list[tuple[int, int]], list[str]]:
+        def masked(text: str) -> str:  # “在锦州、盘锦等市建设…”那条: the places a quoted task text names are not
+            return _TASK_QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+        question, folded = masked(question), masked(folded)  # where to look
         places = self.registry.places.find(question)
         mentions = [*places.jurisdictions, *places.institutions, *places.other]
         spans = []
@@ -559,7 +582,7 @@ class RuleParser:
         if any(len(o) == 1 for o in english):
             return list(dict.fromkeys(o[0] for o in english if len(o) == 1))
         # “职业教育宣传”“智慧职业教育”这几块: quoted parts of categories' names, each the shortest name holding it
-        parts = [self.registry.normalize(q) for q in _QUOTED.findall(question)]
+        parts = [self.registry.normalize(q) for q in _quotes(question)]
         owners = [[c for name, c in self._category_names if len(p) >= 4 and p in name] for p in parts]
         if parts and all(owners):
             return list(dict.fromkeys(min(o, key=len) for o in owners))
@@ -574,7 +597,7 @@ class RuleParser:
         if shared or not in_scope:
             return shared
         # 双师型那块: a word the category's own name quotes (打造“双师型”教师队伍), in the one category of the lists asked
-        marked = list(dict.fromkeys(c for _, c in in_scope for q in _QUOTED.findall(c) if q in folded))
+        marked = list(dict.fromkeys(c for _, c in in_scope for q in _quotes(c) if q in folded))
         return marked if len(marked) == 1 else []
 
     def _sharing(self, text: str, candidates: list[tuple[str, str]]) -> list[str]:
