@@ -82,7 +82,7 @@ def test_the_school_left_blank_and_the_provinces_column(assistant: Assistant) ->
                        and (r.measures is None or r.measures.is_empty()))
     english = assistant.ask("Which Liaoning rows naming 各市 did Jinzhou Normal leave blank?")
     assert english.understood and ids(english) == blank and blank
-    chinese = assistant.ask("省里那份表，责任部门含“各市”而且师专的举措栏全空的，数一下有几条")
+    chinese = assistant.ask("省里那份表，责任部门写着“各市”而且师专的举措栏全空的，数一下有几条")
     assert chinese.understood and ids(chinese) == blank and str(len(blank)) in chinese.answer
 
 
@@ -101,3 +101,25 @@ def test_there_and_which_offices_after_one_row(assistant: Assistant) -> None:
     assert ids(target) == ["liaoning#35"] and target.plan is not None and target.plan.scope.institution
     assert ids(offices) == ["liaoning#35"] and not offices.abstained and row.measures.units[0] in offices.answer
     assert not any(isinstance(a, RowsAtom) for a, _ in iter_atoms_signed(offices.plan.where if offices.plan else None))
+
+
+def test_a_forecast_asked_with_its_word_is_refused(assistant: Assistant) -> None:
+    said = assistant.ask("营口明年的招生规模大概能到多少，有没有预测")
+    assert said.abstained and not ids(said) and said.plan is not None and said.plan.refuse_reason == "outcome"
+
+
+def test_which_of_the_rows_just_given_names_more(assistant: Assistant) -> None:
+    taxed = rows_where(assistant, "huancui", lambda r: "tax" in r.agency_ids)
+    sizes = {c: len(assistant.engine.catalog.by_id[c].agency_ids) for c in taxed}
+    first, most = converse(assistant, "Which Huancui rows involve the tax bureau?",
+                           "Which of those names the most units, and which are they?")
+    assert ids(first) == taxed
+    assert ids(most) == [c for c in taxed if sizes[c] == max(sizes.values())]
+
+
+def test_only_needing_an_agency_and_as_long_as(assistant: Assistant) -> None:
+    alone = rows_where(assistant, "huancui", lambda r: r.lead_ids == ["tax"])
+    said = assistant.ask("环翠有哪几项只需要区税务局来牵头")
+    assert said.understood and ids(said) == alone and alone
+    every = assistant.ask("只要是区税务局牵头的环翠任务，全部列一下")  # as long as: every row it leads
+    assert ids(every) == rows_where(assistant, "huancui", lambda r: "tax" in r.lead_ids)

@@ -82,7 +82,9 @@ def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return plan.model_copy(update={"operation": "group_count", "group_by": "due", "pick": pick, "fields": ["due"],
                                        "rank": None, "refuse_reason": None})
     columns = [t.value for t in tags if t.kind in ("field", "role") and t.value in ("lead", "responsible")]
-    row_asked = _asks_for_a_row(tags, extreme, plan.question)
+    row_asked = _asks_for_a_row(tags, extreme, plan.question) or not plan.agencies() \
+        and any(t.kind == "among" for t in tags) and any(t.kind == "reference" for t in tags)  # which of the two
+    # has more …, and which are they: the rows just given, no agency named to compare
     if row_asked and extreme.text in PLACED_LAST and not columns and not any(
             t.kind in ("measure", "count") for t in tags):  # 填了完成时间的里排最后的是哪条: nothing counted, the
         last = RowsAtom(start=-1, end=-1)  # last of the rows selected, in list order
