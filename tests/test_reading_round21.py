@@ -123,3 +123,9 @@ def test_only_needing_an_agency_and_as_long_as(assistant: Assistant) -> None:
     assert said.understood and ids(said) == alone and alone
     every = assistant.ask("只要是区税务局牵头的环翠任务，全部列一下")  # as long as: every row it leads
     assert ids(every) == rows_where(assistant, "huancui", lambda r: "tax" in r.lead_ids)
+
+
+def test_the_agency_just_asked_negated_is_its_other_rows(assistant: Assistant) -> None:
+    first, other = converse(assistant, "环翠区区财政局参与了哪些", "区财政局不参与的有哪些")
+    assert ids(first) == rows_where(assistant, "huancui", lambda r: "finance" in r.agency_ids)
+    assert ids(other) == rows_where(assistant, "huancui", lambda r: "finance" not in r.agency_ids)

@@ -39,10 +39,12 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
     refs = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom)]
     if cues.has("reference.narrow", folded) and previous_rows:
         return _narrow(plan, previous, previous_rows, folded, cues)
+    asked = {a.agency for a in previous.agencies()}  # 财政局不参与的呢 after 财政局参与的: the other rows, no narrowing
     if not own_scope and previous_rows and plan.where is not None and plan.operation in ("list", "count") \
             and not cues.has("reference.section", folded) \
-            and all(negated for _, negated in iter_atoms_signed(plan.where)):  # 不用发改局参与的是哪些: a
-        return _narrow(plan, previous, previous_rows, folded, cues)  # condition that only leaves rows out, of these
+            and all(negated for _, negated in iter_atoms_signed(plan.where)) \
+            and not {a.agency for a in plan.agencies(negated=True)} & asked:  # 不用发改局参与的是哪些: a condition
+        return _narrow(plan, previous, previous_rows, folded, cues)  # that only leaves rows out, of these
     if refs and not own_scope and previous_rows:
         return _refer_position(plan, previous, previous_rows, refs)
     plural = cues.has("reference.all", folded)
