@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -83,6 +84,18 @@ def fake_llm() -> Iterator[FakeOpenAI]:
 def assistant(indexed_settings: Settings) -> Assistant:
     """One Assistant over the session index (it owns that embedded Chroma directory: one per process)."""
     return Assistant.from_settings(indexed_settings)
+
+
+def copy_data_dir(source: Path, target: Path) -> None:
+    """Copy a data directory another test may be writing to (the session `assistant` keeps its sessions in the
+    indexed dir's state store): SQLite's transient journal files are left out, since one can vanish mid-copy, and
+    every SQLite file is then copied again through SQLite's backup API, so the copy is a consistent snapshot."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*-journal", "*-wal", "*-shm"))
+    for copied in target.rglob("*.sqlite3"):
+        with sqlite3.connect(source / copied.relative_to(target)) as src, sqlite3.connect(copied) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 from assistant.settings import Settings
 from evals.local_server import free_port
 from ingest.progress_log import ProgressLog
-from tests.conftest import stderr_lines
+from tests.conftest import copy_data_dir, stderr_lines
 from tests.test_index import YINGKOU_HRSS
 
 CLI = str(Path(sys.executable).with_name("policy-assistant"))
@@ -197,7 +197,7 @@ def test_chat_on_a_terminal_edits_lines_and_recalls_questions_across_sessions(wa
 
 def test_chat_on_a_pipe_answers_names_unread_words_on_stderr_and_keeps_no_history(indexed_settings: Settings, tmp_path: Path) -> None:
     data_dir = tmp_path / "piped"
-    shutil.copytree(indexed_settings.data_dir, data_dir)
+    copy_data_dir(indexed_settings.data_dir, data_dir)
     result = subprocess.run([CLI, "chat"], input=f"{LIST_QUESTION}\n{UNREAD_QUESTION}\n\n", capture_output=True,
                             text=True, timeout=300,
                             env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir), "TERM": "xterm"})
@@ -218,7 +218,7 @@ def test_ask_with_an_empty_question_is_a_usage_error_like_the_apis_422(tmp_data_
 def test_chat_goes_on_after_an_empty_line_and_ends_at_the_word_for_leaving(indexed_settings: Settings,
                                                                           tmp_path: Path) -> None:
     data_dir = tmp_path / "piped"
-    shutil.copytree(indexed_settings.data_dir, data_dir)
+    copy_data_dir(indexed_settings.data_dir, data_dir)
     result = subprocess.run([CLI, "chat"], input=f"\n{LIST_QUESTION}\n退出\n{UNREAD_QUESTION}\n",
                             capture_output=True, text=True, timeout=300,
                             env={**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)})
