@@ -44,7 +44,7 @@ from assistant.understand.constructs import (
 from assistant.understand.coverage import Coverage
 from assistant.understand.cues import Cues
 from assistant.understand.followup import merge
-from assistant.understand.fragments import with_fragments, with_text_rows
+from assistant.understand.fragments import with_fragments, with_others_not_ranked, with_text_rows
 from assistant.understand.grammar import Grammar
 from assistant.understand.lexicon import Lexicon
 from assistant.understand.lists import ListNames, list_words
@@ -434,9 +434,9 @@ class Assistant:
         plan = with_fragments(without_structure_terms(plan, tags, corrected), fragments)
         plan = with_text_rows(with_terms_read(without_structure_terms(plan, tags, corrected), tags, corrected))
         consumed = {start for f in fragments for start in f.consumed}  # 以X开头: a cell's start, not the first row
-        plan = asked = with_both_said(with_constructs(
+        plan = asked = with_both_said(with_others_not_ranked(with_constructs(
             plan.model_copy(update={"question": question, "read_as": read_as}),
-            [t for t in tags if t.start not in consumed]), engine.parser.jointly(corrected))
+            [t for t in tags if t.start not in consumed]), fragments), engine.parser.jointly(corrected))
         if engine.llm_parser is not None:
             plan, problem = engine.llm_parser.parse(question, plan)
             if problem:

@@ -38,12 +38,16 @@ class Cues:
 
     def find(self, name: str, text: str) -> int:
         """Where the first cue of a list stands in `text` (-1: none). English cues match whole words only."""
+        match = self.match(name, text)
+        return match.start() if match else -1
+
+    def match(self, name: str, text: str) -> re.Match[str] | None:
+        """The first cue of a list in `text`, the longest where several start there."""
         if name not in self._patterns:
             alternatives = [rf"(?<![a-z]){re.escape(c.strip())}(?![a-z])" if c.isascii() else re.escape(c)
                             for c in sorted(self.words(name), key=len, reverse=True) if c.strip()]
             self._patterns[name] = re.compile("|".join(alternatives) or r"(?!x)x")
-        match = self._patterns[name].search(text)
-        return match.start() if match else -1
+        return self._patterns[name].search(text)
 
     def is_count(self, text: str) -> bool:
         return bool(self._count.search(text)) or self.has("count.words", text)

@@ -8,6 +8,7 @@ from assistant.understand.cues import Cues
 from assistant.understand.plan import (
     AgencyAtom,
     EmptyAtom,
+    GroupLimit,
     Node,
     QueryPlan,
     Reference,
@@ -36,6 +37,8 @@ def merge(plan: QueryPlan, previous: QueryPlan | None, previous_rows: list[str],
             and not cues.has("reference.all", folded):  # 所有清单一共多少项: every list, whatever came before
         return plan
     own_scope = bool(plan.scope.places or plan.scope.institution or plan.scope.missing)
+    if _ranks_again(plan, previous, own_scope):
+        return _ranked_again(plan, previous)
     refs = [a for a in iter_atoms(plan.where) if isinstance(a, RowsAtom)]
     if cues.has("reference.narrow", folded) and previous_rows:
         return _narrow(plan, previous, previous_rows, folded, cues)
@@ -181,10 +184,26 @@ def _replace(plan: QueryPlan, previous: QueryPlan, folded: str, cues: Cues, rows
             "reference": Reference(rows=asked), "unresolved": []})
     return previous.model_copy(update={
         "question": plan.question, "lang": plan.lang, "where": where, "scope": scope, "operation": operation,
-        "group_by": plan.group_by if plan.operation == "group_count" else previous.group_by,
+        **({"group_by": plan.group_by, "pick": plan.pick, "groups": plan.groups, "unit": plan.unit}
+           if plan.operation == "group_count" else {}),  # 哪条最早到期: the count asked now, whole
         "count_unit": plan.count_unit, "fields": plan.fields or previous.fields, "followup": "replace",
         # 瓦房店哪条对应它 then 那营口呢: the same rows' lineage, in the place now named
         "reference": previous.reference if lineage else None, "unresolved": []})
+
+
+def _ranks_again(plan: QueryPlan, previous: QueryPlan, own_scope: bool) -> bool:
+    """Which comes second? / 倒数第一呢 after a ranking: another place in the same count, nothing else said."""
+    return previous.operation == "group_count" and plan.operation == "group_count" and bool(previous.pick) \
+        and bool(plan.pick) and not own_scope and plan.where is None and plan.group_by in (None, previous.group_by) \
+        and previous.group_by not in ("due", "figure", "row")
+
+
+def _ranked_again(plan: QueryPlan, previous: QueryPlan) -> QueryPlan:
+    """The previous count (its lists, conditions and the groups it left out), ranked as the question asks now."""
+    before, now = previous.groups or GroupLimit(), plan.groups or GroupLimit()
+    groups = before.model_copy(update={"rank": now.rank, "top": now.top, "each": now.each})
+    return previous.model_copy(update={"question": plan.question, "lang": plan.lang, "pick": plan.pick,
+                                       "groups": groups, "followup": "replace", "unresolved": []})
 
 
 _CONTENT = ("topic", "category", "text")  # what a row is about or says: one slot, changed as a whole

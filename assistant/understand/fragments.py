@@ -12,6 +12,7 @@ from assistant.understand.plan import (
     AgencyAtom,
     EmptyAtom,
     Group,
+    GroupLimit,
     Node,
     OnlyAtom,
     QueryPlan,
@@ -66,6 +67,20 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
                                    "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
 
 
+def with_others_not_ranked(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
+    """除了教育局以外哪个部门挂名最多: the agencies an others-construct sets apart are left out of the groups a
+    count by agency ranks, not a condition on the rows counted (read after the constructs made the count)."""
+    others = [f for f in fragments if f.kind == "others" and f.agencies]
+    limit = plan.groups or GroupLimit()
+    if plan.operation != "group_count" or plan.group_by != "agency" or not others or limit.among:
+        return plan
+    excluded = dict(zip(limit.excluding, limit.names, strict=False))
+    excluded |= {a: n for f in others for a, n in zip(f.agencies, f.names, strict=True)}
+    groups = limit.model_copy(update={"excluding": list(excluded), "names": list(excluded.values())})
+    return plan.model_copy(update={"groups": groups, "where": without(
+        plan.where, lambda a: isinstance(a, AgencyAtom) and a.agency in excluded)})
+
+
 def with_text_rows(plan: QueryPlan) -> QueryPlan:
     """提到“X”的是哪几条 / 以“X”打头的: a fact question whose searched words are all in the texts its conditions
     ask for is a list of the rows that say them, not a figure searched for (structure words already taken out)."""
@@ -107,7 +122,8 @@ def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> 
         f = replace(f, agencies=tuple(a.agency for a in asked), names=tuple(a.name for a in asked))  # 其中它单独牵头的
     if f.kind == "others" and f.agencies and f.role in ("lead", "responsible"):  # 教育局以外的单位牵头: the role's
         kept = without(where, lambda a: isinstance(a, AgencyAtom) and a.agency in f.agencies)  # column names another
-        alone = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role)  # type: ignore[arg-type]
+        alone = OnlyAtom(agencies=list(f.agencies), names=list(f.names), role=f.role,  # type: ignore[arg-type]
+                         among=len(f.agencies) > 1)  # 教育口以外的单位: a name outside the group, whichever member
         return all_of([n for n in (kept, not_of(alone), not_of(EmptyAtom(field=f.role))) if n is not None])  # type: ignore[arg-type]
     if f.kind == "only" and f.agencies:  # the grammar knows which agencies "only" covers: its atom wins
         kept = without(where, lambda a: isinstance(a, OnlyAtom)

@@ -32,7 +32,7 @@ _TERMINALS = {
     "negation:close": "CLOSE", "contrast": "CONTRAST", "example:pre": "EX_PRE", "example:post": "EX_POST", "group": "GROUP", "first": "FIRST", "extreme:first": "FIRST", "position:first_one": "EDGE", "position:last_one": "EDGE",
     "measure:share": "FIELD", "blank": "BLANK", "single": "SINGLE", "years": "YEARS", "content": "CONTENT", "columns": "COLUMNS", "ignore": "IGNORE", "count_in": "COUNT_IN",
 }
-_OPENERS = {"CONTRAST", "EX_PRE", "EX_POST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
+_OPENERS = {"CONTRAST", "EX_PRE", "EX_POST", "QUOTE", "EDGE", "FIRST", "NEG_PRE", "NEG_POST", "EXCEPT", "CLOSE", "ONLY_PRE", "ONLY_POST", "LITERAL", "LITERAL_AS", "HAS", "ROLE", "ROLE_EN", "BLANK", "SINGLE", "IGNORE", "YEARS"}
 _VERBS = ("LITERAL", "LITERAL_AS")  # verbs of what a cell says, and of how it writes a name
 _A_YEAR = re.compile(r"(?:19|20)\d{2}(?!\d)")
 _ARTICLES = {"的", "the", "a", "an", "of", "their", "its"}
@@ -245,7 +245,8 @@ class _Fragments(Transformer):
         return Fragment("neg", *_names(items), role=role, involved=True)
 
     def others_besides(self, items: list[Any]) -> Fragment:
-        return Fragment("others", *_names(items), role=_role(items))
+        field = next((i for i in items if i in ("lead", "responsible")), None)  # the column said instead of a role
+        return Fragment("others", *_names(items), role=field or _role(items))
 
     def only_except(self, items: list[Any]) -> Fragment:
         return Fragment("only", *_names(items))

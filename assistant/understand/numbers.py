@@ -15,7 +15,9 @@ _NUM = r"(?:\d{1,3}|[零〇一二两三四五六七八九十百]{1,4})"
 _UNIT = r"(?:项|条|个|号|行|点)"
 _RANGE = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:至|到|~|～|-|—|–)\s*第?\s*({_NUM})\s*{_UNIT}")
 _BARE_RANGE = re.compile(r"(?<![\d第])(\d{1,3})\s*(?:至|到|~|～|-|—|–)\s*(\d{1,3})\s*(?:项|条)")  # （34到37条）
-_LIST = re.compile(rf"第\s*({_NUM})\s*(?:{_UNIT})?\s*(?:、|和|与|及|,|，)\s*第?\s*({_NUM})\s*{_UNIT}")
+_JOIN = r"(?:、|和|与|及|,|，)"
+# 第10、11、12条 / 第3条和第5条: two numbers or more, 第 before the first, the unit after the last
+_LIST = re.compile(rf"第\s*{_NUM}\s*(?:{_UNIT})?(?:\s*{_JOIN}\s*第?\s*{_NUM}\s*(?:{_UNIT})?)*?\s*{_JOIN}\s*第?\s*{_NUM}\s*{_UNIT}")
 # 排第一个 / 列在第一个 / 第一个写的: where a name stands in its column (the lexicon's [first]), not a row
 _ONE = re.compile(rf"(?<!排)(?<!排在)(?<!列在)(?<!写在)第\s*({_NUM})\s*(?:个(?!写|列|填)|项|条|号|行|点)|序号\s*(?:为|是)?\s*({_NUM})|#\s*(\d{{1,3}})")
 _HAO = re.compile(r"(?<![\d第月〕\]）)])(\d{1,3})\s*号(?!文|令|线|楼|院|码)")  # 12号任务; not 3月12号, 〔2019〕4号文
@@ -103,9 +105,9 @@ def row_refs(folded: str, places: Sequence[tuple[int, int]] = ()) -> list[RowRef
     for match in _BARE_RANGE.finditer(folded):
         add(int(match.group(1)), int(match.group(2)), match.span())
     for match in _LIST.finditer(folded):
-        for group in (1, 2):
-            number = cn_number(match.group(group))
-            add(number, number, match.span(group))
+        for each in re.finditer(_NUM, match.group()):
+            number = cn_number(each.group())
+            add(number, number, (match.start() + each.start(), match.start() + each.end()))
     for match in _ONE.finditer(folded):
         text = next(g for g in match.groups() if g)
         add(cn_number(text), cn_number(text), match.span())

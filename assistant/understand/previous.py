@@ -235,7 +235,11 @@ def with_previous_rows(plan: QueryPlan, previous: QueryPlan | None, rows: list[s
     """The constructs that tie a question to the previous answer's rows (or, when a number says so, to an earlier
     answer's): their lineage, their main task (`category_of` a row id), or the rows themselves. `docs_in` gives the
     lists of some places, or of an institution (省里那条: the previous row in the province's list; 锦州师专在那条底下:
-    the previous row of the list holding its measures)."""
+    the previous row of the list holding its measures). A ranking asked again of the previous count (which comes
+    second? name them all) is about its groups, not its rows."""
+    if previous is not None and previous.operation == plan.operation == "group_count" and plan.pick \
+            and plan.followup == "replace":
+        return plan
     plan = with_category_of_previous(plan, previous, rows, tags, category_of)
     plan = with_others_than_previous(plan, previous, rows, tags, docs_in)
     plan = with_row_of_previous_list(plan, previous, rows, tags, sides)

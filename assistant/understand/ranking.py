@@ -109,9 +109,10 @@ def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
                                        "groups": limit})
     group_by = _group_named(tags, extreme) or plan.group_by or "agency"
     said = _roles_said(tags)
-    leads = said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）: responsible
-        "牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags))
-    fields = (["lead"] if leads else columns[:1]) if group_by == "agency" else []
+    both = {"lead", "responsible"} <= said  # 牵头和责任都算上: every row an agency is named in, either column
+    leads = not both and said != {"responsible"} and ("lead" in plan.fields or any(  # 当责任单位（不算牵头）:
+        "牵头" in t.text or t.text in ("lead", "leads", "led") for t in tags))  # responsible
+    fields = (["lead"] if leads else [] if both else columns[:1]) if group_by == "agency" else []
     update: dict = {"operation": "group_count", "group_by": group_by, "pick": pick, "fields": fields, "rank": None,
                     "refuse_reason": None}
     if group_by == "agency":
@@ -238,8 +239,9 @@ _DETERMINERS = "那这个份张的"  # 那份 / 这个 / 的: words made of thes
 
 
 def _after_place(tags: list[Tag], k: int) -> bool:
-    """The word at k follows a place, with only determiners between (营口清单 / 环翠区那个清单 / 营口的这份清单)."""
-    while k and all(ch in _DETERMINERS for ch in tags[k - 1].text):
+    """The word at k follows a place, with only determiners or a list's title words between (营口清单 / 环翠区那个
+    清单 / 营口的这份清单 / 辽宁部省共建任务清单)."""
+    while k and (tags[k - 1].kind == "title" or all(ch in _DETERMINERS for ch in tags[k - 1].text)):
         k -= 1
     return k > 0 and (tags[k - 1].kind == "place" or tags[k - 1].kind == "function"
                       and tags[k - 1].text.startswith(LEVELS) and len(tags[k - 1].text) >= 2)  # 省里那份清单

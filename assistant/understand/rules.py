@@ -14,6 +14,7 @@ from typing import cast
 
 from assistant.tokenize import Tokenizer
 from assistant.understand.cues import Cues
+from assistant.understand.lexicon import LEVELS
 from assistant.understand.lists import ListNames
 from assistant.understand.names import AgencyNames, NameMatch
 from assistant.understand.numbers import row_refs, year_atoms
@@ -211,6 +212,13 @@ class RuleParser:
                 "chitchat" if c.has("intent.chitchat", r.folded) else "out_of_scope")
         return plan
 
+    def _negates_an_agency(self, r: Reading) -> bool:
+        """The word for "left uncovered" is said of an agency right after it (which rows leave out 省财政厅): a
+        negated agency, not lineage."""
+        cue = self.cues.match("lineage.uncovered", r.folded)
+        return cue is not None and any(m.agency and r.folded[cue.end():m.start].strip(" 的") in ("", *LEVELS)
+                                       for m in r.names)  # (省财政厅: its level before the name read)
+
     def _lineage(self, r: Reading) -> str | None:
         """Which lineage question, if any: 落实的是省里哪项 (parents), 省里第15项谁在落实 (children),
         营口清单漏了省里哪些 (uncovered), 两个市都落实了哪些 (shared)."""
@@ -220,7 +228,8 @@ class RuleParser:
         if len(local) >= 2 and not r.refs and (c.has("lineage.shared", f) or c.has("lineage.together", f)
                                                and c.has("lineage.carry", f)):
             return "shared"  # (第13条营口和瓦房店都有落实吗: that row's children, not the rows both carry out)
-        if c.has("lineage.uncovered", f.replace("有没有", "有")) and province:  # 有没有对应: asked, not "none"
+        if c.has("lineage.uncovered", f.replace("有没有", "有")) and province \
+                and not self._negates_an_agency(r):  # 有没有对应: asked, not "none"
             return "uncovered"
         named = _ROW_NAMED.search(f) if not (r.refs or r.quoted) else None  # 学分银行那条: a row named by its topic
         across = province and (bool(local) or c.has("lineage.locals", f)) and c.has("lineage.which_row", f)  # a row of one level, asked at the other

@@ -1,0 +1,78 @@
+"""Round twenty-two of reading questions: a place in a ranking of both roles; agencies set apart before a ranking; "leave out" before an agency; a quote mark ends an
+unknown name; the row right below or above a numbered one; another agency than one named, in a column named
+after it; a follow-up asking which row is due first; the same ranking asked again at another place; row
+numbers listed after one 第."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.core import Assistant
+from assistant.understand.numbers import row_refs
+from assistant.understand.plan import AgencyAtom
+from tests.asking import converse, ids, rows_where
+
+
+def test_a_place_in_a_ranking_that_counts_both_roles(assistant: Assistant) -> None:
+    rows = assistant.engine.catalog.filter(["huancui"])
+    counts = Counter(a for r in rows for a in set(r.agency_ids))
+    second = sorted(set(counts.values()))[-2]
+    expected = [r.id for r in rows if any(counts[a] == second for a in r.agency_ids)]
+    said = assistant.ask("环翠区清单，牵头跟责任一起算，参与任务排第二的单位是谁")
+    assert said.understood and said.plan is not None and said.plan.fields == []
+    assert said.plan.groups is not None and said.plan.groups.rank == 2 and ids(said) == expected
+
+
+def test_agencies_set_apart_before_a_ranking_are_not_ranked(assistant: Assistant) -> None:
+    said = assistant.ask("瓦房店除开人社局之外哪个部门挂名最多")
+    assert said.understood and said.plan is not None and said.plan.groups is not None
+    assert said.plan.groups.excluding == ["hrss"]
+    assert not any(isinstance(a, AgencyAtom) for a in said.plan.atoms())
+    assert "人社局" not in said.answer.splitlines()[1]
+
+
+def test_leave_out_before_an_agency_negates_it_and_asks_no_lineage(assistant: Assistant) -> None:
+    said = assistant.ask("Liaoning rows that leave out 省人社厅, please")
+    assert said.understood and said.plan is not None and said.plan.lineage is None
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: "hrss" not in r.agency_ids)
+
+
+def test_a_quote_mark_ends_an_unknown_name(assistant: Assistant) -> None:
+    said = assistant.ask("营口那张表，有条任务的牵头方只写着‘市教育’（少了‘局’字），第几条")
+    assert said.plan is not None and not said.plan.unresolved
+    assert "yingkou#15" in ids(said)
+
+
+def test_the_row_right_below_or_above_a_numbered_one(assistant: Assistant) -> None:
+    for question, expected in (("营口第30条下面紧挨着那一条是什么", ["yingkou#31"]),
+                               ("营口第30条上边的那一项讲什么", ["yingkou#29"]),
+                               ("What is the task just after Wafangdian row 7?", ["wafangdian#8"])):
+        said = assistant.ask(question)
+        assert said.understood and ids(said) == expected, question
+
+
+def test_another_agency_than_one_named_in_the_column_named(assistant: Assistant) -> None:
+    said = assistant.ask("营口教育局以外的部门当牵头单位的是哪几条")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "yingkou", lambda r: bool(set(r.lead_ids) - {"education"}))
+
+
+def test_a_follow_up_asking_which_row_is_due_first(assistant: Assistant) -> None:
+    first, then = converse(assistant, "锦州师专措施里责任单位写了教务处的有哪几条", "哪一条最先到期")
+    assert ids(first) and then.plan is not None and then.plan.group_by == "due" and then.plan.pick == "min"
+    assert ids(then) and set(ids(then)) <= set(ids(first))
+
+
+def test_the_same_ranking_asked_again_at_another_place(assistant: Assistant) -> None:
+    first, then = converse(assistant, "Which Wafangdian department shows up in the most rows?",
+                           "and which one comes second? name all of them if tied")
+    assert first.plan is not None and first.plan.groups is None or first.plan.groups.rank is None  # type: ignore[union-attr]
+    assert then.understood and then.plan is not None and then.plan.reference is None
+    assert then.plan.groups is not None and then.plan.groups.rank == 2
+    assert then.plan.scope.places == first.plan.scope.places  # type: ignore[union-attr]
+
+
+def test_row_numbers_listed_after_one_ordinal_marker(assistant: Assistant) -> None:
+    assert [(r.start, r.end) for r in row_refs("第4、6、9项")] == [(4, 4), (6, 6), (9, 9)]
+    said = assistant.ask("瓦房店第3、5、7条各由谁负责")
+    assert said.understood and ids(said) == ["wafangdian#3", "wafangdian#5", "wafangdian#7"]
