@@ -76,3 +76,35 @@ def test_row_numbers_listed_after_one_ordinal_marker(assistant: Assistant) -> No
     assert [(r.start, r.end) for r in row_refs("第4、6、9项")] == [(4, 4), (6, 6), (9, 9)]
     said = assistant.ask("瓦房店第3、5、7条各由谁负责")
     assert said.understood and ids(said) == ["wafangdian#3", "wafangdian#5", "wafangdian#7"]
+
+
+def test_jiu_right_after_a_column_is_only(assistant: Assistant) -> None:
+    pair = {"education", "publicity"}
+    said = assistant.ask("瓦房店的表：责任部门就市教育局、市委宣传部的，列一下")
+    assert said.understood and ids(said) == rows_where(assistant, "wafangdian", lambda r: set(r.responsible_ids) == pair)
+    assert "市委宣传部" in said.plan_line  # the party committee's 市委 is no level to take off
+    plain = assistant.ask("营口哪条牵头单位就是市教育局")  # 就是: is, not only
+    assert plain.plan is not None and not any(type(a).__name__ == "OnlyAtom" for a in plain.plan.atoms())
+
+
+def test_a_place_said_as_a_rows_words_is_no_list_to_look_in(assistant: Assistant) -> None:
+    said = assistant.ask("辽宁清单的任务内容里，哪几条点到了大连")
+    assert said.understood and said.plan is not None and said.plan.scope.places == ["辽宁省"]
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: "大连" in r.text) and ids(said)
+
+
+def test_the_noun_after_a_quoted_text_names_what_it_is(assistant: Assistant) -> None:
+    said = assistant.ask("各清单中写着“1+X”证书字样的条目，哪一栏都行")
+    assert said.understood and said.plan is not None and said.plan.operation == "list"
+    assert {"yingkou#13", "wafangdian#17", "huancui#10", "liaoning#15"} <= set(ids(said))
+
+
+def test_every_measure_column_left_blank(assistant: Assistant) -> None:
+    said = assistant.ask("Which Liaoning rows did 锦州师专 leave with every measure column blank?")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "liaoning", lambda r: r.measures is None or r.measures.is_empty())
+
+
+def test_more_than_one_before_the_column_it_counts(assistant: Assistant) -> None:
+    said = assistant.ask("Which Yingkou rows have more than one lead unit?")
+    assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: len(r.lead) > 1) and ids(said)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag, document_words
+from assistant.understand.lexicon import CONSTRUCTS, Lexicon, Tag, document_words, heads_a_quote
 from assistant.understand.names import COMMITTEES
 from assistant.understand.numbers import cn_number
 from assistant.understand.plan import (
@@ -256,7 +256,9 @@ class Coverage:
                 and not any(isinstance(a, RowsAtom) for a in plan.atoms()):
             unread += [t for a, _ in iter_atoms_signed(plan.where) if isinstance(a, TopicAtom) for t in a.terms
                        if not self.in_corpus(t)]
-        return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)]
+        quoted = any(isinstance(a, TextAtom) for a in plan.atoms())  # “1+X”证书: the quote's head noun is read
+        return [w for w in dict.fromkeys(unread) if not any(w in n for n in named)
+                and not (quoted and heads_a_quote(w, plan.question))]
 
     @staticmethod
     def _holds_words(plan: QueryPlan, agencies: set[str]) -> bool:

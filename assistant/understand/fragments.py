@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 
 from assistant.understand.grammar import Fragment
+from assistant.understand.lexicon import heads_a_quote
 from assistant.understand.plan import (
     AgencyAtom,
     EmptyAtom,
@@ -38,6 +39,7 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     replaces the plain condition the rules made of it; a literal text replaces the topic made of its words."""
     if any(f.kind == "outside" for f in fragments) and plan.scope.institution:  # not in the school's columns
         plan = plan.model_copy(update={"scope": plan.scope.model_copy(update={"institution": None})})
+    plan = _without_places_said_as_text(plan, fragments)
     where = plan.where
     negations = any(f.kind == "neg" for f in fragments)
     fragments = [replace(f, field="targets") if f.kind in ("empty", "filled") and f.field == "target" else f
@@ -67,6 +69,18 @@ def with_fragments(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
                                    "refuse_reason": None if operation != "refuse" else plan.refuse_reason})
 
 
+def _without_places_said_as_text(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
+    """辽宁清单里点到营口的是哪条: a place a literal text names is what the rows say, not a list to look in (when
+    another place says where); two lists left as one is no comparison."""
+    said = [f.text for f in fragments if f.kind == "literal_has" and f.text]
+    places = [p for p in plan.scope.places if not any(p.startswith(t) or t.startswith(p) for t in said)]
+    if not said or not places or len(places) == len(plan.scope.places):
+        return plan
+    operation = "list" if plan.operation == "compare" and len(places) == 1 else plan.operation
+    return plan.model_copy(update={"scope": plan.scope.model_copy(update={"places": places}),
+                                   "operation": operation, "rank": None if operation == "list" else plan.rank})
+
+
 def with_others_not_ranked(plan: QueryPlan, fragments: list[Fragment]) -> QueryPlan:
     """除了教育局以外哪个部门挂名最多: the agencies an others-construct sets apart are left out of the groups a
     count by agency ranks, not a condition on the rows counted (read after the constructs made the count)."""
@@ -86,9 +100,14 @@ def with_text_rows(plan: QueryPlan) -> QueryPlan:
     ask for is a list of the rows that say them, not a figure searched for (structure words already taken out)."""
     said = [a.text.lower() for a in plan.atoms() if isinstance(a, TextAtom)]
     if plan.operation != "fact" or plan.rank is None or not said \
-            or not all(any(w.lower() in t for t in said) for w in plan.rank.terms):
+            or not all(any(w.lower() in t for t in said) or heads_a_quote(w, plan.question) or _LISTS.fullmatch(w)
+                       for w in plan.rank.terms):
         return plan
     return plan.model_copy(update={"operation": "list", "rank": None})
+
+
+_LISTS = re.compile(r"[一二两三四五六七八九十\d]+[张份个]")  # 四张 (清单): how many lists, no topic
+
 
 
 def _with_fragment(where: Node | None, f: Fragment, negations: bool = False) -> Node | None:

@@ -365,7 +365,8 @@ def _flat(items: list[Any]) -> list[Token]:
 
 def _names(items: list[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     agencies = [t for t in _flat(items) if t.type == "AGENCY"]
-    names = [str(t)[1:] if str(t).startswith(LEVELS) and len(str(t)) > 3 else str(t) for t in agencies]  # 市教育局
+    names = [str(t)[1:] if str(t).startswith(LEVELS) and len(str(t)) > 3 and str(t)[1] != "委" else str(t)
+             for t in agencies]  # 市教育局 → 教育局; 市委宣传部 keeps its 市委 (the party committee's)
     return tuple(t.tag.value for t in agencies), tuple(names)  # type: ignore[attr-defined]
 
 

@@ -308,8 +308,10 @@ class Lexicon:
             if entry and word[0].isascii() and not _whole_words(folded, i, i + length):
                 entry = None  # "lead" inside "leader" is no entry
             if entry and not (pattern is not None and best is pattern and pattern.end == i + length
-                              and pattern.kind == "function"):  # 填了没有: a function pattern reads its context
-                kind, value = entry  # (a closing 没有 asks); an entry as long as it does not replace it
+                              and (pattern.kind == "function" or entry[0] in ("adverb", "function"))):
+                # 填了没有: a function pattern reads its context (a closing 没有 asks), and any pattern does over
+                # an adverb or function word (责任部门就X: 就 is "only" there); an entry as long does not replace it
+                kind, value = entry
                 best = Tag(i, i + length, word, kind, value)
                 break
         if best is not None and any(taken[best.start:best.end]):
@@ -558,3 +560,8 @@ def _groups(section: dict) -> list[tuple[str, list[str]]]:
     listed = [(word, ids) for word, ids in section.items() if word not in ("heads", "english_heads", "forms")]
     return listed + [(form.format(head), ids) for key, language in (("heads", "words"), ("english_heads", "english"))
                      for head, ids in section.get(key, {}).items() for form in forms.get(language, [])]
+
+
+def heads_a_quote(word: str, question: str) -> bool:
+    """“1+X”证书: the noun right after a quoted text names what the text is (the text is the condition)."""
+    return re.search(r"[”」』\"']\s*" + re.escape(word), question, re.IGNORECASE) is not None
