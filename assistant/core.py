@@ -52,6 +52,7 @@ from assistant.understand.names import AgencyNames
 from assistant.understand.numbers import without_row_descriptions
 from assistant.understand.plan import QueryPlan, YearAtom
 from assistant.understand.previous import with_previous_rows
+from assistant.understand.ranking import with_place_asked_again
 from assistant.understand.rules import RuleParser, detect_lang
 from ingest.added import BundledList, add_list, bundled_file, kept_sources, rebuild_sources
 from ingest.backfill import VectorBackfill
@@ -346,9 +347,9 @@ class Assistant:
 
         `owner` fingerprints who asks (an API key, a chat login): only the owner a session id was issued to
         continues it; any other id, made up or borrowed, starts a new session."""
-        fresh = not session_id or not self.sessions.issued(session_id, owner)
+        issued, last, expired = self.sessions.resume(session_id, owner) if session_id else (False, None, False)
+        fresh = not issued  # an id made up or borrowed starts a new session
         session = self.sessions.fresh_id() if fresh or not session_id else session_id
-        last, expired = (None, False) if fresh else self._memory(session)
         answer, turn = self._answer(question, last, expired, jurisdiction, agency)
         if turn is not None:  # a fresh id is recorded, as the asker's, with its first turn (one write)
             self.sessions.remember(session, turn.plan, turn.row_ids, turn.earlier, owner=owner)
@@ -442,6 +443,7 @@ class Assistant:
             if problem:
                 notes.append(f"LLM plan not used ({problem}); the rules' plan was")
         lost = [self.templates.render(lang, "session_expired")] if expired else []  # said, never silent
+        plan = with_place_asked_again(plan, last.plan if last else None, tags)  # 第二呢 after a ranking
         plan = merge(plan, last.plan if last else None, last.row_ids if last else [], corrected, self.cues,
                      names_rows=any(t.kind == "reference" for t in tags))
         previous, rows = (last.plan, last.row_ids) if last else (None, [])

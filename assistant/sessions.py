@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.understand.plan import QueryPlan
-from state import StateStore
+from state import SessionRecord, StateStore
 
 
 @dataclass(frozen=True)
@@ -54,8 +54,19 @@ class SessionStore:
         record = self.state.session(session_id)
         return record is not None and record.owner == owner
 
-    def last(self, session_id: str) -> Turn | None:
+    def resume(self, session_id: str, owner: str | None = None) -> tuple[bool, Turn | None, bool]:
+        """What a question in this session needs, read once: whether the id was issued to `owner`, its last turn,
+        and whether it had a turn the store no longer remembers (`issued`, `last`, `expired` in one read)."""
         record = self.state.session(session_id)
+        if record is None or record.owner != owner:
+            return False, None, False
+        last = self._turn(session_id, record)  # a turn past its time is dropped there, and reported as lost
+        return True, last, last is None and (record.lost or record.turn is not None)
+
+    def last(self, session_id: str) -> Turn | None:
+        return self._turn(session_id, self.state.session(session_id))
+
+    def _turn(self, session_id: str, record: SessionRecord | None) -> Turn | None:
         if record is None or record.turn is None or record.turn_at is None:
             return None
         if self.clock() - record.turn_at > self.ttl_seconds:

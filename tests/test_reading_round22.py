@@ -108,3 +108,33 @@ def test_every_measure_column_left_blank(assistant: Assistant) -> None:
 def test_more_than_one_before_the_column_it_counts(assistant: Assistant) -> None:
     said = assistant.ask("Which Yingkou rows have more than one lead unit?")
     assert said.understood and ids(said) == rows_where(assistant, "yingkou", lambda r: len(r.lead) > 1) and ids(said)
+
+
+def test_a_ranking_of_sections_in_a_list_without_sections_says_so(assistant: Assistant) -> None:
+    assert not any(r.category for r in assistant.engine.catalog.filter(["yingkou"]))
+    for question, said_so in (("营口的清单里哪个板块条目最多", "没有分主要任务"),
+                              ("Which Yingkou section holds the fewest tasks?", "not divided into main tasks")):
+        said = assistant.ask(question)
+        assert said_so in said.answer and "—" not in said.answer.split("\n", 2)[1], question
+
+
+def test_has_no_role_after_an_agency_negates_it(assistant: Assistant) -> None:
+    said = assistant.ask("Huancui rows where the 区发改局 has no role")
+    assert said.understood
+    assert ids(said) == rows_where(assistant, "huancui", lambda r: "development_reform" not in r.agency_ids)
+
+
+def test_an_agency_said_to_be_a_columns_only_name(assistant: Assistant) -> None:
+    said = assistant.ask("环翠那份单子里，区教育体育局是唯一的牵头单位的任务")
+    assert said.understood and ids(said) == rows_where(assistant, "huancui", lambda r: set(r.lead_ids) == {"education"})
+
+
+def test_a_bare_place_after_a_ranking_asks_that_place(assistant: Assistant) -> None:
+    for first_question, then_question in (("环翠的清单上，挂名任务最多的单位是谁", "那第二名呢"),
+                                          ("Which Huancui unit appears on the most tasks?", "and which is third?")):
+        first, then = converse(assistant, first_question, then_question)
+        assert first.plan is not None and first.plan.pick == "max"
+        assert then.understood and then.plan is not None and then.plan.groups is not None
+        assert then.plan.groups.rank == (2 if "第二" in then_question else 3) and then.plan.pick == "max"
+    listed, then = converse(assistant, "环翠清单中区财政局都在哪几条里", "第二呢")  # no ranking before: no place asked
+    assert then.plan is not None and then.plan.operation != "group_count"

@@ -515,6 +515,10 @@ class ExtractiveAnswerer:
         if plan.group_by == "row":  # the rows picked, each with its cells
             return [self._picked(plan, found, group)] + [self.row_line(plan, r) for r in found.rows] \
                 if found.groups else [self.t(plan, "group_summary", rows=0, groups=0, group=group)]
+        if plan.group_by == "category" and found.groups and not any(
+                self.catalog.by_id[r].category for g in found.groups for r in g.rows if r in self.catalog.by_id):
+            places = self.t(plan, "list_sep").join(self.label(d) for d in found.docs if d in self.docs)
+            return [self.t(plan, "group_no_categories", places=places, rows=counted)]  # 营口's list has no sections
         if plan.pick and found.groups:
             lines.insert(0, self._picked(plan, found, group))
         lines += [self.t(plan, "lead_unavailable_note", place=self.label(d)) for d in found.no_lead_column]

@@ -144,6 +144,8 @@ def _number_used(text: str, plan: QueryPlan, sizes: Iterable[int] = ()) -> bool:
             numbers |= {atom.count, atom.count - 1}  # 不止一个: two or more
     if plan.groups and plan.groups.top:
         numbers.add(plan.groups.top)
+    if plan.groups and plan.groups.rank:  # 第二呢 after a ranking: the place asked
+        numbers.add(plan.groups.rank)
     if plan.groups:  # 超过5条: at least 6; 少于3条: at most 2
         numbers |= {n + d for n in (plan.groups.least, plan.groups.most) if n is not None for d in (-1, 0, 1)}
     numbers.add(sum(isinstance(a, CategoryAtom) for a in plan.atoms()))  # 这两个部分: the categories named

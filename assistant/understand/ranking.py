@@ -14,7 +14,7 @@ from assistant.understand.lexicon import (
     function_words,
     measure_words,
 )
-from assistant.understand.numbers import cn_number
+from assistant.understand.numbers import EN_ORDINAL, cn_number
 from assistant.understand.plan import (
     AgencyAtom,
     CategoryAtom,
@@ -48,6 +48,26 @@ def with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
         return ranked
     limit = (ranked.groups or GroupLimit()).model_copy(update={"top": place} if also else {"rank": place})
     return ranked.model_copy(update={"groups": limit})
+
+
+def with_place_asked_again(plan: QueryPlan, previous: QueryPlan | None, tags: list[Tag]) -> QueryPlan:
+    """第二呢 / 那第三名呢 / and which is second? after a ranking: an ordinal and nothing else that the question
+    says is a place in the same ranking (the follow-up merge keeps the rest of the count)."""
+    ranked = previous is not None and previous.operation == "group_count" and bool(previous.pick) \
+        and previous.group_by not in ("due", "figure", "row")
+    said = [t for t in tags if t.kind not in ("function", "adverb", "conj") or t.text in EN_ORDINAL]
+    if not ranked or len(said) != 1 or plan.where is not None or plan.scope.places:
+        return plan
+    word = said[0].text
+    place = EN_ORDINAL.get(word) or (cn_number(m.group(1)) if (m := _CN_PLACE.fullmatch(word)) else None)
+    if place is None or place < 2:
+        return plan
+    return plan.model_copy(update={"operation": "group_count", "pick": previous.pick,  # type: ignore[union-attr]
+                                   "group_by": previous.group_by, "groups": GroupLimit(rank=place),  # type: ignore[union-attr]
+                                   "rank": None, "refuse_reason": None})
+
+
+_CN_PLACE = re.compile(r"第([一二两三四五六七八九十\d]+)(?:名|位|多|个)?")
 
 
 def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
