@@ -152,7 +152,7 @@ def _with_extreme(plan: QueryPlan, tags: list[Tag]) -> QueryPlan:
     return plan.model_copy(update=update)
 
 
-_ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item")
+_ROW_WORDS = ("任务", "项", "条", "事项", "task", "row", "item", "tasks", "rows", "items")
 PLACED_LAST = ("排最后", "排在最后")  # ranked last, or placed last: with nothing counted, the list's order
 
 

@@ -114,6 +114,10 @@ class Reading:
     refs: list
 
 
+# 宣传那一块 / 关于经费的那块: the demonstrative (or 的) before a section's mark is no word of its name
+_DEMONSTRATIVES = ("那一", "这一", "那", "这", "的")
+
+
 def _bracket_end(folded: str, start: int) -> int:
     """Where the bracket opened at `start` closes (the question's end, if it never does)."""
     end = folded.find(")", start)
@@ -607,7 +611,20 @@ class RuleParser:
             return shared
         # 双师型那块: a word the category's own name quotes (打造“双师型”教师队伍), in the one category of the lists asked
         marked = list(dict.fromkeys(c for _, c in in_scope for q in _quotes(c) if q in folded))
-        return marked if len(marked) == 1 else []
+        if len(marked) == 1:
+            return marked
+        # 宣传那一块: the word right before the mark, when one category of the lists asked holds it (the
+        # shortest ending of the words before it that names one)
+        mark = self.cues.match("reference.section", folded)  # 那块 / 这部分: not 部分 alone (宣传部分别)
+        before = re.search(r"[\u4e00-\u9fff]+$", folded[:mark.start()]) if mark is not None else None
+        while before is not None and before.group().endswith(tuple(_DEMONSTRATIVES)):
+            before = re.search(r"[\u4e00-\u9fff]+$", before.group()[:-1]) if len(before.group()) > 1 else None
+        words = before.group() if before is not None else ""
+        for size in range(2, min(len(words), 6) + 1):
+            holders = list(dict.fromkeys(c for name, c in in_scope if words[-size:] in name))
+            if len(holders) == 1 and words[-size:] not in self._structure:
+                return holders
+        return []
 
     def _sharing(self, text: str, candidates: list[tuple[str, str]]) -> list[str]:
         """The categories sharing the most words with the text (runs of two characters or more, in order, none a
